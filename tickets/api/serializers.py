@@ -1,0 +1,174 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api import StrictFieldsMixin
+from tickets.models import (
+    Category,
+    Comment,
+    Impact,
+    Organization,
+    Status,
+    Team,
+    Ticket,
+    TicketEvent,
+    Urgency,
+    User,
+)
+from tickets.selectors import user_is_agent
+from tickets.workflow import allowed_transitions
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+
+    def get_name(self, obj: User) -> str:
+        return str(obj)
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "tier"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "description", "is_active"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    manager = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "tier", "manager", "email"]
+
+
+class TeamSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "tier"]
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket as the API shows it."""
+
+    reference = serializers.CharField(read_only=True)
+    organization = OrganizationSerializer(read_only=True)
+    category = CategorySerializer(read_only=True)
+    team = TeamSummarySerializer(read_only=True)
+    assignee = UserSummarySerializer(read_only=True)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "description",
+            "requester_name",
+            "requester_email",
+            "requester_language",
+            "organization",
+            "category",
+            "impact",
+            "urgency",
+            "priority",
+            "is_security",
+            "is_safety",
+            "is_legal",
+            "is_major_outage",
+            "status",
+            "allowed_transitions",
+            "level",
+            "team",
+            "assignee",
+            "created_at",
+            "updated_at",
+            "resolved_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
+    def get_allowed_transitions(self, obj: Ticket) -> list[str]:
+        return allowed_transitions(obj.status)
+
+
+class TicketWriteSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Fields a client may send when creating or editing a ticket."""
+
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20_000)
+    requester_name = serializers.CharField(max_length=200, required=False)
+    requester_email = serializers.EmailField(required=False)
+    requester_language = serializers.ChoiceField(
+        choices=[code for code, _name in Ticket._meta.get_field("requester_language").choices],
+        required=False,
+    )
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    impact = serializers.ChoiceField(choices=Impact.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    is_security = serializers.BooleanField(required=False)
+    is_safety = serializers.BooleanField(required=False)
+    is_legal = serializers.BooleanField(required=False)
+    is_major_outage = serializers.BooleanField(required=False)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class TicketCreateSerializer(TicketWriteSerializer):
+    def validate(self, attrs):
+        if user_is_agent(self.context["request"].user):
+            missing = {
+                name: [_("This field is required.")]
+                for name in ("requester_name", "requester_email")
+                if not attrs.get(name)
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "is_public", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
+    body = serializers.CharField(max_length=50_000)
+    is_public = serializers.BooleanField(default=True)
+
+
+class TicketEventSerializer(serializers.ModelSerializer):
+    actor = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "field", "old_value", "new_value", "note", "actor", "created_at"]
+        read_only_fields = fields
+
+
+class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(max_length=2_000, required=False, allow_blank=True, default="")

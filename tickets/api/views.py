@@ -1,0 +1,135 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from tickets import selectors, services
+from tickets.api.serializers import (
+    CategorySerializer,
+    CommentCreateSerializer,
+    CommentSerializer,
+    OrganizationSerializer,
+    TeamSerializer,
+    TicketCreateSerializer,
+    TicketEventSerializer,
+    TicketSerializer,
+    TicketWriteSerializer,
+    TransitionSerializer,
+)
+from tickets.filters import TicketFilter
+from tickets.models import Category
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token."""
+
+    throttle_scope = "auth"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the tickets you may see"),
+    retrieve=extend_schema(summary="One ticket"),
+)
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilter
+    ordering_fields = ["created_at", "updated_at", "priority", "status", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.ticket_list(user=self.request.user)
+
+    @extend_schema(request=TicketCreateSerializer, responses={201: TicketSerializer})
+    def create(self, request):
+        """Open a ticket. Requesters file for themselves; agents name the requester."""
+        serializer = TicketCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        ticket = services.ticket_create(actor=request.user, **serializer.validated_data)
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return Response(TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TicketWriteSerializer, responses=TicketSerializer)
+    def partial_update(self, request, pk=None):
+        """Change some fields of a ticket (agents only). Status has its own endpoint."""
+        ticket = self.get_object()
+        serializer = TicketWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        services.ticket_update(ticket=ticket, actor=request.user, data=serializer.validated_data)
+        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    @extend_schema(
+        methods=["GET"], responses=CommentSerializer(many=True), summary="Comments on a ticket"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=CommentCreateSerializer,
+        responses={201: CommentSerializer},
+        summary="Add a public reply or an internal note",
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=[])
+    def comments(self, request, pk=None):
+        ticket = self.get_object()
+        if request.method == "POST":
+            serializer = CommentCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            comment = services.comment_add(
+                ticket=ticket, actor=request.user, **serializer.validated_data
+            )
+            return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = selectors.ticket_comments(ticket=ticket, user=request.user)
+        page = self.paginate_queryset(comments)
+        return self.get_paginated_response(CommentSerializer(page, many=True).data)
+
+    @extend_schema(responses=TicketEventSerializer(many=True), summary="The ticket's audit trail")
+    @action(detail=True, methods=["get"], filterset_class=None, ordering_fields=[])
+    def events(self, request, pk=None):
+        ticket = self.get_object()
+        events = selectors.ticket_events(ticket=ticket, user=request.user)
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(TicketEventSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses=TicketSerializer,
+        summary="Change the ticket's status",
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])
+    def transition(self, request, pk=None):
+        ticket = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.ticket_transition(ticket=ticket, actor=request.user, **serializer.validated_data)
+        return Response(TicketSerializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """Ticket categories (issue types and services)."""
+
+    serializer_class = CategorySerializer
+    queryset = Category.objects.order_by("name")
+    filterset_fields = ["is_active"]
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """Support teams and their tiers."""
+
+    serializer_class = TeamSerializer
+    filterset_fields = ["tier"]
+
+    def get_queryset(self):
+        return selectors.team_list(user=self.request.user)
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Customer organizations: agents see all, a requester sees their own."""
+
+    serializer_class = OrganizationSerializer
+    filterset_fields = ["tier"]
+
+    def get_queryset(self):
+        return selectors.organization_list(user=self.request.user)

@@ -1,0 +1,55 @@
+"""Ticket filters, shared by the queue page and the API."""
+
+import re
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Category, Organization, Priority, Status, Team, Ticket, Tier, User
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
+    level = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Level"))
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
+    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
+    unassigned = django_filters.BooleanFilter(
+        field_name="assignee", lookup_expr="isnull", label=_("Unassigned")
+    )
+    organization = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.all(), label=_("Organization")
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), label=_("Category")
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=_("Created at or after")
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label=_("Created before")
+    )
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "level", "team", "assignee", "organization", "category"]
+
+    def search(self, queryset, name, value):
+        """Text search over reference, title, description and requester."""
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = (
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(requester_email__icontains=value)
+            | Q(requester_name__icontains=value)
+        )
+        prefix = re.escape(settings.TICKET_REFERENCE_PREFIX)
+        match = re.fullmatch(rf"(?:{prefix}-)?0*(\d{{1,12}})", value, flags=re.IGNORECASE)
+        if match:
+            condition |= Q(pk=int(match.group(1)))
+        return queryset.filter(condition)

@@ -1,0 +1,200 @@
+"""Crispy forms of the agent and requester pages. They validate input; services decide."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tickets import selectors
+from tickets.models import Category, Organization, Status, Team, Ticket, User
+from tickets.workflow import allowed_transitions
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its fields where the form has them."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class TicketCreateForm(forms.ModelForm):
+    """New ticket. Requesters see the problem fields only; agents also name the requester,
+    flags, team and assignee."""
+
+    AGENT_ONLY = (
+        "requester_name",
+        "requester_email",
+        "requester_language",
+        "organization",
+        "is_security",
+        "is_safety",
+        "is_legal",
+        "is_major_outage",
+        "team",
+        "assignee",
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "title",
+            "description",
+            "category",
+            "impact",
+            "urgency",
+            "requester_name",
+            "requester_email",
+            "requester_language",
+            "organization",
+            "is_security",
+            "is_safety",
+            "is_legal",
+            "is_major_outage",
+            "team",
+            "assignee",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        agent = selectors.user_is_agent(user)
+        if agent:
+            self.fields["requester_name"].required = True
+            self.fields["requester_email"].required = True
+            self.fields["organization"].queryset = Organization.objects.order_by("name")
+            self.fields["team"].queryset = Team.objects.order_by("tier", "name")
+            self.fields["team"].help_text = _("Leave empty to send it to the service desk.")
+            self.fields["assignee"].queryset = (
+                User.objects.filter(is_active=True, teams__isnull=False)
+                .distinct()
+                .order_by("username")
+            )
+        else:
+            for name in self.AGENT_ONLY:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_id = "ticket-create"
+        layout = [
+            "title",
+            "description",
+            Row(Column("category"), Column("impact"), Column("urgency")),
+        ]
+        if agent:
+            layout += [
+                Row(
+                    Column("requester_name"),
+                    Column("requester_email"),
+                    Column("requester_language"),
+                ),
+                "organization",
+                Row(
+                    Column("is_security"),
+                    Column("is_safety"),
+                    Column("is_legal"),
+                    Column("is_major_outage"),
+                ),
+                Row(Column("team"), Column("assignee")),
+            ]
+        self.helper.layout = Layout(*layout, Submit("submit", _("Create ticket")))
+
+    def _post_clean(self):
+        # The service validates the instance it builds; don't build one here.
+        pass
+
+
+class TicketPropertiesForm(forms.Form):
+    """An agent's edit of the fields that route and rank a ticket."""
+
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.none(), required=False, label=_("Category")
+    )
+    impact = forms.TypedChoiceField(
+        coerce=int, label=_("Impact"), choices=Ticket._meta.get_field("impact").choices
+    )
+    urgency = forms.TypedChoiceField(
+        coerce=int, label=_("Urgency"), choices=Ticket._meta.get_field("urgency").choices
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Assignee")
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "category": ticket.category_id,
+                "impact": ticket.impact,
+                "urgency": ticket.urgency,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["team"].queryset = Team.objects.order_by("tier", "name")
+        self.fields["assignee"].queryset = (
+            User.objects.filter(is_active=True, teams__isnull=False).distinct().order_by("username")
+        )
+        self.helper = FormHelper()
+        self.helper.form_id = "ticket-properties"
+        self.helper.form_action = reverse("tickets:update", args=[ticket.pk])
+        self.helper.layout = Layout(
+            "category",
+            Row(Column("impact"), Column("urgency")),
+            "team",
+            "assignee",
+            Submit("submit", _("Save"), css_class="btn-sm"),
+        )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    is_public = forms.TypedChoiceField(
+        label=_("Visibility"),
+        coerce=lambda value: value == "public",
+        choices=[
+            ("public", _("Public reply (the requester sees it)")),
+            ("internal", _("Internal note (agents only)")),
+        ],
+        initial="public",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not selectors.user_is_agent(user):
+            del self.fields["is_public"]
+        self.helper = FormHelper()
+        self.helper.form_id = "comment-form"
+        self.helper.form_action = reverse("tickets:comment", args=[ticket.pk])
+        self.helper.layout = Layout(*self.fields, Submit("submit", _("Send")))
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("is_public", True)
+        return data
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=())
+    note = forms.CharField(label=_("Note"), max_length=2_000, required=False)
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, Status(value).label) for value in allowed_transitions(ticket.status)
+        ]
+        self.helper = FormHelper()
+        self.helper.form_id = "transition-form"
+        self.helper.form_action = reverse("tickets:transition", args=[ticket.pk])
+        self.helper.layout = Layout(
+            "status", "note", Submit("submit", _("Change status"), css_class="btn-sm")
+        )

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tickets.demo import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create demo organizations, teams, users and tickets (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off (never on a production site).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: refusing to add demo data. Use --force to insist.")
+        result = seed_demo()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {result['tickets_created']} tickets created, "
+                f"{result['tickets_total']} in all."
+            )
+        )
+        self.stdout.write(
+            f"Logins (password '{DEMO_PASSWORD}'): admin, agent1, agent2, agent3, manager, customer"
+        )

@@ -1,0 +1,332 @@
+"""Tickets core: people, organizations, teams, tickets, comments and the audit trail.
+
+Models hold fields, choices, constraints and indexes. Workflows live in
+``tickets.services``.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+
+
+class Tier(models.TextChoices):
+    L1 = "L1", _("Level 1")
+    L2 = "L2", _("Level 2")
+    L3 = "L3", _("Level 3")
+    MGMT = "MGMT", _("Management")
+
+
+class Priority(models.TextChoices):
+    P1 = "P1", _("P1 - critical")
+    P2 = "P2", _("P2 - high")
+    P3 = "P3", _("P3 - medium")
+    P4 = "P4", _("P4 - low")
+
+
+class Impact(models.IntegerChoices):
+    EXTENSIVE = 1, _("1 - extensive / widespread")
+    SIGNIFICANT = 2, _("2 - significant / large")
+    MODERATE = 3, _("3 - moderate / limited")
+    MINOR = 4, _("4 - minor / localized")
+
+
+class Urgency(models.IntegerChoices):
+    CRITICAL = 1, _("1 - critical")
+    HIGH = 2, _("2 - high")
+    MEDIUM = 3, _("3 - medium")
+    LOW = 4, _("4 - low")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending (waiting on customer)")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Organization(models.Model):
+    class Tier(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        VIP = "vip", _("VIP")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier, default=Tier.STANDARD)
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contact_for",
+        verbose_name=_("contacts"),
+        help_text=_("People told about this organization's tickets."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person: agent, manager, admin or requester.
+
+    Team membership makes someone an agent; a user in no team is a requester.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organization"),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier, default=Tier.L1)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+        verbose_name=_("manager"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="teams", verbose_name=_("members")
+    )
+    email = models.EmailField(_("team e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["tier", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tier})"
+
+
+class Ticket(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=20_000)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_tickets",
+        verbose_name=_("requester account"),
+    )
+    requester_name = models.CharField(_("requester name"), max_length=200)
+    requester_email = models.EmailField(_("requester e-mail"))
+    requester_language = models.CharField(
+        _("requester language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("organization"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("category"),
+    )
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact, default=Impact.MODERATE)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency, default=Urgency.MEDIUM
+    )
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority)
+    is_security = models.BooleanField(_("security"), default=False)
+    is_safety = models.BooleanField(_("safety"), default=False)
+    is_legal = models.BooleanField(_("legal / compliance"), default=False)
+    is_major_outage = models.BooleanField(_("major outage"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.NEW)
+    level = models.CharField(_("level"), max_length=8, choices=Tier, default=Tier.L1)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+        verbose_name=_("team"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+        verbose_name=_("assignee"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["team", "status"], name="ticket_team_status"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["requester_email"], name="ticket_requester_email"),
+            models.Index(fields=["status", "priority"], name="ticket_status_priority"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(impact__gte=1, impact__lte=4), name="ticket_impact_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgency__gte=1, urgency__lte=4), name="ticket_urgency_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """Human reference such as ``ESC-000123``, derived from the primary key."""
+        if self.pk is None:
+            return ""
+        return f"{settings.TICKET_REFERENCE_PREFIX}-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.RESOLVED, Status.CLOSED)
+
+
+class Comment(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="comments", verbose_name=_("ticket")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("text"), max_length=50_000)
+    is_public = models.BooleanField(
+        _("public reply"),
+        default=True,
+        help_text=_("Public replies are visible to the requester; internal notes are not."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_ticket_time")]
+
+    def __str__(self) -> str:
+        kind = _("reply") if self.is_public else _("internal note")
+        return f"{kind} #{self.pk} on {self.ticket_id}"
+
+
+class TicketEvent(models.Model):
+    """Append-only audit trail: one row per change, never edited nor deleted."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Field changed")
+        STATUS = "status", _("Status changed")
+        COMMENTED = "commented", _("Comment added")
+        ASSIGNED = "assigned", _("Assigned")
+
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind)
+    field = models.CharField(_("field"), max_length=64, blank=True)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.field} on {self.ticket_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Ticket events are append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Ticket events are append-only."))

@@ -1,0 +1,97 @@
+"""Reads: who may see what, and the querysets pages and the API list from."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tickets.models import Comment, Organization, Team, Ticket, TicketEvent, User
+
+
+def user_is_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def user_team_ids(user: User) -> frozenset[int]:
+    """Teams the user works in: as a member or as the team's manager (cached per user)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_team_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Team.objects.filter(Q(members=user) | Q(manager=user)).values_list("id", flat=True)
+        )
+        user._team_ids = cached
+    return cached
+
+
+def user_is_agent(user: User) -> bool:
+    """Agents are admins and people in at least one team; everybody else is a requester."""
+    return user_is_admin(user) or bool(user_team_ids(user))
+
+
+def ticket_visibility_filter(user: User) -> Q:
+    """The tickets a user may see: all for admins; their teams' and their own for agents;
+    tickets with their e-mail for requesters."""
+    if user_is_admin(user):
+        return Q()
+    team_ids = user_team_ids(user)
+    if team_ids:
+        return Q(team_id__in=team_ids) | Q(assignee=user)
+    if user.email:
+        return Q(requester_email__iexact=user.email)
+    return Q(requester=user)
+
+
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
+    """Tickets the user may see, with what list pages and the API show joined in."""
+    return (
+        Ticket.objects.filter(ticket_visibility_filter(user))
+        .select_related("organization", "category", "team", "assignee")
+        .order_by("-created_at", "-id")
+    )
+
+
+def ticket_get(*, user: User, pk: int | str) -> Ticket:
+    """One ticket the user may see; a ticket out of reach is a 404, not a 403."""
+    try:
+        return ticket_list(user=user).get(pk=pk)
+    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such ticket.") from exc
+
+
+def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:
+    """Comments on a ticket; requesters see public replies only."""
+    qs = ticket.comments.select_related("author").order_by("created_at", "id")
+    if not user_is_agent(user):
+        qs = qs.filter(is_public=True)
+    return qs
+
+
+def ticket_events(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
+    """The audit trail of a ticket; requesters see creation and status changes only."""
+    qs = ticket.events.select_related("actor").order_by("created_at", "id")
+    if not user_is_agent(user):
+        qs = qs.filter(kind__in=[TicketEvent.Kind.CREATED, TicketEvent.Kind.STATUS])
+    return qs
+
+
+def team_list(*, user: User) -> QuerySet[Team]:
+    return Team.objects.select_related("manager").order_by("tier", "name")
+
+
+def assignable_users(*, team: Team | None) -> QuerySet[User]:
+    """People a ticket of ``team`` may be assigned to: its members and its manager."""
+    if team is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(Q(teams=team) | Q(managed_teams=team), is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def organization_list(*, user: User) -> QuerySet[Organization]:
+    """Organizations: agents see all of them, a requester only their own."""
+    qs = Organization.objects.order_by("name")
+    if user_is_agent(user):
+        return qs
+    return qs.filter(pk=user.organization_id)

@@ -1,0 +1,336 @@
+"""Writes on tickets. Every change goes through here and leaves TicketEvents behind.
+
+Pages, the API, admin and tasks all call these functions; none of them holds
+ticket rules of its own.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets.models import (
+    Category,
+    Comment,
+    Organization,
+    Status,
+    Team,
+    Ticket,
+    TicketEvent,
+    Tier,
+    User,
+)
+from tickets.priority import default_priority
+from tickets.selectors import assignable_users, user_is_agent
+from tickets.workflow import check_transition
+
+FLAG_FIELDS = ("is_security", "is_safety", "is_legal", "is_major_outage")
+# Fields an agent may change with ticket_update; status and level have their own services.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "requester_name",
+    "requester_email",
+    "requester_language",
+    "organization",
+    "category",
+    "impact",
+    "urgency",
+    *FLAG_FIELDS,
+    "team",
+    "assignee",
+)
+# Transitions a requester may make on their own ticket: answer a pending question,
+# confirm or reopen a resolution.
+REQUESTER_TRANSITIONS = {
+    (Status.PENDING, Status.OPEN),
+    (Status.RESOLVED, Status.OPEN),
+    (Status.RESOLVED, Status.CLOSED),
+}
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _event(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    kind: str,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    note: str = "",
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        field=field,
+        old_value=_display(old),
+        new_value=_display(new),
+        note=note,
+    )
+
+
+def _default_team() -> Team | None:
+    return Team.objects.filter(tier=Tier.L1).order_by("name").first()
+
+
+def check_assignee(*, team: Team | None, assignee: User | None) -> None:
+    """A ticket's assignee must be a member or the manager of the ticket's team."""
+    if assignee is None:
+        return
+    if team is None:
+        raise ValidationError({"assignee": _("Choose a team before assigning the ticket.")})
+    if not assignable_users(team=team).filter(pk=assignee.pk).exists():
+        raise ValidationError(
+            {"assignee": _("%(user)s is not in team %(team)s.") % {"user": assignee, "team": team}}
+        )
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    title: str,
+    description: str,
+    requester_name: str = "",
+    requester_email: str = "",
+    requester_language: str = "",
+    organization: Organization | None = None,
+    category: Category | None = None,
+    impact: int = 3,
+    urgency: int = 3,
+    is_security: bool = False,
+    is_safety: bool = False,
+    is_legal: bool = False,
+    is_major_outage: bool = False,
+    team: Team | None = None,
+    assignee: User | None = None,
+) -> Ticket:
+    """Open a ticket and record its creation.
+
+    A requester (a user in no team) files tickets for themself: the requester
+    details and organization come from their account, and they may not set
+    team, assignee or flags. Without a team the ticket lands on the first L1 team.
+    The priority comes from the impact x urgency matrix.
+    """
+    if not user_is_agent(actor):
+        if team is not None or assignee is not None:
+            raise PermissionDenied(_("Only agents can choose the team or the assignee."))
+        requester_name = actor.get_full_name() or actor.username
+        requester_email = actor.email
+        requester_language = actor.language
+        organization = actor.organization
+        requester = actor
+    else:
+        requester = (
+            User.objects.filter(email__iexact=requester_email).first()
+            if (requester_email)
+            else None
+        )
+        if requester is not None and organization is None:
+            organization = requester.organization
+    if team is None:
+        team = _default_team()
+    check_assignee(team=team, assignee=assignee)
+    if category is not None and not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+
+    ticket = Ticket(
+        title=title,
+        description=description,
+        requester=requester,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        requester_language=requester_language or "en",
+        organization=organization,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        priority=default_priority(impact=impact, urgency=urgency),
+        is_security=is_security,
+        is_safety=is_safety,
+        is_legal=is_legal,
+        is_major_outage=is_major_outage,
+        status=Status.NEW,
+        level=team.tier if team else Tier.L1,
+        team=team,
+        assignee=assignee,
+        created_by=actor,
+    )
+    ticket.full_clean()
+    ticket.save()
+    _event(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.CREATED,
+        field="priority",
+        new=ticket.priority,
+        note=_("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.")
+        % {"priority": ticket.priority, "impact": impact, "urgency": urgency},
+    )
+    if assignee is not None:
+        _event(
+            ticket=ticket,
+            actor=actor,
+            kind=TicketEvent.Kind.ASSIGNED,
+            field="assignee",
+            new=assignee,
+        )
+    return ticket
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("team", "assignee").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ticket:
+    """Change a ticket's fields, one audit event per changed field.
+
+    Only agents edit tickets. A change of impact or urgency recomputes the
+    priority; the assignee must belong to the ticket's team.
+    """
+    if not user_is_agent(actor):
+        raise PermissionDenied(_("Only agents can edit tickets."))
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    locked = _lock(ticket)
+    changes = {name: value for name, value in data.items() if getattr(locked, name) != value}
+    if not changes:
+        return locked
+    if (
+        "category" in changes
+        and changes["category"] is not None
+        and not (changes["category"].is_active)
+    ):
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    old_values = {name: getattr(locked, name) for name in changes}
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    # A ticket handed to another team leaves its old assignee behind.
+    if (
+        "team" in changes
+        and "assignee" not in changes
+        and locked.assignee is not None
+        and not assignable_users(team=locked.team).filter(pk=locked.assignee_id).exists()
+    ):
+        old_values["assignee"] = locked.assignee
+        changes["assignee"] = None
+        locked.assignee = None
+    if "team" in changes or "assignee" in changes:
+        check_assignee(team=locked.team, assignee=locked.assignee)
+    old_priority = locked.priority
+    if "impact" in changes or "urgency" in changes:
+        locked.priority = default_priority(impact=locked.impact, urgency=locked.urgency)
+    locked.full_clean()
+    update_fields = [*changes, "updated_at"]
+    if locked.priority != old_priority:
+        update_fields.append("priority")
+    locked.save(update_fields=update_fields)
+
+    for name in changes:
+        kind = TicketEvent.Kind.ASSIGNED if name == "assignee" else TicketEvent.Kind.CHANGED
+        _event(
+            ticket=locked,
+            actor=actor,
+            kind=kind,
+            field=name,
+            old=old_values[name],
+            new=getattr(locked, name),
+        )
+    if locked.priority != old_priority:
+        _event(
+            ticket=locked,
+            actor=actor,
+            kind=TicketEvent.Kind.CHANGED,
+            field="priority",
+            old=old_priority,
+            new=locked.priority,
+            note=_("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.")
+            % {"priority": locked.priority, "impact": locked.impact, "urgency": locked.urgency},
+        )
+    return locked
+
+
+@transaction.atomic
+def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "") -> Ticket:
+    """Move a ticket along the status workflow (``tickets.workflow.TRANSITIONS``).
+
+    Agents make any allowed move; a requester may only answer a pending ticket,
+    or reopen or close their resolved ticket. Resolving stamps ``resolved_at``, reopening clears it.
+    """
+    locked = _lock(ticket)
+    check_transition(locked.status, status)
+    if not user_is_agent(actor) and (locked.status, status) not in REQUESTER_TRANSITIONS:
+        raise PermissionDenied(_("Only agents can make this status change."))
+    old = locked.status
+    now = timezone.now()
+    locked.status = status
+    if status == Status.RESOLVED:
+        locked.resolved_at = now
+    elif status == Status.CLOSED:
+        locked.closed_at = now
+    elif old == Status.RESOLVED:
+        locked.resolved_at = None
+    locked.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
+    _event(
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.STATUS,
+        field="status",
+        old=old,
+        new=status,
+        note=note,
+    )
+    return locked
+
+
+@transaction.atomic
+def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = True) -> Comment:
+    """Add a public reply or an internal note.
+
+    Requesters only write public replies. An agent's first public reply opens a
+    new ticket; a requester's reply to a pending or resolved ticket reopens it.
+    """
+    agent = user_is_agent(actor)
+    if not is_public and not agent:
+        raise PermissionDenied(_("Only agents can write internal notes."))
+    if ticket.status == Status.CLOSED:
+        raise ValidationError({"body": _("The ticket is closed; open a new ticket instead.")})
+    comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)
+    comment.full_clean()
+    comment.save()
+    _event(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.COMMENTED,
+        field="comment",
+        new=comment.pk,
+        note=_("Public reply") if is_public else _("Internal note"),
+    )
+    if is_public and agent and ticket.status == Status.NEW:
+        ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            status=Status.OPEN,
+            note=_("Opened by the first public reply."),
+        )
+    elif not agent and ticket.status in (Status.PENDING, Status.RESOLVED):
+        ticket_transition(
+            ticket=ticket, actor=actor, status=Status.OPEN, note=_("The requester replied.")
+        )
+    else:
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return comment

@@ -1,0 +1,155 @@
+"""Agent and requester pages. Views parse forms and call services; no rules live here."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tickets import selectors, services
+from tickets.filters import TicketFilter
+from tickets.forms import (
+    CommentForm,
+    TicketCreateForm,
+    TicketPropertiesForm,
+    TransitionForm,
+    add_service_errors,
+)
+from tickets.models import Status, Ticket, TicketEvent
+
+QUEUE_PAGE_SIZE = 25
+OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Agents: tickets of their teams and assigned to them. Requesters: their own."""
+    agent = selectors.user_is_agent(request.user)
+    params = request.GET.copy()
+    if "status" not in params and not params.get("q"):
+        params.setlist("status", OPEN_STATUSES)
+    tickets = selectors.ticket_list(user=request.user).order_by("priority", "created_at", "id")
+    scope = params.get("scope", "")
+    if agent and scope == "mine":
+        tickets = tickets.filter(assignee=request.user)
+    filterset = TicketFilter(params, queryset=tickets)
+    if not filterset.is_valid():
+        messages.warning(request, _("Some filters were not understood and were ignored."))
+        filterset = TicketFilter({}, queryset=tickets)
+    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "is_agent": agent,
+            "scope": scope,
+            "statuses": Status.choices,
+            "selected_statuses": params.getlist("status"),
+            "selected_priorities": params.getlist("priority"),
+            "query": params.get("q", ""),
+        },
+    )
+
+
+@login_required
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    form = TicketCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        try:
+            ticket = services.ticket_create(actor=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
+            return redirect(ticket)
+    return render(request, "tickets/create.html", {"form": form})
+
+
+def _detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+    user = request.user
+    agent = selectors.user_is_agent(user)
+    comments = list(selectors.ticket_comments(ticket=ticket, user=user))
+    events = [
+        event
+        for event in selectors.ticket_events(ticket=ticket, user=user)
+        if event.kind != TicketEvent.Kind.COMMENTED
+    ]
+    timeline = sorted(
+        [("comment", c.created_at, c) for c in comments]
+        + [("event", e.created_at, e) for e in events],
+        key=lambda item: item[1],
+    )
+    context = {
+        "ticket": ticket,
+        "is_agent": agent,
+        "timeline": timeline,
+        "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
+        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket),
+    }
+    if agent:
+        context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
+            ticket=ticket
+        )
+    status = 400 if forms else 200
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@login_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.ticket_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = CommentForm(request.POST, ticket=ticket, user=request.user)
+    if form.is_valid():
+        try:
+            services.comment_add(ticket=ticket, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Comment added."))
+            return redirect(ticket)
+    return _detail(request, ticket, comment_form=form)
+
+
+@login_required
+@require_POST
+def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            services.ticket_transition(ticket=ticket, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect(ticket)
+    return _detail(request, ticket, transition_form=form)
+
+
+@login_required
+@require_POST
+def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    if not selectors.user_is_agent(request.user):
+        raise PermissionDenied
+    form = TicketPropertiesForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            services.ticket_update(ticket=ticket, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ticket updated."))
+            return redirect(ticket)
+    return _detail(request, ticket, properties_form=form)
