@@ -203,7 +203,6 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'results'}"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -216,10 +216,6 @@ class TicketAdmin(admin.ModelAdmin):
         obj.pk = ticket.pk
         obj.refresh_from_db()
 
-    def save_related(self, request, form, formsets, change):
-        # Inlines are read-only and the services saved everything else.
-        pass
-
 
 @admin.register(TicketEvent)
 class TicketEventAdmin(admin.ModelAdmin):

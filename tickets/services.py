@@ -307,6 +307,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
     agent = user_is_agent(actor)
     if not is_public and not agent:
         raise PermissionDenied(_("Only agents can write internal notes."))
+    ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
         raise ValidationError({"body": _("The ticket is closed; open a new ticket instead.")})
     comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)

@@ -1,0 +1,74 @@
+"""The settings module reads the environment: embedded defaults, PostgreSQL and Redis."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import json, django; from django.conf import settings; django.setup();"
+    "db = settings.DATABASES['default'];"
+    "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']),"
+    " 'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG,"
+    " 'secure': settings.SESSION_COOKIE_SECURE, 'langs': [c for c, _ in settings.LANGUAGES],"
+    " 'tz': settings.TIME_ZONE, 'use_tz': settings.USE_TZ}))"
+)
+
+
+def probe(tmp_path, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECURE_COOKIES"}
+    }
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", ESCALADE_VAR_DIR=str(tmp_path), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result
+
+
+def test_no_environment_means_sqlite_and_a_file_broker(tmp_path):
+    result = probe(tmp_path, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(tmp_path / "escalade.sqlite3")
+    assert found["broker"] == "filesystem://"
+    assert (tmp_path / "broker" / "queue").is_dir()
+    assert found["langs"] == ["en", "pl", "fr", "nl", "ru"]
+    assert (found["tz"], found["use_tz"]) == ("UTC", True)
+
+
+def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
+    result = probe(
+        tmp_path,
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://u:p@db.example:5432/esc",
+        REDIS_URL="redis://cache.example:6379/1",
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "esc"
+    assert found["broker"] == "redis://cache.example:6379/1"
+
+
+@pytest.mark.parametrize("debug", ["", "0"])
+def test_production_defaults_are_safe(tmp_path, debug):
+    missing_key = probe(tmp_path, DEBUG=debug)
+    assert missing_key.returncode != 0
+    assert "SECRET_KEY must be set" in missing_key.stderr
+    found = json.loads(probe(tmp_path, DEBUG=debug, SECRET_KEY="x").stdout)
+    assert found["debug"] is False
+    assert found["secure"] is True

@@ -1,0 +1,37 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from tickets.models import Status, Team, Ticket, TicketEvent, User
+
+
+def test_seed_demo_builds_the_demo_world_once(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    tickets = Ticket.objects.count()
+    assert tickets >= 24
+    assert set(Team.objects.values_list("name", "tier")) == {
+        ("Service Desk", "L1"),
+        ("Network Engineering", "L2"),
+        ("Senior Architects", "L3"),
+        ("IT Management", "MGMT"),
+    }
+    for username in ("admin", "agent1", "agent2", "agent3", "manager", "customer"):
+        assert User.objects.get(username=username).check_password("demo")
+    assert User.objects.get(username="admin").is_superuser
+    manager = User.objects.get(username="manager")
+    assert Team.objects.filter(manager=manager).count() == 4
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    events = TicketEvent.objects.count()
+
+    call_command("seed_demo", verbosity=0)
+    assert Ticket.objects.count() == tickets
+    assert TicketEvent.objects.count() == events
+
+
+def test_seed_demo_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not Ticket.objects.exists()
+    call_command("seed_demo", "--force", verbosity=0)
+    assert Ticket.objects.exists()
