@@ -191,7 +191,11 @@ def ticket_create(
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("team", "assignee").get(pk=ticket.pk)
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("team", "assignee")
+        .get(pk=ticket.pk)
+    )
 
 
 @transaction.atomic
