@@ -184,6 +184,13 @@ class Ticket(models.Model):
         _("urgency"), choices=Urgency, default=Urgency.MEDIUM
     )
     priority = models.CharField(_("priority"), max_length=2, choices=Priority)
+    priority_override = models.CharField(
+        _("priority set by hand"),
+        max_length=2,
+        choices=Priority,
+        blank=True,
+        help_text=_("While set, the matrix and the criteria no longer change the priority."),
+    )
     is_security = models.BooleanField(_("security"), default=False)
     is_safety = models.BooleanField(_("safety"), default=False)
     is_legal = models.BooleanField(_("legal / compliance"), default=False)
@@ -295,6 +302,10 @@ class TicketEvent(models.Model):
         STATUS = "status", _("Status changed")
         COMMENTED = "commented", _("Comment added")
         ASSIGNED = "assigned", _("Assigned")
+        PRIORITY = "priority", _("Priority changed")
+        SLA = "sla", _("SLA clock")
+        SLA_WARNING = "sla_warning", _("SLA warning")
+        SLA_BREACH = "sla_breach", _("SLA breached")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")

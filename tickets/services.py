@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tickets import hooks
 from tickets.models import (
     Category,
     Comment,
     Organization,
+    Priority,
     Status,
     Team,
     Ticket,
@@ -60,7 +62,7 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _event(
+def ticket_event_record(
     *,
     ticket: Ticket,
     actor: User | None,
@@ -70,6 +72,7 @@ def _event(
     new: Any = None,
     note: str = "",
 ) -> TicketEvent:
+    """Append one entry to a ticket's audit trail (for this app and those built on it)."""
     return TicketEvent.objects.create(
         ticket=ticket,
         actor=actor,
@@ -79,6 +82,34 @@ def _event(
         new_value=_display(new),
         note=note,
     )
+
+
+# Changes to these fields may change the priority (matrix, criteria on category,
+# organization tier, flags and keywords).
+PRIORITY_INPUTS = {
+    "impact",
+    "urgency",
+    "category",
+    "organization",
+    "title",
+    "description",
+    *FLAG_FIELDS,
+}
+
+
+def _resolve_priority(ticket: Ticket) -> tuple[str, str]:
+    """The priority a ticket should have now, and why."""
+    if ticket.priority_override:
+        return ticket.priority_override, _("Priority set by hand.")
+    resolver = hooks.priority_resolver()
+    if resolver is not None:
+        return resolver(ticket)
+    priority = default_priority(impact=ticket.impact, urgency=ticket.urgency)
+    return priority, _("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.") % {
+        "priority": priority,
+        "impact": ticket.impact,
+        "urgency": ticket.urgency,
+    }
 
 
 def _default_team() -> Team | None:
@@ -122,7 +153,8 @@ def ticket_create(
     A requester (a user in no team) files tickets for themself: the requester
     details and organization come from their account, and they may not set
     team, assignee or flags. Without a team the ticket lands on the first L1 team.
-    The priority comes from the impact x urgency matrix.
+    The priority comes from the impact x urgency matrix, raised by any priority
+    criteria that apply (see ``tickets.hooks``).
     """
     if not user_is_agent(actor):
         if team is not None or assignee is not None:
@@ -157,7 +189,6 @@ def ticket_create(
         category=category,
         impact=impact,
         urgency=urgency,
-        priority=default_priority(impact=impact, urgency=urgency),
         is_security=is_security,
         is_safety=is_safety,
         is_legal=is_legal,
@@ -168,25 +199,26 @@ def ticket_create(
         assignee=assignee,
         created_by=actor,
     )
+    ticket.priority, reason = _resolve_priority(ticket)
     ticket.full_clean()
     ticket.save()
-    _event(
+    ticket_event_record(
         ticket=ticket,
         actor=actor,
         kind=TicketEvent.Kind.CREATED,
         field="priority",
         new=ticket.priority,
-        note=_("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.")
-        % {"priority": ticket.priority, "impact": impact, "urgency": urgency},
+        note=reason,
     )
     if assignee is not None:
-        _event(
+        ticket_event_record(
             ticket=ticket,
             actor=actor,
             kind=TicketEvent.Kind.ASSIGNED,
             field="assignee",
             new=assignee,
         )
+    hooks.notify_created(ticket, actor)
     return ticket
 
 
@@ -236,8 +268,9 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
     if "team" in changes or "assignee" in changes:
         check_assignee(team=locked.team, assignee=locked.assignee)
     old_priority = locked.priority
-    if "impact" in changes or "urgency" in changes:
-        locked.priority = default_priority(impact=locked.impact, urgency=locked.urgency)
+    reason = ""
+    if PRIORITY_INPUTS & set(changes):
+        locked.priority, reason = _resolve_priority(locked)
     locked.full_clean()
     update_fields = [*changes, "updated_at"]
     if locked.priority != old_priority:
@@ -246,7 +279,7 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
 
     for name in changes:
         kind = TicketEvent.Kind.ASSIGNED if name == "assignee" else TicketEvent.Kind.CHANGED
-        _event(
+        ticket_event_record(
             ticket=locked,
             actor=actor,
             kind=kind,
@@ -254,17 +287,57 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
             old=old_values[name],
             new=getattr(locked, name),
         )
+    changed = set(changes)
     if locked.priority != old_priority:
-        _event(
+        changed.add("priority")
+        ticket_event_record(
             ticket=locked,
             actor=actor,
-            kind=TicketEvent.Kind.CHANGED,
+            kind=TicketEvent.Kind.PRIORITY,
             field="priority",
             old=old_priority,
             new=locked.priority,
-            note=_("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.")
-            % {"priority": locked.priority, "impact": locked.impact, "urgency": locked.urgency},
+            note=reason,
         )
+    hooks.notify_changed(locked, actor, changed)
+    return locked
+
+
+@transaction.atomic
+def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reason: str) -> Ticket:
+    """Set the priority by hand, with a reason; an empty ``priority`` hands the
+    decision back to the matrix and the criteria. Agents only; always audited."""
+    if not user_is_agent(actor):
+        raise PermissionDenied(_("Only agents can set the priority by hand."))
+    if priority and priority not in Priority.values:
+        raise ValidationError({"priority": _("Unknown priority “%(p)s”.") % {"p": priority}})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the priority is set by hand.")})
+    locked = _lock(ticket)
+    old_priority, old_override = locked.priority, locked.priority_override
+    locked.priority_override = priority
+    locked.priority, why = _resolve_priority(locked)
+    locked.save(update_fields=["priority", "priority_override", "updated_at"])
+    note = (
+        _("Set by hand: %(reason)s") % {"reason": reason}
+        if priority
+        else _("Back to the rules (%(why)s): %(reason)s") % {"why": why, "reason": reason}
+    )
+    ticket_event_record(
+        ticket=locked,
+        actor=actor,
+        kind=TicketEvent.Kind.PRIORITY,
+        field="priority",
+        old=old_priority,
+        new=locked.priority,
+        note=note,
+    )
+    changed = {"priority_override"} if old_override != priority else set()
+    if locked.priority != old_priority:
+        changed.add("priority")
+    if changed:
+        hooks.notify_changed(locked, actor, changed)
     return locked
 
 
@@ -289,7 +362,7 @@ def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "
     elif old == Status.RESOLVED:
         locked.resolved_at = None
     locked.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
-    _event(
+    ticket_event_record(
         ticket=locked,
         actor=actor,
         kind=TicketEvent.Kind.STATUS,
@@ -298,6 +371,7 @@ def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "
         new=status,
         note=note,
     )
+    hooks.notify_status_changed(locked, actor, old, status)
     return locked
 
 
@@ -317,7 +391,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
     comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)
     comment.full_clean()
     comment.save()
-    _event(
+    ticket_event_record(
         ticket=ticket,
         actor=actor,
         kind=TicketEvent.Kind.COMMENTED,
@@ -325,6 +399,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
         new=comment.pk,
         note=_("Public reply") if is_public else _("Internal note"),
     )
+    hooks.notify_commented(comment, actor, agent)
     if is_public and agent and ticket.status == Status.NEW:
         ticket_transition(
             ticket=ticket,

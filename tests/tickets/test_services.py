@@ -89,7 +89,7 @@ def test_update_recomputes_priority_and_audits_each_field(agent):
     assert ("changed", "impact", "3", "1") in events
     assert ("changed", "urgency", "3", "1") in events
     assert ("changed", "title", "VPN is down", "VPN down") in events
-    priority_event = ticket.events.get(field="priority", kind="changed")
+    priority_event = ticket.events.get(field="priority", kind="priority")
     assert (priority_event.old_value, priority_event.new_value) == ("P3", "P1")
 
 
