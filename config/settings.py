@@ -211,7 +211,17 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict = {}
+# The SLA sweep: how often beat runs it, and how long one run may take before it
+# leaves the rest to the next (so runs never pile up).
+SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
+SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INTERVAL * 0.8)
+CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {
+        "task": "escalations.tasks.sweep_sla_clocks",
+        "schedule": SLA_SWEEP_INTERVAL,
+        "options": {"expires": SLA_SWEEP_INTERVAL},
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,20 @@
+"""Celery tasks: ids in, one service call, idempotent."""
+
+from celery import shared_task
+from django.conf import settings
+
+from escalations.services import recompute
+from escalations.services.sweep import sla_sweep
+
+
+@shared_task(ignore_result=True)
+def sweep_sla_clocks() -> dict[str, int]:
+    """Beat runs this every ``SLA_SWEEP_INTERVAL`` seconds."""
+    result = sla_sweep(time_budget=settings.SLA_SWEEP_TIME_BUDGET)
+    return {"warnings": result.warnings, "breaches": result.breaches, "clocks": result.clocks}
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def recompute_clocks(*, policy_id: int | None = None, calendar_id: int | None = None) -> int:
+    """Re-target the open clocks a policy or calendar governs, in batches."""
+    return recompute.clocks_recompute(policy_id=policy_id, calendar_id=calendar_id)

@@ -1,0 +1,167 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from escalations.models import SlaClock, SlaPolicy
+from escalations.services import sla
+from escalations.services.sweep import sla_sweep
+from tickets import services
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """Freeze ``timezone.now`` for the services at a settable instant."""
+    state = {"now": T0}
+
+    def now():
+        return state["now"]
+
+    monkeypatch.setattr("django.utils.timezone.now", now)
+
+    def set_to(moment):
+        state["now"] = moment
+        return moment
+
+    return set_to
+
+
+def new_ticket(agent, **fields):
+    data = {
+        "title": "VPN down",
+        "description": "No VPN.",
+        "requester_name": "R",
+        "requester_email": "r@example.com",
+    }
+    data.update(fields)
+    return services.ticket_create(actor=agent, **data)
+
+
+def clocks(ticket):
+    return {c.metric: c for c in SlaClock.objects.filter(ticket=ticket)}
+
+
+def test_creation_starts_first_response_and_resolution(agent, policy, clock_at):
+    ticket = new_ticket(agent)
+    found = clocks(ticket)
+    assert set(found) == {"first_response", "resolution"}
+    first = found["first_response"]
+    assert (first.status, first.started_at) == ("running", T0)
+    assert first.due_at == T0 + timedelta(minutes=60)
+    assert first.warn_at == T0 + timedelta(minutes=45)
+    assert first.next_action_at == first.warn_at
+    assert found["resolution"].due_at == T0 + timedelta(hours=8)
+    assert ticket.events.filter(kind="sla").count() == 2
+
+
+def test_pending_pauses_and_resuming_moves_the_due_time(agent, policy, clock_at):
+    ticket = new_ticket(agent)
+    clock_at(T0 + timedelta(minutes=10))
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+    resolution = clocks(ticket)["resolution"]
+    assert resolution.status == "paused"
+    assert resolution.business_used == timedelta(minutes=10)
+    assert resolution.next_action_at is None
+    clock_at(T0 + timedelta(hours=2, minutes=10))
+    services.ticket_transition(ticket=ticket, actor=agent, status="open")
+    resolution = clocks(ticket)["resolution"]
+    assert resolution.status == "running"
+    assert resolution.due_at == T0 + timedelta(hours=10)  # moved by the 2 paused hours
+    # 10 minutes before the pause and one hour since: 8 h - 70 min left
+    left = sla.remaining(resolution, T0 + timedelta(hours=3, minutes=10))
+    assert left == timedelta(hours=6, minutes=50)
+
+
+def test_first_public_reply_meets_first_response_and_starts_updates(agent, policy, clock_at):
+    ticket = new_ticket(agent)
+    clock_at(T0 + timedelta(minutes=5))
+    services.comment_add(ticket=ticket, actor=agent, body="internal", is_public=False)
+    assert clocks(ticket)["first_response"].status == "running"
+    clock_at(T0 + timedelta(minutes=20))
+    services.comment_add(ticket=ticket, actor=agent, body="We are on it")
+    found = clocks(ticket)
+    assert found["first_response"].status == "met"
+    assert found["first_response"].business_used == timedelta(minutes=20)
+    update = found["next_update"]
+    assert (update.status, update.cycle) == ("running", 1)
+    assert update.due_at == T0 + timedelta(minutes=50)
+
+
+def test_each_public_update_meets_and_restarts_the_cadence(agent, policy, clock_at):
+    ticket = new_ticket(agent)
+    services.comment_add(ticket=ticket, actor=agent, body="first")
+    clock_at(T0 + timedelta(minutes=25))
+    services.comment_add(ticket=ticket, actor=agent, body="update")
+    update = clocks(ticket)["next_update"]
+    assert (update.status, update.cycle) == ("running", 2)
+    assert update.due_at == T0 + timedelta(minutes=55)
+
+
+def test_requester_reply_does_not_count_as_a_response(agent, requester, policy, clock_at):
+    ticket = new_ticket(agent, requester_email=requester.email)
+    services.comment_add(ticket=ticket, actor=requester, body="hello?")
+    assert clocks(ticket)["first_response"].status == "running"
+
+
+def test_resolve_meets_and_reopen_restarts_resolution_keeping_used_time(agent, policy, clock_at):
+    ticket = new_ticket(agent)
+    clock_at(T0 + timedelta(hours=1))
+    services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
+    found = clocks(ticket)
+    assert found["resolution"].status == "met"
+    assert found["resolution"].business_used == timedelta(hours=1)
+    clock_at(T0 + timedelta(hours=5))
+    services.ticket_transition(ticket=ticket, actor=agent, status="open")
+    resolution = clocks(ticket)["resolution"]
+    assert resolution.status == "running"
+    assert resolution.met_at is None
+    assert resolution.due_at == T0 + timedelta(hours=5 + 7)
+
+
+def test_priority_change_retargets_keeping_used_time(agent, policy, always_open, clock_at):
+    SlaPolicy.objects.create(
+        name="P1",
+        priority="P1",
+        first_response_minutes=15,
+        resolution_minutes=120,
+        calendar=always_open,
+    )
+    ticket = new_ticket(agent)
+    clock_at(T0 + timedelta(minutes=30))
+    services.ticket_update(ticket=ticket, actor=agent, data={"impact": 1, "urgency": 1})
+    found = clocks(ticket)
+    first = found["first_response"]
+    assert first.policy.name == "P1"
+    assert sla.used_now(first, T0 + timedelta(minutes=30)) == timedelta(minutes=30)
+    assert first.due_at == T0 + timedelta(minutes=15)  # already past: the sweep breaches it
+    assert found["resolution"].due_at == T0 + timedelta(hours=2)
+    result = sla_sweep(now=T0 + timedelta(minutes=30))
+    assert result.breaches == 1
+    assert sla_sweep(now=T0 + timedelta(minutes=31)).breaches == 0
+    assert clocks(ticket)["first_response"].status == "breached"
+
+
+def test_override_priority_is_audited_and_retargets(agent, policy, always_open, clock_at):
+    SlaPolicy.objects.create(
+        name="P2",
+        priority="P2",
+        first_response_minutes=30,
+        resolution_minutes=240,
+        calendar=always_open,
+    )
+    ticket = new_ticket(agent)
+    ticket = services.ticket_override_priority(
+        ticket=ticket, actor=agent, priority="P2", reason="CEO is affected"
+    )
+    assert (ticket.priority, ticket.priority_override) == ("P2", "P2")
+    assert "CEO is affected" in ticket.events.get(kind="priority").note
+    assert clocks(ticket)["first_response"].due_at == T0 + timedelta(minutes=30)
+    services.ticket_update(ticket=ticket, actor=agent, data={"impact": 4, "urgency": 4})
+    ticket.refresh_from_db()
+    assert ticket.priority == "P2"  # the override holds while set
+
+
+def test_no_policy_means_no_clocks(agent, db):
+    ticket = new_ticket(agent)
+    assert not SlaClock.objects.filter(ticket=ticket).exists()
