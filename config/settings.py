@@ -211,10 +211,12 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # The SLA sweep: how often beat runs it, and how long one run may take before it
 # leaves the rest to the next (so runs never pile up).
 SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
 SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INTERVAL * 0.8)
+SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=100)
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "escalations.tasks.sweep_sla_clocks",

@@ -10,7 +10,9 @@ from escalations.services.sweep import sla_sweep
 @shared_task(ignore_result=True)
 def sweep_sla_clocks() -> dict[str, int]:
     """Beat runs this every ``SLA_SWEEP_INTERVAL`` seconds."""
-    result = sla_sweep(time_budget=settings.SLA_SWEEP_TIME_BUDGET)
+    result = sla_sweep(
+        batch_size=settings.SLA_SWEEP_BATCH_SIZE, time_budget=settings.SLA_SWEEP_TIME_BUDGET
+    )
     return {"warnings": result.warnings, "breaches": result.breaches, "clocks": result.clocks}
 
 

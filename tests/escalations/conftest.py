@@ -19,3 +19,6 @@ def policy(always_open):
         warning_percent=75,
         calendar=always_open,
     )
+
+
+from tests.workers import celery_processes  # noqa: E402,F401  (fixture)

@@ -1,0 +1,127 @@
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from escalations import events
+from escalations.models import SlaClock, SlaClockAlert
+from escalations.services.sweep import sla_sweep
+from tickets import services
+from tickets.models import TicketEvent
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.now", lambda: T0)
+
+
+def make_tickets(agent, count=1):
+    return [
+        services.ticket_create(
+            actor=agent,
+            title=f"t{i}",
+            description="d",
+            requester_name="R",
+            requester_email="r@example.com",
+        )
+        for i in range(count)
+    ]
+
+
+def test_nothing_due_does_nothing(agent, policy, frozen):
+    make_tickets(agent, 3)
+    result = sla_sweep(now=T0 + timedelta(minutes=1))
+    assert (result.warnings, result.breaches, result.clocks) == (0, 0, 0)
+
+
+def test_warning_then_breach_each_recorded_once(agent, policy, frozen):
+    (ticket,) = make_tickets(agent)
+    warned = sla_sweep(now=T0 + timedelta(minutes=45))
+    assert (warned.warnings, warned.breaches) == (1, 0)
+    assert sla_sweep(now=T0 + timedelta(minutes=46)).warnings == 0
+    breached = sla_sweep(now=T0 + timedelta(minutes=60))
+    assert (breached.warnings, breached.breaches) == (0, 1)
+    first = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert first.status == "breached"
+    assert first.next_action_at is None
+    assert sla_sweep(now=T0 + timedelta(hours=1, minutes=1)).breaches == 0
+    kinds = list(ticket.events.filter(kind__startswith="sla_").values_list("kind", flat=True))
+    assert kinds == ["sla_warning", "sla_breach"]
+
+
+def test_a_late_sweep_catches_up_on_everything_overdue(agent, policy, frozen):
+    make_tickets(agent, 5)
+    # The worker was down for a day: every warning and breach is still recorded once.
+    result = sla_sweep(now=T0 + timedelta(days=1), batch_size=3)
+    assert (result.warnings, result.breaches) == (10, 10)
+    assert result.batches >= 4
+    assert SlaClockAlert.objects.count() == 20
+
+
+def test_paused_clock_is_not_breached(agent, policy, frozen):
+    (ticket,) = make_tickets(agent)
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+    assert sla_sweep(now=T0 + timedelta(days=3)).breaches == 0
+
+
+def test_breach_is_handed_to_listeners_inside_the_transaction(agent, policy, frozen):
+    seen = []
+
+    def listener(*, clock, now):
+        seen.append((clock.metric, now))
+
+    events.subscribe(events.SLA_BREACH, listener)
+    try:
+        make_tickets(agent)
+        sla_sweep(now=T0 + timedelta(hours=9))
+    finally:
+        events._listeners[events.SLA_BREACH].remove(listener)
+    assert sorted(m for m, _ in seen) == ["first_response", "resolution"]
+
+
+def test_stale_next_action_on_a_met_clock_is_cleared(agent, policy, frozen):
+    (ticket,) = make_tickets(agent)
+    SlaClock.objects.filter(ticket=ticket).update(status="met")
+    result = sla_sweep(now=T0 + timedelta(days=1))
+    assert result.breaches == 0
+    assert not SlaClock.objects.filter(next_action_at__isnull=False).exists()
+
+
+def test_sweep_query_count_does_not_grow_when_nothing_is_due(
+    agent, policy, frozen, django_assert_num_queries
+):
+    make_tickets(agent, 10)
+    # one indexed probe, inside a savepoint (the test's transaction)
+    with django_assert_num_queries(3) as captured:
+        sla_sweep(now=T0)
+    assert sum("next_action_at" in q["sql"] for q in captured.captured_queries) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sweepers_record_each_breach_once(agent, policy, frozen):
+    make_tickets(agent, 40)
+    barrier = threading.Barrier(4)
+    results = []
+
+    def sweeper():
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            results.append(sla_sweep(now=T0 + timedelta(days=1), batch_size=5))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweeper) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r.breaches for r in results) == 80
+    assert sum(r.warnings for r in results) == 80
+    assert SlaClockAlert.objects.filter(kind="breach").count() == 80
+    assert TicketEvent.objects.filter(kind="sla_breach").count() == 80
