@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, permissions
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -40,3 +40,12 @@ class StrictFieldsMixin:
                     {name: ["Unknown field: it cannot be set here."] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class IsAdmin(permissions.BasePermission):
+    """Configuration endpoints: superusers only."""
+
+    message = "Only administrators may use this endpoint."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and request.user.is_superuser)

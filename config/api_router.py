@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from escalations.api import views as escalation_views
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -10,6 +11,19 @@ router.register("tickets", ticket_views.TicketViewSet, basename="ticket")
 router.register("teams", ticket_views.TeamViewSet, basename="team")
 router.register("categories", ticket_views.CategoryViewSet, basename="category")
 router.register("organizations", ticket_views.OrganizationViewSet, basename="organization")
+router.register(
+    "priority-definitions",
+    escalation_views.PriorityDefinitionViewSet,
+    basename="priority-definition",
+)
+router.register(
+    "priority-matrix", escalation_views.PriorityMatrixViewSet, basename="priority-matrix"
+)
+router.register(
+    "priority-criteria", escalation_views.PriorityCriterionViewSet, basename="priority-criterion"
+)
+router.register("calendars", escalation_views.BusinessCalendarViewSet, basename="calendar")
+router.register("sla-policies", escalation_views.SlaPolicyViewSet, basename="sla-policy")
 
 app_name = "api"
 urlpatterns = [

@@ -181,6 +181,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI would otherwise load a badge from validator.swagger.io (sending it the
+    # schema's URL): the docs page loads nothing from outside.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set, where field names alone would clash or differ.
+    "ENUM_NAME_OVERRIDES": {
+        "PriorityEnum": "tickets.models.Priority",
+        "StatusEnum": "tickets.models.Status",
+        "TierEnum": "tickets.models.Tier",
+        "OrganizationTierEnum": "tickets.models.Organization.Tier",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

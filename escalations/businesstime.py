@@ -119,10 +119,13 @@ def add(calendar: Calendar, start: datetime, duration: timedelta | int) -> datet
     """
     duration_us = _duration_us(duration)
     _check_aware(start)
+    # In UTC first: arithmetic on an aware datetime in its own zone is wall-clock
+    # arithmetic, which would make a 24x7 day across a DST change 23 or 25 hours.
+    start = start.astimezone(UTC)
     if duration_us == 0:
-        return start.astimezone(UTC)
+        return start
     if calendar.always_open:
-        return (start + timedelta(microseconds=duration_us)).astimezone(UTC)
+        return start + timedelta(microseconds=duration_us)
     return _from_us(_compiled(calendar).add(_to_us(start), duration_us))
 
 
@@ -130,6 +133,9 @@ def elapsed(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
     """Business time between ``start`` and ``end``; zero when ``end`` is not after ``start``."""
     _check_aware(start)
     _check_aware(end)
+    # Two datetimes sharing a tzinfo compare and subtract by wall clock, ignoring
+    # ``fold`` and DST; in UTC they compare and subtract as instants.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         return timedelta(0)
     if calendar.always_open:

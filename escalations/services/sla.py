@@ -100,6 +100,24 @@ def remaining(clock: SlaClock, now: datetime) -> timedelta:
     return clock.target - used_now(clock, now)
 
 
+STATES = ("on_track", "at_risk", "breached", "paused", "met")
+
+
+def clock_state(clock: SlaClock, now: datetime) -> str:
+    """What an agent needs to know at a glance: on track, at risk, breached, paused, met."""
+    if clock.status == ClockStatus.BREACHED or (
+        clock.status == ClockStatus.RUNNING and clock.due_at is not None and clock.due_at <= now
+    ):
+        return "breached"
+    if clock.status == ClockStatus.PAUSED:
+        return "paused"
+    if clock.status == ClockStatus.MET:
+        return "met"
+    if clock.warn_at is not None and clock.warn_at <= now:
+        return "at_risk"
+    return "on_track"
+
+
 def _schedule(clock: SlaClock) -> None:
     """Lay out warn and due times of a running clock from its running stretch."""
     spec = calendar_spec(clock.calendar)

@@ -1,0 +1,195 @@
+"""Admin configuration endpoints: matrix, criteria, calendars, SLA policies."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from escalations.models import BusinessCalendar, PriorityCriterion, SlaClock, SlaPolicy
+from tickets import services
+
+WEEK = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+
+
+@pytest.fixture
+def admin_api(api_as, admin_user):
+    return api_as(admin_user)
+
+
+def test_config_endpoints_are_for_admins_only(api_as, agent):
+    client = api_as(agent)
+    for url in (
+        "/api/v1/priority-matrix/",
+        "/api/v1/priority-criteria/",
+        "/api/v1/calendars/",
+        "/api/v1/sla-policies/",
+    ):
+        assert client.get(url).status_code == 403
+    assert client.get("/api/v1/priority-definitions/").status_code == 200
+
+
+def test_matrix_is_a_grid_admins_edit(admin_api):
+    rows = admin_api.get("/api/v1/priority-matrix/").json()
+    assert [r["impact"] for r in rows] == [1, 2, 3, 4]
+    assert rows[0]["urgency_1"] == "P1"
+    response = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P3"}, format="json")
+    assert response.status_code == 200
+    bad = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P9"}, format="json")
+    assert bad.status_code == 400
+    assert "urgency_4" in bad.json()
+
+
+def test_matrix_edit_changes_new_tickets_priority(admin_api, agent):
+    admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P2"}, format="json")
+    ticket = services.ticket_create(
+        actor=agent,
+        title="t",
+        description="d",
+        impact=4,
+        urgency=4,
+        requester_name="R",
+        requester_email="r@x.org",
+    )
+    assert ticket.priority == "P2"
+
+
+def test_criterion_raises_priority_and_needs_a_condition(admin_api, agent):
+    empty = admin_api.post(
+        "/api/v1/priority-criteria/", {"name": "Nothing", "minimum_priority": "P1"}, format="json"
+    )
+    assert empty.status_code == 400
+    assert "at least one condition" in str(empty.json())
+    made = admin_api.post(
+        "/api/v1/priority-criteria/",
+        {
+            "name": "Security",
+            "if_security": True,
+            "minimum_priority": "P1",
+            "keywords": "breach, ransomware",
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.json()
+    ticket = services.ticket_create(
+        actor=agent,
+        title="Ransomware on laptop",
+        description="d",
+        requester_name="R",
+        requester_email="r@x.org",
+        is_security=True,
+    )
+    assert ticket.priority == "P1"
+    unflagged = services.ticket_create(
+        actor=agent,
+        title="Ransomware?",
+        description="d",
+        requester_name="R",
+        requester_email="r@x.org",
+    )
+    assert unflagged.priority == "P3"  # every condition must hold
+    assert "Security" in ticket.events.get(kind="created").note
+    assert PriorityCriterion.objects.count() == 1
+
+
+def test_calendar_with_hours_and_holidays(admin_api):
+    response = admin_api.post(
+        "/api/v1/calendars/",
+        {
+            "name": "Warsaw office",
+            "time_zone": "Europe/Warsaw",
+            "intervals": WEEK,
+            "holidays": [{"date": "2026-12-25", "name": "Christmas", "recurring": True}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    calendar = BusinessCalendar.objects.get()
+    assert calendar.intervals.count() == 5
+    assert calendar.holidays.get().recurring
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        ({"intervals": [{"weekday": 0, "start": "17:00", "end": "09:00"}]}, "intervals"),
+        (
+            {
+                "intervals": [
+                    {"weekday": 0, "start": "09:00", "end": "12:00"},
+                    {"weekday": 0, "start": "11:00", "end": "13:00"},
+                ]
+            },
+            "intervals",
+        ),
+        ({"intervals": [{"weekday": 9, "start": "09:00", "end": "12:00"}]}, "intervals"),
+        ({"holidays": [{"date": "2026-13-01"}]}, "holidays"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_calendars_get_field_messages(admin_api, payload, field):
+    response = admin_api.post("/api/v1/calendars/", {"name": "Bad", **payload}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_overnight_interval_must_say_so(admin_api):
+    response = admin_api.post(
+        "/api/v1/calendars/",
+        {
+            "name": "Night",
+            "intervals": [{"weekday": 5, "start": "22:00", "end": "06:00", "overnight": True}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"first_response_minutes": -5}, "first_response_minutes"),
+        ({"resolution_minutes": 0}, "resolution_minutes"),
+        ({"warning_percent": 120}, "warning_percent"),
+        ({"priority": "P7"}, "priority"),
+        ({"calendar": 999}, "calendar"),
+    ],
+)
+def test_bad_policies_get_field_messages(admin_api, payload, field):
+    data = {
+        "name": "P1 policy",
+        "priority": "P1",
+        "first_response_minutes": 15,
+        "resolution_minutes": 240,
+        **payload,
+    }
+    response = admin_api.post("/api/v1/sla-policies/", data, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_duplicate_active_policy_is_refused(admin_api):
+    data = {"name": "P1", "priority": "P1", "first_response_minutes": 15, "resolution_minutes": 240}
+    assert admin_api.post("/api/v1/sla-policies/", data, format="json").status_code == 201
+    again = admin_api.post("/api/v1/sla-policies/", {**data, "name": "P1 bis"}, format="json")
+    assert again.status_code == 400
+    assert "already covers" in str(again.json())
+
+
+def test_editing_a_policy_retargets_open_clocks(
+    admin_api, agent, monkeypatch, django_capture_on_commit_callbacks
+):
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: t0)
+    policy = SlaPolicy.objects.create(name="All", first_response_minutes=60, resolution_minutes=480)
+    ticket = services.ticket_create(
+        actor=agent, title="t", description="d", requester_name="R", requester_email="r@x.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = admin_api.patch(
+            f"/api/v1/sla-policies/{policy.pk}/", {"resolution_minutes": 120}, format="json"
+        )
+    assert response.status_code == 200
+    assert len(callbacks) == 1  # the recompute is enqueued after the commit
+    clock = SlaClock.objects.get(ticket=ticket, metric="resolution")
+    assert clock.due_at == t0 + timedelta(hours=2)
