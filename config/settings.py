@@ -171,6 +171,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": "20/minute"},
+    # Trust X-Forwarded-For only from the proxy we sit behind.
+    "NUM_PROXIES": 1 if env.bool("BEHIND_TLS_PROXY", default=False) else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Escalade API",

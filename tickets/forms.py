@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets import selectors
+from tickets import selectors, services
 from tickets.models import Category, Organization, Status, Team, Ticket, User
-from tickets.workflow import allowed_transitions
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -187,10 +186,11 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=())
     note = forms.CharField(label=_("Note"), max_length=2_000, required=False)
 
-    def __init__(self, *args, ticket: Ticket, **kwargs):
+    def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
-            (value, Status(value).label) for value in allowed_transitions(ticket.status)
+            (value, Status(value).label)
+            for value in services.transitions_for(status=ticket.status, actor=user)
         ]
         self.helper = FormHelper()
         self.helper.form_id = "transition-form"

@@ -27,7 +27,7 @@ from tickets.models import (
 )
 from tickets.priority import default_priority
 from tickets.selectors import assignable_users, user_is_agent
-from tickets.workflow import check_transition
+from tickets.workflow import allowed_transitions, check_transition
 
 FLAG_FIELDS = ("is_security", "is_safety", "is_legal", "is_major_outage")
 # Fields an agent may change with ticket_update; status and level have their own services.
@@ -60,6 +60,14 @@ def _display(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def transitions_for(*, status: str, actor: User) -> list[str]:
+    """The statuses ``actor`` may move a ticket in ``status`` to."""
+    allowed = allowed_transitions(status)
+    if user_is_agent(actor):
+        return allowed
+    return [target for target in allowed if (status, target) in REQUESTER_TRANSITIONS]
 
 
 def ticket_event_record(
@@ -159,6 +167,8 @@ def ticket_create(
     if not user_is_agent(actor):
         if team is not None or assignee is not None:
             raise PermissionDenied(_("Only agents can choose the team or the assignee."))
+        if is_security or is_safety or is_legal or is_major_outage:
+            raise PermissionDenied(_("Only agents can flag a ticket."))
         requester_name = actor.get_full_name() or actor.username
         requester_email = actor.email
         requester_language = actor.language

@@ -29,6 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Agents: tickets of their teams and assigned to them. Requesters: their own."""
     agent = selectors.user_is_agent(request.user)
     params = request.GET.copy()
+    # Open work by default; a search looks through every status.
     if "status" not in params and not params.get("q"):
         params.setlist("status", OPEN_STATUSES)
     tickets = selectors.ticket_list(user=request.user).order_by("priority", "created_at", "id")
@@ -38,7 +39,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     filterset = TicketFilter(params, queryset=tickets)
     if not filterset.is_valid():
         messages.warning(request, _("Some filters were not understood and were ignored."))
-        filterset = TicketFilter({}, queryset=tickets)
+        for name in filterset.errors:
+            params.pop(name, None)
+        if "status" not in params and not params.get("q"):
+            params.setlist("status", OPEN_STATUSES)
+        filterset = TicketFilter(params, queryset=tickets)
     page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -49,7 +54,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "is_agent": agent,
             "scope": scope,
             "statuses": Status.choices,
-            "selected_statuses": params.getlist("status"),
+            "selected_statuses": request.GET.getlist("status"),
             "selected_priorities": params.getlist("priority"),
             "query": params.get("q", ""),
         },
@@ -90,7 +95,7 @@ def _detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
         "is_agent": agent,
         "timeline": timeline,
         "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
-        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket),
+        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket, user=user),
     }
     if agent:
         context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
@@ -125,12 +130,14 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
-    form = TransitionForm(request.POST, ticket=ticket)
+    form = TransitionForm(request.POST, ticket=ticket, user=request.user)
     if form.is_valid():
         try:
             services.ticket_transition(ticket=ticket, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("status", str(error))
         else:
             messages.success(request, _("Status changed."))
             return redirect(ticket)

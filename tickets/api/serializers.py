@@ -1,4 +1,3 @@
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +15,7 @@ from tickets.models import (
     User,
 )
 from tickets.selectors import user_is_agent
+from tickets.services import transitions_for
 from tickets.workflow import allowed_transitions
 
 
@@ -99,7 +99,11 @@ class TicketSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
     def get_allowed_transitions(self, obj: Ticket) -> list[str]:
-        return allowed_transitions(obj.status)
+        """The status changes the caller may make."""
+        request = self.context.get("request")
+        if request is None:
+            return allowed_transitions(obj.status)
+        return transitions_for(status=obj.status, actor=request.user)
 
 
 class TicketWriteSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -110,7 +114,7 @@ class TicketWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     requester_name = serializers.CharField(max_length=200, required=False)
     requester_email = serializers.EmailField(required=False)
     requester_language = serializers.ChoiceField(
-        choices=[code for code, _name in Ticket._meta.get_field("requester_language").choices],
+        choices=Ticket._meta.get_field("requester_language").choices,
         required=False,
     )
     organization = serializers.PrimaryKeyRelatedField(
@@ -134,16 +138,15 @@ class TicketWriteSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class TicketCreateSerializer(TicketWriteSerializer):
-    def validate(self, attrs):
-        if user_is_agent(self.context["request"].user):
-            missing = {
-                name: [_("This field is required.")]
-                for name in ("requester_name", "requester_email")
-                if not attrs.get(name)
-            }
-            if missing:
-                raise serializers.ValidationError(missing)
-        return attrs
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        # Agents file on someone's behalf and must say who; required here (rather than
+        # checked in validate()) so the error comes together with any other field's.
+        if request is not None and user_is_agent(request.user):
+            for name in ("requester_name", "requester_email"):
+                fields[name].required = True
+        return fields
 
 
 class CommentSerializer(serializers.ModelSerializer):
