@@ -111,12 +111,6 @@ def test_queue_filters_by_status_and_finds_a_ticket_by_reference(page, log_in, a
     expect(page.get_by_label("Search")).to_have_value(new.reference.lower())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the queue's filter form re-sends the default open statuses, so a search "
-    "typed on the default queue never finds a resolved or closed ticket (views.queue "
-    "puts the defaults into selected_statuses)",
-)
 def test_queue_search_by_reference_finds_a_resolved_ticket(page, log_in, agent, l1_team):
     TicketFactory(team=l1_team, status=Status.NEW, title="Mail bounces")
     resolved = TicketFactory(team=l1_team, status=Status.RESOLVED, title="Old laptop")
@@ -366,11 +360,6 @@ def test_requester_closes_their_resolved_ticket(page, log_in, requester, agent, 
     expect(page.locator("#comment-form")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TransitionForm offers a requester every workflow move, but the service only "
-    "lets them reopen or close; picking another one ends on a 403 page",
-)
 def test_requester_is_offered_only_the_status_changes_they_may_make(
     page, log_in, requester, agent, l1_team
 ):
