@@ -7,7 +7,8 @@ from escalations.api import views as escalation_views
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
-router.register("tickets", ticket_views.TicketViewSet, basename="ticket")
+# Tickets as escalations extends them: with SLA clocks, SLA filters and priority override.
+router.register("tickets", escalation_views.TicketViewSet, basename="ticket")
 router.register("teams", ticket_views.TeamViewSet, basename="team")
 router.register("categories", ticket_views.CategoryViewSet, basename="category")
 router.register("organizations", ticket_views.OrganizationViewSet, basename="organization")

@@ -7,6 +7,7 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
+        from escalations.pages import SLA_PAGES
         from escalations.services import priority, sla
         from tickets import hooks
 
@@ -15,3 +16,4 @@ class EscalationsConfig(AppConfig):
         hooks.subscribe("changed", sla.sla_ticket_changed)
         hooks.subscribe("status_changed", sla.sla_ticket_status_changed)
         hooks.subscribe("commented", sla.sla_comment_added)
+        hooks.add_page_extension(SLA_PAGES)

@@ -9,9 +9,13 @@ commits or rolls back together with the ticket change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.http import HttpRequest
+
     from tickets.models import Comment, Ticket, User
 
 # (ticket) -> (priority, reason). Called before a ticket is saved, so it sees
@@ -60,3 +64,36 @@ def notify_status_changed(ticket: Ticket, actor: User | None, old: str, new: str
 def notify_commented(comment: Comment, actor: User | None, by_agent: bool) -> None:
     for listener in _listeners["commented"]:
         listener(comment, actor, by_agent)
+
+
+# --- page extensions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageExtension:
+    """What an app adds to the ticket pages: templates to include, and the queryset
+    preparation and context they need. Any part may be left empty."""
+
+    # Queue: reorder / annotate / prefetch / filter the tickets listed.
+    queue_prepare: Callable[[QuerySet, HttpRequest], QuerySet] | None = None
+    queue_filters_template: str = ""
+    queue_header_template: str = ""
+    queue_cell_template: str = ""
+    # Ticket page: a panel in the sidebar, with its context.
+    detail_template: str = ""
+    detail_context: Callable[[HttpRequest, Ticket], dict] | None = None
+    # Beside the new-ticket form.
+    create_aside_template: str = ""
+    create_aside_context: Callable[[HttpRequest], dict] | None = None
+
+
+_page_extensions: list[PageExtension] = []
+
+
+def add_page_extension(extension: PageExtension) -> None:
+    if extension not in _page_extensions:
+        _page_extensions.append(extension)
+
+
+def page_extensions() -> tuple[PageExtension, ...]:
+    return tuple(_page_extensions)

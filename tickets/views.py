@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tickets import selectors, services
+from tickets import hooks, selectors, services
 from tickets.filters import TicketFilter
 from tickets.forms import (
     CommentForm,
@@ -44,7 +44,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         if "status" not in params and not params.get("q"):
             params.setlist("status", OPEN_STATUSES)
         filterset = TicketFilter(params, queryset=tickets)
-    page = Paginator(filterset.qs, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = filterset.qs
+    extensions = hooks.page_extensions()
+    for extension in extensions:
+        if extension.queue_prepare is not None:
+            listed = extension.queue_prepare(listed, request)
+    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "tickets/queue.html",
@@ -57,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "selected_statuses": request.GET.getlist("status"),
             "selected_priorities": params.getlist("priority"),
             "query": params.get("q", ""),
+            "extensions": extensions,
         },
     )
 
@@ -73,10 +79,15 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
             return redirect(ticket)
-    return render(request, "tickets/create.html", {"form": form})
+    context = {"form": form, "extensions": hooks.page_extensions()}
+    for extension in context["extensions"]:
+        if extension.create_aside_context is not None:
+            context.update(extension.create_aside_context(request))
+    return render(request, "tickets/create.html", context)
 
 
-def _detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
+    """The ticket page; bound forms passed in show their errors (and answer 400)."""
     user = request.user
     agent = selectors.user_is_agent(user)
     comments = list(selectors.ticket_comments(ticket=ticket, user=user))
@@ -97,17 +108,21 @@ def _detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse:
         "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
         "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket, user=user),
     }
+    context["extensions"] = hooks.page_extensions()
+    for extension in context["extensions"]:
+        if extension.detail_context is not None:
+            context.update(extension.detail_context(request, ticket))
     if agent:
         context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
             ticket=ticket
         )
-    status = 400 if forms else 200
+    status = 400 if forms or getattr(request, "form_errors", False) else 200
     return render(request, "tickets/detail.html", context, status=status)
 
 
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, selectors.ticket_get(user=request.user, pk=pk))
+    return render_detail(request, selectors.ticket_get(user=request.user, pk=pk))
 
 
 @login_required
@@ -123,7 +138,7 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Comment added."))
             return redirect(ticket)
-    return _detail(request, ticket, comment_form=form)
+    return render_detail(request, ticket, comment_form=form)
 
 
 @login_required
@@ -141,7 +156,7 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status changed."))
             return redirect(ticket)
-    return _detail(request, ticket, transition_form=form)
+    return render_detail(request, ticket, transition_form=form)
 
 
 @login_required
@@ -159,4 +174,4 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ticket updated."))
             return redirect(ticket)
-    return _detail(request, ticket, properties_form=form)
+    return render_detail(request, ticket, properties_form=form)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from config.api import StrictFieldsMixin
@@ -65,6 +65,7 @@ class SlaClockSerializer(serializers.ModelSerializer):
         return sla.clock_state(clock, self._now())
 
 
+@extend_schema_serializer(component_name="Ticket")
 class TicketWithSlaSerializer(TicketSerializer):
     """A ticket with its SLA clocks."""
 

@@ -1,4 +1,7 @@
+import django_filters
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -11,7 +14,9 @@ from escalations.api.serializers import (
     PriorityCriterionSerializer,
     PriorityDefinitionSerializer,
     PriorityMatrixRowSerializer,
+    PriorityOverrideSerializer,
     SlaPolicySerializer,
+    TicketWithSlaSerializer,
 )
 from escalations.models import (
     BusinessCalendar,
@@ -20,6 +25,15 @@ from escalations.models import (
     PriorityMatrixRow,
     SlaPolicy,
 )
+from escalations.selectors import (
+    SLA_STATUS_CHOICES,
+    filter_sla_status,
+    with_clocks,
+    with_next_due,
+)
+from tickets import services
+from tickets.api import views as ticket_views
+from tickets.filters import TicketFilter
 
 
 def recompute_after_commit(**ids) -> None:
@@ -92,3 +106,36 @@ class SlaPolicyViewSet(viewsets.ModelViewSet):
         """Re-target the open clocks now (normally automatic after an edit)."""
         recompute_after_commit(policy_id=self.get_object().pk)
         return Response(status=202)
+
+
+class SlaTicketFilter(TicketFilter):
+    sla_status = django_filters.ChoiceFilter(
+        choices=SLA_STATUS_CHOICES, method="filter_sla_status", label=_("SLA status")
+    )
+
+    def filter_sla_status(self, queryset, name, value):
+        return filter_sla_status(queryset, value, timezone.now())
+
+
+class TicketViewSet(ticket_views.TicketViewSet):
+    """Tickets with their SLA clocks; ``ordering=next_due`` puts the most urgent first."""
+
+    serializer_class = TicketWithSlaSerializer
+    filterset_class = SlaTicketFilter
+    ordering_fields = [*ticket_views.TicketViewSet.ordering_fields, "next_due"]
+
+    def with_related(self, queryset):
+        return with_clocks(with_next_due(super().with_related(queryset)))
+
+    @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")
+    @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])
+    def priority(self, request, pk=None):
+        """Set the priority by hand with a reason; an empty priority hands it back to
+        the matrix and the criteria. Audited."""
+        ticket = self.get_object()
+        serializer = PriorityOverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.ticket_override_priority(
+            ticket=ticket, actor=request.user, **serializer.validated_data
+        )
+        return self.written(ticket)
