@@ -1,10 +1,13 @@
 import django_filters
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from config.api import IsAdmin
@@ -117,9 +120,28 @@ class SlaTicketFilter(TicketFilter):
         return filter_sla_status(queryset, value, timezone.now())
 
 
+class NullsLastOrdering(OrderingFilter):
+    """Ordering where tickets with no due time (nothing running) come last either way."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(self._expression(term) for term in ordering))
+
+    @staticmethod
+    def _expression(term: str):
+        name = term.lstrip("-")
+        if name != "next_due":
+            return term
+        field = F(name)
+        return field.desc(nulls_last=True) if term.startswith("-") else field.asc(nulls_last=True)
+
+
 class TicketViewSet(ticket_views.TicketViewSet):
     """Tickets with their SLA clocks; ``ordering=next_due`` puts the most urgent first."""
 
+    filter_backends = [DjangoFilterBackend, NullsLastOrdering]
     serializer_class = TicketWithSlaSerializer
     filterset_class = SlaTicketFilter
     ordering_fields = [*ticket_views.TicketViewSet.ordering_fields, "next_due"]
