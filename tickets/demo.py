@@ -2,6 +2,7 @@
 dozen tickets in varied states, all made through the services. Idempotent."""
 
 import random
+from collections.abc import Callable
 
 from django.db import transaction
 
@@ -68,8 +69,11 @@ def _user(username: str, **fields) -> User:
 
 
 @transaction.atomic
-def seed_demo(*, tickets_per_title: int = 3) -> dict[str, int]:
-    """Create the demo world; running it again adds nothing."""
+def seed_demo(
+    *, tickets_per_title: int = 3, before_tickets: Callable[[], None] | None = None
+) -> dict[str, int]:
+    """Create the demo world; running it again adds nothing. ``before_tickets`` lets
+    apps built on the core add their setup (SLA policies...) before tickets exist."""
     acme, _ = Organization.objects.get_or_create(name="Acme Retail")
     globex, _ = Organization.objects.get_or_create(
         name="Globex Corporation", defaults={"tier": Organization.Tier.VIP}
@@ -105,6 +109,8 @@ def seed_demo(*, tickets_per_title: int = 3) -> dict[str, int]:
         team.members.add(users[member])
         teams[tier] = team
     acme.contacts.add(users["customer"])
+    if before_tickets is not None:
+        before_tickets()
 
     created = 0
     rng = random.Random(42)  # noqa: S311 - demo data, not security

@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from escalations.models import PriorityCriterion, SlaClock, SlaPolicy
+from escalations.services.sweep import sla_sweep
 from tickets.models import Status, Team, Ticket, TicketEvent, User
 
 
@@ -21,6 +23,12 @@ def test_seed_demo_builds_the_demo_world_once(db, settings):
     manager = User.objects.get(username="manager")
     assert Team.objects.filter(manager=manager).count() == 4
     assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+    assert SlaPolicy.objects.filter(is_active=True).count() >= 5
+    assert PriorityCriterion.objects.filter(is_active=True).exists()
+    assert SlaClock.objects.filter(status="running").exists()
+    # Some clocks were aged, so the first sweep has warnings and breaches to record.
+    swept = sla_sweep()
+    assert swept.warnings + swept.breaches > 0
     events = TicketEvent.objects.count()
 
     call_command("seed_demo", verbosity=0)

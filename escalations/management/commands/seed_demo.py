@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from escalations.demo import age_some_clocks, seed_sla
 from tickets.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create demo organizations, teams, users and tickets (idempotent)."
+    help = "Create demo organizations, teams, users, SLA setup and tickets (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,11 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: refusing to add demo data. Use --force to insist.")
-        result = seed_demo()
+        result = seed_demo(before_tickets=seed_sla)
+        aged = age_some_clocks() if result["tickets_created"] else 0
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result['tickets_created']} tickets created, "
-                f"{result['tickets_total']} in all."
+                f"{result['tickets_total']} in all, {aged} SLA clocks aged."
             )
         )
         self.stdout.write(

@@ -1,0 +1,127 @@
+"""Demo configuration: calendars, SLA policies and priority criteria. Idempotent."""
+
+import random
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+
+from escalations.models import (
+    BusinessCalendar,
+    Holiday,
+    PriorityCriterion,
+    SlaClock,
+    SlaPolicy,
+    TeamCalendar,
+    WorkingInterval,
+)
+from tickets.models import Category, Organization, Team, Tier
+
+# priority: (first response, next update, resolution) in business minutes
+POLICIES = {
+    "P1": (15, 30, 4 * 60),
+    "P2": (60, 120, 8 * 60),
+    "P3": (4 * 60, 8 * 60, 3 * 8 * 60),
+    "P4": (8 * 60, None, 10 * 8 * 60),
+}
+HOLIDAYS = [
+    (date(2026, 1, 1), "New Year", True),
+    (date(2026, 12, 25), "Christmas", True),
+    (date(2026, 12, 26), "Second day of Christmas", True),
+    (date(2026, 5, 1), "Labour Day", True),
+    (date(2026, 4, 6), "Easter Monday", False),
+]
+
+
+@transaction.atomic
+def seed_sla() -> None:
+    office, created = BusinessCalendar.objects.get_or_create(
+        name="Warsaw office hours", defaults={"time_zone": "Europe/Warsaw"}
+    )
+    if created:
+        WorkingInterval.objects.bulk_create(
+            WorkingInterval(calendar=office, weekday=day, start=time(8), end=time(18))
+            for day in range(5)
+        )
+        Holiday.objects.bulk_create(
+            Holiday(calendar=office, date=d, name=n, recurring=r) for d, n, r in HOLIDAYS
+        )
+    always, _ = BusinessCalendar.objects.get_or_create(name="24x7", defaults={"is_24x7": True})
+    for team in Team.objects.filter(tier__in=[Tier.L1, Tier.L2]):
+        TeamCalendar.objects.get_or_create(team=team, defaults={"calendar": office})
+    for team in Team.objects.filter(tier__in=[Tier.L3, Tier.MGMT]):
+        TeamCalendar.objects.get_or_create(team=team, defaults={"calendar": always})
+    for priority, (first, update, resolution) in POLICIES.items():
+        SlaPolicy.objects.get_or_create(
+            name=f"Standard {priority}",
+            defaults={
+                "priority": priority,
+                "first_response_minutes": first,
+                "next_update_minutes": update,
+                "resolution_minutes": resolution,
+                "calendar": always if priority == "P1" else None,
+            },
+        )
+    SlaPolicy.objects.get_or_create(
+        name="VIP P2",
+        defaults={
+            "priority": "P2",
+            "organization_tier": Organization.Tier.VIP,
+            "first_response_minutes": 30,
+            "next_update_minutes": 60,
+            "resolution_minutes": 4 * 60,
+            "calendar": always,
+        },
+    )
+    SlaPolicy.objects.get_or_create(
+        name="Fallback",
+        defaults={"first_response_minutes": 8 * 60, "resolution_minutes": 10 * 8 * 60},
+    )
+    security = Category.objects.filter(name="Security").first()
+    criteria = [
+        (
+            "Security incidents",
+            {
+                "if_security": True,
+                "minimum_priority": "P1",
+                "jump_to_level": Tier.L3,
+                "notify_management": True,
+            },
+        ),
+        ("Safety issues", {"if_safety": True, "minimum_priority": "P1", "notify_management": True}),
+        ("Legal / compliance", {"if_legal": True, "minimum_priority": "P2"}),
+        ("VIP customers", {"organization_tier": Organization.Tier.VIP, "minimum_priority": "P2"}),
+        (
+            "Outage keywords",
+            {"keywords": "outage, down for everyone, data loss", "minimum_priority": "P2"},
+        ),
+        ("Security category", {"category": security, "minimum_priority": "P2"}),
+    ]
+    for position, (name, fields) in enumerate(criteria):
+        PriorityCriterion.objects.get_or_create(
+            name=name, defaults={"position": position, **fields}
+        )
+
+
+def age_some_clocks(*, seed: int = 7) -> int:
+    """Move the clocks of a few open tickets back in time, as if they had waited a
+    while, so the demo shows tickets at risk and the sweep breaching on start-up."""
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    ticket_ids = sorted(
+        set(
+            SlaClock.objects.filter(
+                status="running", warned_at__isnull=True, breached_at__isnull=True
+            ).values_list("ticket_id", flat=True)
+        )
+    )
+    aged = 0
+    for ticket_id in ticket_ids[::3]:
+        delta = timedelta(minutes=rng.randint(30, 600))
+        aged += SlaClock.objects.filter(ticket_id=ticket_id, status="running").update(
+            started_at=F("started_at") - delta,
+            resumed_at=F("resumed_at") - delta,
+            warn_at=F("warn_at") - delta,
+            due_at=F("due_at") - delta,
+            next_action_at=F("next_action_at") - delta,
+        )
+    return aged
