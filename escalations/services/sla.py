@@ -158,11 +158,16 @@ def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) 
 
 
 def _due_note(clock: SlaClock) -> str:
-    return _("%(metric)s due %(due)s (target %(target)s business time)") % {
+    return _("%(metric)s due %(due)s (target %(target)s of business time)") % {
         "metric": clock.get_metric_display(),
-        "due": clock.due_at.isoformat(timespec="seconds") if clock.due_at else "-",
-        "target": clock.target,
+        "due": f"{clock.due_at:%Y-%m-%d %H:%M} UTC" if clock.due_at else "-",
+        "target": _hours_minutes(clock.target),
     }
+
+
+def _hours_minutes(value: timedelta) -> str:
+    hours, rest = divmod(int(value.total_seconds()), 3600)
+    return f"{hours}h {rest // 60:02d}m"
 
 
 # --- lifecycle -----------------------------------------------------------------------
