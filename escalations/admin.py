@@ -6,7 +6,6 @@ admin request."""
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from escalations import tasks
@@ -25,10 +24,6 @@ from escalations.models import (
 )
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
-
-
-def recompute_after_commit(**ids) -> None:
-    transaction.on_commit(lambda: tasks.recompute_clocks.delay(**ids))
 
 
 @admin.register(PriorityMatrixRow)
@@ -132,7 +127,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         # cache keys on, so the new hours and holidays are picked up everywhere.
         super().save_related(request, form, formsets, change)
         if change:
-            recompute_after_commit(calendar_id=form.instance.pk)
+            tasks.recompute_clocks_after_commit(calendar_id=form.instance.pk)
 
 
 @admin.register(SlaPolicy)
@@ -154,7 +149,7 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        recompute_after_commit(policy_id=obj.pk)
+        tasks.recompute_clocks_after_commit(policy_id=obj.pk)
 
 
 @admin.register(SlaClock)
@@ -210,4 +205,4 @@ class TeamAdmin(BaseTeamAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if change and any(fs.has_changed() for fs in formsets):
-            recompute_after_commit()
+            tasks.recompute_clocks_after_commit()

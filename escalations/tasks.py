@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from escalations.services import recompute
 from escalations.services.sweep import sla_sweep
@@ -20,3 +21,8 @@ def sweep_sla_clocks() -> dict[str, int]:
 def recompute_clocks(*, policy_id: int | None = None, calendar_id: int | None = None) -> int:
     """Re-target the open clocks a policy or calendar governs, in batches."""
     return recompute.clocks_recompute(policy_id=policy_id, calendar_id=calendar_id)
+
+
+def recompute_clocks_after_commit(**ids: int | None) -> None:
+    """Enqueue ``recompute_clocks`` once the edit that needs it has committed."""
+    transaction.on_commit(lambda: recompute_clocks.delay(**ids))

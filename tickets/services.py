@@ -300,17 +300,21 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
     changed = set(changes)
     if locked.priority != old_priority:
         changed.add("priority")
-        ticket_event_record(
-            ticket=locked,
-            actor=actor,
-            kind=TicketEvent.Kind.PRIORITY,
-            field="priority",
-            old=old_priority,
-            new=locked.priority,
-            note=reason,
-        )
+        _record_priority(locked, actor, old_priority, reason)
     hooks.notify_changed(locked, actor, changed)
     return locked
+
+
+def _record_priority(ticket: Ticket, actor: User | None, old: str, why: str) -> None:
+    ticket_event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.PRIORITY,
+        field="priority",
+        old=old,
+        new=ticket.priority,
+        note=why,
+    )
 
 
 @transaction.atomic
@@ -334,15 +338,7 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
         if priority
         else _("Back to the rules (%(why)s): %(reason)s") % {"why": why, "reason": reason}
     )
-    ticket_event_record(
-        ticket=locked,
-        actor=actor,
-        kind=TicketEvent.Kind.PRIORITY,
-        field="priority",
-        old=old_priority,
-        new=locked.priority,
-        note=note,
-    )
+    _record_priority(locked, actor, old_priority, note)
     changed = {"priority_override"} if old_override != priority else set()
     if locked.priority != old_priority:
         changed.add("priority")

@@ -1,5 +1,4 @@
 import django_filters
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,10 +36,6 @@ from escalations.selectors import (
 from tickets import services
 from tickets.api import views as ticket_views
 from tickets.filters import TicketFilter
-
-
-def recompute_after_commit(**ids) -> None:
-    transaction.on_commit(lambda: tasks.recompute_clocks.delay(**ids))
 
 
 class PriorityDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -86,7 +81,7 @@ class BusinessCalendarViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         calendar = serializer.save()
-        recompute_after_commit(calendar_id=calendar.pk)
+        tasks.recompute_clocks_after_commit(calendar_id=calendar.pk)
 
 
 class SlaPolicyViewSet(viewsets.ModelViewSet):
@@ -98,16 +93,16 @@ class SlaPolicyViewSet(viewsets.ModelViewSet):
     filterset_fields = ["is_active", "priority", "category", "organization_tier"]
 
     def perform_create(self, serializer):
-        recompute_after_commit(policy_id=serializer.save().pk)
+        tasks.recompute_clocks_after_commit(policy_id=serializer.save().pk)
 
     def perform_update(self, serializer):
-        recompute_after_commit(policy_id=serializer.save().pk)
+        tasks.recompute_clocks_after_commit(policy_id=serializer.save().pk)
 
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"])
     def recompute(self, request, pk=None):
         """Re-target the open clocks now (normally automatic after an edit)."""
-        recompute_after_commit(policy_id=self.get_object().pk)
+        tasks.recompute_clocks_after_commit(policy_id=self.get_object().pk)
         return Response(status=202)
 
 

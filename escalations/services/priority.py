@@ -1,11 +1,18 @@
 """The priority resolver plugged into ticket writes: matrix plus criteria."""
 
 from escalations.models import PriorityCriterion, PriorityMatrixRow
-from escalations.rules import Criterion, TicketFacts, decide_priority, split_keywords
+from escalations.rules import FLAGS, Criterion, TicketFacts, decide_priority, split_keywords
 from tickets.models import Ticket
 from tickets.priority import DEFAULT_MATRIX
 
 URGENCIES = (1, 2, 3, 4)
+
+
+def _flags(security: bool, safety: bool, legal: bool, major_outage: bool) -> frozenset[str]:
+    """The set flags, by name, in the order of ``rules.FLAGS``."""
+    return frozenset(
+        name for name, on in zip(FLAGS, (security, safety, legal, major_outage), strict=True) if on
+    )
 
 
 def priority_matrix() -> dict[tuple[int, int], str]:
@@ -29,16 +36,7 @@ def active_criteria() -> list[Criterion]:
             minimum_priority=c.minimum_priority,
             organization_tier=c.organization_tier,
             category_id=c.category_id,
-            flags=frozenset(
-                flag
-                for flag, on in (
-                    ("security", c.if_security),
-                    ("safety", c.if_safety),
-                    ("legal", c.if_legal),
-                    ("major_outage", c.if_major_outage),
-                )
-                if on
-            ),
+            flags=_flags(c.if_security, c.if_safety, c.if_legal, c.if_major_outage),
             keywords=split_keywords(c.keywords),
             jump_to_level=c.jump_to_level,
             notify_management=c.notify_management,
@@ -53,16 +51,7 @@ def ticket_facts(ticket: Ticket) -> TicketFacts:
         urgency=ticket.urgency,
         category_id=ticket.category_id,
         organization_tier=ticket.organization.tier if ticket.organization_id else "",
-        flags=frozenset(
-            flag
-            for flag, on in (
-                ("security", ticket.is_security),
-                ("safety", ticket.is_safety),
-                ("legal", ticket.is_legal),
-                ("major_outage", ticket.is_major_outage),
-            )
-            if on
-        ),
+        flags=_flags(ticket.is_security, ticket.is_safety, ticket.is_legal, ticket.is_major_outage),
         text=f"{ticket.title}\n{ticket.description}",
     )
 

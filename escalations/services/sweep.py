@@ -55,35 +55,37 @@ def _alert_once(clock: SlaClock, kind: str, due_at: datetime) -> bool:
     return True
 
 
+def _record(clock: SlaClock, alert: str, due_at: datetime, now: datetime) -> bool:
+    """Record one warning or breach of the clock's current cycle, unless already done:
+    the alert row, the ticket's audit entry, and the domain event for listeners."""
+    if not _alert_once(clock, alert, due_at):
+        return False
+    breach = alert == Alert.BREACH
+    metric = clock.get_metric_display()
+    ticket_event_record(
+        ticket=clock.ticket,
+        actor=None,
+        kind=TicketEvent.Kind.SLA_BREACH if breach else TicketEvent.Kind.SLA_WARNING,
+        field=f"sla:{clock.metric}",
+        new=clock.due_at.isoformat(timespec="seconds"),
+        note=(_("%(metric)s target missed.") if breach else _("%(metric)s is due soon."))
+        % {"metric": metric},
+    )
+    events.publish(events.SLA_BREACH if breach else events.SLA_WARNING, clock=clock, now=now)
+    return True
+
+
 def _fire(clock: SlaClock, now: datetime, result: SweepResult) -> None:
     if clock.status == SlaClock.Status.RUNNING:
         if clock.warned_at is None and clock.warn_at is not None and clock.warn_at <= now:
             clock.warned_at = now
-            if clock.warn_at < clock.due_at and _alert_once(clock, Alert.WARNING, clock.warn_at):
+            if clock.warn_at < clock.due_at and _record(clock, Alert.WARNING, clock.warn_at, now):
                 result.warnings += 1
-                ticket_event_record(
-                    ticket=clock.ticket,
-                    actor=None,
-                    kind=TicketEvent.Kind.SLA_WARNING,
-                    field=f"sla:{clock.metric}",
-                    new=clock.due_at.isoformat(timespec="seconds"),
-                    note=_("%(metric)s is due soon.") % {"metric": clock.get_metric_display()},
-                )
-                events.publish(events.SLA_WARNING, clock=clock, now=now)
         if clock.breached_at is None and clock.due_at is not None and clock.due_at <= now:
             clock.breached_at = now
             clock.status = SlaClock.Status.BREACHED
-            if _alert_once(clock, Alert.BREACH, clock.due_at):
+            if _record(clock, Alert.BREACH, clock.due_at, now):
                 result.breaches += 1
-                ticket_event_record(
-                    ticket=clock.ticket,
-                    actor=None,
-                    kind=TicketEvent.Kind.SLA_BREACH,
-                    field=f"sla:{clock.metric}",
-                    new=clock.due_at.isoformat(timespec="seconds"),
-                    note=_("%(metric)s target missed.") % {"metric": clock.get_metric_display()},
-                )
-                events.publish(events.SLA_BREACH, clock=clock, now=now)
     clock.next_action_at = next_action(clock)
     clock.save(update_fields=["warned_at", "breached_at", "status", "next_action_at"])
     result.clocks += 1

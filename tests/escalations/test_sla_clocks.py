@@ -5,6 +5,7 @@ import pytest
 from escalations.models import SlaClock, SlaPolicy
 from escalations.services import sla
 from escalations.services.sweep import sla_sweep
+from tests.factories import create_ticket
 from tickets import services
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -27,23 +28,12 @@ def clock_at(monkeypatch):
     return set_to
 
 
-def new_ticket(agent, **fields):
-    data = {
-        "title": "VPN down",
-        "description": "No VPN.",
-        "requester_name": "R",
-        "requester_email": "r@example.com",
-    }
-    data.update(fields)
-    return services.ticket_create(actor=agent, **data)
-
-
 def clocks(ticket):
     return {c.metric: c for c in SlaClock.objects.filter(ticket=ticket)}
 
 
 def test_creation_starts_first_response_and_resolution(agent, policy, clock_at):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     found = clocks(ticket)
     assert set(found) == {"first_response", "resolution"}
     first = found["first_response"]
@@ -56,7 +46,7 @@ def test_creation_starts_first_response_and_resolution(agent, policy, clock_at):
 
 
 def test_pending_pauses_and_resuming_moves_the_due_time(agent, policy, clock_at):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     clock_at(T0 + timedelta(minutes=10))
     services.ticket_transition(ticket=ticket, actor=agent, status="pending")
     resolution = clocks(ticket)["resolution"]
@@ -74,7 +64,7 @@ def test_pending_pauses_and_resuming_moves_the_due_time(agent, policy, clock_at)
 
 
 def test_first_public_reply_meets_first_response_and_starts_updates(agent, policy, clock_at):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     clock_at(T0 + timedelta(minutes=5))
     services.comment_add(ticket=ticket, actor=agent, body="internal", is_public=False)
     assert clocks(ticket)["first_response"].status == "running"
@@ -89,7 +79,7 @@ def test_first_public_reply_meets_first_response_and_starts_updates(agent, polic
 
 
 def test_each_public_update_meets_and_restarts_the_cadence(agent, policy, clock_at):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     services.comment_add(ticket=ticket, actor=agent, body="first")
     clock_at(T0 + timedelta(minutes=25))
     services.comment_add(ticket=ticket, actor=agent, body="update")
@@ -99,13 +89,13 @@ def test_each_public_update_meets_and_restarts_the_cadence(agent, policy, clock_
 
 
 def test_requester_reply_does_not_count_as_a_response(agent, requester, policy, clock_at):
-    ticket = new_ticket(agent, requester_email=requester.email)
+    ticket = create_ticket(agent, requester_email=requester.email)
     services.comment_add(ticket=ticket, actor=requester, body="hello?")
     assert clocks(ticket)["first_response"].status == "running"
 
 
 def test_resolve_meets_and_reopen_restarts_resolution_keeping_used_time(agent, policy, clock_at):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     clock_at(T0 + timedelta(hours=1))
     services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
     found = clocks(ticket)
@@ -127,7 +117,7 @@ def test_priority_change_retargets_keeping_used_time(agent, policy, always_open,
         resolution_minutes=120,
         calendar=always_open,
     )
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     clock_at(T0 + timedelta(minutes=30))
     services.ticket_update(ticket=ticket, actor=agent, data={"impact": 1, "urgency": 1})
     found = clocks(ticket)
@@ -150,7 +140,7 @@ def test_override_priority_is_audited_and_retargets(agent, policy, always_open, 
         resolution_minutes=240,
         calendar=always_open,
     )
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     ticket = services.ticket_override_priority(
         ticket=ticket, actor=agent, priority="P2", reason="CEO is affected"
     )
@@ -163,5 +153,5 @@ def test_override_priority_is_audited_and_retargets(agent, policy, always_open, 
 
 
 def test_no_policy_means_no_clocks(agent, db):
-    ticket = new_ticket(agent)
+    ticket = create_ticket(agent)
     assert not SlaClock.objects.filter(ticket=ticket).exists()

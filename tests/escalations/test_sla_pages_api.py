@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, WorkingInterval
+from tests.factories import create_ticket
 from tickets import services
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -15,11 +16,6 @@ def frozen(monkeypatch):
     state = {"now": T0}
     monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
     return state
-
-
-def make(agent, title, **fields):
-    data = {"requester_name": "R", "requester_email": "r@example.com", **fields}
-    return services.ticket_create(actor=agent, title=title, description="d", **data)
 
 
 @pytest.fixture
@@ -34,8 +30,8 @@ def p1_policy(always_open):
 
 
 def test_queue_is_ordered_by_nearest_due_time(client, agent, policy, p1_policy, frozen):
-    slow = make(agent, "Slow one")
-    urgent = make(agent, "Urgent one", impact=1, urgency=1)
+    slow = create_ticket(agent, title="Slow one")
+    urgent = create_ticket(agent, title="Urgent one", impact=1, urgency=1)
     client.force_login(agent)
     body = client.get("/").content.decode()
     assert body.index(urgent.reference) < body.index(slow.reference)
@@ -43,8 +39,8 @@ def test_queue_is_ordered_by_nearest_due_time(client, agent, policy, p1_policy, 
 
 
 def test_queue_badges_and_sla_filter(client, agent, policy, frozen):
-    late = make(agent, "Late")
-    fine = make(agent, "Fine")
+    late = create_ticket(agent, title="Late")
+    fine = create_ticket(agent, title="Fine")
     SlaClock.objects.filter(ticket=late).update(due_at=T0 - timedelta(minutes=1))
     client.force_login(agent)
     body = client.get("/?sla_status=breached").content.decode()
@@ -57,12 +53,12 @@ def test_queue_query_count_with_clocks_does_not_grow(
     client, agent, policy, frozen, django_assert_num_queries
 ):
     for n in range(3):
-        make(agent, f"t{n}")
+        create_ticket(agent, title=f"t{n}")
     client.force_login(agent)
     with django_assert_num_queries(6):
         client.get("/")
     for n in range(20):
-        make(agent, f"more {n}")
+        create_ticket(agent, title=f"more {n}")
     with django_assert_num_queries(6):
         client.get("/")
 
@@ -70,7 +66,7 @@ def test_queue_query_count_with_clocks_does_not_grow(
 def test_ticket_page_shows_clocks_in_the_viewers_time_zone(client, agent, policy, frozen):
     agent.time_zone = "Europe/Warsaw"
     agent.save()
-    ticket = make(agent, "VPN")
+    ticket = create_ticket(agent, title="VPN")
     client.force_login(agent)
     body = client.get(ticket.get_absolute_url()).content.decode()
     assert 'id="sla-clocks"' in body
@@ -95,7 +91,7 @@ def test_requester_sees_clocks_but_not_the_override_form(client, requester, agen
 
 
 def test_override_form_needs_a_reason(client, agent, policy):
-    ticket = make(agent, "VPN")
+    ticket = create_ticket(agent, title="VPN")
     client.force_login(agent)
     refused = client.post(f"/tickets/{ticket.pk}/priority/", {"priority": "P1"})
     assert refused.status_code == 400
@@ -116,7 +112,7 @@ def test_create_page_explains_the_priorities(client, agent, db):
 
 
 def test_api_ticket_carries_its_clocks(api_as, agent, policy, frozen):
-    ticket = make(agent, "VPN")
+    ticket = create_ticket(agent, title="VPN")
     frozen["now"] = T0 + timedelta(minutes=50)
     data = api_as(agent).get(f"/api/v1/tickets/{ticket.pk}/").json()
     clocks = {c["metric"]: c for c in data["sla_clocks"]}
@@ -136,7 +132,7 @@ def test_api_remaining_time_is_in_business_time(api_as, agent, frozen):
     SlaPolicy.objects.create(
         name="Office hours", first_response_minutes=60, resolution_minutes=16 * 60, calendar=office
     )
-    ticket = make(agent, "VPN")
+    ticket = create_ticket(agent, title="VPN")
     frozen["now"] = T0 + timedelta(hours=12)  # 21:00 Monday, after hours
     data = api_as(agent).get(f"/api/v1/tickets/{ticket.pk}/").json()
     resolution = next(c for c in data["sla_clocks"] if c["metric"] == "resolution")
@@ -146,10 +142,10 @@ def test_api_remaining_time_is_in_business_time(api_as, agent, frozen):
 
 
 def test_api_sla_status_filter_and_next_due_ordering(api_as, agent, policy, p1_policy, frozen):
-    paused = make(agent, "Waiting")
+    paused = create_ticket(agent, title="Waiting")
     services.ticket_transition(ticket=paused, actor=agent, status="pending")
-    urgent = make(agent, "Urgent", impact=1, urgency=1)
-    slow = make(agent, "Slow")
+    urgent = create_ticket(agent, title="Urgent", impact=1, urgency=1)
+    slow = create_ticket(agent, title="Slow")
     client = api_as(agent)
     ids = [t["id"] for t in client.get("/api/v1/tickets/?ordering=next_due").json()["results"]]
     assert ids == [urgent.pk, slow.pk, paused.pk]
@@ -159,7 +155,7 @@ def test_api_sla_status_filter_and_next_due_ordering(api_as, agent, policy, p1_p
 
 
 def test_api_priority_override(api_as, agent, requester, policy):
-    ticket = make(agent, "VPN", requester_email=requester.email)
+    ticket = create_ticket(agent, title="VPN", requester_email=requester.email)
     client = api_as(agent)
     missing = client.post(
         f"/api/v1/tickets/{ticket.pk}/priority/", {"priority": "P1"}, format="json"

@@ -7,6 +7,7 @@ from django.db import connection
 from escalations import events
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.sweep import sla_sweep
+from tests.factories import create_ticket
 from tickets import services
 from tickets.models import TicketEvent
 
@@ -19,16 +20,7 @@ def frozen(monkeypatch):
 
 
 def make_tickets(agent, count=1):
-    return [
-        services.ticket_create(
-            actor=agent,
-            title=f"t{i}",
-            description="d",
-            requester_name="R",
-            requester_email="r@example.com",
-        )
-        for i in range(count)
-    ]
+    return [create_ticket(agent, title=f"t{i}") for i in range(count)]
 
 
 def test_nothing_due_does_nothing(agent, policy, frozen):

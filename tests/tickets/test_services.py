@@ -1,20 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tests.factories import CategoryFactory, TeamFactory, UserFactory
+from tests.factories import CategoryFactory, TeamFactory, UserFactory, create_ticket
 from tickets import services
 from tickets.models import Comment, Status, Ticket, TicketEvent, Tier
-
-
-def make_ticket(actor, **fields):
-    data = {
-        "title": "VPN is down",
-        "description": "Nobody in Warsaw can connect.",
-        "requester_name": "Rita",
-        "requester_email": "rita@example.com",
-    }
-    data.update(fields)
-    return services.ticket_create(actor=actor, **data)
 
 
 def kinds(ticket):
@@ -22,7 +11,7 @@ def kinds(ticket):
 
 
 def test_create_derives_priority_and_records_creation(agent, l1_team):
-    ticket = make_ticket(agent, impact=1, urgency=2)
+    ticket = create_ticket(agent, impact=1, urgency=2)
     assert ticket.priority == "P1"
     assert ticket.status == Status.NEW
     assert ticket.team == l1_team
@@ -50,7 +39,7 @@ def test_requester_cannot_choose_team_or_assignee(requester, l1_team):
 
 def test_invalid_ticket_leaves_nothing_behind(agent):
     with pytest.raises(ValidationError) as info:
-        make_ticket(agent, title="x" * 1000, requester_email="not-an-email")
+        create_ticket(agent, title="x" * 1000, requester_email="not-an-email")
     assert {"title", "requester_email"} <= set(info.value.message_dict)
     assert not Ticket.objects.exists()
     assert not TicketEvent.objects.exists()
@@ -58,9 +47,9 @@ def test_invalid_ticket_leaves_nothing_behind(agent):
 
 def test_assignee_must_belong_to_the_team(agent, other_agent, l1_team):
     with pytest.raises(ValidationError) as info:
-        make_ticket(agent, team=l1_team, assignee=other_agent)
+        create_ticket(agent, team=l1_team, assignee=other_agent)
     assert "assignee" in info.value.message_dict
-    ticket = make_ticket(agent, team=l1_team, assignee=agent)
+    ticket = create_ticket(agent, team=l1_team, assignee=agent)
     assert ticket.assignee == agent
     assert ("assigned", "assignee", "", str(agent)) in kinds(ticket)
 
@@ -69,18 +58,18 @@ def test_team_manager_can_be_assigned(agent, l1_team):
     boss = UserFactory(username="boss")
     l1_team.manager = boss
     l1_team.save()
-    assert make_ticket(agent, assignee=boss).assignee == boss
+    assert create_ticket(agent, assignee=boss).assignee == boss
 
 
 def test_inactive_category_is_refused(agent):
     old = CategoryFactory(name="Fax machines", is_active=False)
     with pytest.raises(ValidationError) as info:
-        make_ticket(agent, category=old)
+        create_ticket(agent, category=old)
     assert "category" in info.value.message_dict
 
 
 def test_update_recomputes_priority_and_audits_each_field(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     ticket = services.ticket_update(
         ticket=ticket, actor=agent, data={"impact": 1, "urgency": 1, "title": "VPN down"}
     )
@@ -94,13 +83,13 @@ def test_update_recomputes_priority_and_audits_each_field(agent):
 
 
 def test_update_without_changes_writes_nothing(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     services.ticket_update(ticket=ticket, actor=agent, data={"impact": 3})
     assert ticket.events.count() == 1
 
 
 def test_moving_to_another_team_drops_an_assignee_outside_it(agent, l2_team):
-    ticket = make_ticket(agent, assignee=agent)
+    ticket = create_ticket(agent, assignee=agent)
     ticket = services.ticket_update(ticket=ticket, actor=agent, data={"team": l2_team})
     assert ticket.team == l2_team
     assert ticket.assignee is None
@@ -108,20 +97,20 @@ def test_moving_to_another_team_drops_an_assignee_outside_it(agent, l2_team):
 
 
 def test_requester_cannot_edit(agent, requester):
-    ticket = make_ticket(agent, requester_email=requester.email)
+    ticket = create_ticket(agent, requester_email=requester.email)
     with pytest.raises(PermissionDenied):
         services.ticket_update(ticket=ticket, actor=requester, data={"impact": 1})
 
 
 def test_update_refuses_fields_it_does_not_own(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     with pytest.raises(ValidationError) as info:
         services.ticket_update(ticket=ticket, actor=agent, data={"status": "closed"})
     assert "status" in info.value.message_dict
 
 
 def test_transition_walks_the_workflow_and_stamps_times(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     for status in ("open", "pending", "open", "resolved"):
         ticket = services.ticket_transition(ticket=ticket, actor=agent, status=status)
     assert ticket.resolved_at is not None
@@ -143,7 +132,7 @@ def test_transition_walks_the_workflow_and_stamps_times(agent):
 
 
 def test_invalid_transition_is_refused_and_nothing_changes(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     with pytest.raises(ValidationError) as info:
         services.ticket_transition(ticket=ticket, actor=agent, status="closed")
     assert "status" in info.value.message_dict
@@ -153,7 +142,7 @@ def test_invalid_transition_is_refused_and_nothing_changes(agent):
 
 
 def test_requester_may_only_answer_reopen_or_close(agent, requester):
-    ticket = make_ticket(agent, requester_email=requester.email)
+    ticket = create_ticket(agent, requester_email=requester.email)
     with pytest.raises(PermissionDenied):
         services.ticket_transition(ticket=ticket, actor=requester, status="resolved")
     services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
@@ -162,7 +151,7 @@ def test_requester_may_only_answer_reopen_or_close(agent, requester):
 
 
 def test_first_public_reply_opens_a_new_ticket(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     services.comment_add(ticket=ticket, actor=agent, body="Looking", is_public=False)
     ticket.refresh_from_db()
     assert ticket.status == "new"
@@ -173,7 +162,7 @@ def test_first_public_reply_opens_a_new_ticket(agent):
 
 
 def test_requester_reply_reopens_pending_and_resolved_tickets(agent, requester):
-    ticket = make_ticket(agent, requester_email=requester.email)
+    ticket = create_ticket(agent, requester_email=requester.email)
     services.ticket_transition(ticket=ticket, actor=agent, status="pending")
     services.comment_add(ticket=ticket, actor=requester, body="Here are the logs")
     ticket.refresh_from_db()
@@ -186,14 +175,14 @@ def test_requester_reply_reopens_pending_and_resolved_tickets(agent, requester):
 
 
 def test_requester_cannot_write_internal_notes(agent, requester):
-    ticket = make_ticket(agent, requester_email=requester.email)
+    ticket = create_ticket(agent, requester_email=requester.email)
     with pytest.raises(PermissionDenied):
         services.comment_add(ticket=ticket, actor=requester, body="psst", is_public=False)
     assert not Comment.objects.exists()
 
 
 def test_closed_ticket_takes_no_comments(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
     services.ticket_transition(ticket=ticket, actor=agent, status="closed")
     with pytest.raises(ValidationError):
@@ -202,7 +191,7 @@ def test_closed_ticket_takes_no_comments(agent):
 
 
 def test_events_are_append_only(agent):
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     event = ticket.events.get()
     event.note = "rewritten"
     with pytest.raises(ValidationError):
@@ -214,6 +203,6 @@ def test_events_are_append_only(agent):
 def test_new_ticket_without_l1_team_has_no_team(db):
     agent = UserFactory()
     TeamFactory(tier=Tier.L2).members.add(agent)
-    ticket = make_ticket(agent)
+    ticket = create_ticket(agent)
     assert ticket.team is None
     assert ticket.level == Tier.L1
