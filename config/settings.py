@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SLA_SWEEP_INTERVAL,
         "options": {"expires": SLA_SWEEP_INTERVAL},
     },
+    "monitoring-ended": {
+        "task": "escalations.tasks.flag_ended_monitoring",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
 }
 
 LOGGING = {

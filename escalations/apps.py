@@ -7,8 +7,9 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
+        from escalations import events
         from escalations.pages import SLA_PAGES
-        from escalations.services import priority, sla
+        from escalations.services import escalate, intake, managed, priority, sla
         from tickets import hooks
 
         hooks.set_priority_resolver(priority.priority_resolve)
@@ -16,4 +17,8 @@ class EscalationsConfig(AppConfig):
         hooks.subscribe("changed", sla.sla_ticket_changed)
         hooks.subscribe("status_changed", sla.sla_ticket_status_changed)
         hooks.subscribe("commented", sla.sla_comment_added)
+        hooks.subscribe("created", intake.on_ticket_created)
+        hooks.subscribe("changed", intake.on_ticket_changed)
+        hooks.subscribe("status_changed", managed.on_ticket_status)
+        events.subscribe(events.SLA_BREACH, escalate.on_clock_breach)
         hooks.add_page_extension(SLA_PAGES)

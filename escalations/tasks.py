@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from escalations.services import recompute
+from escalations.services import managed, recompute
 from escalations.services.sweep import sla_sweep
 
 
@@ -15,6 +15,12 @@ def sweep_sla_clocks() -> dict[str, int]:
         batch_size=settings.SLA_SWEEP_BATCH_SIZE, time_budget=settings.SLA_SWEEP_TIME_BUDGET
     )
     return {"warnings": result.warnings, "breaches": result.breaches, "clocks": result.clocks}
+
+
+@shared_task(ignore_result=True)
+def flag_ended_monitoring() -> int:
+    """Beat runs this every minute: monitoring periods that have ended, flagged once."""
+    return managed.monitoring_sweep()
 
 
 @shared_task(ignore_result=True, acks_late=True)

@@ -306,6 +306,7 @@ class TicketEvent(models.Model):
         SLA = "sla", _("SLA clock")
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breached")
+        ESCALATION = "escalation", _("Escalation")
 
     ticket = models.ForeignKey(
         Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")

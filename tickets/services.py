@@ -348,6 +348,39 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
 
 
 @transaction.atomic
+def ticket_route(
+    *, ticket: Ticket, actor: User | None, team: Team | None, level: str, note: str
+) -> Ticket:
+    """Move a ticket to another team and level (escalation, routing), saying why.
+
+    An assignee outside the new team is dropped; the ``changed`` hooks see the move."""
+    locked = _lock(ticket)
+    changes = {}
+    if locked.team_id != (team.pk if team else None):
+        changes["team"] = (locked.team, team)
+        locked.team = team
+    if locked.level != level:
+        changes["level"] = (locked.level, level)
+        locked.level = level
+    if (
+        locked.assignee_id
+        and not assignable_users(team=team).filter(pk=locked.assignee_id).exists()
+    ):
+        changes["assignee"] = (locked.assignee, None)
+        locked.assignee = None
+    if not changes:
+        return locked
+    locked.save(update_fields=[*changes, "updated_at"])
+    for name, (old, new) in changes.items():
+        kind = TicketEvent.Kind.ASSIGNED if name == "assignee" else TicketEvent.Kind.CHANGED
+        ticket_event_record(
+            ticket=locked, actor=actor, kind=kind, field=name, old=old, new=new, note=note
+        )
+    hooks.notify_changed(locked, actor, set(changes))
+    return locked
+
+
+@transaction.atomic
 def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "") -> Ticket:
     """Move a ticket along the status workflow (``tickets.workflow.TRANSITIONS``).
 

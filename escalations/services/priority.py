@@ -60,3 +60,8 @@ def priority_resolve(ticket: Ticket) -> tuple[str, str]:
     """The ticket's priority under the configured matrix and criteria, and why."""
     decision = decide_priority(ticket_facts(ticket), priority_matrix(), active_criteria())
     return decision.priority, decision.reason
+
+
+def matching_criteria(ticket: Ticket) -> list[Criterion]:
+    facts = ticket_facts(ticket)
+    return [c for c in active_criteria() if c.matches(facts)]

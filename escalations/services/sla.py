@@ -235,6 +235,31 @@ def _meet(clock: SlaClock, now: datetime, actor: User | None, note: str) -> None
     _record(clock, actor, old, clock.status, note)
 
 
+def level_clock_start(
+    *,
+    ticket: Ticket,
+    target: timedelta,
+    calendar: BusinessCalendar | None,
+    now: datetime,
+    actor: User | None,
+) -> SlaClock:
+    """Time the ticket's stay at its new level: a new cycle of its level clock."""
+    clock = _clocks(ticket).get(Metric.LEVEL)
+    if clock is None:
+        clock = SlaClock(ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now)
+    clock.target, clock.calendar, clock.policy = target, calendar, None
+    clock.warning_percent = 75
+    _new_cycle(clock, now, actor, paused=ticket.status == Status.PENDING)
+    return clock
+
+
+def level_clock_stop(*, ticket: Ticket, now: datetime, actor: User | None) -> None:
+    """The ticket left its level: its level clock has nothing more to time."""
+    clock = _clocks(ticket).get(Metric.LEVEL)
+    if clock is not None and clock.status in OPEN_CLOCK:
+        _meet(clock, now, actor, _("Left the level."))
+
+
 def _new_cycle(clock: SlaClock, now: datetime, actor: User | None, paused: bool) -> None:
     clock.cycle += 1
     clock.business_used = timedelta(0)
@@ -333,7 +358,7 @@ def sla_refresh(*, ticket: Ticket, actor: User | None = None, now: datetime | No
         return
     calendar = calendar_for(policy, ticket)
     for clock in clocks.values():
-        if clock.status in OPEN_CLOCK:
+        if clock.status in OPEN_CLOCK and clock.metric != Metric.LEVEL:
             _retarget(clock, policy, calendar, now, actor)
 
 

@@ -76,18 +76,26 @@ def _record(clock: SlaClock, alert: str, due_at: datetime, now: datetime) -> boo
 
 
 def _fire(clock: SlaClock, now: datetime, result: SweepResult) -> None:
+    due: list[tuple[str, datetime]] = []
     if clock.status == SlaClock.Status.RUNNING:
         if clock.warned_at is None and clock.warn_at is not None and clock.warn_at <= now:
             clock.warned_at = now
-            if clock.warn_at < clock.due_at and _record(clock, Alert.WARNING, clock.warn_at, now):
-                result.warnings += 1
+            if clock.warn_at < clock.due_at:
+                due.append((Alert.WARNING, clock.warn_at))
         if clock.breached_at is None and clock.due_at is not None and clock.due_at <= now:
             clock.breached_at = now
             clock.status = SlaClock.Status.BREACHED
-            if _record(clock, Alert.BREACH, clock.due_at, now):
-                result.breaches += 1
+            due.append((Alert.BREACH, clock.due_at))
     clock.next_action_at = next_action(clock)
+    # Save before telling listeners: a listener may start a new cycle of this clock
+    # (a level clock after an escalation), which must not be overwritten.
     clock.save(update_fields=["warned_at", "breached_at", "status", "next_action_at"])
+    for alert, at in due:
+        if _record(clock, alert, at, now):
+            if alert == Alert.BREACH:
+                result.breaches += 1
+            else:
+                result.warnings += 1
     result.clocks += 1
 
 

@@ -1,0 +1,242 @@
+"""Escalation records, managed escalations (team, action plan) and reviews."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from escalations.models.paths import EscalationLevel
+from tickets.models import Team, Ticket, Tier
+
+HANDOFF_FIELDS = (
+    "summary",
+    "steps_taken",
+    "impact_assessment",
+    "customer_context",
+    "time_constraints",
+    "assistance_requested",
+)
+
+
+class Escalation(models.Model):
+    class Kind(models.TextChoices):
+        FUNCTIONAL = "functional", _("Functional (next tier)")
+        HIERARCHICAL = "hierarchical", _("Hierarchical (management)")
+
+    class Trigger(models.TextChoices):
+        TIME_LIMIT = "time_limit", _("Level time limit ran out")
+        SLA_BREACH = "sla_breach", _("SLA breached")
+        SEVERITY = "severity", _("Severity (priority criterion)")
+        MANUAL = "manual", _("Manual")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting approval")
+        ACTIVE = "active", _("Active")
+        MONITORING = "monitoring", _("Monitoring")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger)
+    status = models.CharField(_("status"), max_length=16, choices=Status)
+    from_tier = models.CharField(_("from level"), max_length=8, choices=Tier)
+    to_tier = models.CharField(_("to level"), max_length=8, choices=Tier)
+    to_level = models.ForeignKey(
+        EscalationLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    # Hand-off information: required on manual escalations, filled from the
+    # ticket on automatic ones.
+    summary = models.TextField(_("summary"), blank=True)
+    steps_taken = models.TextField(_("steps already taken"), blank=True)
+    impact_assessment = models.TextField(_("impact assessment"), blank=True)
+    customer_context = models.TextField(_("customer context"), blank=True)
+    time_constraints = models.TextField(_("time constraints"), blank=True)
+    assistance_requested = models.TextField(_("assistance requested"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_escalations",
+        verbose_name=_("escalation manager"),
+    )
+    monitoring_until = models.DateTimeField(_("monitoring until"), null=True, blank=True)
+    monitoring_ended_at = models.DateTimeField(_("monitoring ended"), null=True, blank=True)
+    closure_note = models.TextField(_("closure note"), blank=True)
+    customer_agreed = models.BooleanField(_("customer agreed to close"), default=False)
+    # What made it happen, once: a clock cycle for time triggers, a criterion for
+    # severity, empty for manual ones (those are serialized by the ticket lock).
+    trigger_key = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "trigger_key"],
+                condition=~Q(trigger_key=""),
+                name="escalation_once_per_trigger",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(status="requested"),
+                name="one_pending_request_per_ticket",
+            ),
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(kind="hierarchical", status__in=["active", "monitoring"]),
+                name="one_open_managed_escalation_per_ticket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="escalation_status_kind"),
+            models.Index(fields=["status", "monitoring_until"], name="escalation_monitoring"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.from_tier}→{self.to_tier} of {self.ticket_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.REQUESTED, self.Status.ACTIVE, self.Status.MONITORING)
+
+
+class EscalationTeamMember(models.Model):
+    class Role(models.TextChoices):
+        INCIDENT_OWNER = "incident_owner", _("Incident owner")
+        PROBLEM_OWNER = "problem_owner", _("Problem owner")
+        EXPERT = "expert", _("Expert")
+        CUSTOMER_CONTACT = "customer_contact", _("Customer contact")
+        PROVIDER_CONTACT = "provider_contact", _("Provider contact")
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    contact = models.CharField(_("e-mail or phone"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["role", "id"]
+        verbose_name = _("escalation team member")
+        verbose_name_plural = _("escalation team")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(name=""), name="member_is_user_or_named"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.user or self.name}"
+
+
+class ActionItem(models.Model):
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, related_name="action_items"
+    )
+    description = models.CharField(_("action"), max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_at", "due_at", "id"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action plan")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def rating(label):
+    return models.PositiveSmallIntegerField(
+        label, null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+
+class EscalationReview(models.Model):
+    """The post-escalation review: requested when an escalated ticket is resolved."""
+
+    class RootCause(models.TextChoices):
+        SOFTWARE = "software", _("Software defect")
+        HARDWARE = "hardware", _("Hardware failure")
+        NETWORK = "network", _("Network")
+        CONFIGURATION = "configuration", _("Configuration / change")
+        CAPACITY = "capacity", _("Capacity")
+        VENDOR = "vendor", _("Vendor / third party")
+        PROCESS = "process", _("Process / human error")
+        SECURITY = "security", _("Security")
+        OTHER = "other", _("Other")
+
+    escalation = models.OneToOneField(Escalation, on_delete=models.CASCADE, related_name="review")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause_category = models.CharField(
+        _("root-cause category"), max_length=16, choices=RootCause, blank=True
+    )
+    what_helped = models.TextField(_("what helped"), blank=True)
+    what_hindered = models.TextField(_("what hindered"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+    preventive_actions = models.TextField(_("preventive actions"), blank=True)
+    problem_reference = models.CharField(_("problem reference"), max_length=100, blank=True)
+    effectiveness = rating(_("effectiveness (1-5)"))
+    handoff_quality = rating(_("hand-off quality, rated by the receiving level (1-5)"))
+    customer_satisfaction = rating(_("customer satisfaction (1-5)"))
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("post-escalation review")
+        verbose_name_plural = _("post-escalation reviews")
+
+    def __str__(self) -> str:
+        return f"Review of {self.escalation}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None

@@ -1,0 +1,97 @@
+"""Priority handling: the impact x urgency matrix, definitions and criteria."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Category, Impact, Organization, Priority, Tier
+
+
+class PriorityMatrixRow(models.Model):
+    """One row of the impact x urgency grid: the priority for each urgency at this impact.
+
+    The four rows are created by a migration; admins edit them as a grid."""
+
+    impact = models.PositiveSmallIntegerField(_("impact"), choices=Impact, unique=True)
+    urgency_1 = models.CharField(_("urgency 1 (critical)"), max_length=2, choices=Priority)
+    urgency_2 = models.CharField(_("urgency 2 (high)"), max_length=2, choices=Priority)
+    urgency_3 = models.CharField(_("urgency 3 (medium)"), max_length=2, choices=Priority)
+    urgency_4 = models.CharField(_("urgency 4 (low)"), max_length=2, choices=Priority)
+
+    class Meta:
+        ordering = ["impact"]
+        verbose_name = _("priority matrix row")
+        verbose_name_plural = _("priority matrix")
+
+    def __str__(self) -> str:
+        return str(self.get_impact_display())
+
+    def for_urgency(self, urgency: int) -> str:
+        return getattr(self, f"urgency_{urgency}")
+
+
+class PriorityDefinition(models.Model):
+    """What P1..P4 mean in words, shown to agents next to impact and urgency."""
+
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"))
+    example = models.CharField(_("example"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["priority"]
+        verbose_name = _("priority definition")
+        verbose_name_plural = _("priority definitions")
+
+    def __str__(self) -> str:
+        return f"{self.priority} {self.name}"
+
+
+class PriorityCriterion(models.Model):
+    """A rule that raises the priority of tickets it matches (it never lowers one).
+
+    Every condition that is set must hold; among the flags, any ticked flag will do."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    organization_tier = models.CharField(
+        _("organization tier"), max_length=16, choices=Organization.Tier, blank=True
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("category")
+    )
+    if_security = models.BooleanField(_("security flag"), default=False)
+    if_safety = models.BooleanField(_("safety flag"), default=False)
+    if_legal = models.BooleanField(_("legal / compliance flag"), default=False)
+    if_major_outage = models.BooleanField(_("major outage flag"), default=False)
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated words or phrases, matched in the title or description."),
+    )
+    minimum_priority = models.CharField(_("minimum priority"), max_length=2, choices=Priority)
+    jump_to_level = models.CharField(
+        _("jump to level"),
+        max_length=8,
+        choices=Tier,
+        blank=True,
+        help_text=_("Send matching tickets straight to this escalation level."),
+    )
+    notify_management = models.BooleanField(_("notify management"), default=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("priority criterion")
+        verbose_name_plural = _("priority criteria")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        flags = (self.if_security, self.if_safety, self.if_legal, self.if_major_outage)
+        if not (self.organization_tier or self.category_id or any(flags) or self.keywords.strip()):
+            raise ValidationError(
+                _("Give at least one condition: tier, category, a flag or keywords.")
+            )

@@ -1,0 +1,276 @@
+"""Functional escalation: moving a ticket up its path, automatically or by hand.
+
+Triggers:
+- time: the level clock or (when the policy says so) an SLA clock breaches;
+- severity: a priority criterion that names a level, at creation or on change;
+- manual: an agent escalates with the full hand-off information; into a level
+  that needs approval, a P3/P4 ticket waits for the target team's manager.
+
+Exactly once: automatic escalations carry a ``trigger_key`` (the clock cycle or
+the criterion) under a unique constraint with the ticket; manual ones name the
+target level and lock the ticket, so a second identical request finds the
+ticket already there; a ticket has at most one request awaiting approval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel, SlaClock
+from escalations.services import routing
+from escalations.services.managed import managed_open
+from escalations.services.records import create_once, lock_ticket, record
+from tickets.models import Priority, Ticket, User
+from tickets.selectors import user_is_admin, user_is_agent
+
+Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
+NEEDS_APPROVAL = (Priority.P3, Priority.P4)
+
+
+def automatic_handoff(ticket: Ticket, why: str) -> dict[str, str]:
+    """What an automatic escalation can say for itself, from the ticket."""
+    org = ticket.organization
+    return {
+        "summary": f"{ticket.reference} {ticket.title}: {why}",
+        "steps_taken": _("%(n)s comments so far; see the ticket's timeline.")
+        % {"n": ticket.comments.count()},
+        "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
+        % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
+        "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
+        + (f", {org} ({org.get_tier_display()})" if org else ""),
+        "time_constraints": why,
+        "assistance_requested": _("Take over at the next level."),
+    }
+
+
+def _move(
+    *,
+    ticket: Ticket,
+    level: EscalationLevel,
+    actor: User | None,
+    escalation: Escalation,
+    now: datetime,
+) -> None:
+    """Carry out a functional escalation: the ticket moves to the level's team."""
+    route = routing.route_of(ticket)
+    # The escalation that brought the ticket to its old level is done with.
+    Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE).exclude(
+        pk=escalation.pk
+    ).update(status=State.CLOSED, closed_at=now)
+    ticket = routing.enter_level(
+        ticket=ticket,
+        path=route.path,
+        level=level,
+        actor=actor,
+        now=now,
+        note=_("Escalated: %(reason)s") % {"reason": escalation.reason},
+    )
+    escalation.to_team = ticket.team
+    escalation.save(update_fields=["to_team"])
+    if level.tier == "MGMT":
+        managed_open(
+            ticket=ticket,
+            actor=actor,
+            trigger=escalation.trigger,
+            reason=escalation.reason,
+            now=now,
+        )
+
+
+@transaction.atomic
+def escalate_automatically(
+    *,
+    ticket: Ticket,
+    trigger: str,
+    key: str,
+    why: str,
+    to_tier: str | None = None,
+    now: datetime | None = None,
+) -> Escalation | None:
+    """Move the ticket up one level (or to ``to_tier``) for ``trigger``, once per ``key``.
+
+    At the top of its path the ticket cannot climb further: management is
+    brought in with a managed escalation instead."""
+    now = now or timezone.now()
+    ticket = lock_ticket(ticket)
+    if not ticket.is_open:
+        return None
+    route = routing.route_of(ticket)
+    if route is None:
+        return None
+    target = routing.level_above(route, to_tier)
+    if target is None:
+        return managed_open(
+            ticket=ticket, actor=None, trigger=trigger, reason=why, now=now, key=f"mgmt:{key}"
+        )
+    escalation = create_once(
+        ticket=ticket,
+        kind=Kind.FUNCTIONAL,
+        trigger=trigger,
+        status=State.ACTIVE,
+        from_tier=route.level.tier,
+        to_tier=target.tier,
+        to_level=target,
+        reason=why,
+        trigger_key=key,
+        **automatic_handoff(ticket, why),
+    )
+    if escalation is None:
+        return None
+    record(ticket, None, escalation, _("Escalated automatically: %(why)s") % {"why": why})
+    _move(ticket=ticket, level=target, actor=None, escalation=escalation, now=now)
+    return escalation
+
+
+def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
+    """The sweep found a breach: a level clock always escalates; an SLA clock does
+    when its policy says so."""
+    ticket = clock.ticket
+    key = f"clock:{clock.pk}:{clock.cycle}"
+    if clock.metric == SlaClock.Metric.LEVEL:
+        why = _("%(level)s time limit ran out.") % {"level": ticket.level}
+        escalate_automatically(ticket=ticket, trigger=Trigger.TIME_LIMIT, key=key, why=why, now=now)
+    elif (
+        clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
+        and clock.policy_id
+        and clock.policy.escalate_on_breach
+    ):
+        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
+        escalate_automatically(ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now)
+
+
+# --- manual escalation -----------------------------------------------------------------
+
+
+def _check_handoff(handoff: Mapping[str, str]) -> dict[str, str]:
+    cleaned = {name: (handoff.get(name) or "").strip() for name in HANDOFF_FIELDS}
+    missing = {name: _("The hand-off needs this.") for name, value in cleaned.items() if not value}
+    if missing:
+        raise ValidationError(missing)
+    return cleaned
+
+
+@transaction.atomic
+def escalation_request(
+    *, ticket: Ticket, actor: User, to_tier: str, reason: str = "", **handoff: str
+) -> Escalation:
+    """Escalate by hand to the level of ``to_tier`` above the ticket's current one.
+
+    Every hand-off field is required. Into a level that needs approval, a P3 or
+    P4 ticket waits (``requested``) for the target team's manager; otherwise the
+    ticket moves at once."""
+    if not user_is_agent(actor):
+        raise PermissionDenied(_("Only agents can escalate tickets."))
+    cleaned = _check_handoff(handoff)
+    ticket = lock_ticket(ticket)
+    if not ticket.is_open:
+        raise ValidationError({"to_tier": _("The ticket is resolved or closed.")})
+    route = routing.route_of(ticket)
+    if route is None:
+        raise ValidationError({"to_tier": _("No escalation path applies to this ticket.")})
+    if route.level.tier == to_tier:
+        raise ValidationError(
+            {"to_tier": _("The ticket is already at %(tier)s.") % {"tier": to_tier}}
+        )
+    target = routing.level_above(route, to_tier)
+    if target is None:
+        raise ValidationError(
+            {
+                "to_tier": _("%(tier)s is not above the ticket's level on its path.")
+                % {"tier": to_tier}
+            }
+        )
+    if Escalation.objects.filter(ticket=ticket, status=State.REQUESTED).exists():
+        raise ValidationError(
+            {"to_tier": _("An escalation of this ticket already awaits approval.")}
+        )
+    needs_approval = target.approval_required and ticket.priority in NEEDS_APPROVAL
+    now = timezone.now()
+    escalation = create_once(
+        ticket=ticket,
+        kind=Kind.FUNCTIONAL,
+        trigger=Trigger.MANUAL,
+        status=State.REQUESTED if needs_approval else State.ACTIVE,
+        from_tier=route.level.tier,
+        to_tier=target.tier,
+        to_level=target,
+        to_team=routing.team_for(target, ticket),
+        reason=reason.strip(),
+        requested_by=actor,
+        **cleaned,
+    )
+    if escalation is None:  # the same request raced us to the pending slot
+        raise ValidationError(
+            {"to_tier": _("An escalation of this ticket already awaits approval.")}
+        )
+    if needs_approval:
+        record(
+            ticket,
+            actor,
+            escalation,
+            _("Escalation requested; awaiting approval by %(team)s's manager.")
+            % {"team": escalation.to_team},
+        )
+        return escalation
+    record(ticket, actor, escalation, _("Escalated by hand."))
+    _move(ticket=ticket, level=target, actor=actor, escalation=escalation, now=now)
+    return escalation
+
+
+def can_approve(escalation: Escalation, user: User) -> bool:
+    team = escalation.to_team
+    return user_is_admin(user) or (team is not None and team.manager_id == user.pk)
+
+
+def _decide(escalation: Escalation, actor: User) -> Escalation:
+    if not can_approve(escalation, actor):
+        raise PermissionDenied(_("Only the manager of the target team decides."))
+    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if locked.status != State.REQUESTED:
+        raise ValidationError({"status": _("This escalation is not awaiting approval.")})
+    return locked
+
+
+@transaction.atomic
+def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
+    """The target team's manager approves: the ticket moves."""
+    locked = _decide(escalation, actor)
+    now = timezone.now()
+    ticket = lock_ticket(locked.ticket)
+    route = routing.route_of(ticket)
+    if not ticket.is_open or route is None or route.level.position >= locked.to_level.position:
+        raise ValidationError(
+            {"status": _("The ticket is no longer where it was when the escalation was requested.")}
+        )
+    locked.status, locked.decided_by, locked.decided_at = State.ACTIVE, actor, now
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    record(ticket, actor, locked, _("Escalation approved."))
+    _move(ticket=ticket, level=locked.to_level, actor=actor, escalation=locked, now=now)
+    return locked
+
+
+@transaction.atomic
+def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Escalation:
+    """The target team's manager refuses, saying why (the requester is told)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the escalation is rejected.")})
+    locked = _decide(escalation, actor)
+    locked.status, locked.decided_by = State.REJECTED, actor
+    locked.decided_at = locked.closed_at = timezone.now()
+    locked.rejection_reason = reason.strip()
+    locked.save(
+        update_fields=["status", "decided_by", "decided_at", "closed_at", "rejection_reason"]
+    )
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Escalation rejected: %(reason)s") % {"reason": locked.rejection_reason},
+    )
+    return locked

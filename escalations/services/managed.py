@@ -1,0 +1,337 @@
+"""Hierarchical (managed) escalations and post-escalation reviews.
+
+A managed escalation brings management in: its escalation manager is the
+management team's manager (changeable), it has an escalation team and an action
+plan, and it moves ``active -> monitoring (until a date agreed with the
+customer) -> closed``. If the ticket reopens during monitoring the escalation is
+active again. It cannot close without a submitted review. When an escalated
+ticket is resolved, a review of its latest escalation is requested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from escalations.models import (
+    ActionItem,
+    Escalation,
+    EscalationReview,
+    EscalationTeamMember,
+)
+from escalations.services.records import create_once, record
+from tickets.models import Status, Team, Ticket, Tier, User
+from tickets.selectors import user_is_admin, user_team_ids
+
+Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
+REVIEW_REQUIRED = (
+    "root_cause",
+    "root_cause_category",
+    "effectiveness",
+    "handoff_quality",
+    "customer_satisfaction",
+)
+REVIEW_FIELDS = (
+    *REVIEW_REQUIRED,
+    "what_helped",
+    "what_hindered",
+    "lessons_learned",
+    "preventive_actions",
+    "problem_reference",
+)
+
+
+def management_team() -> Team | None:
+    return Team.objects.filter(tier=Tier.MGMT).select_related("manager").order_by("name").first()
+
+
+def managed_open(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    trigger: str,
+    reason: str,
+    now: datetime,
+    key: str = "",
+) -> Escalation | None:
+    """Open the ticket's managed escalation, unless one is open already."""
+    team = management_team()
+    handoff: dict[str, Any] = {}
+    if trigger != Trigger.MANUAL:
+        from escalations.services.escalate import automatic_handoff
+
+        handoff = automatic_handoff(ticket, reason)
+    escalation = create_once(
+        ticket=ticket,
+        kind=Kind.HIERARCHICAL,
+        trigger=trigger,
+        status=State.ACTIVE,
+        from_tier=ticket.level,
+        to_tier=Tier.MGMT,
+        to_team=team,
+        reason=reason,
+        requested_by=actor,
+        manager=team.manager if team else None,
+        trigger_key=key,
+        **handoff,
+    )
+    if escalation is None:
+        return None
+    record(
+        ticket,
+        actor,
+        escalation,
+        _("Managed escalation opened; escalation manager: %(m)s. %(why)s")
+        % {"m": escalation.manager or _("none"), "why": reason},
+    )
+    return escalation
+
+
+def can_manage(escalation: Escalation, user: User) -> bool:
+    """The escalation manager, a manager of a team involved, or an admin."""
+    if user_is_admin(user) or escalation.manager_id == user.pk:
+        return True
+    team = escalation.to_team
+    return team is not None and team.manager_id == user.pk
+
+
+def _locked(escalation: Escalation, actor: User, *states: str) -> Escalation:
+    if not can_manage(escalation, actor):
+        raise PermissionDenied(_("Only the escalation manager may do this."))
+    locked = Escalation.objects.select_for_update().select_related("ticket").get(pk=escalation.pk)
+    if locked.kind != Kind.HIERARCHICAL:
+        raise ValidationError({"status": _("Only managed escalations have this step.")})
+    if states and locked.status not in states:
+        raise ValidationError(
+            {
+                "status": _("Not possible while the escalation is %(s)s.")
+                % {"s": locked.get_status_display()}
+            }
+        )
+    return locked
+
+
+@transaction.atomic
+def managed_set_manager(*, escalation: Escalation, actor: User, manager: User) -> Escalation:
+    locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
+    if not (user_is_admin(manager) or user_team_ids(manager)):
+        raise ValidationError({"manager": _("The escalation manager must be an agent.")})
+    locked.manager = manager
+    locked.save(update_fields=["manager"])
+    record(locked.ticket, actor, locked, _("Escalation manager: %(m)s") % {"m": manager})
+    return locked
+
+
+@transaction.atomic
+def member_add(
+    *,
+    escalation: Escalation,
+    actor: User,
+    role: str,
+    user: User | None = None,
+    name: str = "",
+    contact: str = "",
+) -> EscalationTeamMember:
+    locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
+    if user is None and not name.strip():
+        raise ValidationError({"name": _("Give a user or a name.")})
+    member = EscalationTeamMember(
+        escalation=locked, role=role, user=user, name=name.strip(), contact=contact.strip()
+    )
+    member.full_clean()
+    member.save()
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Escalation team: %(role)s %(who)s")
+        % {"role": member.get_role_display(), "who": user or name},
+    )
+    return member
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    escalation: Escalation,
+    actor: User,
+    description: str,
+    owner: User | None = None,
+    due_at: datetime | None = None,
+) -> ActionItem:
+    locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
+    item = ActionItem(
+        escalation=locked, description=description.strip(), owner=owner, due_at=due_at
+    )
+    item.full_clean()
+    item.save()
+    record(locked.ticket, actor, locked, _("Action: %(d)s") % {"d": item.description})
+    return item
+
+
+@transaction.atomic
+def action_item_done(*, item: ActionItem, actor: User, done: bool = True) -> ActionItem:
+    locked = _locked(item.escalation, actor, State.ACTIVE, State.MONITORING)
+    ActionItem.objects.filter(pk=item.pk).update(done_at=timezone.now() if done else None)
+    item.refresh_from_db()
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        (_("Action done: %(d)s") if done else _("Action reopened: %(d)s"))
+        % {"d": item.description},
+    )
+    return item
+
+
+@transaction.atomic
+def managed_monitor(*, escalation: Escalation, actor: User, until: datetime) -> Escalation:
+    """The fix is in: watch until the date agreed with the customer."""
+    if until <= timezone.now():
+        raise ValidationError({"until": _("The monitoring period must end in the future.")})
+    locked = _locked(escalation, actor, State.ACTIVE)
+    locked.status, locked.monitoring_until, locked.monitoring_ended_at = (
+        State.MONITORING,
+        until,
+        None,
+    )
+    locked.save(update_fields=["status", "monitoring_until", "monitoring_ended_at"])
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Monitoring until %(until)s.") % {"until": f"{until:%Y-%m-%d %H:%M} UTC"},
+    )
+    return locked
+
+
+@transaction.atomic
+def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -> Escalation:
+    """Back to active: the problem came back, or monitoring showed it is not solved."""
+    if actor is not None:
+        locked = _locked(escalation, actor, State.MONITORING, State.CLOSED)
+    else:
+        locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    locked.status, locked.closed_at = State.ACTIVE, None
+    locked.save(update_fields=["status", "closed_at"])
+    record(locked.ticket, actor, locked, _("Escalation active again: %(r)s") % {"r": reason})
+    return locked
+
+
+@transaction.atomic
+def managed_close(
+    *, escalation: Escalation, actor: User, closure_note: str, customer_agreed: bool
+) -> Escalation:
+    """Close with a note recording the customer's agreement; needs a submitted review."""
+    locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
+    errors = {}
+    if not closure_note.strip():
+        errors["closure_note"] = _("Record how it was closed.")
+    if not customer_agreed:
+        errors["customer_agreed"] = _("Close only once the customer agrees.")
+    review = EscalationReview.objects.filter(escalation=locked).first()
+    if review is None or not review.is_submitted:
+        errors["review"] = _("Submit the post-escalation review first.")
+    if errors:
+        raise ValidationError(errors)
+    locked.status, locked.closed_at = State.CLOSED, timezone.now()
+    locked.closure_note, locked.customer_agreed = closure_note.strip(), True
+    locked.save(update_fields=["status", "closed_at", "closure_note", "customer_agreed"])
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Managed escalation closed: %(n)s") % {"n": locked.closure_note},
+    )
+    return locked
+
+
+def review_request(escalation: Escalation, actor: User | None) -> EscalationReview:
+    review, created = EscalationReview.objects.get_or_create(escalation=escalation)
+    if created:
+        record(escalation.ticket, actor, escalation, _("Post-escalation review requested."))
+    return review
+
+
+@transaction.atomic
+def review_submit(
+    *, escalation: Escalation, actor: User, data: Mapping[str, Any]
+) -> EscalationReview:
+    """Fill in the review. Root cause, its category and the three ratings are required."""
+    if not (user_is_admin(actor) or user_team_ids(actor)):
+        raise PermissionDenied(_("Only agents review escalations."))
+    review = EscalationReview.objects.select_for_update().filter(escalation=escalation).first()
+    if review is None:
+        review = EscalationReview(escalation=escalation)
+    for name in REVIEW_FIELDS:
+        if name in data:
+            setattr(review, name, data[name])
+    missing = {
+        n: _("The review needs this.") for n in REVIEW_REQUIRED if getattr(review, n) in (None, "")
+    }
+    if missing:
+        raise ValidationError(missing)
+    review.submitted_at, review.submitted_by = timezone.now(), actor
+    review.full_clean()
+    review.save()
+    record(escalation.ticket, actor, escalation, _("Post-escalation review submitted."))
+    return review
+
+
+# --- reactions to ticket changes and the monitoring sweep -----------------------------------
+
+
+def on_ticket_status(ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+    """Resolving ends functional escalations and asks for a review; reopening during
+    monitoring makes the managed escalation active again."""
+    if new == Status.RESOLVED:
+        now = timezone.now()
+        Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE).update(
+            status=State.CLOSED, closed_at=now
+        )
+        latest = (
+            Escalation.objects.filter(ticket=ticket)
+            .exclude(status__in=[State.REQUESTED, State.REJECTED])
+            .order_by("-kind", "-created_at", "-id")  # a managed escalation first
+            .first()
+        )
+        if latest is not None:
+            review_request(latest, actor)
+    elif old == Status.RESOLVED and new == Status.OPEN:
+        for escalation in Escalation.objects.filter(
+            ticket=ticket, kind=Kind.HIERARCHICAL, status=State.MONITORING
+        ):
+            managed_reopen(
+                escalation=escalation,
+                actor=None,
+                reason=_("the ticket was reopened during monitoring"),
+            )
+
+
+def monitoring_sweep(*, now: datetime | None = None) -> int:
+    """Flag, once, the monitoring periods that have ended."""
+    now = now or timezone.now()
+    flagged = 0
+    due = Escalation.objects.filter(
+        status=State.MONITORING, monitoring_until__lte=now, monitoring_ended_at__isnull=True
+    ).select_related("ticket")
+    for escalation in due:
+        with transaction.atomic():
+            won = Escalation.objects.filter(
+                pk=escalation.pk, monitoring_ended_at__isnull=True, status=State.MONITORING
+            ).update(monitoring_ended_at=now)
+            if won:
+                flagged += 1
+                record(
+                    escalation.ticket,
+                    None,
+                    escalation,
+                    _("Monitoring period ended: close the escalation or reopen it."),
+                )
+    return flagged

@@ -1,0 +1,34 @@
+"""Writing escalation records: once per trigger, and always into the ticket's trail."""
+
+from django.db import IntegrityError, transaction
+
+from escalations.models import Escalation
+from tickets.models import Ticket, TicketEvent, User
+from tickets.services import ticket_event_record
+
+
+def record(ticket: Ticket, actor: User | None, escalation: Escalation, what: str) -> None:
+    """Note a step of ``escalation`` in the ticket's audit trail."""
+    ticket_event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.ESCALATION,
+        field=f"escalation:{escalation.pk}",
+        old=escalation.from_tier,
+        new=escalation.to_tier,
+        note=what,
+    )
+
+
+def create_once(**fields) -> Escalation | None:
+    """Insert the record; None when a uniqueness rule says it exists already
+    (the same trigger, a second pending request, a second open managed escalation)."""
+    try:
+        with transaction.atomic():
+            return Escalation.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def lock_ticket(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)

@@ -1,0 +1,130 @@
+"""Paths and levels: which path a ticket follows, and moving it between levels.
+
+A new ticket lands on level 1 of its path (or on the level a matching priority
+criterion names); the level's time limit runs as a clock (metric ``level``),
+swept like the SLA clocks. Entering a management level opens a managed
+escalation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from escalations.models import (
+    EscalationLevel,
+    EscalationPath,
+    TeamCalendar,
+    TicketRoute,
+)
+from escalations.rules import PolicyKey, match_policy
+from escalations.services import sla
+from tickets.models import Team, Ticket, User
+from tickets.services import ticket_route
+
+TIER_ORDER = ("L1", "L2", "L3", "MGMT")
+
+
+def path_for(ticket: Ticket) -> EscalationPath | None:
+    """The most specific active path for the ticket's category and priority, else the
+    default path."""
+    paths = {p.pk: p for p in EscalationPath.objects.filter(is_active=True)}
+    key = match_policy(
+        [PolicyKey(p.pk, p.priority, p.category_id) for p in paths.values() if not p.is_default],
+        priority=ticket.priority,
+        category_id=ticket.category_id,
+        tier="",
+    )
+    if key is not None:
+        return paths[key.id]
+    return next((p for p in paths.values() if p.is_default), None)
+
+
+def levels_of(path: EscalationPath) -> list[EscalationLevel]:
+    return list(path.levels.prefetch_related("teams").order_by("position"))
+
+
+def route_of(ticket: Ticket) -> TicketRoute | None:
+    return TicketRoute.objects.select_related("path", "level").filter(ticket=ticket).first()
+
+
+def level_above(route: TicketRoute, tier: str | None = None) -> EscalationLevel | None:
+    """The next level up the path, or the first level of ``tier`` above the current one."""
+    for level in levels_of(route.path):
+        if level.position <= route.level.position:
+            continue
+        if tier is None or level.tier == tier:
+            return level
+    return None
+
+
+def team_for(level: EscalationLevel, ticket: Ticket) -> Team | None:
+    """The ticket's team if it serves the level, else the level's first team by name."""
+    teams = sorted(level.teams.all(), key=lambda t: t.name)
+    if ticket.team_id and any(t.pk == ticket.team_id for t in teams):
+        return ticket.team
+    return teams[0] if teams else None
+
+
+def _level_calendar(level: EscalationLevel, team: Team | None):
+    if level.calendar_id:
+        return level.calendar
+    if team is not None:
+        link = TeamCalendar.objects.select_related("calendar").filter(team=team).first()
+        if link is not None:
+            return link.calendar
+    return None
+
+
+def enter_level(
+    *,
+    ticket: Ticket,
+    path: EscalationPath,
+    level: EscalationLevel,
+    actor: User | None,
+    now: datetime,
+    note: str,
+) -> Ticket:
+    """Put the ticket on ``level`` (its team and tier), restart the level clock."""
+    team = team_for(level, ticket)
+    ticket = ticket_route(ticket=ticket, actor=actor, team=team, level=level.tier, note=note)
+    TicketRoute.objects.update_or_create(
+        ticket=ticket, defaults={"path": path, "level": level, "entered_at": now}
+    )
+    if level.time_limit_minutes:
+        sla.level_clock_start(
+            ticket=ticket,
+            target=timedelta(minutes=level.time_limit_minutes),
+            calendar=_level_calendar(level, team),
+            now=now,
+            actor=actor,
+        )
+    else:
+        sla.level_clock_stop(ticket=ticket, now=now, actor=actor)
+    return ticket
+
+
+def route_new_ticket(
+    *, ticket: Ticket, actor: User | None, now: datetime, jump_to: str = ""
+) -> tuple[EscalationPath, EscalationLevel] | None:
+    """Place a new ticket on level 1 of its path, or on the first level of tier
+    ``jump_to`` when a priority criterion asks for it."""
+    path = path_for(ticket)
+    if path is None:
+        return None
+    levels = levels_of(path)
+    if not levels:
+        return None
+    level = levels[0]
+    if jump_to:
+        level = next((lv for lv in levels if lv.tier == jump_to), level)
+    enter_level(
+        ticket=ticket,
+        path=path,
+        level=level,
+        actor=actor,
+        now=now,
+        note=_("Routed by path %(path)s.") % {"path": path},
+    )
+    return path, level
