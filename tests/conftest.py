@@ -59,3 +59,30 @@ def api_as(api):
         return api
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, django_db_blocker):
+    """Tests on a real transaction (live server, workers) end by emptying every
+    table, rows created by migrations included: put those back for the next test."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        from escalations.defaults import ensure_defaults
+        from escalations.models import PriorityDefinition, PriorityMatrixRow
+
+        with django_db_blocker.unblock():
+            ensure_defaults(PriorityMatrixRow, PriorityDefinition)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have lost its migration rows to an earlier run."""
+    from escalations.defaults import ensure_defaults
+    from escalations.models import PriorityDefinition, PriorityMatrixRow
+
+    with django_db_blocker.unblock():
+        ensure_defaults(PriorityMatrixRow, PriorityDefinition)
