@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from escalations.models import PriorityDefinition, SlaClock
+from escalations.models import Escalation, PriorityDefinition, SlaClock
+from tickets.models import Ticket
 
 SLA_STATUS_CHOICES = [
     ("at_risk", "at risk"),
@@ -50,3 +51,45 @@ def filter_sla_status(queryset: QuerySet, state: str, now: datetime) -> QuerySet
 
 def priority_definitions() -> list[PriorityDefinition]:
     return list(PriorityDefinition.objects.order_by("priority"))
+
+
+def escalation_list(*, user) -> QuerySet:
+    """Escalations the user may see: admins all; others those of tickets they may
+    see, those sent to teams they manage, and those they manage."""
+    from tickets.selectors import ticket_visibility_filter, user_is_admin
+
+    qs = Escalation.objects.select_related(
+        "ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by"
+    ).order_by("-created_at", "-id")
+    if user_is_admin(user):
+        return qs
+    visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
+    return qs.filter(Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user)).distinct()
+
+
+def escalation_get(*, user, pk) -> Escalation:
+    from django.http import Http404
+
+    try:
+        return escalation_list(user=user).get(pk=pk)
+    except (Escalation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such escalation.") from exc
+
+
+def approvals_for(*, user) -> QuerySet:
+    """Requests awaiting this user's decision: those to teams they manage."""
+    from tickets.selectors import user_is_admin
+
+    qs = escalation_list(user=user).filter(status=Escalation.Status.REQUESTED)
+    return qs if user_is_admin(user) else qs.filter(to_team__manager=user)
+
+
+def escalation_detail(*, escalation: Escalation) -> Escalation:
+    """One escalation with its team, action plan and review loaded."""
+    return (
+        Escalation.objects.select_related(
+            "ticket", "to_team", "to_level", "manager", "requested_by", "decided_by"
+        )
+        .prefetch_related("members__user", "action_items__owner")
+        .get(pk=escalation.pk)
+    )
