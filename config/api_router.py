@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from escalations.api import escalations as escalation_api
 from escalations.api import views as escalation_views
 from tickets.api import views as ticket_views
 
@@ -25,6 +26,10 @@ router.register(
 )
 router.register("calendars", escalation_views.BusinessCalendarViewSet, basename="calendar")
 router.register("sla-policies", escalation_views.SlaPolicyViewSet, basename="sla-policy")
+router.register(
+    "escalation-paths", escalation_api.EscalationPathViewSet, basename="escalation-path"
+)
+router.register("escalations", escalation_api.EscalationViewSet, basename="escalation")
 
 app_name = "api"
 urlpatterns = [

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from config.api import IsAdmin
 from escalations import tasks
+from escalations.api.escalations import EscalateSerializer, EscalationSerializer
 from escalations.api.serializers import (
     BusinessCalendarSerializer,
     PriorityCriterionSerializer,
@@ -33,6 +34,7 @@ from escalations.selectors import (
     with_clocks,
     with_next_due,
 )
+from escalations.services import escalate
 from tickets import services
 from tickets.api import views as ticket_views
 from tickets.filters import TicketFilter
@@ -143,6 +145,24 @@ class TicketViewSet(ticket_views.TicketViewSet):
 
     def with_related(self, queryset):
         return with_clocks(with_next_due(super().with_related(queryset)))
+
+    @extend_schema(
+        request=EscalateSerializer,
+        responses={201: EscalationSerializer},
+        summary="Escalate with the hand-off information",
+    )
+    @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])
+    def escalate(self, request, pk=None):
+        """Escalate to a higher level of the ticket's path. Every hand-off field is
+        required; into a level that needs approval a P3/P4 ticket waits as
+        ``requested`` for the target team's manager."""
+        ticket = self.get_object()
+        serializer = EscalateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        escalation = escalate.escalation_request(
+            ticket=ticket, actor=request.user, **serializer.validated_data
+        )
+        return Response(EscalationSerializer(escalation).data, status=201)
 
     @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")
     @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])

@@ -8,7 +8,9 @@ sweepers running side by side share the work instead of repeating it. Each
 warning or breach is inserted into ``SlaClockAlert`` under a uniqueness
 constraint on (clock, cycle, kind): a retried task, a second sweeper or a
 worker killed mid-batch can never record one twice, and because due times live
-in the database, a stopped worker or broker only delays the next sweep.
+in the database, a stopped worker or broker only delays the next sweep. A batch
+is written with a few set-based statements (one per outcome, bulk inserts for
+alerts and audit entries), so a burst of due clocks clears quickly.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +29,6 @@ from escalations import events
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.sla import next_action
 from tickets.models import TicketEvent
-from tickets.services import ticket_event_record
 
 Alert = SlaClockAlert.Kind
 
@@ -39,43 +42,19 @@ class SweepResult:
 
 
 def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
-    qs = SlaClock.objects.filter(next_action_at__lte=now).order_by("next_action_at")
+    """Lock up to ``batch_size`` due clocks (ids only, so the index alone answers),
+    then load them with what the alerts and listeners need."""
+    due = SlaClock.objects.filter(next_action_at__lte=now).order_by("next_action_at")
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs.select_related("ticket")[:batch_size])
+        due = due.select_for_update(skip_locked=True)
+    ids = list(due.values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return []
+    return list(SlaClock.objects.filter(pk__in=ids).select_related("ticket", "policy"))
 
 
-def _alert_once(clock: SlaClock, kind: str, due_at: datetime) -> bool:
-    """Insert the alert row; False if this cycle's alert of this kind already exists."""
-    try:
-        with transaction.atomic():
-            SlaClockAlert.objects.create(clock=clock, cycle=clock.cycle, kind=kind, due_at=due_at)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _record(clock: SlaClock, alert: str, due_at: datetime, now: datetime) -> bool:
-    """Record one warning or breach of the clock's current cycle, unless already done:
-    the alert row, the ticket's audit entry, and the domain event for listeners."""
-    if not _alert_once(clock, alert, due_at):
-        return False
-    breach = alert == Alert.BREACH
-    metric = clock.get_metric_display()
-    ticket_event_record(
-        ticket=clock.ticket,
-        actor=None,
-        kind=TicketEvent.Kind.SLA_BREACH if breach else TicketEvent.Kind.SLA_WARNING,
-        field=f"sla:{clock.metric}",
-        new=clock.due_at.isoformat(timespec="seconds"),
-        note=(_("%(metric)s target missed.") if breach else _("%(metric)s is due soon."))
-        % {"metric": metric},
-    )
-    events.publish(events.SLA_BREACH if breach else events.SLA_WARNING, clock=clock, now=now)
-    return True
-
-
-def _fire(clock: SlaClock, now: datetime, result: SweepResult) -> None:
+def _outcome(clock: SlaClock, now: datetime) -> list[tuple[str, datetime]]:
+    """Advance the clock in memory; the alerts that came due, with their due times."""
     due: list[tuple[str, datetime]] = []
     if clock.status == SlaClock.Status.RUNNING:
         if clock.warned_at is None and clock.warn_at is not None and clock.warn_at <= now:
@@ -87,16 +66,67 @@ def _fire(clock: SlaClock, now: datetime, result: SweepResult) -> None:
             clock.status = SlaClock.Status.BREACHED
             due.append((Alert.BREACH, clock.due_at))
     clock.next_action_at = next_action(clock)
-    # Save before telling listeners: a listener may start a new cycle of this clock
-    # (a level clock after an escalation), which must not be overwritten.
-    clock.save(update_fields=["warned_at", "breached_at", "status", "next_action_at"])
-    for alert, at in due:
-        if _record(clock, alert, at, now):
-            if alert == Alert.BREACH:
-                result.breaches += 1
-            else:
-                result.warnings += 1
-    result.clocks += 1
+    return due
+
+
+def _note(clock: SlaClock, alert: str) -> str:
+    text = _("%(metric)s target missed.") if alert == Alert.BREACH else _("%(metric)s is due soon.")
+    return text % {"metric": clock.get_metric_display()}
+
+
+def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None:
+    """Record the batch's alerts with a handful of statements, whatever its size."""
+    done = set(
+        SlaClockAlert.objects.filter(clock__in=clocks).values_list("clock_id", "cycle", "kind")
+    )
+    alerts, trail, published = [], [], []
+    warned, breached, idle = [], [], []
+    for clock in clocks:
+        for alert, at in _outcome(clock, now):
+            if (clock.pk, clock.cycle, alert) in done:
+                continue  # recorded by an earlier, interrupted run: never twice
+            alerts.append(SlaClockAlert(clock=clock, cycle=clock.cycle, kind=alert, due_at=at))
+            trail.append(
+                TicketEvent(
+                    ticket_id=clock.ticket_id,
+                    kind=TicketEvent.Kind.SLA_BREACH
+                    if alert == Alert.BREACH
+                    else TicketEvent.Kind.SLA_WARNING,
+                    field=f"sla:{clock.metric}",
+                    new_value=clock.due_at.isoformat(timespec="seconds"),
+                    note=_note(clock, alert),
+                )
+            )
+            published.append((alert, clock))
+        if clock.status == SlaClock.Status.BREACHED and clock.breached_at == now:
+            breached.append(clock.pk)
+        elif clock.next_action_at is None:
+            idle.append(clock.pk)
+        else:
+            warned.append(clock.pk)
+    # The new state first: a listener may start a new cycle of a clock (a level
+    # clock after an escalation), which must not be overwritten afterwards.
+    if breached:
+        SlaClock.objects.filter(pk__in=breached).update(
+            status=SlaClock.Status.BREACHED,
+            breached_at=now,
+            warned_at=Coalesce("warned_at", Value(now)),
+            next_action_at=None,
+        )
+    if warned:
+        SlaClock.objects.filter(pk__in=warned).update(warned_at=now, next_action_at=F("due_at"))
+    if idle:
+        SlaClock.objects.filter(pk__in=idle).update(next_action_at=None)
+    SlaClockAlert.objects.bulk_create(alerts)
+    TicketEvent.objects.bulk_create(trail)
+    for alert, clock in published:
+        if alert == Alert.BREACH:
+            result.breaches += 1
+            events.publish(events.SLA_BREACH, clock=clock, now=now)
+        else:
+            result.warnings += 1
+            events.publish(events.SLA_WARNING, clock=clock, now=now)
+    result.clocks += len(clocks)
 
 
 def sla_sweep(
@@ -110,8 +140,8 @@ def sla_sweep(
     while deadline is None or time.monotonic() < deadline:
         with transaction.atomic():
             clocks = _claim(now, batch_size)
-            for clock in clocks:
-                _fire(clock, now, result)
+            if clocks:
+                _process(clocks, now, result)
         if not clocks:
             break
         result.batches += 1

@@ -1,0 +1,345 @@
+"""API for escalation paths, escalations, their team, action plan and review."""
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.api import IsAdmin, StrictFieldsMixin
+from escalations import selectors
+from escalations.models import (
+    HANDOFF_FIELDS,
+    ActionItem,
+    Escalation,
+    EscalationLevel,
+    EscalationPath,
+    EscalationReview,
+    EscalationTeamMember,
+)
+from escalations.services import escalate, managed
+from tickets.api.serializers import UserSummarySerializer
+from tickets.models import Team, Tier, User
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+class EscalationLevelSerializer(serializers.ModelSerializer):
+    teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True)
+
+    class Meta:
+        model = EscalationLevel
+        fields = [
+            "position",
+            "tier",
+            "teams",
+            "time_limit_minutes",
+            "calendar",
+            "notify_manager",
+            "approval_required",
+            "note",
+        ]
+
+
+class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A path with its ordered levels; writing ``levels`` replaces them all."""
+
+    levels = EscalationLevelSerializer(many=True)
+
+    class Meta:
+        model = EscalationPath
+        fields = ["id", "name", "is_active", "is_default", "category", "priority", "levels"]
+
+    def validate_levels(self, value):
+        positions = [level["position"] for level in value]
+        if not value:
+            raise serializers.ValidationError("A path needs at least one level.")
+        if sorted(positions) != list(range(1, len(value) + 1)):
+            raise serializers.ValidationError("Positions must be 1, 2, 3... without gaps.")
+        tiers = [level["tier"] for level in sorted(value, key=lambda lv: lv["position"])]
+        order = [Tier.values.index(t) for t in tiers]
+        if order != sorted(order):
+            raise serializers.ValidationError("Levels must climb: L1, L2, L3, management.")
+        if any(not level["teams"] for level in value):
+            raise serializers.ValidationError("Every level needs at least one team.")
+        return value
+
+    def validate_is_default(self, value):
+        clash = EscalationPath.objects.filter(is_default=True)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if value and clash.exists():
+            raise serializers.ValidationError("Another path is the default already.")
+        return value
+
+    @transaction.atomic
+    def create(self, validated_data):
+        levels = validated_data.pop("levels")
+        path = EscalationPath.objects.create(**validated_data)
+        self._levels(path, levels)
+        return path
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        levels = validated_data.pop("levels", None)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save()
+        if levels is not None:
+            self._levels(instance, levels)
+        return instance
+
+    def _levels(self, path, levels):
+        path.levels.all().delete()
+        for data in levels:
+            teams = data.pop("teams")
+            EscalationLevel.objects.create(path=path, **data).teams.set(teams)
+
+
+class EscalationPathViewSet(viewsets.ModelViewSet):
+    """Escalation paths and their levels (admins)."""
+
+    serializer_class = EscalationPathSerializer
+    queryset = EscalationPath.objects.prefetch_related("levels__teams").order_by("name")
+    permission_classes = [IsAdmin]
+
+
+# --- escalations ---------------------------------------------------------------------------
+
+
+class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = EscalationTeamMember
+        fields = ["id", "role", "user", "name", "contact"]
+
+
+class ActionItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    done = serializers.BooleanField(required=False, write_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "description", "owner", "due_at", "done_at", "done", "created_at"]
+        read_only_fields = ["id", "done_at", "created_at"]
+
+
+class ReviewSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    class Meta:
+        model = EscalationReview
+        fields = ["requested_at", "submitted_at", "submitted_by", *managed.REVIEW_FIELDS]
+        read_only_fields = ["requested_at", "submitted_at", "submitted_by"]
+
+
+class EscalationSerializer(serializers.ModelSerializer):
+    ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
+    manager = UserSummarySerializer(read_only=True)
+    requested_by = UserSummarySerializer(read_only=True)
+    members = MemberSerializer(many=True, read_only=True)
+    action_items = ActionItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Escalation
+        fields = [
+            "id",
+            "ticket",
+            "ticket_reference",
+            "kind",
+            "trigger",
+            "status",
+            "from_tier",
+            "to_tier",
+            "to_team",
+            "reason",
+            *HANDOFF_FIELDS,
+            "requested_by",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "manager",
+            "monitoring_until",
+            "monitoring_ended_at",
+            "closure_note",
+            "customer_agreed",
+            "members",
+            "action_items",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class EscalateSerializer(StrictFieldsMixin, serializers.Serializer):
+    to_tier = serializers.ChoiceField(choices=Tier.choices)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=5000)
+    steps_taken = serializers.CharField(max_length=5000)
+    impact_assessment = serializers.CharField(max_length=5000)
+    customer_context = serializers.CharField(max_length=5000)
+    time_constraints = serializers.CharField(max_length=5000)
+    assistance_requested = serializers.CharField(max_length=5000)
+
+
+class ReasonSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class MonitorSerializer(StrictFieldsMixin, serializers.Serializer):
+    until = serializers.DateTimeField()
+
+
+class CloseSerializer(StrictFieldsMixin, serializers.Serializer):
+    closure_note = serializers.CharField(max_length=5000)
+    customer_agreed = serializers.BooleanField()
+
+
+class ManagerSerializer(StrictFieldsMixin, serializers.Serializer):
+    manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class EscalationFilter(django_filters.FilterSet):
+    class Meta:
+        model = Escalation
+        fields = ["status", "kind", "trigger", "ticket", "to_tier", "manager"]
+
+
+class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Escalations you may see, and every step of working them."""
+
+    queryset = Escalation.objects.none()  # for the schema; see get_queryset
+    serializer_class = EscalationSerializer
+    filterset_class = EscalationFilter
+    ordering_fields = ["created_at", "status"]
+
+    def get_queryset(self):
+        return selectors.escalation_list(user=self.request.user).prefetch_related(
+            "members", "action_items"
+        )
+
+    def _answer(self, escalation, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=escalation.pk)
+        return Response(self.get_serializer(fresh).data, status=code)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def approve(self, request, pk=None):
+        """The target team's manager approves; the ticket moves."""
+        return self._answer(
+            escalate.escalation_approve(escalation=self.get_object(), actor=request.user)
+        )
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reject(self, request, pk=None):
+        data = self._valid(ReasonSerializer)
+        return self._answer(
+            escalate.escalation_reject(escalation=self.get_object(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=MonitorSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def monitor(self, request, pk=None):
+        data = self._valid(MonitorSerializer)
+        return self._answer(
+            managed.managed_monitor(escalation=self.get_object(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=CloseSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def close(self, request, pk=None):
+        data = self._valid(CloseSerializer)
+        return self._answer(
+            managed.managed_close(escalation=self.get_object(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def reopen(self, request, pk=None):
+        data = self._valid(ReasonSerializer)
+        return self._answer(
+            managed.managed_reopen(escalation=self.get_object(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=ManagerSerializer)
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def manager(self, request, pk=None):
+        data = self._valid(ManagerSerializer)
+        return self._answer(
+            managed.managed_set_manager(escalation=self.get_object(), actor=request.user, **data)
+        )
+
+    @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MemberSerializer, responses={201: MemberSerializer})
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def members(self, request, pk=None):
+        escalation = self.get_object()
+        if request.method == "GET":
+            return Response(MemberSerializer(escalation.members.all(), many=True).data)
+        data = self._valid(MemberSerializer)
+        member = managed.member_add(escalation=escalation, actor=request.user, **data)
+        return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=ActionItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ActionItemSerializer, responses={201: ActionItemSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="action-items",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def action_items(self, request, pk=None):
+        escalation = self.get_object()
+        if request.method == "GET":
+            return Response(ActionItemSerializer(escalation.action_items.all(), many=True).data)
+        data = self._valid(ActionItemSerializer)
+        data.pop("done", None)
+        item = managed.action_item_add(escalation=escalation, actor=request.user, **data)
+        return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ActionItemSerializer, responses=ActionItemSerializer)
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"action-items/(?P<item_id>\d+)",
+        filterset_class=None,
+    )
+    def action_item(self, request, pk=None, item_id=None):
+        """Mark an action item done (``{"done": true}``) or not done."""
+        escalation = self.get_object()
+        item = escalation.action_items.filter(pk=item_id).first()
+        if item is None:
+            return Response({"detail": "No such action item."}, status=404)
+        data = self._valid(ActionItemSerializer, partial=True)
+        if "done" not in data:
+            return Response({"done": ["Send done: true or false."]}, status=400)
+        item = managed.action_item_done(item=item, actor=request.user, done=data["done"])
+        return Response(ActionItemSerializer(item).data)
+
+    @extend_schema(methods=["GET"], responses=ReviewSerializer)
+    @extend_schema(methods=["POST"], request=ReviewSerializer, responses=ReviewSerializer)
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
+    def review(self, request, pk=None):
+        """The post-escalation review: read it, or submit it."""
+        escalation = self.get_object()
+        if request.method == "GET":
+            review = EscalationReview.objects.filter(escalation=escalation).first()
+            if review is None:
+                return Response({"detail": "No review has been requested."}, status=404)
+            return Response(ReviewSerializer(review).data)
+        data = self._valid(ReviewSerializer)
+        review = managed.review_submit(escalation=escalation, actor=request.user, data=data)
+        return Response(ReviewSerializer(review).data)
+
+    def _valid(self, serializer_class, **kwargs):
+        serializer = serializer_class(data=self.request.data, **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
