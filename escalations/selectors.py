@@ -55,7 +55,7 @@ def priority_definitions() -> list[PriorityDefinition]:
 
 def escalation_list(*, user) -> QuerySet:
     """Escalations the user may see: admins all; others those of tickets they may
-    see, those sent to teams they manage, and those they manage."""
+    see, those sent to teams they manage, those they manage and those they asked for."""
     from tickets.selectors import ticket_visibility_filter, user_is_admin
 
     qs = Escalation.objects.select_related(
@@ -64,7 +64,12 @@ def escalation_list(*, user) -> QuerySet:
     if user_is_admin(user):
         return qs
     visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
-    return qs.filter(Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user)).distinct()
+    return qs.filter(
+        Q(ticket__in=visible)
+        | Q(to_team__manager=user)
+        | Q(manager=user)
+        | Q(requested_by=user)
+    ).distinct()
 
 
 def escalation_get(*, user, pk) -> Escalation:
