@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from escalations import tasks
 from escalations.businesstime import Interval, overlapping_intervals
 from escalations.models import (
+    ActionItem,
     BusinessCalendar,
+    Escalation,
+    EscalationLevel,
+    EscalationPath,
+    EscalationReview,
+    EscalationTeamMember,
     Holiday,
     PriorityCriterion,
     PriorityDefinition,
@@ -22,6 +28,7 @@ from escalations.models import (
     TeamCalendar,
     WorkingInterval,
 )
+from tickets.admin import ReadOnlyInline
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
 
@@ -206,3 +213,81 @@ class TeamAdmin(BaseTeamAdmin):
         super().save_related(request, form, formsets, change)
         if change and any(fs.has_changed() for fs in formsets):
             tasks.recompute_clocks_after_commit()
+
+
+class EscalationLevelInline(admin.TabularInline):
+    model = EscalationLevel
+    extra = 0
+    filter_horizontal = ("teams",)
+    ordering = ("position",)
+
+
+@admin.register(EscalationPath)
+class EscalationPathAdmin(admin.ModelAdmin):
+    list_display = ("name", "is_active", "is_default", "category", "priority")
+    list_filter = ("is_active", "is_default", "priority", "category")
+    search_fields = ("name",)
+    inlines = [EscalationLevelInline]
+
+
+class EscalationMemberInline(ReadOnlyInline):
+    model = EscalationTeamMember
+    fields = ("role", "user", "name", "contact")
+    readonly_fields = fields
+
+
+class ActionItemInline(ReadOnlyInline):
+    model = ActionItem
+    fields = ("description", "owner", "due_at", "done_at")
+    readonly_fields = fields
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Escalations are worked on the escalation pages and the API (which keep the
+    rules); here they are read, searched and exported."""
+
+    list_display = (
+        "id",
+        "ticket",
+        "kind",
+        "trigger",
+        "status",
+        "from_tier",
+        "to_tier",
+        "to_team",
+        "manager",
+        "created_at",
+    )
+    list_filter = ("status", "kind", "trigger", "to_tier")
+    search_fields = ("ticket__title", "summary", "reason")
+    list_select_related = ("ticket", "to_team", "manager")
+    date_hierarchy = "created_at"
+    inlines = [EscalationMemberInline, ActionItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationReview)
+class EscalationReviewAdmin(admin.ModelAdmin):
+    list_display = (
+        "escalation",
+        "requested_at",
+        "submitted_at",
+        "root_cause_category",
+        "effectiveness",
+        "handoff_quality",
+        "customer_satisfaction",
+    )
+    list_filter = ("root_cause_category", "effectiveness", "handoff_quality")
+    list_select_related = ("escalation",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -23,6 +23,9 @@ def admin_client_(client, admin_user):
         "slapolicy",
         "slaclock",
         "slaclockalert",
+        "escalationpath",
+        "escalation",
+        "escalationreview",
     ],
 )
 def test_admin_pages_render(admin_client_, model):
@@ -93,3 +96,10 @@ def test_policy_edit_in_admin_retargets_after_commit(
         assert admin_client_.post(url, data).status_code == 302
     clock = SlaClock.objects.get(ticket=ticket, metric="resolution")
     assert clock.due_at == t0 + timedelta(hours=1)
+
+
+def test_path_admin_edits_levels_inline(admin_client_, network_path):
+    url = reverse("admin:escalations_escalationpath_change", args=[network_path.pk])
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    assert "Vendor: Acme Networks" in page.content.decode()
