@@ -8,6 +8,8 @@ from django.db.models import F
 
 from escalations.models import (
     BusinessCalendar,
+    EscalationLevel,
+    EscalationPath,
     Holiday,
     PriorityCriterion,
     SlaClock,
@@ -15,7 +17,8 @@ from escalations.models import (
     TeamCalendar,
     WorkingInterval,
 )
-from tickets.models import Category, Organization, Team, Tier
+from escalations.services.escalate import escalation_request
+from tickets.models import Category, Organization, Team, Ticket, Tier, User
 
 # priority: (first response, next update, resolution) in business minutes
 POLICIES = {
@@ -77,6 +80,10 @@ def seed_sla() -> None:
         name="Fallback",
         defaults={"first_response_minutes": 8 * 60, "resolution_minutes": 10 * 8 * 60},
     )
+    _seed_paths(
+        security=Category.objects.filter(name="Security").first(),
+        network=Category.objects.filter(name="Network").first(),
+    )
     security = Category.objects.filter(name="Security").first()
     criteria = [
         (
@@ -125,3 +132,77 @@ def age_some_clocks(*, seed: int = 7) -> int:
             next_action_at=F("next_action_at") - delta,
         )
     return aged
+
+
+def _seed_paths(*, security, network) -> None:
+    teams = {team.tier: team for team in Team.objects.order_by("-name")}
+    paths = [
+        # the seeds' network-outage path: L1 -> L2 -> L3 (and the vendor) -> management
+        (
+            "Network outage",
+            network,
+            False,
+            [
+                (Tier.L1, 30, False, ""),
+                (Tier.L2, 60, True, ""),
+                (Tier.L3, 120, True, "Vendor: Acme Networks NOC, +48 22 000 00 00"),
+                (Tier.MGMT, None, False, ""),
+            ],
+        ),
+        (
+            "Standard",
+            None,
+            True,
+            [
+                (Tier.L1, 4 * 60, False, ""),
+                (Tier.L2, 8 * 60, True, ""),
+                (Tier.L3, 16 * 60, True, ""),
+                (Tier.MGMT, None, False, ""),
+            ],
+        ),
+    ]
+    for name, category, default, levels in paths:
+        path, created = EscalationPath.objects.get_or_create(
+            name=name, defaults={"category": category, "is_default": default}
+        )
+        if not created:
+            continue
+        for position, (tier, limit, approval, note) in enumerate(levels, start=1):
+            level = EscalationLevel.objects.create(
+                path=path,
+                position=position,
+                tier=tier,
+                time_limit_minutes=limit,
+                approval_required=approval,
+                notify_manager=True,
+                note=note,
+            )
+            if tier in teams:
+                level.teams.add(teams[tier])
+
+
+HANDOFF = {
+    "summary": "Customer-facing problem not solved at the service desk.",
+    "steps_taken": "Checked the knowledge base, reproduced the problem, restarted the service.",
+    "impact_assessment": "Several users blocked; workaround is slow.",
+    "customer_context": "The requester needs it fixed before the end of the week.",
+    "time_constraints": "Resolution target in two business days.",
+    "assistance_requested": "Diagnose the root cause at the next tier.",
+}
+
+
+def escalate_some() -> int:
+    """Escalate a few open L1 tickets by hand, as an agent would (some then await
+    approval), so the escalation pages have something to show."""
+    agent = User.objects.filter(username="agent1").first()
+    if agent is None:
+        return 0
+    done = 0
+    for ticket in Ticket.objects.filter(level=Tier.L1, status__in=["new", "open"]).order_by("id")[
+        ::4
+    ]:
+        escalation_request(
+            ticket=ticket, actor=agent, to_tier=Tier.L2, reason="Needs the network team.", **HANDOFF
+        )
+        done += 1
+    return done

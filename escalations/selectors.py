@@ -65,10 +65,7 @@ def escalation_list(*, user) -> QuerySet:
         return qs
     visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
     return qs.filter(
-        Q(ticket__in=visible)
-        | Q(to_team__manager=user)
-        | Q(manager=user)
-        | Q(requested_by=user)
+        Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user) | Q(requested_by=user)
     ).distinct()
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from escalations.demo import age_some_clocks, seed_sla
+from escalations.demo import age_some_clocks, escalate_some, seed_sla
 from tickets.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -19,11 +19,12 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: refusing to add demo data. Use --force to insist.")
         result = seed_demo(before_tickets=seed_sla)
+        escalated = escalate_some() if result["tickets_created"] else 0
         aged = age_some_clocks() if result["tickets_created"] else 0
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result['tickets_created']} tickets created, "
-                f"{result['tickets_total']} in all, {aged} SLA clocks aged."
+                f"{result['tickets_total']} in all, {escalated} escalated, {aged} SLA clocks aged."
             )
         )
         self.stdout.write(
