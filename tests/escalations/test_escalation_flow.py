@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from escalations.models import Escalation, EscalationReview, PriorityCriterion, SlaClock
 from escalations.services import escalate, managed
@@ -201,3 +202,38 @@ def test_pending_pauses_the_level_clock(network_path, policy, clock):
     services.ticket_transition(ticket=ticket, actor=agent1, status="pending")
     sla_sweep(now=T0 + timedelta(hours=5))
     assert not Escalation.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_parallel_sweepers_escalate_each_ticket_once_per_level(network_path, policy):
+    import threading
+
+    from django.db import connections
+    from django.db.models import F
+
+    agent1 = user("agent1")
+    tickets = [create_ticket(agent1, title=f"t{n}") for n in range(20)]
+    SlaClock.objects.filter(metric="level").update(
+        due_at=F("due_at") - timedelta(hours=1),
+        warn_at=F("warn_at") - timedelta(hours=1),
+        next_action_at=F("due_at") - timedelta(hours=1),
+    )
+    barrier = threading.Barrier(4)
+
+    def sweeper():
+        barrier.wait()
+        try:
+            sla_sweep(batch_size=3)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweeper) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Escalation.objects.filter(trigger="time_limit").count() == 20
+    for ticket in tickets:
+        ticket.refresh_from_db()
+        assert ticket.level == "L2"
