@@ -12,6 +12,9 @@ _listeners: dict[str, list[Callable[..., Any]]] = {}
 
 SLA_WARNING = "sla.warning"
 SLA_BREACH = "sla.breach"
+# Every recorded step of an escalation (opened, approved, rejected, monitoring...):
+# payload ``escalation``, ``actor``, ``what``.
+ESCALATION_STEP = "escalation.step"
 
 
 def subscribe(event: str, listener: Callable[..., Any]) -> None:

@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
+from escalations import events
 from escalations.models import Escalation
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
@@ -18,6 +19,7 @@ def record(ticket: Ticket, actor: User | None, escalation: Escalation, what: str
         new=escalation.to_tier,
         note=what,
     )
+    events.publish(events.ESCALATION_STEP, escalation=escalation, actor=actor, what=what)
 
 
 def create_once(**fields) -> Escalation | None:
