@@ -1,13 +1,17 @@
 """What escalations adds to the ticket pages (registered in escalations.apps)."""
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from escalations import selectors
-from escalations.forms import PriorityOverrideForm
-from escalations.services import sla
+from escalations.forms import EscalateForm, PriorityOverrideForm
+from escalations.models import Escalation
+from escalations.services import escalate, routing, sla
 from tickets.hooks import PageExtension
-from tickets.models import Ticket
+from tickets.models import Team, Ticket, Tier
 from tickets.selectors import user_is_agent
 
 
@@ -31,6 +35,61 @@ def clock_rows(ticket: Ticket, now) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Target:
+    """A level the ticket could be escalated into, as the escalate form shows it."""
+
+    tier: str
+    team: Team | None
+    needs_approval: bool
+    note: str
+
+    @property
+    def label(self) -> str:
+        label = f"{Tier(self.tier).label} · {self.team.name if self.team else _('no team')}"
+        if self.needs_approval:
+            label = _("%(level)s (needs its manager's approval)") % {"level": label}
+        return f"{label} — {self.note}" if self.note else label
+
+
+def escalation_targets(ticket: Ticket) -> list[Target]:
+    """The levels above the ticket on its path (the first of each tier), with the team
+    that would take it and whether a manual escalation there waits for approval."""
+    route = routing.route_of(ticket)
+    if route is None:
+        return []
+    targets: dict[str, Target] = {}
+    for level in routing.levels_of(route.path):
+        if level.position > route.level.position and level.tier not in targets:
+            targets[level.tier] = Target(
+                tier=level.tier,
+                team=routing.team_for(level, ticket),
+                needs_approval=level.approval_required
+                and ticket.priority in escalate.NEEDS_APPROVAL,
+                note=level.note,
+            )
+    return list(targets.values())
+
+
+def escalation_context(request: HttpRequest, ticket: Ticket) -> dict:
+    """The ticket's escalations and, on open tickets with somewhere to go, the
+    escalate form (bound, with its errors, when a POST failed)."""
+    escalations = list(ticket.escalations.select_related("to_team").order_by("created_at", "id"))
+    pending = next((e for e in escalations if e.status == Escalation.Status.REQUESTED), None)
+    form = getattr(request, "escalate_form", None)
+    targets = form.targets if form is not None else []
+    if form is None and ticket.is_open and pending is None:
+        targets = escalation_targets(ticket)
+        if targets:
+            form = EscalateForm(ticket=ticket, targets=targets)
+    return {
+        "ticket_escalations": escalations,
+        "escalation_pending": pending,
+        "escalate_form": form,
+        "escalate_targets": targets,
+    }
+
+
 def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
     now = timezone.now()
     context = {"sla_rows": clock_rows(ticket, now)}
@@ -39,6 +98,7 @@ def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
             PriorityOverrideForm(ticket=ticket)
         )
         context["priority_definitions"] = selectors.priority_definitions()
+        context.update(escalation_context(request, ticket))
     return context
 
 
@@ -51,7 +111,7 @@ SLA_PAGES = PageExtension(
     queue_filters_template="escalations/_queue_filter.html",
     queue_header_template="escalations/_queue_header.html",
     queue_cell_template="escalations/_queue_cell.html",
-    detail_template="escalations/_ticket_sla.html",
+    detail_template="escalations/_ticket_panels.html",
     detail_context=detail_context,
     create_aside_template="escalations/_priority_definitions.html",
     create_aside_context=create_aside_context,

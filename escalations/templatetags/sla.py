@@ -16,7 +16,7 @@ BADGES = {
     "paused": ("text-bg-secondary", _("paused")),
     "met": ("text-bg-light border", _("met")),
 }
-SHORT = {"first_response": "FR", "next_update": "NU", "resolution": "RES"}
+SHORT = {"first_response": "FR", "next_update": "NU", "resolution": "RES", "level": "LVL"}
 
 
 @register.simple_tag

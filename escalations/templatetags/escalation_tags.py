@@ -1,0 +1,34 @@
+"""Escalation display helpers, and the agent check the navigation bar needs."""
+
+from django import template
+from django.utils.html import format_html
+
+from tickets.selectors import user_is_agent
+
+register = template.Library()
+
+STATUS_CSS = {
+    "requested": "text-bg-warning",
+    "active": "text-bg-primary",
+    "monitoring": "text-bg-info",
+    "closed": "text-bg-secondary",
+    "rejected": "text-bg-dark",
+}
+
+
+@register.simple_tag
+def escalation_status(escalation):
+    """The escalation's status as a coloured badge."""
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        STATUS_CSS.get(escalation.status, "text-bg-light"),
+        escalation.status,
+        escalation.get_status_display(),
+    )
+
+
+@register.filter
+def is_agent(user) -> bool:
+    """Cached per request on the user, so the navigation bar costs no query once the
+    view has asked."""
+    return user_is_agent(user)
