@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escalations import events
 from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel, SlaClock
 from escalations.services import routing
 from escalations.services.managed import managed_open
@@ -123,7 +124,13 @@ def escalate_automatically(
     )
     if escalation is None:
         return None
-    record(ticket, None, escalation, _("Escalated automatically: %(why)s") % {"why": why})
+    record(
+        ticket,
+        None,
+        escalation,
+        _("Escalated automatically: %(why)s") % {"why": why},
+        step=events.Step.ESCALATED,
+    )
     _move(ticket=ticket, level=target, actor=None, escalation=escalation, now=now)
     return escalation
 
@@ -216,9 +223,10 @@ def escalation_request(
             escalation,
             _("Escalation requested; awaiting approval by %(team)s's manager.")
             % {"team": escalation.to_team},
+            step=events.Step.REQUESTED,
         )
         return escalation
-    record(ticket, actor, escalation, _("Escalated by hand."))
+    record(ticket, actor, escalation, _("Escalated by hand."), step=events.Step.ESCALATED)
     _move(ticket=ticket, level=target, actor=actor, escalation=escalation, now=now)
     return escalation
 
@@ -250,7 +258,7 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
         )
     locked.status, locked.decided_by, locked.decided_at = State.ACTIVE, actor, now
     locked.save(update_fields=["status", "decided_by", "decided_at"])
-    record(ticket, actor, locked, _("Escalation approved."))
+    record(ticket, actor, locked, _("Escalation approved."), step=events.Step.APPROVED)
     _move(ticket=ticket, level=locked.to_level, actor=actor, escalation=locked, now=now)
     return locked
 
@@ -272,5 +280,6 @@ def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Es
         actor,
         locked,
         _("Escalation rejected: %(reason)s") % {"reason": locked.rejection_reason},
+        step=events.Step.REJECTED,
     )
     return locked

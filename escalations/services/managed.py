@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escalations import events
 from escalations.models import (
     ActionItem,
     Escalation,
@@ -89,6 +90,7 @@ def managed_open(
         escalation,
         _("Managed escalation opened; escalation manager: %(m)s. %(why)s")
         % {"m": escalation.manager or _("none"), "why": reason},
+        step=events.Step.OPENED,
     )
     return escalation
 
@@ -124,7 +126,13 @@ def managed_set_manager(*, escalation: Escalation, actor: User, manager: User) -
         raise ValidationError({"manager": _("The escalation manager must be an agent.")})
     locked.manager = manager
     locked.save(update_fields=["manager"])
-    record(locked.ticket, actor, locked, _("Escalation manager: %(m)s") % {"m": manager})
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Escalation manager: %(m)s") % {"m": manager},
+        step=events.Step.MANAGER_CHANGED,
+    )
     return locked
 
 
@@ -152,6 +160,7 @@ def member_add(
         locked,
         _("Escalation team: %(role)s %(who)s")
         % {"role": member.get_role_display(), "who": user or name},
+        step=events.Step.TEAM_CHANGED,
     )
     return member
 
@@ -171,7 +180,13 @@ def action_item_add(
     )
     item.full_clean()
     item.save()
-    record(locked.ticket, actor, locked, _("Action: %(d)s") % {"d": item.description})
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Action: %(d)s") % {"d": item.description},
+        step=events.Step.ACTION,
+    )
     return item
 
 
@@ -186,6 +201,7 @@ def action_item_done(*, item: ActionItem, actor: User, done: bool = True) -> Act
         locked,
         (_("Action done: %(d)s") if done else _("Action reopened: %(d)s"))
         % {"d": item.description},
+        step=events.Step.ACTION,
     )
     return item
 
@@ -207,6 +223,7 @@ def managed_monitor(*, escalation: Escalation, actor: User, until: datetime) -> 
         actor,
         locked,
         _("Monitoring until %(until)s.") % {"until": f"{until:%Y-%m-%d %H:%M} UTC"},
+        step=events.Step.MONITORING,
     )
     return locked
 
@@ -220,7 +237,13 @@ def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -
         locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
     locked.status, locked.closed_at = State.ACTIVE, None
     locked.save(update_fields=["status", "closed_at"])
-    record(locked.ticket, actor, locked, _("Escalation active again: %(r)s") % {"r": reason})
+    record(
+        locked.ticket,
+        actor,
+        locked,
+        _("Escalation active again: %(r)s") % {"r": reason},
+        step=events.Step.REOPENED,
+    )
     return locked
 
 
@@ -248,6 +271,7 @@ def managed_close(
         actor,
         locked,
         _("Managed escalation closed: %(n)s") % {"n": locked.closure_note},
+        step=events.Step.CLOSED,
     )
     return locked
 
@@ -255,7 +279,13 @@ def managed_close(
 def review_request(escalation: Escalation, actor: User | None) -> EscalationReview:
     review, created = EscalationReview.objects.get_or_create(escalation=escalation)
     if created:
-        record(escalation.ticket, actor, escalation, _("Post-escalation review requested."))
+        record(
+            escalation.ticket,
+            actor,
+            escalation,
+            _("Post-escalation review requested."),
+            step=events.Step.REVIEW_REQUESTED,
+        )
     return review
 
 
@@ -280,7 +310,13 @@ def review_submit(
     review.submitted_at, review.submitted_by = timezone.now(), actor
     review.full_clean()
     review.save()
-    record(escalation.ticket, actor, escalation, _("Post-escalation review submitted."))
+    record(
+        escalation.ticket,
+        actor,
+        escalation,
+        _("Post-escalation review submitted."),
+        step=events.Step.REVIEWED,
+    )
     return review
 
 
@@ -333,5 +369,6 @@ def monitoring_sweep(*, now: datetime | None = None) -> int:
                     None,
                     escalation,
                     _("Monitoring period ended: close the escalation or reopen it."),
+                    step=events.Step.MONITORING_ENDED,
                 )
     return flagged

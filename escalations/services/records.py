@@ -8,8 +8,15 @@ from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
 
-def record(ticket: Ticket, actor: User | None, escalation: Escalation, what: str) -> None:
-    """Note a step of ``escalation`` in the ticket's audit trail."""
+def record(
+    ticket: Ticket,
+    actor: User | None,
+    escalation: Escalation,
+    what: str,
+    *,
+    step: events.Step,
+) -> None:
+    """Note a step of ``escalation`` in the ticket's audit trail and publish it."""
     ticket_event_record(
         ticket=ticket,
         actor=actor,
@@ -19,7 +26,7 @@ def record(ticket: Ticket, actor: User | None, escalation: Escalation, what: str
         new=escalation.to_tier,
         note=what,
     )
-    events.publish(events.ESCALATION_STEP, escalation=escalation, actor=actor, what=what)
+    events.publish(events.ESCALATION_STEP, escalation=escalation, actor=actor, step=step, what=what)
 
 
 def create_once(**fields) -> Escalation | None:
