@@ -1,0 +1,89 @@
+"""The outbox: every e-mail and webhook delivery is a row written in the transaction
+that raised the event, then sent by a Celery task. The row's unique key (event,
+channel, recipient) makes a retried or duplicated task harmless."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models.inbox import Channel, EventKind
+
+
+class Delivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        RETRY = "retry", _("Failed, will retry")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, gave up")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    event_id = models.UUIDField(_("event id"), db_index=True)
+    kind = models.CharField(_("event"), max_length=40, choices=EventKind)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    endpoint = models.ForeignKey(
+        "notifications.WebhookEndpoint",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("webhook endpoint"),
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # What the message is about, as plain values (ids, names, the webhook body):
+    # rendering and sending read it, never a live model object.
+    context = models.JSONField(_("context"), default=dict)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending", "retry"]),
+                name="delivery_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.address or self.user or self.endpoint}"
+
+
+class DeliveryAttempt(models.Model):
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["delivery", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="attempt_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.status_code or self.error[:40]}"

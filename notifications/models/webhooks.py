@@ -1,0 +1,43 @@
+"""Outbound webhooks configured by admins."""
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    url = models.URLField(_("URL"), max_length=500)
+    events = models.JSONField(
+        _("events"),
+        default=list,
+        blank=True,
+        help_text=_("Event kinds sent to this endpoint; empty sends every event."),
+    )
+    secret = models.CharField(
+        _("secret"),
+        max_length=200,
+        default=new_secret,
+        help_text=_("Signs every delivery (HMAC-SHA256 of the body)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    disabled_at = models.DateTimeField(_("switched off at"), null=True, blank=True)
+    disabled_reason = models.TextField(_("why it was switched off"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, kind: str) -> bool:
+        return self.is_active and (not self.events or kind in self.events)
