@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": SLA_SWEEP_INTERVAL,
         "options": {"expires": SLA_SWEEP_INTERVAL},
     },
+    "requeue-deliveries": {
+        "task": "notifications.tasks.requeue_deliveries",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
     "monitoring-ended": {
         "task": "escalations.tasks.flag_ended_monitoring",
         "schedule": 60.0,
@@ -253,3 +258,12 @@ LOGGING = {
 
 # Escalade
 TICKET_REFERENCE_PREFIX = env.str("TICKET_REFERENCE_PREFIX", default="ESC")
+# Absolute links in e-mails and webhook bodies.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Notification delivery: retries back off from the base to the cap; a send that
+# has not finished within the lease is handed over again.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=10.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFY_LEASE_SECONDS = env.float("NOTIFY_LEASE_SECONDS", default=120.0)
+NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default=30.0)

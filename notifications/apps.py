@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from escalations import events
+        from notifications import listeners
+        from tickets import hooks
+
+        hooks.subscribe("created", listeners.on_ticket_created)
+        hooks.subscribe("changed", listeners.on_ticket_changed)
+        hooks.subscribe("commented", listeners.on_comment)
+        events.subscribe(events.SLA_WARNING, listeners.on_sla_warning)
+        events.subscribe(events.SLA_BREACH, listeners.on_sla_breach)
+        events.subscribe(events.ESCALATION_STEP, listeners.on_escalation_step)

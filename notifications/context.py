@@ -1,0 +1,96 @@
+"""What a message may say about an event: plain, JSON-safe values only.
+
+Templates are edited by admins, so they never see model instances; the same
+values become the body of webhook deliveries.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+
+from escalations.models import Escalation
+from tickets.models import Ticket, User
+
+
+def _url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def ticket_values(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference,
+        "title": ticket.title,
+        "priority": ticket.priority,
+        "status": ticket.status,
+        "level": ticket.level,
+        "team": str(ticket.team) if ticket.team_id else "",
+        "assignee": str(ticket.assignee) if ticket.assignee_id else "",
+        "organization": str(ticket.organization) if ticket.organization_id else "",
+        "category": str(ticket.category) if ticket.category_id else "",
+        "requester": ticket.requester_name,
+        "created_at": _when(ticket.created_at),
+        "url": _url(ticket.get_absolute_url()),
+    }
+
+
+def escalation_values(escalation: Escalation) -> dict[str, Any]:
+    return {
+        "id": escalation.pk,
+        "kind": escalation.kind,
+        "trigger": escalation.trigger,
+        "status": escalation.status,
+        "from_tier": escalation.from_tier,
+        "to_tier": escalation.to_tier,
+        "team": str(escalation.to_team) if escalation.to_team_id else "",
+        "manager": str(escalation.manager) if escalation.manager_id else "",
+        "reason": escalation.reason,
+        "summary": escalation.summary,
+        "assistance_requested": escalation.assistance_requested,
+        "rejection_reason": escalation.rejection_reason,
+        "monitoring_until": _when(escalation.monitoring_until),
+        "url": _url(reverse("escalations:detail", args=[escalation.pk])),
+    }
+
+
+def event_values(
+    *,
+    kind: str,
+    event_id: str,
+    at: datetime,
+    ticket: Ticket | None,
+    escalation: Escalation | None,
+    actor: User | None,
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "event": kind,
+        "timestamp": at.isoformat(),
+        "ticket": ticket_values(ticket) if ticket is not None else None,
+        "escalation": escalation_values(escalation) if escalation is not None else None,
+        "actor": str(actor) if actor is not None else "",
+        "extra": {k: _when(v) if isinstance(v, datetime) else v for k, v in (extra or {}).items()},
+        "site": settings.SITE_URL,
+    }
+
+
+def revive(values: Any, key: str = "") -> Any:
+    """Turn the ISO strings of ``*_at`` / ``*_until`` / ``timestamp`` keys back into
+    datetimes, so templates can format them with ``|date`` in the reader's zone."""
+    if isinstance(values, dict):
+        return {k: revive(v, k) for k, v in values.items()}
+    if isinstance(values, list):
+        return [revive(v) for v in values]
+    if isinstance(values, str) and (key.endswith(("_at", "_until")) or key == "timestamp"):
+        return parse_datetime(values) or values
+    return values

@@ -1,0 +1,160 @@
+"""Default message templates: (subject, text body) per event kind.
+
+Written in the restricted template language of ``notifications.rendering`` and
+marked for translation, so a recipient gets them in their language. Admins
+override any of them with a ``MessageTemplate`` row.
+Context: ``ticket`` (reference, title, priority, status, level, team, assignee,
+url), ``escalation`` (kind, status, from_tier, to_tier, team, manager, reason,
+url), ``actor``, ``recipient``, ``site`` and the event's own values in ``extra``.
+"""
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+
+def _join(*parts):
+    return format_lazy("{}" * len(parts), *parts)
+
+
+_TICKET = _(
+    "Ticket {{ ticket.reference }}: {{ ticket.title }}\n"
+    "Priority {{ ticket.priority }}, status {{ ticket.status }}, "
+    "level {{ ticket.level }}, team {{ ticket.team|default:'-' }}.\n"
+    "{{ ticket.url }}"
+)
+
+TEMPLATES = {
+    "ticket.created": (
+        _("[{{ ticket.reference }}] New ticket: {{ ticket.title }}"),
+        _join(_("A new ticket was opened.\n\n"), _TICKET),
+    ),
+    "ticket.assigned": (
+        _("[{{ ticket.reference }}] Assigned to you: {{ ticket.title }}"),
+        _join(_("{{ actor|default:'Escalade' }} assigned this ticket to you.\n\n"), _TICKET),
+    ),
+    "ticket.replied": (
+        _("[{{ ticket.reference }}] New reply: {{ ticket.title }}"),
+        _("{{ actor }} replied:\n\n{{ extra.body }}\n\n{{ ticket.url }}"),
+    ),
+    "sla.warning": (
+        _("[{{ ticket.reference }}] {{ extra.metric }} due soon ({{ ticket.priority }})"),
+        _join(
+            _(
+                "The {{ extra.metric }} target of this ticket is due at "
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }}.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "sla.breach": (
+        _("[{{ ticket.reference }}] {{ extra.metric }} breached ({{ ticket.priority }})"),
+        _join(
+            _(
+                "The {{ extra.metric }} target of this ticket was due at "
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }} and has been missed.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "escalation.escalated": (
+        _("[{{ ticket.reference }}] Escalated to {{ escalation.to_tier }}: {{ ticket.title }}"),
+        _join(
+            _(
+                "The ticket was escalated from {{ escalation.from_tier }} to "
+                "{{ escalation.to_tier }} ({{ escalation.team|default:'-' }}).\n"
+                "Reason: {{ escalation.reason }}\n\n"
+                "Summary: {{ escalation.summary }}\n"
+                "Assistance requested: {{ escalation.assistance_requested }}\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "escalation.requested": (
+        _("[{{ ticket.reference }}] Approval needed: escalation to {{ escalation.to_tier }}"),
+        _join(
+            _(
+                "{{ actor }} asks to escalate this ticket to {{ escalation.to_tier }} "
+                "({{ escalation.team|default:'-' }}).\nReason: {{ escalation.reason }}\n"
+                "Decide at {{ escalation.url }}\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "escalation.decided": (
+        _("[{{ ticket.reference }}] Escalation {{ escalation.status }}"),
+        _join(
+            _(
+                "{{ actor }} decided your escalation to {{ escalation.to_tier }}: "
+                "{{ escalation.status }}."
+                "{% if escalation.rejection_reason %}\n"
+                "Why: {{ escalation.rejection_reason }}{% endif %}"
+                "\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "escalation.opened": (
+        _("[{{ ticket.reference }}] Managed escalation opened: {{ ticket.title }}"),
+        _join(
+            _(
+                "A managed escalation was opened. Escalation manager: "
+                "{{ escalation.manager|default:'-' }}.\nReason: {{ escalation.reason }}\n"
+                "{{ escalation.url }}\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "escalation.monitoring": (
+        _("[{{ ticket.reference }}] Escalation in monitoring"),
+        _(
+            "The escalation is monitored until "
+            "{{ escalation.monitoring_until|date:'DATETIME_FORMAT' }}.\n{{ escalation.url }}"
+        ),
+    ),
+    "escalation.reopened": (
+        _("[{{ ticket.reference }}] Escalation active again"),
+        _("The escalation is active again.\n{{ extra.note }}\n{{ escalation.url }}"),
+    ),
+    "escalation.closed": (
+        _("[{{ ticket.reference }}] Escalation closed"),
+        _("The escalation was closed.\n{{ extra.note }}\n{{ escalation.url }}"),
+    ),
+    "escalation.review_requested": (
+        _("[{{ ticket.reference }}] Post-escalation review requested"),
+        _(
+            "The escalated ticket was resolved: please write the post-escalation review.\n"
+            "{{ escalation.url }}"
+        ),
+    ),
+    "update.sent": (
+        _("[{{ ticket.reference }}] Status update: {{ ticket.title }}"),
+        _("{{ extra.body }}\n\n-- {{ actor }}\n{{ ticket.url }}"),
+    ),
+    "update.due": (
+        _("[{{ ticket.reference }}] Stakeholder update due"),
+        _join(
+            _(
+                "The next stakeholder update of this {{ ticket.priority }} ticket is due at "
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }}.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "update.missed": (
+        _("[{{ ticket.reference }}] Stakeholder update missed"),
+        _join(
+            _(
+                "No stakeholder update was sent by {{ extra.due_at|date:'DATETIME_FORMAT' }}, "
+                "as the communication plan asks. Send one now.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "webhook.disabled": (
+        _("Webhook endpoint switched off: {{ extra.endpoint }}"),
+        _(
+            "The webhook endpoint {{ extra.endpoint }} ({{ extra.url }}) failed too often "
+            "and was switched off.\n{{ extra.reason }}"
+        ),
+    ),
+}

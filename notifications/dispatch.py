@@ -1,0 +1,174 @@
+"""Turning one domain event into inbox messages and outbox deliveries.
+
+``emit`` runs inside the transaction that raised the event: the inbox rows and
+the outbox rows commit with it or not at all, and the delivery tasks are
+enqueued only after the commit. Keys (event, channel, recipient) are unique,
+so a listener that runs twice for one event writes nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from escalations.models import Escalation
+from notifications import context as ctx
+from notifications import preferences
+from notifications.models import Channel, Delivery, Notification, WebhookEndpoint
+from notifications.rendering import render_message
+from tickets.models import Ticket, User
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A user, or a bare e-mail address (a requester without an account, a named
+    contact of an escalation team)."""
+
+    user: User | None = None
+    email: str = ""
+    name: str = ""
+    language: str = ""
+    time_zone: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"u{self.user.pk}" if self.user is not None else f"e{self.email.lower()}"
+
+
+def users(people: Iterable[User | None]) -> list[Recipient]:
+    return [Recipient(user=person) for person in people if person is not None]
+
+
+def emit(
+    kind: str,
+    *,
+    ticket: Ticket | None = None,
+    escalation: Escalation | None = None,
+    actor: User | None = None,
+    recipients: Iterable[Recipient] = (),
+    extra: dict[str, Any] | None = None,
+) -> uuid.UUID:
+    """Tell ``recipients`` (less the actor, less inactive users) about the event on
+    the channels they chose, and every webhook endpoint that wants it."""
+    event_id = uuid.uuid4()
+    now = timezone.now()
+    values = ctx.event_values(
+        kind=kind,
+        event_id=str(event_id),
+        at=now,
+        ticket=ticket,
+        escalation=escalation,
+        actor=actor,
+        extra=extra,
+    )
+    people = _distinct(recipients, actor)
+    choices = preferences.choices_for(
+        user_ids=[r.user.pk for r in people if r.user is not None], kind=kind
+    )
+    sources: dict = {}
+    inbox: list[Notification] = []
+    outbox: list[Delivery] = []
+    for person in people:
+        user = person.user
+        if user is not None and choices[(user.pk, Channel.INAPP)]:
+            message = render_message(
+                kind=kind,
+                context=ctx.revive({**values, "recipient": str(user)}),
+                language=user.language,
+                time_zone=user.time_zone,
+                sources=sources,
+            )
+            inbox.append(
+                Notification(
+                    recipient=user,
+                    event_id=event_id,
+                    kind=kind,
+                    ticket=ticket,
+                    subject=message.subject,
+                    body=message.text,
+                    url=_local_url(values),
+                )
+            )
+        email = user.email if user is not None else person.email
+        wants_email = choices[(user.pk, Channel.EMAIL)] if user is not None else True
+        if email and wants_email:
+            outbox.append(
+                Delivery(
+                    key=f"{event_id}:email:{person.key}",
+                    event_id=event_id,
+                    kind=kind,
+                    channel=Channel.EMAIL,
+                    user=user,
+                    address=email,
+                    language=(user.language if user else person.language) or "en",
+                    time_zone=(user.time_zone if user else person.time_zone) or "UTC",
+                    context={**values, "recipient": str(user) if user else person.name},
+                    next_attempt_at=now,
+                )
+            )
+    body = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    for endpoint in WebhookEndpoint.objects.filter(is_active=True):
+        if endpoint.wants(kind):
+            outbox.append(
+                Delivery(
+                    key=f"{event_id}:webhook:{endpoint.pk}",
+                    event_id=event_id,
+                    kind=kind,
+                    channel=Channel.WEBHOOK,
+                    endpoint=endpoint,
+                    address=endpoint.url,
+                    context={"body": body},
+                    next_attempt_at=now,
+                )
+            )
+    Notification.objects.bulk_create(inbox, ignore_conflicts=True)
+    Delivery.objects.bulk_create(outbox, ignore_conflicts=True)
+    if outbox:
+        keys = [d.key for d in outbox]
+        transaction.on_commit(lambda: enqueue_keys(keys))
+    return event_id
+
+
+def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:
+    seen: set[str] = set()
+    people = []
+    for person in recipients:
+        if person.user is not None and (not person.user.is_active or person.user == actor):
+            continue
+        if person.user is None and not person.email:
+            continue
+        if person.key not in seen:
+            seen.add(person.key)
+            people.append(person)
+    return people
+
+
+def _local_url(values: dict[str, Any]) -> str:
+    site = values["site"].rstrip("/")
+    for part in ("escalation", "ticket"):
+        if values[part]:
+            return values[part]["url"].removeprefix(site)
+    return ""
+
+
+def enqueue_keys(keys: list[str]) -> None:
+    """Hand the committed deliveries to the workers. A broker that is down only
+    delays them: they stay pending in the database and the beat task
+    ``requeue_deliveries`` hands them over again."""
+    from notifications.tasks import deliver
+
+    for pk in Delivery.objects.filter(key__in=keys).values_list("pk", flat=True):
+        try:
+            deliver.delay(pk)
+        except Exception:
+            logger.warning("Delivery %s not enqueued; the outbox sweep will retry it", pk)
+            return

@@ -1,0 +1,123 @@
+"""Sending what waits in the outbox, once.
+
+A delivery is claimed by a guarded update (pending or retry -> sending), so two
+workers running the same task, or a task enqueued twice, send it once. A
+worker killed mid-send leaves the row ``sending`` with a lease; when the lease
+runs out the outbox sweep hands it over again (the receiver can tell a repeat
+by the event id it carries).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.channels import Outcome
+from notifications.models import Channel, Delivery, DeliveryAttempt
+
+Status = Delivery.Status
+OPEN = (Status.PENDING, Status.RETRY, Status.SENDING)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the ``attempts``-th failure: base, 2x base, 4x base ... capped."""
+    seconds = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.NOTIFY_RETRY_MAX_SECONDS))
+
+
+def _channel_send(delivery: Delivery) -> Outcome:
+    if delivery.channel == Channel.EMAIL:
+        from notifications.channels import email
+
+        return email.send(delivery)
+    if delivery.channel == Channel.WEBHOOK:
+        from notifications.channels import webhook
+
+        if delivery.endpoint is None or not delivery.endpoint.is_active:
+            return Outcome(ok=False, error="The endpoint is switched off.", retryable=False)
+        return webhook.send(delivery)
+    return Outcome(ok=False, error=f"Unknown channel {delivery.channel!r}", retryable=False)
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery | None:
+    """Send one delivery if it is still to be sent; None when another run has it
+    or it is done. Returns the delivery as it ended (sent, retry or failed)."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+    ready = Q(status=Status.PENDING) | Q(
+        status__in=[Status.RETRY, Status.SENDING], next_attempt_at__lte=now
+    )
+    claimed = (
+        Delivery.objects.filter(ready, pk=delivery_id)
+        .filter(attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+        .update(status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + lease)
+    )
+    if not claimed:
+        _give_up_exhausted(delivery_id)
+        return None
+    delivery = Delivery.objects.select_related("endpoint", "user").get(pk=delivery_id)
+    started = time.monotonic()
+    try:
+        outcome = _channel_send(delivery)
+    except Exception as error:
+        outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        number=delivery.attempts,
+        started_at=now,
+        duration_ms=round((time.monotonic() - started) * 1000),
+        status_code=outcome.status_code,
+        ok=outcome.ok,
+        error=outcome.error[:2000],
+    )
+    mine = Delivery.objects.filter(
+        pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
+    )
+    if outcome.ok:
+        delivery.status, delivery.sent_at, delivery.last_error = Status.SENT, timezone.now(), ""
+        mine.update(status=Status.SENT, sent_at=delivery.sent_at, last_error="")
+    elif outcome.retryable and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+        delivery.status = Status.RETRY
+        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        delivery.last_error = outcome.error
+        mine.update(
+            status=Status.RETRY, next_attempt_at=delivery.next_attempt_at, last_error=outcome.error
+        )
+    else:
+        delivery.status, delivery.last_error = Status.FAILED, outcome.error
+        mine.update(status=Status.FAILED, last_error=outcome.error)
+    if delivery.channel == Channel.WEBHOOK and delivery.endpoint is not None:
+        from notifications.channels import webhook
+
+        webhook.after_attempt(delivery, outcome)
+    return delivery
+
+
+def _give_up_exhausted(delivery_id: int) -> None:
+    # A row whose lease ran out after its last attempt (the worker died): failed.
+    Delivery.objects.filter(
+        pk=delivery_id,
+        status=Status.SENDING,
+        attempts__gte=settings.NOTIFY_MAX_ATTEMPTS,
+        next_attempt_at__lte=timezone.now(),
+    ).update(status=Status.FAILED, last_error="No answer after the last attempt.")
+
+
+def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Deliveries the workers should have by now: pending ones the broker never
+    got (it was down when they were committed), retries whose time has come and
+    sends whose worker died. Pending rows are marked so the next sweep leaves
+    them to the queue for a while instead of enqueuing them again."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
+    ids = list(
+        Delivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now - grace)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(next_attempt_at=now)
+    return ids

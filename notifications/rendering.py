@@ -1,0 +1,122 @@
+"""Messages rendered with a restricted template language.
+
+Admins edit message templates, so templates must not reach settings or walk
+object attributes: the engine has no loaders (no include / extends), no ``load``
+and no ``debug`` tag, and templates only ever see plain values (str, int,
+datetimes, dicts, lists) built by ``notifications.context``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.template import (
+    Context,
+    Engine,
+    Library,
+    TemplateSyntaxError,
+    defaultfilters,
+    defaulttags,
+)
+from django.utils import timezone, translation
+from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+
+from notifications import defaults
+
+register = Library()
+
+_TAGS = (
+    "autoescape",
+    "comment",
+    "cycle",
+    "filter",
+    "firstof",
+    "for",
+    "if",
+    "ifchanged",
+    "now",
+    "regroup",
+    "spaceless",
+    "templatetag",
+    "verbatim",
+    "widthratio",
+    "with",
+)
+_UNSAFE_FILTERS = {"pprint"}
+for _name in _TAGS:
+    register.tags[_name] = defaulttags.register.tags[_name]
+for _name, _filter in defaultfilters.register.filters.items():
+    if _name not in _UNSAFE_FILTERS:
+        register.filters[_name] = _filter
+
+
+class SafeEngine(Engine):
+    default_builtins = ["notifications.rendering"]
+
+
+@cache
+def engine() -> Engine:
+    return SafeEngine(loaders=[], libraries={}, autoescape=True, string_if_invalid="")
+
+
+def compile_template(source: str):
+    return engine().from_string(source)
+
+
+def validate_template(source: str) -> None:
+    """Raise ValidationError with the engine's message when ``source`` does not compile."""
+    try:
+        compile_template(source)
+    except TemplateSyntaxError as error:
+        raise ValidationError(_("Template error: %(error)s") % {"error": error}) from error
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+
+
+def _source(kind: str, language: str) -> tuple[str, str, str]:
+    from notifications.models import MessageTemplate
+
+    rows = {
+        row.language: row
+        for row in MessageTemplate.objects.filter(kind=kind, language__in=[language, ""])
+    }
+    row = rows.get(language) or rows.get("")
+    if row is not None:
+        return row.subject, row.body_text, row.body_html
+    subject, text = defaults.TEMPLATES[kind]
+    return str(subject), str(text), ""
+
+
+def render_message(
+    *, kind: str, context: dict, language: str, time_zone: str, sources: dict | None = None
+) -> Message:
+    """Render the message for ``kind`` in ``language`` with dates in ``time_zone``.
+    ``sources`` caches the template lookup across the recipients of one event."""
+    language = language or "en"
+    try:
+        zone = ZoneInfo(time_zone or "UTC")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("UTC")
+    with translation.override(language), timezone.override(zone):
+        if sources is None:
+            sources = {}
+        if (kind, language) not in sources:
+            sources[(kind, language)] = _source(kind, language)
+        subject_src, text_src, html_src = sources[(kind, language)]
+        ctx = Context(context, autoescape=False)
+        subject = " ".join(compile_template(subject_src).render(ctx).split())[:300]
+        text = compile_template(text_src).render(ctx).strip()
+        if html_src:
+            html = compile_template(html_src).render(Context(context, autoescape=True))
+        else:
+            html = linebreaks(escape(text))
+    return Message(subject=subject, text=text, html=html)

@@ -1,0 +1,22 @@
+"""Celery tasks of the notification layer: ids in, one service call."""
+
+from celery import shared_task
+
+from notifications import outbox
+from notifications.models import Delivery
+
+
+@shared_task(ignore_result=True)
+def deliver(delivery_id: int) -> None:
+    delivery = outbox.delivery_send(delivery_id=delivery_id)
+    if delivery is not None and delivery.status == Delivery.Status.RETRY:
+        deliver.apply_async((delivery_id,), eta=delivery.next_attempt_at)
+
+
+@shared_task(ignore_result=True)
+def requeue_deliveries() -> int:
+    """Beat: hand over again what the broker lost or never got."""
+    ids = outbox.deliveries_due()
+    for pk in ids:
+        deliver.delay(pk)
+    return len(ids)
