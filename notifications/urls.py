@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("notifications/", views.inbox_page, name="inbox"),
+    path("notifications/<int:pk>/read/", views.mark_read, name="read"),
+    path("notifications/read-all/", views.mark_all_read, name="read_all"),
+    path("notifications/preferences/", views.preferences_page, name="preferences"),
+]
