@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from escalations.api import escalations as escalation_api
 from escalations.api import views as escalation_views
+from notifications.api import inbox as inbox_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -30,9 +31,15 @@ router.register(
     "escalation-paths", escalation_api.EscalationPathViewSet, basename="escalation-path"
 )
 router.register("escalations", escalation_api.EscalationViewSet, basename="escalation")
+router.register("notifications", inbox_api.NotificationViewSet, basename="notification")
 
 app_name = "api"
 urlpatterns = [
     path("auth/token/", ticket_views.TokenView.as_view(), name="token"),
+    path(
+        "notifications/preferences/",
+        inbox_api.PreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     *router.urls,
 ]

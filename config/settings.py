@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "tickets.models.Status",
         "TierEnum": "tickets.models.Tier",
         "OrganizationTierEnum": "tickets.models.Organization.Tier",
+        "NotificationEventEnum": "notifications.models.EventKind",
     },
 }
 

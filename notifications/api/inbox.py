@@ -1,0 +1,108 @@
+"""The inbox and notification preferences, each user's own."""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import StrictFieldsMixin
+from notifications import inbox, preferences
+from notifications.models import Channel, EventKind, Notification
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    ticket_reference = serializers.CharField(source="ticket.reference", default=None)
+    unread = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "event_id",
+            "kind",
+            "ticket",
+            "ticket_reference",
+            "subject",
+            "body",
+            "url",
+            "created_at",
+            "read_at",
+            "unread",
+        ]
+        read_only_fields = fields
+
+    def get_unread(self, obj: Notification) -> bool:
+        return obj.read_at is None
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Your in-app notifications, newest first; ``?unread=true`` for unread ones."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        unread = self.request.query_params.get("unread", "").lower() in ("1", "true", "yes")
+        return inbox.inbox_list(user=self.request.user, unread_only=unread)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = inbox.notification_mark_read(user=request.user, pk=pk)
+        return Response(self.get_serializer(notification).data)
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": inbox.notifications_mark_all_read(user=request.user)})
+
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": inbox.unread_count(user=request.user)})
+
+
+class PreferenceSerializer(StrictFieldsMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    inapp = serializers.BooleanField(required=False)
+    email = serializers.BooleanField(required=False)
+    label = serializers.CharField(read_only=True)
+
+
+class PreferencesView(APIView):
+    """Which events reach you on which channel. PUT a list of
+    ``{"kind", "inapp"?, "email"?}``; events left out keep their setting."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=PreferenceSerializer(many=True))
+    def get(self, request):
+        return Response(PreferenceSerializer(preferences.grid_for(request.user), many=True).data)
+
+    @extend_schema(
+        request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
+    )
+    def put(self, request):
+        serializer = PreferenceSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        choices = {}
+        for row in serializer.validated_data:
+            for channel in (Channel.INAPP, Channel.EMAIL):
+                if channel.value in row:
+                    choices[(row["kind"], channel.value)] = row[channel.value]
+        preferences.preferences_set(user=request.user, choices=choices)
+        return Response(
+            PreferenceSerializer(preferences.grid_for(request.user), many=True).data,
+            status=status.HTTP_200_OK,
+        )
