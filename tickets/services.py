@@ -233,8 +233,13 @@ def ticket_create(
 
 
 def _lock(ticket: Ticket) -> Ticket:
+    """Hold the ticket against concurrent changes for the rest of the transaction.
+
+    The lock is taken before the ticket's SLA clocks (the SLA sweep does the
+    same), and it is a no-key lock: rows that only point at the ticket (its
+    audit trail, its comments) can still be inserted meanwhile."""
     return (
-        Ticket.objects.select_for_update(of=("self",))
+        Ticket.objects.select_for_update(of=("self",), no_key=True)
         .select_related("team", "assignee")
         .get(pk=ticket.pk)
     )

@@ -2,19 +2,25 @@
 
 Due work is found by one indexed query on ``SlaClock.next_action_at``, never by
 scanning open tickets, so a sweep with nothing due costs one index probe
-whatever the number of open tickets. Rows are claimed with
-``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL) in small transactions, so
-sweepers running side by side share the work instead of repeating it. Each
+whatever the number of open tickets. Clocks are claimed together with their
+tickets with ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL) in small
+transactions, so sweepers running side by side share the work instead of
+repeating it, and a ticket being changed right now (its service holds the
+ticket, then wants the clocks) is left for the next sweep instead of
+deadlocking with it: everyone takes the ticket before its clocks. Each
 warning or breach is inserted into ``SlaClockAlert`` under a uniqueness
 constraint on (clock, cycle, kind): a retried task, a second sweeper or a
 worker killed mid-batch can never record one twice, and because due times live
 in the database, a stopped worker or broker only delays the next sweep. A batch
 is written with a few set-based statements (one per outcome, bulk inserts for
-alerts and audit entries), so a burst of due clocks clears quickly.
+alerts and audit entries), so a burst of due clocks clears quickly. Listeners
+run clock by clock in savepoints: one that fails is logged and undone, and the
+alert it reacted to stays recorded, so it cannot hold the rest of the batch back.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +37,7 @@ from escalations.services.sla import next_action
 from tickets.models import TicketEvent
 
 Alert = SlaClockAlert.Kind
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,15 +49,16 @@ class SweepResult:
 
 
 def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
-    """Lock up to ``batch_size`` due clocks (ids only, so the index alone answers),
-    then load them with what the alerts and listeners need."""
-    due = SlaClock.objects.filter(next_action_at__lte=now).order_by("next_action_at")
+    """Lock up to ``batch_size`` due clocks and their tickets, skipping any row
+    another transaction holds, and load what the alerts and listeners need."""
+    due = (
+        SlaClock.objects.filter(next_action_at__lte=now)
+        .select_related("ticket", "policy")
+        .order_by("next_action_at")
+    )
     if connection.features.has_select_for_update_skip_locked:
-        due = due.select_for_update(skip_locked=True)
-    ids = list(due.values_list("pk", flat=True)[:batch_size])
-    if not ids:
-        return []
-    return list(SlaClock.objects.filter(pk__in=ids).select_related("ticket", "policy"))
+        due = due.select_for_update(skip_locked=True, of=("self", "ticket"))
+    return list(due[:batch_size])
 
 
 def _outcome(clock: SlaClock, now: datetime) -> list[tuple[str, datetime]]:
@@ -80,8 +88,9 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
         SlaClockAlert.objects.filter(clock__in=clocks).values_list("clock_id", "cycle", "kind")
     )
     alerts, trail, published = [], [], []
-    warned, breached, idle = [], [], []
+    warned, breached, idle, to_warn, to_due = [], [], [], [], []
     for clock in clocks:
+        was_warned = clock.warned_at is not None
         for alert, at in _outcome(clock, now):
             if (clock.pk, clock.cycle, alert) in done:
                 continue  # recorded by an earlier, interrupted run: never twice
@@ -102,8 +111,12 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
             breached.append(clock.pk)
         elif clock.next_action_at is None:
             idle.append(clock.pk)
-        else:
+        elif not was_warned and clock.warned_at is not None:
             warned.append(clock.pk)
+        elif clock.next_action_at == clock.warn_at:
+            to_warn.append(clock.pk)  # a stale next action: only re-aim it
+        else:
+            to_due.append(clock.pk)
     # The new state first: a listener may start a new cycle of a clock (a level
     # clock after an escalation), which must not be overwritten afterwards.
     if breached:
@@ -114,7 +127,14 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
             next_action_at=None,
         )
     if warned:
-        SlaClock.objects.filter(pk__in=warned).update(warned_at=now, next_action_at=F("due_at"))
+        # Guarded: a clock warned before keeps the time it was first warned at.
+        SlaClock.objects.filter(pk__in=warned, warned_at__isnull=True).update(
+            warned_at=now, next_action_at=F("due_at")
+        )
+    if to_warn:
+        SlaClock.objects.filter(pk__in=to_warn).update(next_action_at=F("warn_at"))
+    if to_due:
+        SlaClock.objects.filter(pk__in=to_due).update(next_action_at=F("due_at"))
     if idle:
         SlaClock.objects.filter(pk__in=idle).update(next_action_at=None)
     SlaClockAlert.objects.bulk_create(alerts)
@@ -122,11 +142,21 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
     for alert, clock in published:
         if alert == Alert.BREACH:
             result.breaches += 1
-            events.publish(events.SLA_BREACH, clock=clock, now=now)
+            _publish(events.SLA_BREACH, clock, now)
         else:
             result.warnings += 1
-            events.publish(events.SLA_WARNING, clock=clock, now=now)
+            _publish(events.SLA_WARNING, clock, now)
     result.clocks += len(clocks)
+
+
+def _publish(event: str, clock: SlaClock, now: datetime) -> None:
+    """Hand one alert to the listeners in a savepoint: what a failing listener
+    wrote is undone and logged, the alert and the rest of the batch stand."""
+    try:
+        with transaction.atomic():
+            events.publish(event, clock=clock, now=now)
+    except Exception:
+        logger.exception("A listener of %s failed for SLA clock %s", event, clock.pk)
 
 
 def sla_sweep(

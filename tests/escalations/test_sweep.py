@@ -1,3 +1,4 @@
+import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets import services
 from tickets.models import TicketEvent
+from tickets.services import ticket_event_record
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -72,6 +74,53 @@ def test_breach_is_handed_to_listeners_inside_the_transaction(agent, policy, fro
     finally:
         events._listeners[events.SLA_BREACH].remove(listener)
     assert sorted(m for m, _ in seen) == ["first_response", "resolution"]
+
+
+def test_a_failing_listener_is_logged_and_the_rest_of_the_batch_stands(
+    agent, policy, frozen, caplog
+):
+    tickets = make_tickets(agent, 3)
+    victim = tickets[1]
+
+    def listener(*, clock, now):
+        ticket_event_record(ticket=clock.ticket, actor=None, kind="sla", note="listener was here")
+        if clock.ticket_id == victim.pk and clock.metric == "first_response":
+            raise RuntimeError("listener bug")
+
+    events.subscribe(events.SLA_BREACH, listener)
+    try:
+        with caplog.at_level(logging.ERROR, logger="escalations.services.sweep"):
+            result = sla_sweep(now=T0 + timedelta(hours=9), batch_size=10)
+        again = sla_sweep(now=T0 + timedelta(hours=10))
+    finally:
+        events._listeners[events.SLA_BREACH].remove(listener)
+    assert (result.breaches, result.warnings) == (6, 6)
+    assert SlaClockAlert.objects.filter(kind="breach").count() == 6
+    assert not SlaClock.objects.exclude(status="breached").exists()
+    assert (again.breaches, again.clocks) == (0, 0)
+    # What the failing listener wrote is undone; the other listeners' work stands.
+    written = TicketEvent.objects.filter(note="listener was here")
+    assert written.count() == 5
+    assert written.filter(ticket=victim).count() == 1
+    failing = SlaClock.objects.get(ticket=victim, metric="first_response")
+    (record,) = [r for r in caplog.records if r.exc_info]
+    assert f"SLA clock {failing.pk}" in record.getMessage()
+    assert "listener bug" in caplog.text
+
+
+def test_an_already_warned_clock_keeps_its_warning_time(agent, policy, frozen):
+    (ticket,) = make_tickets(agent)
+    sla_sweep(now=T0 + timedelta(minutes=45))
+    first = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert first.warned_at == T0 + timedelta(minutes=45)
+    # A stale next action brings the warned clock back before it is due.
+    SlaClock.objects.filter(pk=first.pk).update(next_action_at=T0 + timedelta(minutes=50))
+    result = sla_sweep(now=T0 + timedelta(minutes=50))
+    assert (result.warnings, result.breaches, result.clocks) == (0, 0, 1)
+    first.refresh_from_db()
+    assert first.warned_at == T0 + timedelta(minutes=45)
+    assert first.next_action_at == first.due_at == T0 + timedelta(minutes=60)
+    assert SlaClockAlert.objects.filter(clock=first).count() == 1
 
 
 def test_stale_next_action_on_a_met_clock_is_cleared(agent, policy, frozen):

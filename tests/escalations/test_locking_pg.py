@@ -1,0 +1,138 @@
+"""Row locks between ticket services, the SLA sweep and the recompute, on PostgreSQL.
+
+Everyone takes a ticket before its clocks: the services lock the ticket and then
+its clocks, the sweep claims clocks together with their tickets and skips a
+ticket someone holds. These tests run the two sides in threads, each on its own
+connection, and force the interleaving that used to deadlock."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections, transaction
+from django.db.models import F
+
+from escalations.models import SlaClock, SlaClockAlert
+from escalations.services import sweep
+from escalations.services.sweep import sla_sweep
+from tests.factories import create_ticket
+from tickets import services
+from tickets.models import Ticket, TicketEvent
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def age_clocks(minutes: int) -> None:
+    """Move every clock back in time, as if ``minutes`` had passed."""
+    delta = timedelta(minutes=minutes)
+    SlaClock.objects.update(
+        started_at=F("started_at") - delta,
+        resumed_at=F("resumed_at") - delta,
+        warn_at=F("warn_at") - delta,
+        due_at=F("due_at") - delta,
+        next_action_at=F("next_action_at") - delta,
+    )
+
+
+def in_thread(target, errors: list) -> threading.Thread:
+    def run():
+        try:
+            target()
+        except Exception as exc:  # reported by the test, not lost in the thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def reply(ticket, agent):
+    services.comment_add(ticket=ticket, actor=agent, body="We are on it")
+
+
+def wait_for_answer(ticket, agent):
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+
+
+@pytest.mark.parametrize("service", [reply, wait_for_answer])
+def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
+    agent, policy, monkeypatch, service
+):
+    ticket = create_ticket(agent)
+    services.ticket_transition(ticket=ticket, actor=agent, status="open")
+    age_clocks(46)  # the first response is due for its warning
+    claimed, service_holds_ticket = threading.Event(), threading.Event()
+    real_claim, real_lock = sweep._claim, services._lock
+
+    def claim(now, batch_size):
+        clocks = real_claim(now, batch_size)
+        if clocks:
+            claimed.set()
+            # The old interleaving: the service takes the ticket while the sweep
+            # holds the clocks. Now the service waits for the sweep instead.
+            service_holds_ticket.wait(timeout=2)
+        return clocks
+
+    def lock(ticket):
+        locked = real_lock(ticket)
+        service_holds_ticket.set()
+        return locked
+
+    monkeypatch.setattr(sweep, "_claim", claim)
+    monkeypatch.setattr(services, "_lock", lock)
+    errors, results = [], []
+
+    def run_service():
+        assert claimed.wait(timeout=10)
+        service(ticket, agent)
+
+    threads = [
+        in_thread(lambda: results.append(sla_sweep()), errors),
+        in_thread(run_service, errors),
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert results[0].warnings == 1
+    assert sla_sweep().warnings == 0  # recorded once
+    first = SlaClock.objects.get(ticket=ticket, metric="first_response")
+    assert first.warned_at is not None
+    assert SlaClockAlert.objects.filter(clock=first, kind="warning").count() == 1
+    assert TicketEvent.objects.filter(ticket=ticket, kind="sla_warning").count() == 1
+    if service is reply:
+        assert (first.status, first.met_at is not None) == ("met", True)
+        assert ticket.comments.count() == 1
+    else:
+        assert first.status == "paused"
+        assert Ticket.objects.get(pk=ticket.pk).status == "pending"
+        assert SlaClock.objects.get(ticket=ticket, metric="resolution").status == "paused"
+
+
+def test_sweep_skips_a_ticket_being_changed_and_records_it_later(agent, policy):
+    ticket = create_ticket(agent)
+    age_clocks(46)
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+
+    def service_in_progress():
+        with transaction.atomic():
+            services._lock(ticket)
+            holding.set()
+            release.wait(timeout=10)
+
+    thread = in_thread(service_in_progress, errors)
+    try:
+        assert holding.wait(timeout=10)
+        skipped = sla_sweep()
+    finally:
+        release.set()
+        thread.join(timeout=10)
+    assert errors == []
+    assert (skipped.clocks, skipped.warnings) == (0, 0)
+    assert sla_sweep().warnings == 1
