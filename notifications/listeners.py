@@ -68,7 +68,9 @@ def on_sla_warning(*, clock: SlaClock, now: datetime) -> None:
 
 
 def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
-    _on_clock(EventKind.SLA_BREACH, clock)
+    # A level clock running out escalates the ticket: that escalation is the news.
+    if clock.metric != SlaClock.Metric.LEVEL:
+        _on_clock(EventKind.SLA_BREACH, clock)
 
 
 def on_escalation_step(

@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
         outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
     DeliveryAttempt.objects.create(
         delivery=delivery,
-        number=delivery.attempts,
+        number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,
         started_at=now,
         duration_ms=round((time.monotonic() - started) * 1000),
         status_code=outcome.status_code,
@@ -121,3 +122,15 @@ def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int
     )
     Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(next_attempt_at=now)
     return ids
+
+
+def delivery_retry_now(*, delivery_id: int) -> bool:
+    """Admin: send a failed or waiting delivery again, with a fresh set of attempts."""
+    from notifications.tasks import deliver
+
+    updated = Delivery.objects.filter(
+        pk=delivery_id, status__in=[Status.FAILED, Status.RETRY, Status.PENDING]
+    ).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: deliver.delay(delivery_id))
+    return bool(updated)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from escalations.models import Escalation, EscalationLevel, TicketRoute
+from escalations.services import routing
 from notifications.dispatch import Recipient, users
 from tickets.models import Team, Ticket, Tier, User
 
@@ -69,11 +70,14 @@ def escalation_team(escalation: Escalation) -> list[Recipient]:
 
 
 def level_team(escalation: Escalation) -> list[Recipient]:
-    """The team the ticket moved to, and its manager when the level says so."""
-    found = team_members(escalation.to_team)
+    """The team the ticket moves to, and its manager when the level says so."""
     level = escalation.to_level
-    if escalation.to_team_id and (level is None or level.notify_manager):
-        found.extend(users([escalation.to_team.manager]))
+    team = escalation.to_team
+    if team is None and level is not None:
+        team = routing.team_for(level, escalation.ticket)
+    found = team_members(team)
+    if team is not None and (level is None or level.notify_manager):
+        found.extend(users([team.manager]))
     return found
 
 

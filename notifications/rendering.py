@@ -8,6 +8,7 @@ datetimes, dicts, lists) built by ``notifications.context``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from notifications import defaults
 
+logger = logging.getLogger(__name__)
 register = Library()
 
 _TAGS = (
@@ -111,12 +113,22 @@ def render_message(
             sources = {}
         if (kind, language) not in sources:
             sources[(kind, language)] = _source(kind, language)
-        subject_src, text_src, html_src = sources[(kind, language)]
-        ctx = Context(context, autoescape=False)
-        subject = " ".join(compile_template(subject_src).render(ctx).split())[:300]
-        text = compile_template(text_src).render(ctx).strip()
-        if html_src:
-            html = compile_template(html_src).render(Context(context, autoescape=True))
-        else:
-            html = linebreaks(escape(text))
+        try:
+            return _render(*sources[(kind, language)], context)
+        except TemplateSyntaxError:
+            # Saved before validation existed, or broken by an upgrade: the message
+            # still goes out, in the default wording.
+            logger.exception("Message template for %s/%s does not compile", kind, language)
+            subject, text = defaults.TEMPLATES[kind]
+            return _render(str(subject), str(text), "", context)
+
+
+def _render(subject_src: str, text_src: str, html_src: str, context: dict) -> Message:
+    ctx = Context(context, autoescape=False)
+    subject = " ".join(compile_template(subject_src).render(ctx).split())[:300]
+    text = compile_template(text_src).render(ctx).strip()
+    if html_src:
+        html = compile_template(html_src).render(Context(context, autoescape=True))
+    else:
+        html = linebreaks(escape(text))
     return Message(subject=subject, text=text, html=html)

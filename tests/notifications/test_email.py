@@ -1,0 +1,138 @@
+"""E-mail content: the recipient's language and time zone, admin templates, safety."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from notifications import outbox
+from notifications.dispatch import Recipient, emit
+from notifications.forms import MessageTemplateForm
+from notifications.models import Delivery, MessageTemplate
+from notifications.rendering import render_message, validate_template
+from tests.factories import TicketFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def send_all():
+    for pk in Delivery.objects.filter(status="pending").values_list("pk", flat=True):
+        outbox.delivery_send(delivery_id=pk)
+
+
+def test_email_has_text_and_html_parts_with_a_link_to_the_ticket(settings):
+    settings.SITE_URL = "https://desk.example.com"
+    ticket = TicketFactory(title="VPN down")
+    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")])
+    send_all()
+    (message,) = mail.outbox
+    assert message.to == ["rita@acme.example"]
+    assert message.subject == f"[{ticket.reference}] New ticket: VPN down"
+    assert f"https://desk.example.com/tickets/{ticket.pk}/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert "VPN down" in html
+    assert message.extra_headers["X-Escalade-Event"] == "ticket.created"
+
+
+def test_email_is_rendered_in_the_recipients_language_and_time_zone():
+    MessageTemplate.objects.create(
+        kind="sla.breach",
+        language="pl",
+        subject="[{{ ticket.reference }}] Naruszenie SLA",
+        body_text="Termin: {{ extra.due_at|date:'Y-m-d H:i T' }}",
+    )
+    ticket = TicketFactory()
+    polish = UserFactory(username="ola", language="pl", time_zone="Europe/Warsaw")
+    english = UserFactory(username="sam", language="en", time_zone="America/New_York")
+    due = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    emit(
+        "sla.breach",
+        ticket=ticket,
+        recipients=[Recipient(user=polish), Recipient(user=english)],
+        extra={"metric": "First response", "due_at": due},
+    )
+    send_all()
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert by_address["ola@example.com"].subject == f"[{ticket.reference}] Naruszenie SLA"
+    assert by_address["ola@example.com"].body == "Termin: 2026-07-01 14:00 CEST"
+    assert "breached" in by_address["sam@example.com"].subject
+    assert "July 1, 2026, 8 a.m." in by_address["sam@example.com"].body
+
+
+def test_inbox_message_is_written_in_the_recipients_language():
+    MessageTemplate.objects.create(
+        kind="ticket.assigned", language="fr", subject="Ticket attribué", body_text="À vous."
+    )
+    user = UserFactory(username="luc", language="fr")
+    emit("ticket.assigned", ticket=TicketFactory(), recipients=[Recipient(user=user)])
+    assert user.notifications.get().subject == "Ticket attribué"
+
+
+def test_a_template_for_every_language_applies_when_none_is_specific():
+    MessageTemplate.objects.create(
+        kind="ticket.created", subject="Hello {{ recipient }}", body_text="x"
+    )
+    message = render_message(
+        kind="ticket.created", context={"recipient": "Ann"}, language="nl", time_zone="UTC"
+    )
+    assert message.subject == "Hello Ann"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% debug %}",
+        "{% load static %}{% static 'x' %}",
+        "{% include 'base.html' %}",
+        "{% extends 'base.html' %}",
+        "{{ ticket|pprint }}",
+        "{% if %}",
+        "{{ x|no_such_filter }}",
+    ],
+)
+def test_unsafe_or_broken_templates_are_refused_at_save_time(source):
+    with pytest.raises(ValidationError):
+        validate_template(source)
+    form = MessageTemplateForm(
+        data={"kind": "ticket.created", "language": "", "subject": "ok", "body_text": source}
+    )
+    assert not form.is_valid()
+    assert "body_text" in form.errors
+
+
+def test_templates_see_plain_values_only(settings):
+    # Nothing in the context leads to settings or to a model instance.
+    message = render_message(
+        kind="ticket.created",
+        context={"ticket": {"title": "t"}, "settings": None},
+        language="en",
+        time_zone="UTC",
+    )
+    assert settings.SECRET_KEY not in message.text
+    MessageTemplate.objects.create(
+        kind="ticket.replied", subject="Reply", body_text="{{ ticket.save }}{{ actor.password }}"
+    )
+    ticket = TicketFactory(title="Plain")
+    emit("ticket.replied", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    send_all()
+    assert mail.outbox[0].subject == "Reply"
+    assert mail.outbox[0].body == ""
+
+
+def test_a_stored_template_that_no_longer_compiles_falls_back_to_the_default():
+    MessageTemplate.objects.create(kind="ticket.created", subject="{% if %}", body_text="x")
+    ticket = TicketFactory(title="VPN down")
+    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    send_all()
+    assert mail.outbox[0].subject == f"[{ticket.reference}] New ticket: VPN down"
+
+
+def test_html_body_escapes_what_people_typed():
+    ticket = TicketFactory(title="<script>alert(1)</script>")
+    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    send_all()
+    html = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html

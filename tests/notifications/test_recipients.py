@@ -1,0 +1,182 @@
+"""Who hears about what: each event's recipients, preferences and channels."""
+
+from datetime import UTC, datetime, timedelta
+
+from escalations.models import Escalation
+from escalations.services import escalate, managed
+from escalations.services.sweep import sla_sweep
+from notifications.models import Delivery, Notification, Preference
+from tests.factories import UserFactory, create_ticket
+from tickets import services
+from tickets.models import User
+
+HANDOFF = {
+    "summary": "Core switch flapping",
+    "steps_taken": "Rebooted the access switch",
+    "impact_assessment": "Warsaw office offline",
+    "customer_context": "Acme Retail, VIP",
+    "time_constraints": "Payroll at 16:00",
+    "assistance_requested": "Check the core switch",
+}
+
+
+def user(name):
+    return User.objects.get(username=name)
+
+
+def inbox_of(*names, kind):
+    return set(
+        Notification.objects.filter(kind=kind, recipient__username__in=names).values_list(
+            "recipient__username", flat=True
+        )
+    )
+
+
+def recipients(kind):
+    return set(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
+
+
+def emails(kind):
+    return set(
+        Delivery.objects.filter(kind=kind, channel="email").values_list("address", flat=True)
+    )
+
+
+def test_new_ticket_tells_the_landing_team_and_the_requester(network_path, policy):
+    creator = UserFactory(username="dispatcher")
+    network_path.teams["L1"].members.add(creator)
+    ticket = create_ticket(creator, requester_email="rita@acme.example")
+    assert ticket.team.name == "Service Desk"
+    # The creator is not told about their own action; the L1 agent is.
+    assert recipients("ticket.created") == {"agent1"}
+    assert emails("ticket.created") == {"agent1@example.com", "rita@acme.example"}
+
+
+def test_assignment_tells_the_assignee_only(network_path, policy):
+    agent1 = user("agent1")
+    colleague = UserFactory(username="colleague")
+    network_path.teams["L1"].members.add(colleague)
+    ticket = create_ticket(agent1)
+    services.ticket_update(ticket=ticket, actor=agent1, data={"assignee": colleague})
+    assert recipients("ticket.assigned") == {"colleague"}
+
+
+def test_public_agent_reply_reaches_the_requester_internal_note_does_not(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, requester_email="rita@acme.example")
+    services.comment_add(ticket=ticket, actor=agent1, body="Internal only", is_public=False)
+    assert emails("ticket.replied") == set()
+    services.comment_add(ticket=ticket, actor=agent1, body="We are on it", is_public=True)
+    delivery = Delivery.objects.get(kind="ticket.replied")
+    assert delivery.address == "rita@acme.example"
+    assert delivery.context["extra"]["body"] == "We are on it"
+
+
+def test_sla_breach_tells_the_owner_and_the_team_manager(agent, l1_team, policy):
+    l1_team.manager = UserFactory(username="lead")
+    l1_team.save()
+    ticket = create_ticket(agent, impact=3, urgency=3, team=l1_team)
+    now = datetime.now(UTC)
+    sla_sweep(now=now + timedelta(minutes=46))  # 75 % of the 60 min first response
+    assert recipients("sla.warning") == {"agent1"}
+    sla_sweep(now=now + timedelta(minutes=61))
+    assert recipients("sla.breach") == {"agent1", "lead"}
+    breach = Notification.objects.get(kind="sla.breach", recipient__username="agent1")
+    assert breach.subject == f"[{ticket.reference}] First response breached (P3)"
+    # Once per breach, however often the sweep runs.
+    sla_sweep(now=now + timedelta(minutes=62))
+    assert Notification.objects.filter(kind="sla.breach").count() == 2
+
+
+def test_level_time_limit_is_told_as_an_escalation_not_as_a_breach(network_path, policy):
+    create_ticket(user("agent1"), impact=3, urgency=3)
+    sla_sweep(now=datetime.now(UTC) + timedelta(minutes=31))
+    assert recipients("escalation.escalated") == {"agent2", "manager"}
+    assert not Notification.objects.filter(kind="sla.breach").exists()
+
+
+def test_functional_escalation_tells_the_new_team_and_its_manager(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=2)  # P1/P2: no approval asked
+    escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+    )
+    assert recipients("escalation.escalated") == {"agent2", "manager"}
+    message = Notification.objects.get(kind="escalation.escalated", recipient__username="agent2")
+    assert "L2" in message.subject
+    assert "Core switch flapping" in message.body
+
+
+def test_approval_request_goes_to_the_target_manager_and_the_decision_back(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=3, urgency=3)  # P3: L2 needs approval
+    escalation = escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+    )
+    assert escalation.status == Escalation.Status.REQUESTED
+    assert recipients("escalation.requested") == {"manager"}
+    escalate.escalation_reject(escalation=escalation, actor=user("manager"), reason="L1 can do it")
+    decided = Notification.objects.get(kind="escalation.decided")
+    assert decided.recipient.username == "agent1"
+    assert "L1 can do it" in decided.body
+
+
+def test_hierarchical_escalation_tells_the_manager_and_the_management_chain(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=1)
+    managed.managed_open(
+        ticket=ticket,
+        actor=agent1,
+        trigger="manual",
+        reason="Outage at a VIP",
+        now=datetime.now(UTC),
+    )
+    assert recipients("escalation.opened") == {"manager"}  # manager of every team, MGMT member
+    escalation = Escalation.objects.get(kind="hierarchical")
+    managed.managed_monitor(
+        escalation=escalation,
+        actor=user("manager"),
+        until=datetime.now(UTC) + timedelta(days=2),
+    )
+    assert recipients("escalation.monitoring") == set()  # the manager acted; nobody else on it
+
+
+def test_preferences_switch_channels_off_per_event(network_path, policy):
+    agent1 = user("agent1")
+    agent2 = user("agent2")
+    Preference.objects.create(
+        user=agent2, kind="escalation.escalated", channel="email", enabled=False
+    )
+    Preference.objects.create(
+        user=agent2, kind="escalation.escalated", channel="inapp", enabled=False
+    )
+    manager = user("manager")
+    Preference.objects.create(
+        user=manager, kind="escalation.escalated", channel="email", enabled=False
+    )
+    ticket = create_ticket(agent1, impact=1, urgency=2)
+    escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+    )
+    assert recipients("escalation.escalated") == {"manager"}
+    assert emails("escalation.escalated") == set()
+
+
+def test_sla_warning_e_mail_is_off_by_default_but_can_be_switched_on(network_path, policy):
+    agent1 = user("agent1")
+    create_ticket(agent1)
+    Preference.objects.create(user=agent1, kind="sla.warning", channel="email", enabled=True)
+    sla_sweep(now=datetime.now(UTC) + timedelta(minutes=46))
+    assert emails("sla.warning") == {"agent1@example.com"}
+
+
+def test_inactive_users_are_not_told(network_path, policy):
+    agent2 = user("agent2")
+    agent2.is_active = False
+    agent2.save()
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=2)
+    escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+    )
+    assert "agent2" not in recipients("escalation.escalated")
