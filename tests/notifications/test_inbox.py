@@ -1,0 +1,159 @@
+"""The inbox page, its unread count in the navigation, preferences, and their API."""
+
+import pytest
+from django.urls import reverse
+
+from notifications.dispatch import Recipient, emit
+from notifications.models import Notification, Preference
+from tests.factories import TicketFactory, UserFactory
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(username="reader")
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    client.force_login(reader)
+    return client
+
+
+def notify(user, n=1, kind="ticket.assigned"):
+    ticket = TicketFactory()
+    for _ in range(n):
+        emit(kind, ticket=ticket, recipients=[Recipient(user=user)])
+    return ticket
+
+
+def test_navigation_shows_the_unread_count_without_an_extra_query(
+    reader_client, reader, django_assert_num_queries
+):
+    notify(reader, 3)
+    Notification.objects.filter(pk=Notification.objects.filter(recipient=reader)[0].pk).update(
+        read_at="2026-01-01T00:00:00Z"
+    )
+    response = reader_client.get(reverse("notifications:preferences"))
+    assert '<span class="badge bg-danger" id="unread-count"' in response.content.decode()
+    assert response.context["user"].unread_notifications == 2
+    # session, user with its unread count, the user's teams (navigation), preferences
+    with django_assert_num_queries(4):
+        reader_client.get(reverse("notifications:preferences"))
+
+
+def test_inbox_lists_only_my_notifications_and_marks_them_read(reader_client, reader):
+    ticket = notify(reader, 2)
+    notify(UserFactory(username="someone-else"))
+    page = reader_client.get(reverse("notifications:inbox"))
+    assert len(page.context["page"].object_list) == 2
+    mine = Notification.objects.filter(recipient=reader).first()
+    response = reader_client.post(reverse("notifications:read", args=[mine.pk]), {"open": "1"})
+    assert response.status_code == 302
+    assert response.url == ticket.get_absolute_url()
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    unread = reader_client.get(reverse("notifications:inbox") + "?unread=1")
+    assert len(unread.context["page"].object_list) == 1
+    reader_client.post(reverse("notifications:read_all"))
+    assert not Notification.objects.filter(recipient=reader, read_at__isnull=True).exists()
+
+
+def test_someone_elses_notification_is_a_404(reader_client):
+    other = UserFactory(username="someone-else")
+    notify(other)
+    theirs = Notification.objects.get(recipient=other)
+    assert reader_client.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_inbox_query_count_does_not_grow_with_the_page(
+    reader_client, reader, django_assert_num_queries
+):
+    notify(reader, 3)
+    # session, user with its unread count, count, teams (navigation), page with tickets
+    with django_assert_num_queries(5):
+        reader_client.get(reverse("notifications:inbox"))
+    notify(reader, 40)
+    with django_assert_num_queries(5):
+        reader_client.get(reverse("notifications:inbox"))
+
+
+def test_inbox_needs_login(client, db):
+    assert client.get(reverse("notifications:inbox")).status_code == 302
+
+
+def test_preferences_page_saves_choices(reader_client, reader):
+    response = reader_client.post(
+        reverse("notifications:preferences"),
+        {"sla.breach__inapp": "on", "ticket.assigned__email": "on"},
+    )
+    assert response.status_code == 302
+    chosen = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(user=reader)}
+    assert chosen[("sla.breach", "inapp")] is True
+    assert chosen[("sla.breach", "email")] is False
+    assert chosen[("ticket.assigned", "email")] is True
+    assert chosen[("escalation.escalated", "inapp")] is False
+    notify(reader, kind="escalation.escalated")
+    assert not Notification.objects.filter(recipient=reader).exists()
+
+
+def test_api_lists_my_notifications_and_marks_read(api_as, reader):
+    notify(reader, 3)
+    notify(UserFactory(username="someone-else"))
+    api = api_as(reader)
+    listed = api.get("/api/v1/notifications/").json()
+    assert listed["count"] == 3
+    first = listed["results"][0]
+    assert first["unread"] is True
+    assert first["kind"] == "ticket.assigned"
+    assert api.post(f"/api/v1/notifications/{first['id']}/read/").json()["unread"] is False
+    assert api.get("/api/v1/notifications/unread-count/").json() == {"unread": 2}
+    assert api.get("/api/v1/notifications/?unread=true").json()["count"] == 2
+    assert api.post("/api/v1/notifications/read-all/").json() == {"marked": 2}
+    theirs = Notification.objects.get(recipient__username="someone-else")
+    assert api.post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    assert api.get(f"/api/v1/notifications/{theirs.pk}/").status_code == 404
+
+
+def test_api_notification_list_query_count_is_flat(api_as, reader, django_assert_num_queries):
+    api = api_as(reader)
+    notify(reader, 2)
+    # token with its user, count, page with tickets
+    with django_assert_num_queries(3):
+        api.get("/api/v1/notifications/")
+    notify(reader, 30)
+    with django_assert_num_queries(3):
+        api.get("/api/v1/notifications/")
+
+
+def test_api_preferences_read_and_update(api_as, reader):
+    api = api_as(reader)
+    grid = {row["kind"]: row for row in api.get("/api/v1/notifications/preferences/").json()}
+    assert grid["sla.breach"]["email"] is True
+    assert grid["sla.warning"]["email"] is False
+    updated = api.put(
+        "/api/v1/notifications/preferences/",
+        [{"kind": "sla.warning", "email": True}, {"kind": "sla.breach", "inapp": False}],
+        format="json",
+    )
+    assert updated.status_code == 200
+    grid = {row["kind"]: row for row in updated.json()}
+    assert grid["sla.warning"]["email"] is True
+    assert grid["sla.breach"]["inapp"] is False
+    assert grid["sla.breach"]["email"] is True
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [{"kind": "no.such.event", "email": True}],
+        [{"kind": "sla.breach", "email": "maybe"}],
+        [{"kind": "sla.breach", "sms": True}],
+        {"kind": "sla.breach"},
+    ],
+)
+def test_api_preferences_refuse_bad_input(api_as, reader, payload):
+    response = api_as(reader).put("/api/v1/notifications/preferences/", payload, format="json")
+    assert response.status_code == 400
+    assert not Preference.objects.exists()

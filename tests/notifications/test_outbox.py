@@ -1,0 +1,145 @@
+"""The outbox: each delivery sent once, retried with back-off, never lost to a
+broker outage."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from escalations.services import escalate
+from notifications import outbox, tasks
+from notifications.channels import Outcome
+from notifications.dispatch import Recipient, emit
+from notifications.models import Delivery, DeliveryAttempt
+from tests.factories import TicketFactory, create_ticket
+from tests.notifications.test_recipients import HANDOFF
+from tickets.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def one_delivery():
+    emit("ticket.created", ticket=TicketFactory(), recipients=[Recipient(email="a@example.com")])
+    return Delivery.objects.get()
+
+
+def test_a_delivery_run_twice_sends_once():
+    delivery = one_delivery()
+    assert outbox.delivery_send(delivery_id=delivery.pk).status == "sent"
+    assert outbox.delivery_send(delivery_id=delivery.pk) is None
+    tasks.deliver(delivery.pk)
+    assert len(mail.outbox) == 1
+    assert DeliveryAttempt.objects.filter(delivery=delivery, ok=True).count() == 1
+
+
+def test_emitting_the_same_event_key_twice_writes_one_delivery():
+    delivery = one_delivery()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                key=delivery.key,
+                event_id=delivery.event_id,
+                kind="ticket.created",
+                channel="email",
+                address="a@example.com",
+                next_attempt_at=timezone.now(),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    assert Delivery.objects.count() == 1
+
+
+def test_failures_back_off_exponentially_then_give_up(settings):
+    settings.NOTIFY_MAX_ATTEMPTS = 4
+    settings.NOTIFY_RETRY_BASE_SECONDS = 10
+    delivery = one_delivery()
+    failing = mock.patch(
+        "notifications.channels.email.send", return_value=Outcome(ok=False, error="SMTP down")
+    )
+    now = timezone.now()
+    waits = []
+    with failing:
+        for _ in range(4):
+            result = outbox.delivery_send(delivery_id=delivery.pk, now=now)
+            if result.status == "retry":
+                waits.append(round((result.next_attempt_at - timezone.now()).total_seconds()))
+                # Not due yet: a second run at the same moment does nothing.
+                assert outbox.delivery_send(delivery_id=delivery.pk, now=now) is None
+                now = result.next_attempt_at
+    assert waits == [10, 20, 40]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 4, "SMTP down")
+    assert list(delivery.attempt_log.values_list("number", "ok")) == [
+        (1, False),
+        (2, False),
+        (3, False),
+        (4, False),
+    ]
+
+
+def test_an_error_a_retry_cannot_fix_gives_up_at_once():
+    delivery = one_delivery()
+    with mock.patch(
+        "notifications.channels.email.send",
+        return_value=Outcome(ok=False, status_code=410, error="Gone", retryable=False),
+    ):
+        assert outbox.delivery_send(delivery_id=delivery.pk).status == "failed"
+
+
+def test_a_send_whose_worker_died_is_handed_over_after_its_lease(settings):
+    delivery = one_delivery()
+    now = timezone.now()
+    # A worker claimed it and died before recording anything.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status="sending", attempts=1, next_attempt_at=now + timedelta(seconds=120)
+    )
+    assert outbox.delivery_send(delivery_id=delivery.pk, now=now) is None
+    later = now + timedelta(seconds=121)
+    assert outbox.deliveries_due(now=later + timedelta(seconds=30)) == [delivery.pk]
+    assert outbox.delivery_send(delivery_id=delivery.pk, now=later).status == "sent"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_during_an_escalation_delays_deliveries_without_losing_them(
+    network_path, settings
+):
+    from escalations.models import BusinessCalendar, SlaPolicy
+
+    SlaPolicy.objects.create(
+        name="Fallback",
+        first_response_minutes=60,
+        next_update_minutes=30,
+        resolution_minutes=480,
+        calendar=BusinessCalendar.objects.create(name="24x7", is_24x7=True),
+    )
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=2)
+    mail.outbox.clear()
+    with mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")):
+        escalation = escalate.escalation_request(
+            ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+        )
+    # The escalation committed; its e-mails wait in the outbox.
+    assert escalation.pk
+    waiting = Delivery.objects.filter(kind="escalation.escalated", status="pending")
+    assert set(waiting.values_list("address", flat=True)) == {
+        "agent2@example.com",
+        "manager@example.com",
+    }
+    assert mail.outbox == []
+    # Too soon: the sweep leaves fresh rows to the queue.
+    assert tasks.requeue_deliveries() == 0
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=1))
+    # The broker is back: beat's sweep hands them over, each goes out once.
+    assert tasks.requeue_deliveries() >= 2
+    assert sorted(m.to[0] for m in mail.outbox if "Escalated" in m.subject) == [
+        "agent2@example.com",
+        "manager@example.com",
+    ]
+    assert tasks.requeue_deliveries() == 0
+    assert not Delivery.objects.exclude(status="sent").exists()
