@@ -3,15 +3,21 @@
 The rules (DESIGN.md, "SLA clocks"):
 - clocks start when a ticket is created: first response and resolution, and
   next update once the first response is made (if the policy has a cadence);
-- ``pending`` pauses every running clock; leaving it resumes them, so the due
-  time moves by the paused business time;
-- an agent's public reply meets first response, and meets (or, after a breach,
-  simply ends) the current next-update cycle and starts the next one;
+- a breached clock keeps counting business time until it is met, so the
+  overrun is known;
+- ``pending`` pauses every counting clock, breached ones included; leaving it
+  resumes them, so the due time moves by the paused business time;
+- an agent's public reply meets first response (a breached one stays breached,
+  with the time it was met), and meets (or, after a breach, simply ends) the
+  current next-update cycle and starts the next one with the current policy's
+  cadence;
 - resolving meets every clock; reopening resumes resolution with its used time
-  kept and starts a new next-update cycle;
-- a change of priority, category, organization or team re-matches the policy
-  and re-targets the open clocks, keeping the business time already used; a
-  clock already past its new target breaches at the next sweep, once.
+  kept, starts a new next-update cycle and a new cycle of the level clock;
+- a change of priority, category, organization or team re-matches the policy,
+  re-targets the open clocks, keeping the business time already used, and
+  starts the clocks the policy sets that the ticket lacks (a policy that only
+  applies now); a clock already past its new target breaches at the next
+  sweep, once.
 
 Every change is written to the ticket's audit trail.
 """
@@ -22,11 +28,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations import businesstime as bt
-from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, TeamCalendar
+from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, TeamCalendar, TicketRoute
 from escalations.rules import PolicyKey, match_policy
 from tickets.models import Comment, Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
@@ -86,9 +93,26 @@ def calendar_for(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | None:
 # --- clock arithmetic ----------------------------------------------------------------
 
 
+def counting(clock: SlaClock) -> bool:
+    """Whether the clock is consuming business time: while it runs, and after a
+    breach until it is met or paused."""
+    return (
+        clock.status in (ClockStatus.RUNNING, ClockStatus.BREACHED)
+        and clock.resumed_at is not None
+        and clock.met_at is None
+    )
+
+
+def unmet(clock: SlaClock) -> bool:
+    """Whether meeting the clock is still to come (running, paused or breached)."""
+    return clock.status in OPEN_CLOCK or (
+        clock.status == ClockStatus.BREACHED and clock.met_at is None
+    )
+
+
 def used_now(clock: SlaClock, now: datetime) -> timedelta:
     """Business time the clock has consumed as of ``now``."""
-    if clock.status == ClockStatus.RUNNING and clock.resumed_at is not None:
+    if counting(clock):
         return clock.business_used + bt.elapsed(
             calendar_spec(clock.calendar), clock.resumed_at, now
         )
@@ -140,7 +164,7 @@ def next_action(clock: SlaClock) -> datetime | None:
 
 def _rebase(clock: SlaClock, now: datetime) -> None:
     """Fold the current running stretch into ``business_used`` and restart it at ``now``."""
-    if clock.status == ClockStatus.RUNNING and clock.resumed_at is not None:
+    if counting(clock):
         clock.business_used = used_now(clock, now)
         clock.resumed_at = now
 
@@ -205,24 +229,37 @@ def _start(
 
 
 def _pause(clock: SlaClock, now: datetime, actor: User | None) -> None:
+    """Stop counting; a breached clock stays breached, only its overrun stops growing."""
+    old = clock.status
     clock.business_used = used_now(clock, now)
-    clock.status, clock.resumed_at, clock.paused_at = ClockStatus.PAUSED, None, now
-    clock.next_action_at = None
+    clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
+    if old == ClockStatus.RUNNING:
+        clock.status = ClockStatus.PAUSED
     clock.save()
     _record(
         clock,
         actor,
-        ClockStatus.RUNNING,
+        old,
         ClockStatus.PAUSED,
         _("%(used)s business time used") % {"used": clock.business_used},
     )
 
 
 def _resume(clock: SlaClock, now: datetime, actor: User | None) -> None:
-    clock.status, clock.resumed_at, clock.paused_at = ClockStatus.RUNNING, now, None
-    _schedule(clock)
+    old = clock.status
+    clock.resumed_at, clock.paused_at = now, None
+    if old == ClockStatus.PAUSED:
+        clock.status = ClockStatus.RUNNING
+        _schedule(clock)
     clock.save()
-    _record(clock, actor, ClockStatus.PAUSED, ClockStatus.RUNNING, _due_note(clock))
+    _record(clock, actor, ClockStatus.PAUSED, old, _due_note(clock))
+
+
+def _paused(clock: SlaClock) -> bool:
+    """Paused: a running clock, or a breached one whose overrun stopped counting."""
+    if clock.status == ClockStatus.BREACHED:
+        return clock.met_at is None and clock.paused_at is not None
+    return clock.status == ClockStatus.PAUSED
 
 
 def _meet(clock: SlaClock, now: datetime, actor: User | None, note: str) -> None:
@@ -336,6 +373,40 @@ def sla_ticket_created(ticket: Ticket, actor: User | None, now: datetime | None 
         _start(ticket=ticket, metric=metric, policy=policy, calendar=calendar, now=now, actor=actor)
 
 
+def _agent_replied(ticket: Ticket) -> bool:
+    """Whether an agent (an admin, a team member or manager) has replied in public."""
+    agents = (
+        Q(author__is_superuser=True)
+        | Q(author__teams__isnull=False)
+        | Q(author__managed_teams__isnull=False)
+    )
+    return ticket.comments.filter(agents, is_public=True).exists()
+
+
+def _start_missing(
+    ticket: Ticket,
+    clocks: dict[str, SlaClock],
+    policy: SlaPolicy,
+    calendar: BusinessCalendar | None,
+    now: datetime,
+    actor: User | None,
+) -> None:
+    """Start the clocks ``policy`` sets that the open ticket lacks: a policy that
+    applies only now (added later, or matched after a change) times it from now."""
+    first = clocks.get(Metric.FIRST_RESPONSE)
+    responded = first.met_at is not None if first is not None else _agent_replied(ticket)
+    missing = [Metric.RESOLUTION]
+    if not responded:
+        missing.append(Metric.FIRST_RESPONSE)
+    elif policy.next_update_minutes:
+        missing.append(Metric.NEXT_UPDATE)
+    for metric in missing:
+        if metric not in clocks:
+            clocks[metric] = _start(
+                ticket=ticket, metric=metric, policy=policy, calendar=calendar, now=now, actor=actor
+            )
+
+
 @transaction.atomic
 def sla_ticket_changed(
     ticket: Ticket, actor: User | None, fields: Iterable[str], now: datetime | None = None
@@ -347,19 +418,45 @@ def sla_ticket_changed(
 
 @transaction.atomic
 def sla_refresh(*, ticket: Ticket, actor: User | None = None, now: datetime | None = None) -> None:
-    """Re-match the ticket's policy and re-target its open clocks, keeping used time."""
+    """Re-match the ticket's policy, re-target its open clocks keeping used time,
+    and start the clocks the policy sets that an open ticket lacks."""
     now = now or timezone.now()
     clocks = _clocks(ticket)
     policy = policy_for(ticket)
     if policy is None:
         return
-    if not clocks and ticket.is_open:
-        sla_ticket_created(ticket, actor, now)
-        return
     calendar = calendar_for(policy, ticket)
     for clock in clocks.values():
         if clock.status in OPEN_CLOCK and clock.metric != Metric.LEVEL:
             _retarget(clock, policy, calendar, now, actor)
+    if ticket.is_open:
+        _start_missing(ticket, clocks, policy, calendar, now, actor)
+
+
+@transaction.atomic
+def level_clock_reschedule(
+    *, ticket: Ticket, calendar_id: int, actor: User | None = None, now: datetime | None = None
+) -> None:
+    """The calendar ``calendar_id`` was edited: lay out again the ticket's running
+    level clock if that calendar times it (no policy re-targets level clocks).
+    The stretch already running is measured with the calendar as it is now."""
+    now = now or timezone.now()
+    clock = _clocks(ticket).get(Metric.LEVEL)
+    if clock is None or clock.status != ClockStatus.RUNNING or clock.calendar_id != calendar_id:
+        return
+    old_due = clock.due_at
+    _schedule(clock)
+    if clock.due_at == old_due:
+        return
+    clock.save()
+    _record(
+        clock,
+        actor,
+        old_due.isoformat(timespec="seconds") if old_due else "",
+        clock.due_at.isoformat(timespec="seconds"),
+        _("Calendar %(calendar)s changed: %(due)s")
+        % {"calendar": clock.calendar, "due": _due_note(clock)},
+    )
 
 
 @transaction.atomic
@@ -370,17 +467,15 @@ def sla_ticket_status_changed(
     clocks = _clocks(ticket)
     if new == Status.PENDING:
         for clock in clocks.values():
-            if clock.status == ClockStatus.RUNNING:
+            if counting(clock):
                 _pause(clock, now, actor)
     elif new == Status.RESOLVED:
         for clock in clocks.values():
-            if clock.status in OPEN_CLOCK or (
-                clock.status == ClockStatus.BREACHED and clock.met_at is None
-            ):
+            if unmet(clock):
                 _meet(clock, now, actor, _("Ticket resolved."))
     elif new == Status.OPEN and old == Status.PENDING:
         for clock in clocks.values():
-            if clock.status == ClockStatus.PAUSED:
+            if _paused(clock):
                 _resume(clock, now, actor)
     elif new == Status.OPEN and old == Status.RESOLVED:
         _reopen(ticket, clocks, now, actor)
@@ -389,55 +484,82 @@ def sla_ticket_status_changed(
 def _reopen(ticket: Ticket, clocks: dict[str, SlaClock], now: datetime, actor: User | None) -> None:
     resolution = clocks.get(Metric.RESOLUTION)
     if resolution is not None:
-        resolution.met_at = None
-        if resolution.status == ClockStatus.MET:
-            resolution.status, resolution.resumed_at = ClockStatus.RUNNING, now
+        old = resolution.status
+        resolution.met_at, resolution.resumed_at, resolution.paused_at = None, now, None
+        if old == ClockStatus.MET:
+            resolution.status = ClockStatus.RUNNING
             _schedule(resolution)
-            resolution.save()
-            _record(
-                resolution,
-                actor,
-                ClockStatus.MET,
-                ClockStatus.RUNNING,
-                _("Reopened, %(used)s already used: %(due)s")
-                % {"used": resolution.business_used, "due": _due_note(resolution)},
-            )
-        else:
-            resolution.save()
+        # A breached one stays breached and counts its overrun again.
+        resolution.save()
+        _record(
+            resolution,
+            actor,
+            old,
+            resolution.status,
+            _("Reopened, %(used)s already used: %(due)s")
+            % {"used": resolution.business_used, "due": _due_note(resolution)},
+        )
+    _next_update_cycle(ticket, clocks, now, actor, paused=False)
+    _level_restart(ticket, clocks.get(Metric.LEVEL), now, actor)
+
+
+def _level_restart(
+    ticket: Ticket, clock: SlaClock | None, now: datetime, actor: User | None
+) -> None:
+    """A reopened ticket gets a fresh time limit at the level it stands on, if
+    that level has one (resolving met the level clock)."""
+    if clock is None or clock.status in OPEN_CLOCK:
+        return
+    route = TicketRoute.objects.select_related("level").filter(ticket=ticket).first()
+    if route is None or not route.level.time_limit_minutes:
+        return
+    clock.target = timedelta(minutes=route.level.time_limit_minutes)
+    _new_cycle(clock, now, actor, paused=False)
+
+
+def _next_update_cycle(
+    ticket: Ticket, clocks: dict[str, SlaClock], now: datetime, actor: User | None, paused: bool
+) -> None:
+    """Start the next cycle of public updates with the cadence of the policy that
+    governs the ticket now (which may have changed since the first response)."""
     update = clocks.get(Metric.NEXT_UPDATE)
-    if update is not None:
-        _new_cycle(update, now, actor, paused=False)
+    policy = policy_for(ticket) or (update.policy if update is not None else None)
+    if policy is None or not policy.next_update_minutes:
+        return
+    calendar = calendar_for(policy, ticket)
+    if update is None:
+        clocks[Metric.NEXT_UPDATE] = _start(
+            ticket=ticket,
+            metric=Metric.NEXT_UPDATE,
+            policy=policy,
+            calendar=calendar,
+            now=now,
+            actor=actor,
+        )
+        return
+    update.policy, update.calendar = policy, calendar
+    update.target = policy.target(Metric.NEXT_UPDATE)
+    update.warning_percent = policy.warning_percent
+    _new_cycle(update, now, actor, paused=paused)
 
 
 @transaction.atomic
 def sla_comment_added(
     comment: Comment, actor: User | None, by_agent: bool, now: datetime | None = None
 ) -> None:
-    """An agent's public reply meets first response and the current next-update cycle."""
+    """An agent's public reply meets first response (a breached one stays
+    breached, with the time it was met) and the current next-update cycle."""
     if not (comment.is_public and by_agent):
         return
     now = now or timezone.now()
     ticket = comment.ticket
     clocks = _clocks(ticket)
     first = clocks.get(Metric.FIRST_RESPONSE)
-    if first is not None and first.status in OPEN_CLOCK:
+    if first is not None and unmet(first):
         _meet(first, now, actor, _("First public reply."))
     if not ticket.is_open:
         return
-    paused = ticket.status == Status.PENDING
     update = clocks.get(Metric.NEXT_UPDATE)
-    if update is not None:
-        if update.status in OPEN_CLOCK:
-            _meet(update, now, actor, _("Public update."))
-        _new_cycle(update, now, actor, paused=paused)
-        return
-    policy = first.policy if first is not None and first.policy_id else policy_for(ticket)
-    if policy is not None and policy.next_update_minutes:
-        _start(
-            ticket=ticket,
-            metric=Metric.NEXT_UPDATE,
-            policy=policy,
-            calendar=first.calendar if first is not None else calendar_for(policy, ticket),
-            now=now,
-            actor=actor,
-        )
+    if update is not None and update.status in OPEN_CLOCK:
+        _meet(update, now, actor, _("Public update."))
+    _next_update_cycle(ticket, clocks, now, actor, paused=ticket.status == Status.PENDING)

@@ -2,11 +2,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations.models import SlaClock, SlaPolicy
+from escalations.models import EscalationLevel, SlaClock, SlaPolicy
 from escalations.services import sla
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets import services
+from tickets.models import User
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -155,3 +156,144 @@ def test_override_priority_is_audited_and_retargets(agent, policy, always_open, 
 def test_no_policy_means_no_clocks(agent, db):
     ticket = create_ticket(agent)
     assert not SlaClock.objects.filter(ticket=ticket).exists()
+
+
+def test_breached_clock_keeps_counting_until_the_first_reply_meets_it(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    sla_sweep(now=clock_at(T0 + timedelta(minutes=60)))
+    first = clocks(ticket)["first_response"]
+    assert first.status == "breached"
+    assert sla.used_now(first, T0 + timedelta(minutes=90)) == timedelta(minutes=90)
+    assert sla.remaining(first, T0 + timedelta(minutes=90)) == timedelta(minutes=-30)
+    clock_at(T0 + timedelta(minutes=100))
+    services.comment_add(ticket=ticket, actor=agent, body="Sorry for the wait")
+    first = clocks(ticket)["first_response"]
+    assert (first.status, first.met_at) == ("breached", T0 + timedelta(minutes=100))
+    assert first.business_used == timedelta(minutes=100)
+    assert sla.used_now(first, T0 + timedelta(hours=5)) == timedelta(minutes=100)
+    assert sla.clock_state(first, T0 + timedelta(hours=5)) == "breached"
+    assert "First public reply" in ticket.events.filter(field="sla:first_response").last().note
+
+
+def test_pending_stops_a_breached_clock_counting_and_leaving_it_resumes(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    sla_sweep(now=clock_at(T0 + timedelta(minutes=60)))
+    clock_at(T0 + timedelta(minutes=70))
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+    first = clocks(ticket)["first_response"]
+    assert (first.status, first.business_used) == ("breached", timedelta(minutes=70))
+    assert sla.used_now(first, T0 + timedelta(hours=3)) == timedelta(minutes=70)
+    clock_at(T0 + timedelta(hours=3))
+    services.ticket_transition(ticket=ticket, actor=agent, status="open")
+    first = clocks(ticket)["first_response"]
+    assert first.status == "breached"
+    assert first.next_action_at is None  # breached once, never again
+    assert sla.used_now(first, T0 + timedelta(hours=3, minutes=10)) == timedelta(minutes=80)
+
+
+def test_reopened_ticket_counts_a_breached_resolution_again(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    sla_sweep(now=clock_at(T0 + timedelta(hours=8)))
+    clock_at(T0 + timedelta(hours=9))
+    services.ticket_transition(ticket=ticket, actor=agent, status="resolved")
+    resolution = clocks(ticket)["resolution"]
+    assert (resolution.status, resolution.business_used) == ("breached", timedelta(hours=9))
+    clock_at(T0 + timedelta(hours=10))
+    services.ticket_transition(ticket=ticket, actor=agent, status="open")
+    resolution = clocks(ticket)["resolution"]
+    assert (resolution.status, resolution.met_at) == ("breached", None)
+    assert sla.used_now(resolution, T0 + timedelta(hours=11)) == timedelta(hours=10)
+
+
+def test_reopen_starts_a_new_cycle_of_the_level_clock(network_path, policy, clock_at):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1)
+    clock_at(T0 + timedelta(minutes=10))
+    services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
+    assert clocks(ticket)["level"].status == "met"
+    clock_at(T0 + timedelta(minutes=20))
+    services.ticket_transition(ticket=ticket, actor=agent1, status="open")
+    level = clocks(ticket)["level"]
+    assert (level.status, level.cycle) == ("running", 2)
+    assert level.due_at == T0 + timedelta(minutes=50)
+    sla_sweep(now=clock_at(T0 + timedelta(minutes=50)))
+    ticket.refresh_from_db()
+    assert ticket.level == "L2"
+
+
+def test_reopen_at_a_level_without_time_limit_leaves_the_level_clock_met(
+    network_path, policy, clock_at
+):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1)
+    EscalationLevel.objects.filter(path=network_path, position=1).update(time_limit_minutes=None)
+    services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
+    services.ticket_transition(ticket=ticket, actor=agent1, status="open")
+    assert clocks(ticket)["level"].status == "met"
+
+
+def test_priority_rise_starts_updates_at_the_new_policys_cadence(agent, always_open, clock_at):
+    SlaPolicy.objects.create(
+        name="Fallback", first_response_minutes=60, resolution_minutes=480, calendar=always_open
+    )
+    SlaPolicy.objects.create(
+        name="P1",
+        priority="P1",
+        first_response_minutes=15,
+        next_update_minutes=30,
+        resolution_minutes=120,
+        calendar=always_open,
+    )
+    ticket = create_ticket(agent)
+    clock_at(T0 + timedelta(minutes=5))
+    services.comment_add(ticket=ticket, actor=agent, body="Looking")
+    assert "next_update" not in clocks(ticket)  # the fallback sets no cadence
+    clock_at(T0 + timedelta(minutes=10))
+    services.ticket_update(ticket=ticket, actor=agent, data={"impact": 1, "urgency": 1})
+    update = clocks(ticket)["next_update"]
+    assert (update.policy.name, update.status) == ("P1", "running")
+    assert update.due_at == T0 + timedelta(minutes=40)
+    clock_at(T0 + timedelta(minutes=20))
+    services.comment_add(ticket=ticket, actor=agent, body="Update")
+    update = clocks(ticket)["next_update"]
+    assert (update.cycle, update.due_at) == (2, T0 + timedelta(minutes=50))
+
+
+def test_public_reply_cycles_updates_with_the_policy_that_governs_now(agent, always_open, clock_at):
+    fallback = SlaPolicy.objects.create(
+        name="Fallback",
+        first_response_minutes=60,
+        next_update_minutes=60,
+        resolution_minutes=480,
+        calendar=always_open,
+    )
+    ticket = create_ticket(agent)
+    services.comment_add(ticket=ticket, actor=agent, body="Looking")
+    assert clocks(ticket)["next_update"].target == timedelta(minutes=60)
+    SlaPolicy.objects.filter(pk=fallback.pk).update(next_update_minutes=20)
+    clock_at(T0 + timedelta(minutes=10))
+    services.comment_add(ticket=ticket, actor=agent, body="Update")
+    update = clocks(ticket)["next_update"]
+    assert (update.cycle, update.target) == (2, timedelta(minutes=20))
+    assert update.due_at == T0 + timedelta(minutes=30)
+
+
+def test_policy_matched_after_a_change_starts_the_missing_clocks(
+    network_path, always_open, clock_at
+):
+    SlaPolicy.objects.create(
+        name="P1",
+        priority="P1",
+        first_response_minutes=15,
+        resolution_minutes=120,
+        calendar=always_open,
+    )
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1)
+    assert set(clocks(ticket)) == {"level"}  # no policy for P3
+    clock_at(T0 + timedelta(minutes=10))
+    services.ticket_update(ticket=ticket, actor=agent1, data={"impact": 1, "urgency": 1})
+    found = clocks(ticket)
+    assert set(found) == {"level", "first_response", "resolution"}
+    assert found["first_response"].due_at == T0 + timedelta(minutes=25)
+    assert found["resolution"].started_at == T0 + timedelta(minutes=10)
