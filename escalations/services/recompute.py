@@ -3,13 +3,16 @@
 Runs in a Celery task, never in the admin request: tickets are refreshed in
 batches, each in its own transaction, so a long run holds no lock for long and
 a restarted task simply goes over the same tickets again (re-targeting is
-idempotent: used time is kept, due times are recomputed)."""
+idempotent: used time is kept, due times are recomputed). Each batch reads its
+tickets inside its transaction and holds them (ticket before clocks, as every
+writer does), so a ticket changed while the task runs is refreshed as it is
+now, never from a copy read before the change."""
 
 from django.db import transaction
 
 from escalations.models import SlaClock
-from escalations.services.sla import OPEN_CLOCK, sla_refresh
-from tickets.models import Ticket
+from escalations.services.sla import OPEN_CLOCK, level_clock_reschedule, sla_refresh
+from tickets.models import Status, Ticket
 
 BATCH_SIZE = 200
 
@@ -17,25 +20,30 @@ BATCH_SIZE = 200
 def clocks_recompute(
     *, policy_id: int | None = None, calendar_id: int | None = None, batch_size: int = BATCH_SIZE
 ) -> int:
-    """Refresh tickets with open clocks. A policy edit (or a team's calendar
-    changing) can change what governs any ticket, so all are refreshed; a
-    calendar edit touches the clocks it times. The stretch already running is
-    measured with the calendar as it is now."""
-    clocks = SlaClock.objects.filter(status__in=OPEN_CLOCK)
+    """Refresh tickets. A policy edit (or a team's calendar changing) can change
+    what governs any open ticket, or start clocks on one that had none, so all
+    open tickets are refreshed; a calendar edit touches the tickets with clocks
+    it times, level clocks included. The stretch already running is measured
+    with the calendar as it is now."""
     if calendar_id is not None and policy_id is None:
-        clocks = clocks.filter(calendar_id=calendar_id)
-    ticket_ids = clocks.values("ticket_id")
+        timed = SlaClock.objects.filter(status__in=OPEN_CLOCK, calendar_id=calendar_id)
+        tickets = Ticket.objects.filter(pk__in=timed.values("ticket_id"))
+    else:
+        tickets = Ticket.objects.exclude(status__in=(Status.RESOLVED, Status.CLOSED))
     last_id, done = 0, 0
     while True:
-        batch = list(
-            Ticket.objects.filter(pk__in=ticket_ids, pk__gt=last_id)
-            .select_related("organization", "team")
-            .order_by("pk")[:batch_size]
-        )
-        if not batch:
-            return done
         with transaction.atomic():
+            batch = list(
+                tickets.filter(pk__gt=last_id)
+                .select_related("organization", "team")
+                .select_for_update(of=("self",), no_key=True)
+                .order_by("pk")[:batch_size]
+            )
             for ticket in batch:
                 sla_refresh(ticket=ticket)
+                if calendar_id is not None:
+                    level_clock_reschedule(ticket=ticket, calendar_id=calendar_id)
+        if not batch:
+            return done
         done += len(batch)
         last_id = batch[-1].pk

@@ -193,3 +193,21 @@ def test_editing_a_policy_retargets_open_clocks(
     assert len(callbacks) == 1  # the recompute is enqueued after the commit
     clock = SlaClock.objects.get(ticket=ticket, metric="resolution")
     assert clock.due_at == t0 + timedelta(hours=2)
+
+
+def test_adding_a_policy_starts_clocks_on_open_tickets(
+    admin_api, agent, django_capture_on_commit_callbacks
+):
+    ticket = services.ticket_create(
+        actor=agent, title="t", description="d", requester_name="R", requester_email="r@x.org"
+    )
+    assert not SlaClock.objects.filter(ticket=ticket).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_api.post(
+            "/api/v1/sla-policies/",
+            {"name": "All", "first_response_minutes": 60, "resolution_minutes": 480},
+            format="json",
+        )
+    assert response.status_code == 201
+    metrics = set(SlaClock.objects.filter(ticket=ticket).values_list("metric", flat=True))
+    assert metrics == {"first_response", "resolution"}

@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from escalations.models import SlaClock, SlaClockAlert
-from escalations.services import sweep
+from escalations.models import SlaClock, SlaClockAlert, SlaPolicy
+from escalations.services import recompute, sweep
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets import services
@@ -136,3 +136,48 @@ def test_sweep_skips_a_ticket_being_changed_and_records_it_later(agent, policy):
     assert errors == []
     assert (skipped.clocks, skipped.warnings) == (0, 0)
     assert sla_sweep().warnings == 1
+
+
+def test_recompute_refreshes_tickets_as_they_are_now(agent, always_open, monkeypatch):
+    fallback = SlaPolicy.objects.create(
+        name="Fallback", first_response_minutes=60, resolution_minutes=480, calendar=always_open
+    )
+    SlaPolicy.objects.create(
+        name="P1",
+        priority="P1",
+        first_response_minutes=15,
+        resolution_minutes=120,
+        calendar=always_open,
+    )
+    first, second = create_ticket(agent, title="first"), create_ticket(agent, title="second")
+    fetched, edited = threading.Event(), threading.Event()
+    real_refresh = recompute.sla_refresh
+
+    def refresh(*, ticket, **kwargs):
+        if ticket.pk == first.pk:
+            fetched.set()
+            # An agent raises the second ticket's priority meanwhile; it has to
+            # wait for the batch, which holds the rows it is refreshing.
+            edited.wait(timeout=2)
+        real_refresh(ticket=ticket, **kwargs)
+
+    monkeypatch.setattr(recompute, "sla_refresh", refresh)
+    errors = []
+
+    def raise_priority():
+        assert fetched.wait(timeout=10)
+        services.ticket_update(ticket=second, actor=agent, data={"impact": 1, "urgency": 1})
+        edited.set()
+
+    threads = [
+        in_thread(lambda: recompute.clocks_recompute(policy_id=fallback.pk), errors),
+        in_thread(raise_priority, errors),
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    second.refresh_from_db()
+    assert second.priority == "P1"
+    resolution = SlaClock.objects.select_related("policy").get(ticket=second, metric="resolution")
+    assert resolution.policy.name == "P1"
+    assert resolution.due_at == resolution.started_at + timedelta(hours=2)

@@ -1,9 +1,10 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from escalations.models import EscalationLevel, SlaClock, SlaPolicy
+from escalations.models import BusinessCalendar, EscalationLevel, SlaClock, SlaPolicy
 from escalations.services import sla
+from escalations.services.recompute import clocks_recompute
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets import services
@@ -297,3 +298,44 @@ def test_policy_matched_after_a_change_starts_the_missing_clocks(
     assert set(found) == {"level", "first_response", "resolution"}
     assert found["first_response"].due_at == T0 + timedelta(minutes=25)
     assert found["resolution"].started_at == T0 + timedelta(minutes=10)
+
+
+def test_policy_added_later_times_open_tickets_from_then(agent, always_open, clock_at):
+    waiting = create_ticket(agent, title="waiting")
+    answered = create_ticket(agent, title="answered")
+    services.comment_add(ticket=answered, actor=agent, body="On it")
+    done = create_ticket(agent, title="done")
+    services.ticket_transition(ticket=done, actor=agent, status="resolved")
+    clock_at(T0 + timedelta(hours=1))
+    policy = SlaPolicy.objects.create(
+        name="Late",
+        first_response_minutes=60,
+        next_update_minutes=30,
+        resolution_minutes=480,
+        calendar=always_open,
+    )
+    assert clocks_recompute(policy_id=policy.pk) == 2
+    assert set(clocks(waiting)) == {"first_response", "resolution"}
+    # The first response was made before the policy: the cadence starts instead.
+    assert set(clocks(answered)) == {"next_update", "resolution"}
+    assert clocks(answered)["next_update"].due_at == T0 + timedelta(hours=1, minutes=30)
+    assert clocks(done) == {}
+    assert clocks_recompute(policy_id=policy.pk) == 2
+    assert SlaClock.objects.count() == 4  # nothing started twice
+
+
+def test_calendar_edit_retargets_the_level_clock_it_times(network_path, policy, clock_at):
+    office = BusinessCalendar.objects.create(name="Office", time_zone="UTC")
+    for day in range(5):
+        office.intervals.create(weekday=day, start=time(9), end=time(17))
+    EscalationLevel.objects.filter(path=network_path, position=1).update(calendar=office)
+    ticket = create_ticket(User.objects.get(username="agent1"))
+    assert clocks(ticket)["level"].due_at == T0 + timedelta(minutes=30)
+    clock_at(T0 + timedelta(minutes=5))
+    office.save()  # the edit: opening an hour later
+    office.intervals.update(start=time(10))
+    clocks_recompute(calendar_id=office.pk)
+    level = clocks(ticket)["level"]
+    assert level.due_at == T0 + timedelta(hours=1, minutes=30)
+    assert level.next_action_at == level.warn_at == T0 + timedelta(hours=1, minutes=22, seconds=30)
+    assert "Calendar Office changed" in ticket.events.filter(field="sla:level").last().note
