@@ -18,6 +18,7 @@ from escalations.models import (
     SlaPolicy,
     WorkingInterval,
 )
+from escalations.models.calendars import validate_working_hours
 from escalations.services import sla
 from tickets.api.serializers import TicketSerializer
 from tickets.models import Priority
@@ -168,6 +169,16 @@ class BusinessCalendarSerializer(StrictFieldsMixin, serializers.ModelSerializer)
             raise serializers.ValidationError(_("A date is listed twice."))
         return value
 
+    def validate(self, attrs):
+        current = self.instance
+        if "intervals" in attrs:
+            intervals = len(attrs["intervals"])
+        else:
+            intervals = current.intervals.count() if current is not None else 0
+        is_24x7 = attrs.get("is_24x7", current.is_24x7 if current is not None else False)
+        validate_working_hours(is_24x7=is_24x7, intervals=intervals)
+        return attrs
+
     @transaction.atomic
     def create(self, validated_data):
         intervals = validated_data.pop("intervals", [])
@@ -212,6 +223,7 @@ class SlaPolicySerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "resolution_minutes",
             "warning_percent",
             "calendar",
+            "escalate_on_breach",
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]

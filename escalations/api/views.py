@@ -1,10 +1,11 @@
 import django_filters
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -73,9 +74,26 @@ class PriorityCriterionViewSet(viewsets.ModelViewSet):
     filterset_fields = ["is_active", "minimum_priority"]
 
 
+class InUse(exceptions.APIException):
+    status_code = 409
+    default_detail = _("This is in use and cannot be deleted.")
+    default_code = "in_use"
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                description=_("The calendar is used by SLA policies, teams or escalation levels.")
+            ),
+        }
+    )
+)
 class BusinessCalendarViewSet(viewsets.ModelViewSet):
     """Business calendars with their hours and holidays (admins). Editing one
-    re-targets the open clocks it times, in the background."""
+    re-targets the open clocks it times, in the background; one still used by a
+    policy, a team or an escalation level cannot be deleted."""
 
     serializer_class = BusinessCalendarSerializer
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "holidays").order_by("name")
@@ -84,6 +102,19 @@ class BusinessCalendarViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         calendar = serializer.save()
         tasks.recompute_clocks_after_commit(calendar_id=calendar.pk)
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except ProtectedError as exc:
+            users = ", ".join(sorted({str(obj) for obj in exc.protected_objects}))
+            raise InUse(
+                gettext(
+                    "The calendar %(calendar)s is still used by: %(users)s. "
+                    "Give them another calendar first."
+                )
+                % {"calendar": instance, "users": users}
+            ) from exc
 
 
 class SlaPolicyViewSet(viewsets.ModelViewSet):

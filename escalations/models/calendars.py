@@ -26,6 +26,23 @@ class BusinessCalendar(models.Model):
         return self.name
 
 
+def validate_working_hours(*, is_24x7: bool, intervals: int) -> None:
+    """A calendar that is not always open needs working hours: without any, no
+    business time ever passes and a clock it times could never come due.
+
+    Hours are saved after the calendar itself (inline in the admin, nested in
+    the API), so the form or serializer that has both calls this."""
+    if not is_24x7 and intervals == 0:
+        raise ValidationError(
+            {
+                "intervals": _(
+                    "Add at least one working interval, or mark the calendar 24x7: "
+                    "without working hours no business time ever passes."
+                )
+            }
+        )
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
     TUESDAY = 1, _("Tuesday")

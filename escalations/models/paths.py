@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from escalations.models.calendars import BusinessCalendar
+from escalations.models.sla import TARGET_VALIDATORS
 from tickets.models import Category, Priority, Team, Tier
 
 
@@ -45,7 +46,7 @@ class EscalationLevel(models.Model):
         _("time limit (business minutes)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=TARGET_VALIDATORS,
         help_text=_("Empty: no time limit; the ticket stays until someone escalates it."),
     )
     calendar = models.ForeignKey(

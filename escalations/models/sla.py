@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from escalations.models.calendars import BusinessCalendar
 from tickets.models import Category, Organization, Priority, Ticket
 
+# Targets and time limits stop at a year of business minutes: beyond that a due
+# time would fall past what dates can hold, and no real target is that long.
+MAX_TARGET_MINUTES = 365 * 24 * 60
+TARGET_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_TARGET_MINUTES)]
+
 
 class SlaPolicy(models.Model):
     """Targets for tickets of a priority, optionally narrowed by category and
@@ -33,17 +38,17 @@ class SlaPolicy(models.Model):
         _("organization tier"), max_length=16, choices=Organization.Tier, blank=True
     )
     first_response_minutes = models.PositiveIntegerField(
-        _("first response (business minutes)"), validators=[MinValueValidator(1)]
+        _("first response (business minutes)"), validators=TARGET_VALIDATORS
     )
     next_update_minutes = models.PositiveIntegerField(
         _("next update (business minutes)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=TARGET_VALIDATORS,
         help_text=_("Cadence of public updates while the ticket is open; empty for none."),
     )
     resolution_minutes = models.PositiveIntegerField(
-        _("resolution (business minutes)"), validators=[MinValueValidator(1)]
+        _("resolution (business minutes)"), validators=TARGET_VALIDATORS
     )
     warning_percent = models.PositiveSmallIntegerField(
         _("warn at (% of target)"),

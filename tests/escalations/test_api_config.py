@@ -133,6 +133,54 @@ def test_bad_calendars_get_field_messages(admin_api, payload, field):
     assert not BusinessCalendar.objects.exists()
 
 
+def test_calendar_without_working_hours_is_refused_unless_24x7(admin_api):
+    closed = admin_api.post("/api/v1/calendars/", {"name": "Closed"}, format="json")
+    assert closed.status_code == 400
+    assert "working interval" in str(closed.json()["intervals"])
+    assert not BusinessCalendar.objects.exists()
+    always = admin_api.post("/api/v1/calendars/", {"name": "24x7", "is_24x7": True}, format="json")
+    assert always.status_code == 201
+    url = f"/api/v1/calendars/{always.json()['id']}/"
+    assert admin_api.patch(url, {"is_24x7": False}, format="json").status_code == 400
+    office = admin_api.post(
+        "/api/v1/calendars/", {"name": "Office", "intervals": WEEK}, format="json"
+    ).json()
+    url = f"/api/v1/calendars/{office['id']}/"
+    assert admin_api.patch(url, {"intervals": []}, format="json").status_code == 400
+    assert admin_api.patch(url, {"name": "Head office"}, format="json").status_code == 200
+    assert BusinessCalendar.objects.get(pk=office["id"]).intervals.count() == 5
+
+
+def test_deleting_a_calendar_in_use_is_refused_with_a_message(admin_api):
+    used = BusinessCalendar.objects.create(name="Office", is_24x7=True)
+    SlaPolicy.objects.create(
+        name="Office hours", first_response_minutes=60, resolution_minutes=480, calendar=used
+    )
+    response = admin_api.delete(f"/api/v1/calendars/{used.pk}/")
+    assert response.status_code == 409
+    assert "Office hours" in response.json()["detail"]
+    assert BusinessCalendar.objects.filter(pk=used.pk).exists()
+    unused = BusinessCalendar.objects.create(name="Spare", is_24x7=True)
+    assert admin_api.delete(f"/api/v1/calendars/{unused.pk}/").status_code == 204
+
+
+def test_policy_says_whether_a_breach_escalates(admin_api):
+    data = {
+        "name": "P1",
+        "priority": "P1",
+        "first_response_minutes": 15,
+        "resolution_minutes": 240,
+        "escalate_on_breach": True,
+    }
+    made = admin_api.post("/api/v1/sla-policies/", data, format="json")
+    assert made.status_code == 201, made.json()
+    url = f"/api/v1/sla-policies/{made.json()['id']}/"
+    assert admin_api.get(url).json()["escalate_on_breach"] is True
+    changed = admin_api.patch(url, {"escalate_on_breach": False}, format="json")
+    assert changed.json()["escalate_on_breach"] is False
+    assert not SlaPolicy.objects.get().escalate_on_breach
+
+
 def test_overnight_interval_must_say_so(admin_api):
     response = admin_api.post(
         "/api/v1/calendars/",
@@ -151,6 +199,9 @@ def test_overnight_interval_must_say_so(admin_api):
         ({"first_response_minutes": -5}, "first_response_minutes"),
         ({"resolution_minutes": 0}, "resolution_minutes"),
         ({"warning_percent": 120}, "warning_percent"),
+        ({"resolution_minutes": 10**9}, "resolution_minutes"),
+        ({"first_response_minutes": 525_601}, "first_response_minutes"),
+        ({"next_update_minutes": 2**31}, "next_update_minutes"),
         ({"priority": "P7"}, "priority"),
         ({"calendar": 999}, "calendar"),
     ],
