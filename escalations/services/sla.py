@@ -256,7 +256,7 @@ def _resume(clock: SlaClock, now: datetime, actor: User | None) -> None:
 
 
 def _paused(clock: SlaClock) -> bool:
-    """Paused: a running clock, or a breached one whose overrun stopped counting."""
+    """Paused: a clock stopped while running, or a breached one whose overrun stopped."""
     if clock.status == ClockStatus.BREACHED:
         return clock.met_at is None and clock.paused_at is not None
     return clock.status == ClockStatus.PAUSED
