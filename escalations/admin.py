@@ -6,6 +6,7 @@ admin request."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from escalations import tasks
@@ -28,6 +29,7 @@ from escalations.models import (
     TeamCalendar,
     WorkingInterval,
 )
+from escalations.models.calendars import validate_working_hours
 from tickets.admin import ReadOnlyInline
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
@@ -105,6 +107,10 @@ class WorkingIntervalFormSet(forms.BaseInlineFormSet):
                 _("Working intervals overlap: %(a)s and %(b)s.")
                 % {"a": _interval_label(a), "b": _interval_label(b)}
             )
+        try:
+            validate_working_hours(is_24x7=self.instance.is_24x7, intervals=len(intervals))
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
 
 
 def _interval_label(interval: Interval) -> str:

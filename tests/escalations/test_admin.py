@@ -73,6 +73,16 @@ def test_calendar_admin_refuses_overlapping_and_backwards_intervals(admin_client
     assert admin_client_.post(url, calendar_form(a=("09:00", "17:00"))).status_code == 302
 
 
+def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
+    url = reverse("admin:escalations_businesscalendar_add")
+    empty = admin_client_.post(url, calendar_form())
+    assert empty.status_code == 200
+    assert "Add at least one working interval" in empty.content.decode()
+    assert not BusinessCalendar.objects.exists()
+    always = admin_client_.post(url, {**calendar_form(), "is_24x7": "on"})
+    assert always.status_code == 302
+
+
 def test_policy_edit_in_admin_retargets_after_commit(
     admin_client_, agent, monkeypatch, django_capture_on_commit_callbacks
 ):
