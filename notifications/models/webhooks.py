@@ -2,8 +2,11 @@
 
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from notifications.models.inbox import EventKind
 
 
 def new_secret() -> str:
@@ -38,6 +41,24 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from notifications.urlsafety import validate_webhook_url
+
+        errors = {}
+        if self.url:
+            try:
+                validate_webhook_url(self.url)
+            except ValidationError as error:
+                errors["url"] = error
+        if not isinstance(self.events, list):
+            errors["events"] = [_("A list of event kinds.")]
+        else:
+            unknown = sorted({str(e) for e in self.events} - set(EventKind.values))
+            if unknown:
+                errors["events"] = [_("Unknown events: %(e)s.") % {"e": ", ".join(unknown)}]
+        if errors:
+            raise ValidationError(errors)
 
     def wants(self, kind: str) -> bool:
         return self.is_active and (not self.events or kind in self.events)

@@ -1,0 +1,159 @@
+"""Admin for webhook endpoints, and the log of delivery attempts (read-only)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from notifications.channels import webhook
+from notifications.models import DeliveryAttempt, EventKind, WebhookEndpoint
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"size": 80}),
+        help_text=_("http:// or https://, on a public address unless private targets are allowed."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=EventKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none to send every event."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "events", "is_active"]
+
+    def clean_events(self) -> list[str]:
+        # The URL is checked by the model's clean(), which the form runs.
+        return [value for value in EventKind.values if value in self.cleaned_data["events"]]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = [
+        "name",
+        "url",
+        "is_active",
+        "consecutive_failures",
+        "disabled_at",
+        "attempt_log",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    readonly_fields = [
+        "secret_for_copying",
+        "consecutive_failures",
+        "disabled_at",
+        "disabled_reason",
+        "created_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "url", "events", "is_active"]}),
+        (_("Signing"), {"fields": ["secret_for_copying"]}),
+        (
+            _("Health"),
+            {"fields": ["consecutive_failures", "disabled_at", "disabled_reason", "created_at"]},
+        ),
+    ]
+    actions = ["switch_on_again", "new_secret"]
+
+    @admin.display(description=_("secret"))
+    def secret_for_copying(self, obj: WebhookEndpoint) -> str:
+        if obj.pk is None:
+            return _("Made when the endpoint is saved.")
+        return format_html(
+            '<input type="text" value="{}" readonly size="60" class="vTextField" '
+            'aria-label="{}"><div class="help">{}</div>',
+            obj.secret,
+            _("secret"),
+            _(
+                "Give it to the receiver. Each delivery carries X-Escalade-Signature: "
+                "sha256=<hex HMAC-SHA256 of the raw body with this secret>."
+            ),
+        )
+
+    @admin.display(description=_("attempts"))
+    def attempt_log(self, obj: WebhookEndpoint) -> str:
+        url = reverse("admin:notifications_deliveryattempt_changelist")
+        return format_html(
+            '<a href="{}?delivery__endpoint__id__exact={}">{}</a>', url, obj.pk, _("log")
+        )
+
+    def save_model(self, request, obj, form, change):
+        webhook.endpoint_save(endpoint=obj, by=request.user)
+
+    @admin.action(description=_("Switch on again (clears the failure count)"))
+    def switch_on_again(self, request, queryset):
+        count = sum(
+            webhook.endpoint_switch_on(endpoint_id=pk)
+            for pk in queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request, _("%(n)d endpoints switched on.") % {"n": count}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Make a new secret"))
+    def new_secret(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            webhook.endpoint_new_secret(endpoint_id=pk)
+        self.message_user(
+            request,
+            _("New secrets made; give them to the receivers (open each endpoint to copy it)."),
+            messages.WARNING,
+        )
+
+
+class AttemptInline(admin.TabularInline):
+    """Every attempt of one delivery, for the delivery's admin page."""
+
+    model = DeliveryAttempt
+    fields = ["number", "started_at", "status_code", "duration_ms", "ok", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DeliveryAttempt)
+class DeliveryAttemptAdmin(admin.ModelAdmin):
+    list_display = [
+        "delivery",
+        "number",
+        "started_at",
+        "status_code",
+        "duration_ms",
+        "ok",
+        "short_error",
+    ]
+    list_filter = ["ok", "status_code", "delivery__channel", "delivery__endpoint"]
+    search_fields = ["delivery__key", "delivery__address", "error"]
+    list_select_related = ["delivery__endpoint", "delivery__user"]
+    date_hierarchy = "started_at"
+    ordering = ["-started_at", "-pk"]
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: DeliveryAttempt) -> str:
+        return Truncator(obj.error).chars(120)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

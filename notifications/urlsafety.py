@@ -1,0 +1,165 @@
+"""Where webhooks may go.
+
+A webhook URL is typed by an admin but fetched by the server, so it must not
+reach the server itself, the private network around it or a cloud metadata
+service (169.254.169.254). The URL is checked when it is saved and its host's
+addresses again at every send, because a name may resolve elsewhere later (DNS
+rebinding). ``WEBHOOK_ALLOW_PRIVATE_TARGETS`` lifts the address rules for
+installations whose receivers live on the internal network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http.request import validate_host
+from django.utils.translation import gettext as _
+
+SCHEMES = ("http", "https")
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def validate_webhook_url(url: str) -> None:
+    """Refuse a URL that is not http(s), names this server, or whose host
+    resolves to a loopback, link-local (cloud metadata), private, unspecified,
+    multicast or reserved address, unless private targets are allowed."""
+    host, port = split_url(url)
+    if private_targets_allowed():
+        return
+    if is_ip_address(host):
+        # An address says best by itself why it is refused.
+        validate_addresses(host, [host])
+        refuse_own_host(host)
+    else:
+        refuse_own_host(host)
+        validate_addresses(host, resolve(host, port))
+
+
+def checked_target(url: str) -> tuple[str, int, list[str]]:
+    """At send time: (host, port, addresses to connect to), the addresses
+    resolved now and checked, so the request goes where the check looked."""
+    host, port = split_url(url)
+    addresses = resolve(host, port)
+    if not private_targets_allowed():
+        validate_addresses(host, addresses)
+        refuse_own_host(host)
+    return host, port, addresses
+
+
+def split_url(url: str) -> tuple[str, int]:
+    """(host, port) of a URL webhooks may be sent to, before looking at addresses."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise ValidationError(
+            _("This is not a valid URL: %(error)s") % {"error": error}, code="invalid"
+        ) from error
+    if parts.scheme.lower() not in SCHEMES:
+        raise ValidationError(
+            _("Only http:// and https:// URLs can receive webhooks."), code="scheme"
+        )
+    if not parts.hostname:
+        raise ValidationError(_("The URL has no host name."), code="no_host")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError(
+            _("Put no user name or password in the URL: the signature authenticates deliveries."),
+            code="credentials",
+        )
+    return parts.hostname, port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+def private_targets_allowed() -> bool:
+    return bool(getattr(settings, "WEBHOOK_ALLOW_PRIVATE_TARGETS", False))
+
+
+def is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def refuse_own_host(host: str) -> None:
+    if is_own_host(host):
+        raise ValidationError(
+            _("%(host)s is this server; webhooks cannot be sent to it.") % {"host": host},
+            code="own_host",
+        )
+
+
+def is_own_host(host: str) -> bool:
+    """The names this server answers to: ``localhost`` and ``ALLOWED_HOSTS``
+    (a lone ``*`` there says nothing about which names are ours)."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost") or host == "localhost.localdomain":
+        return True
+    patterns = [p for p in settings.ALLOWED_HOSTS if p != "*"]
+    site = urlsplit(getattr(settings, "SITE_URL", "")).hostname
+    if site:
+        patterns.append(site)
+    bracketed = f"[{host}]" if ":" in host else host
+    return validate_host(bracketed, patterns)
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to; an unresolvable host is refused."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise ValidationError(
+            _("%(host)s could not be resolved: %(error)s") % {"host": host, "error": error},
+            code="unresolvable",
+        ) from error
+    addresses: list[str] = []
+    for *_rest, sockaddr in found:
+        if sockaddr[0] not in addresses:
+            addresses.append(sockaddr[0])
+    return addresses
+
+
+def validate_addresses(host: str, addresses: Iterable[str]) -> None:
+    """Refuse if any of ``host``'s addresses is not a public one. Used when the
+    URL is saved and, on the addresses actually connected to, at each send."""
+    if private_targets_allowed():
+        return
+    for address in addresses:
+        problem = address_problem(address)
+        if problem:
+            raise ValidationError(
+                _(
+                    "%(host)s resolves to %(address)s, %(problem)s. Webhooks only go to "
+                    "public addresses unless WEBHOOK_ALLOW_PRIVATE_TARGETS is on."
+                )
+                % {"host": host, "address": address, "problem": problem},
+                code="private_address",
+            )
+
+
+def address_problem(address: str) -> str:
+    """Why webhooks may not go to this address, or "" when they may."""
+    ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
+    # ::ffff:127.0.0.1 reaches 127.0.0.1.
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return _("a loopback address (this server)")
+    if ip.is_link_local:
+        return _("a link-local address (where cloud metadata services live)")
+    if ip.is_unspecified:
+        return _("the unspecified address (this server)")
+    if ip.is_multicast:
+        return _("a multicast address")
+    if ip.is_reserved:
+        return _("a reserved address")
+    if ip.is_private:
+        return _("a private network address")
+    if not ip.is_global:
+        return _("a special-purpose address")
+    return ""

@@ -1,0 +1,534 @@
+"""Outbound webhooks: signed deliveries to a real HTTP server, what counts as worth
+retrying, URLs that may not be used, and endpoints switched off after a run of failures."""
+
+import hashlib
+import hmac
+import json
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import path
+
+from notifications import (
+    admin_webhooks,  # noqa: F401  (registers the webhook admin)
+    urlsafety,
+)
+from notifications.channels import Outcome, webhook
+from notifications.dispatch import emit
+from notifications.models import (
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    EventKind,
+    Notification,
+    WebhookEndpoint,
+)
+from tests.factories import AdminFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "s3cret-shared-with-the-receiver"
+
+
+@pytest.fixture
+def private_ok(settings):
+    """The test receivers listen on 127.0.0.1."""
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    return settings
+
+
+@pytest.fixture
+def receiver():
+    """A real HTTP server on 127.0.0.1 that checks the signature like a receiver
+    would (401 when it does not match) and answers from ``replies`` in turn."""
+    state = SimpleNamespace(requests=[], replies=[], secret=SECRET)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            expected = "sha256=" + hmac.new(state.secret.encode(), body, hashlib.sha256).hexdigest()
+            signed = hmac.compare_digest(self.headers.get("X-Escalade-Signature", ""), expected)
+            state.requests.append(
+                SimpleNamespace(path=self.path, headers=self.headers, body=body, signed=signed)
+            )
+            status, headers = state.replies.pop(0) if state.replies else (200, {})
+            self.send_response(status if signed else 401)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", "4")
+            self.end_headers()
+            self.wfile.write(b"oops")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.port = server.server_port
+    state.server = server
+    state.url = f"http://127.0.0.1:{server.server_port}/hooks/escalade?src=test"
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def hanging_url():
+    """A server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.1)
+    held, stop = [], threading.Event()
+
+    def hold():
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def endpoint_for(url, **fields):
+    return WebhookEndpoint.objects.create(name="Ops bridge", url=url, secret=SECRET, **fields)
+
+
+def delivery_for(endpoint, kind=EventKind.SLA_BREACH):
+    event_id = emit(kind, extra={"metric": "resolution"})
+    return Delivery.objects.select_related("endpoint").get(event_id=event_id, endpoint=endpoint)
+
+
+def resolving_to(monkeypatch, address):
+    """Pretend every host name resolves to ``address``."""
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(urlsafety.socket, "getaddrinfo", getaddrinfo)
+
+
+# --- signing ------------------------------------------------------------------------------
+
+
+def test_signature_is_the_hex_hmac_sha256_of_the_body():
+    # A published HMAC-SHA256 test vector.
+    assert webhook.sign("key", b"The quick brown fox jumps over the lazy dog") == (
+        "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+    )
+
+
+def test_headers_carry_signature_event_id_kind_time_and_delivery(private_ok):
+    delivery = delivery_for(endpoint_for("http://127.0.0.1:9/"))
+    body = delivery.context["body"].encode()
+    sent = webhook.headers(delivery)
+    event = json.loads(body)
+    assert sent["Content-Type"] == "application/json"
+    assert sent["X-Escalade-Signature"] == "sha256=" + webhook.sign(SECRET, body)
+    assert sent["X-Escalade-Event-Id"] == str(delivery.event_id) == event["id"]
+    assert sent["X-Escalade-Event"] == "sla.breach" == event["event"]
+    assert sent["X-Escalade-Timestamp"] == event["timestamp"]
+    assert sent["X-Escalade-Delivery"] == str(delivery.pk)
+    assert sent["User-Agent"].startswith("Escalade")
+
+
+# --- which URLs may be used ------------------------------------------------------------------
+
+REFUSED = [
+    ("ftp://hooks.example.com/in", "Only http:// and https://"),
+    ("http://127.0.0.1/hook", "loopback"),
+    ("http://127.0.0.1:8000/hook", "loopback"),
+    ("http://localhost/hook", "this server"),
+    ("http://api.localhost/hook", "this server"),
+    ("http://169.254.169.254/latest/meta-data", "link-local"),
+    ("http://[::1]/hook", "loopback"),
+    ("http://[::ffff:127.0.0.1]/hook", "loopback"),
+    ("http://[fe80::1]/hook", "link-local"),
+    ("http://10.0.0.5/hook", "private"),
+    ("http://192.168.1.20/hook", "private"),
+    ("http://0.0.0.0/hook", "unspecified"),
+    ("http://2130706433/hook", "loopback"),  # 127.0.0.1 as one number
+    ("http://224.0.0.1/hook", "multicast"),
+    ("http://240.0.0.1/hook", "reserved"),
+    ("http://user:pw@hooks.example.com/hook", "no user name or password"),
+    ("https:///hook", "no host"),
+]
+
+
+@pytest.mark.parametrize(("url", "message"), REFUSED)
+def test_unsafe_webhook_urls_are_refused(url, message):
+    with pytest.raises(ValidationError) as refused:
+        urlsafety.validate_webhook_url(url)
+    assert message in " ".join(refused.value.messages)
+
+
+def test_the_servers_own_host_names_are_refused(settings):
+    settings.ALLOWED_HOSTS = ["helpdesk.example.com", ".corp.example.com", "*"]
+    for url in ["https://helpdesk.example.com/hook", "https://desk.corp.example.com/x"]:
+        with pytest.raises(ValidationError, match="is this server"):
+            urlsafety.validate_webhook_url(url)
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(monkeypatch):
+    resolving_to(monkeypatch, "10.1.2.3")
+    with pytest.raises(ValidationError, match=r"resolves to 10\.1\.2\.3, a private"):
+        urlsafety.validate_webhook_url("https://hooks.example.com/in")
+
+
+def test_a_public_url_is_accepted(monkeypatch):
+    resolving_to(monkeypatch, "93.184.215.14")
+    urlsafety.validate_webhook_url("https://hooks.example.com/in")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://10.0.0.5/hook",
+        "http://intranet.corp:8080/hook",
+    ],
+)
+def test_private_targets_are_allowed_when_the_setting_is_on(private_ok, url):
+    urlsafety.validate_webhook_url(url)
+
+
+def test_the_setting_never_allows_other_schemes(private_ok):
+    with pytest.raises(ValidationError, match="Only http"):
+        urlsafety.validate_webhook_url("file:///etc/passwd")
+
+
+def test_endpoint_validation_checks_url_and_events():
+    endpoint = WebhookEndpoint(
+        name="Metadata", url="http://169.254.169.254/latest", events=["sla.breach", "nope"]
+    )
+    with pytest.raises(ValidationError) as refused:
+        endpoint.full_clean()
+    assert set(refused.value.message_dict) == {"url", "events"}
+    assert "nope" in refused.value.message_dict["events"][0]
+
+
+# --- sending to a real server ------------------------------------------------------------------
+
+
+def test_a_failing_receiver_gets_the_same_signed_delivery_until_it_succeeds(private_ok, receiver):
+    endpoint = endpoint_for(receiver.url)
+    delivery = delivery_for(endpoint)
+    receiver.replies = [(500, {}), (500, {})]
+    seen = []
+    for _ in range(3):
+        outcome = webhook.send(delivery)
+        webhook.after_attempt(delivery, outcome)
+        endpoint.refresh_from_db()
+        seen.append((outcome.ok, outcome.status_code, outcome.retryable, outcome.error[:8]))
+        seen.append(endpoint.consecutive_failures)
+    assert seen == [
+        (False, 500, True, "HTTP 500"),
+        1,
+        (False, 500, True, "HTTP 500"),
+        2,
+        (True, 200, True, ""),
+        0,
+    ]
+    assert all(r.signed for r in receiver.requests)
+    assert len({r.body for r in receiver.requests}) == 1
+    first = receiver.requests[0]
+    assert first.path == "/hooks/escalade?src=test"
+    assert first.headers["X-Escalade-Event-Id"] == str(delivery.event_id)
+    assert json.loads(first.body)["extra"] == {"metric": "resolution"}
+
+
+def test_a_wrong_secret_is_noticed_by_the_receiver(private_ok, receiver):
+    receiver.secret = "what the receiver was told before the secret changed"
+    outcome = webhook.send(delivery_for(endpoint_for(receiver.url)))
+    assert (outcome.ok, outcome.status_code, outcome.retryable) == (False, 401, False)
+
+
+@pytest.mark.parametrize(
+    ("status", "retryable"), [(404, False), (400, False), (410, False), (408, True), (429, True)]
+)
+def test_client_errors_other_than_408_and_429_are_not_retried(
+    private_ok, receiver, status, retryable
+):
+    receiver.replies = [(status, {})]
+    outcome = webhook.send(delivery_for(endpoint_for(receiver.url)))
+    assert (outcome.ok, outcome.status_code, outcome.retryable) == (False, status, retryable)
+
+
+def test_redirects_are_not_followed(private_ok, receiver):
+    receiver.replies = [(302, {"Location": f"http://127.0.0.1:{receiver.port}/elsewhere"})]
+    outcome = webhook.send(delivery_for(endpoint_for(receiver.url)))
+    assert (outcome.ok, outcome.status_code, outcome.retryable) == (False, 302, False)
+    assert "not followed" in outcome.error
+    assert len(receiver.requests) == 1
+
+
+def test_a_receiver_that_never_answers_times_out_and_is_retried(private_ok, hanging_url):
+    private_ok.WEBHOOK_TIMEOUT = 0.5
+    delivery = delivery_for(endpoint_for(hanging_url))
+    started = time.monotonic()
+    outcome = webhook.send(delivery)
+    assert time.monotonic() - started < 2
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "No answer within 0.5 s" in outcome.error
+
+
+def test_a_refused_connection_is_retried(private_ok):
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    outcome = webhook.send(delivery_for(endpoint_for(f"http://127.0.0.1:{port}/")))
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "ConnectionRefused" in outcome.error
+
+
+def test_a_name_that_now_resolves_to_this_server_is_refused_at_send_time(monkeypatch, receiver):
+    endpoint = endpoint_for(f"http://hooks.example.com:{receiver.port}/in")
+    delivery = delivery_for(endpoint)
+    resolving_to(monkeypatch, "127.0.0.1")  # the name was public when it was saved
+    outcome = webhook.send(delivery)
+    assert (outcome.ok, outcome.retryable) == (False, False)
+    assert "loopback" in outcome.error
+    assert receiver.requests == []
+
+
+def test_the_request_goes_to_the_checked_address_under_the_endpoints_name(
+    private_ok, monkeypatch, receiver
+):
+    endpoint = endpoint_for(f"http://hooks.example.com:{receiver.port}/in")
+    resolving_to(monkeypatch, "127.0.0.1")
+    outcome = webhook.send(delivery_for(endpoint))
+    assert outcome.ok
+    assert receiver.requests[0].headers["Host"] == f"hooks.example.com:{receiver.port}"
+
+
+SELF_SIGNED = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+SELF_SIGNED += ["-subj", "/CN=hooks.example.com"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_https_checks_the_certificate_of_the_endpoints_name(
+    private_ok, monkeypatch, receiver, tmp_path
+):
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [shutil.which("openssl"), *SELF_SIGNED, "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    names = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    server = receiver.server
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    resolving_to(monkeypatch, "127.0.0.1")
+    outcome = webhook.send(
+        delivery_for(endpoint_for(f"https://hooks.example.com:{receiver.port}/"))
+    )
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "CERTIFICATE_VERIFY_FAILED" in outcome.error  # self-signed: not trusted
+    assert names == ["hooks.example.com"]
+    assert receiver.requests == []
+
+
+# --- switching an endpoint off -----------------------------------------------------------------
+
+
+def test_an_endpoint_is_switched_off_once_after_a_run_of_failures_and_admins_are_told(
+    private_ok, receiver, django_capture_on_commit_callbacks
+):
+    private_ok.WEBHOOK_DISABLE_AFTER = 3
+    boss = AdminFactory(username="root")
+    AdminFactory(username="retired", is_active=False)
+    UserFactory(username="agent")
+    failing = endpoint_for("http://127.0.0.1:9/", events=["sla.breach"])
+    other = endpoint_for(receiver.url)
+    delivery = delivery_for(failing)
+    error = Outcome(ok=False, status_code=503, error="HTTP 503 Service Unavailable")
+    webhook.after_attempt(delivery, error)
+    webhook.after_attempt(delivery, Outcome(ok=True, status_code=200))
+    for _ in range(5):
+        webhook.after_attempt(delivery, error)
+    failing.refresh_from_db()
+    assert not failing.is_active
+    assert failing.consecutive_failures == 3
+    assert failing.disabled_at is not None
+    assert "3 failed deliveries in a row" in failing.disabled_reason
+    assert "503" in failing.disabled_reason
+    told = Notification.objects.filter(kind=EventKind.WEBHOOK_DISABLED)
+    assert [n.recipient for n in told] == [boss]
+    assert "Ops bridge" in told.get().subject
+    mails = Delivery.objects.filter(kind=EventKind.WEBHOOK_DISABLED, channel=Channel.EMAIL)
+    assert [d.address for d in mails] == [boss.email]
+    # Other endpoints hear of it too; the one switched off does not.
+    hooks = Delivery.objects.filter(kind=EventKind.WEBHOOK_DISABLED, channel=Channel.WEBHOOK)
+    assert [d.endpoint for d in hooks] == [other]
+    assert json.loads(hooks.get().context["body"])["extra"]["url"] == "http://127.0.0.1:9/"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writer at a time anyway"
+)
+@pytest.mark.django_db(transaction=True)
+def test_failures_finishing_together_switch_the_endpoint_off_once(settings):
+    settings.WEBHOOK_DISABLE_AFTER = 3
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    AdminFactory(username="root")
+    endpoint = endpoint_for("http://127.0.0.1:9/")
+    delivery = delivery_for(endpoint)
+    start = threading.Barrier(8)
+    errors = []
+
+    def fail():
+        try:
+            start.wait()
+            webhook.after_attempt(delivery, Outcome(ok=False, error="ConnectionRefusedError"))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fail) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert Notification.objects.filter(kind=EventKind.WEBHOOK_DISABLED).count() == 1
+
+
+def test_switching_on_again_clears_the_failures(private_ok):
+    private_ok.WEBHOOK_DISABLE_AFTER = 1
+    endpoint = endpoint_for("http://127.0.0.1:9/")
+    webhook.after_attempt(delivery_for(endpoint), Outcome(ok=False, error="boom"))
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert webhook.endpoint_switch_on(endpoint_id=endpoint.pk)
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at) == (
+        True,
+        0,
+        None,
+    )
+
+
+# --- admin ---------------------------------------------------------------------------------
+
+urlpatterns = [path("admin/", admin.site.urls)]
+ADD = "/admin/notifications/webhookendpoint/add/"
+
+
+@pytest.mark.urls(__name__)
+def test_admin_adds_an_endpoint_with_event_checkboxes_and_shows_the_secret(
+    client, admin_user, monkeypatch
+):
+    client.force_login(admin_user)
+    assert 'type="checkbox" name="events" value="sla.breach"' in client.get(ADD).content.decode()
+    resolving_to(monkeypatch, "93.184.215.14")
+    response = client.post(
+        ADD,
+        {
+            "name": "Status page",
+            "url": "https://hooks.example.com/in",
+            "events": ["sla.breach", "escalation.opened"],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.events == ["sla.breach", "escalation.opened"]
+    page = client.get(f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/")
+    assert f'value="{endpoint.secret}" readonly' in page.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_admin_refuses_a_metadata_url(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        ADD, {"name": "Sneaky", "url": "http://169.254.169.254/latest/meta-data"}
+    )
+    assert response.status_code == 200
+    assert "link-local" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.urls(__name__)
+def test_admin_switches_endpoints_on_again(client, admin_user):
+    endpoint = endpoint_for("https://hooks.example.com/in", is_active=False)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=10)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/notifications/webhookendpoint/",
+        {"action": "switch_on_again", "_selected_action": [endpoint.pk]},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (True, 0)
+
+
+@pytest.mark.urls(__name__)
+def test_ticking_active_in_the_form_clears_the_failures_too(client, admin_user, private_ok):
+    endpoint = endpoint_for("http://10.0.0.5/in", is_active=False)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=10)
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/",
+        {"name": "Ops bridge", "url": "http://10.0.0.5/in", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.events) == (True, 0, [])
+
+
+@pytest.mark.urls(__name__)
+def test_admin_shows_every_attempt_read_only(client, admin_user, private_ok, receiver):
+    endpoint = endpoint_for(receiver.url)
+    delivery = delivery_for(endpoint)
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        number=1,
+        started_at=delivery.created_at,
+        duration_ms=12,
+        status_code=500,
+        error="HTTP 500 Internal Server Error: oops",
+    )
+    client.force_login(admin_user)
+    listing = client.get(
+        f"/admin/notifications/deliveryattempt/?delivery__endpoint__id__exact={endpoint.pk}"
+    )
+    assert "HTTP 500 Internal Server Error" in listing.content.decode()
+    assert client.get("/admin/notifications/deliveryattempt/?ok__exact=0").status_code == 200
+    attempts_admin = admin.site._registry[DeliveryAttempt]
+    request = SimpleNamespace(user=admin_user)
+    assert not attempts_admin.has_add_permission(request)
+    assert not attempts_admin.has_change_permission(request)
+    assert not attempts_admin.has_delete_permission(request)
+    page = client.get(f"/admin/notifications/delivery/{delivery.pk}/change/").content.decode()
+    assert "HTTP 500 Internal Server Error: oops" in page
+    assert client.get("/admin/notifications/webhookendpoint/").status_code == 200
