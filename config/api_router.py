@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from escalations.api import escalations as escalation_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
+from notifications.api import plans as plan_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -32,6 +33,9 @@ router.register(
 )
 router.register("escalations", escalation_api.EscalationViewSet, basename="escalation")
 router.register("notifications", inbox_api.NotificationViewSet, basename="notification")
+router.register(
+    "communication-plans", plan_api.CommunicationPlanViewSet, basename="communication-plan"
+)
 
 app_name = "api"
 urlpatterns = [
@@ -40,6 +44,11 @@ urlpatterns = [
         "notifications/preferences/",
         inbox_api.PreferencesView.as_view(),
         name="notification-preferences",
+    ),
+    path(
+        "tickets/<int:pk>/status-updates/",
+        plan_api.StatusUpdateListView.as_view(),
+        name="ticket-status-updates",
     ),
     *router.urls,
 ]

@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 60.0},
     },
+    "update-cadences": {
+        "task": "notifications.tasks.sweep_update_cadences",
+        "schedule": 30.0,
+        "options": {"expires": 30.0},
+    },
 }
 
 LOGGING = {

@@ -20,3 +20,19 @@ def requeue_deliveries() -> int:
     for pk in ids:
         deliver.delay(pk)
     return len(ids)
+
+
+@shared_task(ignore_result=True)
+def sweep_update_cadences() -> int:
+    """Beat, every 30 seconds: stakeholder update reminders and missed updates, once each."""
+    from notifications.services.cadence_sweep import cadences_sweep
+
+    return cadences_sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def resync_update_cadences(priority: str) -> int:
+    """After a plan is saved: the cadences of the open tickets of its priority (idempotent)."""
+    from notifications.services.plans import cadences_resync
+
+    return cadences_resync(priority=priority)

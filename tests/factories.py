@@ -93,3 +93,18 @@ def create_ticket(actor, **fields):
         **fields,
     }
     return services.ticket_create(actor=actor, **data)
+
+
+class CommunicationPlanFactory(DjangoModelFactory):
+    """A communication plan: P1, every 30 minutes, reminder 5 minutes before, to everyone."""
+
+    class Meta:
+        model = "notifications.CommunicationPlan"
+        django_get_or_create = ("priority",)
+
+    priority = "P1"
+    audiences = factory.LazyFunction(
+        lambda: ["requester", "organization", "escalation_team", "management"]
+    )
+    cadence_minutes = 30
+    remind_before_minutes = 5

@@ -1,0 +1,81 @@
+"""Admin for communication plans; status updates and cadences are shown read-only."""
+
+from django import forms
+from django.contrib import admin
+
+from notifications.models import Audience, CommunicationPlan, StatusUpdate, UpdateCadence
+from notifications.services.plans import communication_plan_delete, communication_plan_save
+
+
+class CommunicationPlanForm(forms.ModelForm):
+    audiences = forms.MultipleChoiceField(
+        choices=Audience.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CommunicationPlan
+        fields = ["priority", "audiences", "cadence_minutes", "remind_before_minutes", "is_active"]
+
+    def clean_audiences(self):
+        return [value for value in Audience.values if value in self.cleaned_data["audiences"]]
+
+
+@admin.register(CommunicationPlan)
+class CommunicationPlanAdmin(admin.ModelAdmin):
+    form = CommunicationPlanForm
+    list_display = [
+        "priority",
+        "cadence_minutes",
+        "remind_before_minutes",
+        "audience_list",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+
+    @admin.display(description=CommunicationPlan._meta.get_field("audiences").verbose_name)
+    def audience_list(self, obj: CommunicationPlan) -> str:
+        return ", ".join(str(Audience(a).label) for a in obj.audiences if a in Audience.values)
+
+    def save_model(self, request, obj, form, change):
+        communication_plan_save(plan=obj)
+
+    def delete_model(self, request, obj):
+        communication_plan_delete(plan=obj)
+
+    def delete_queryset(self, request, queryset):
+        for plan in queryset:
+            communication_plan_delete(plan=plan)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "author", "created_at", "audiences"]
+    list_select_related = ["ticket", "author"]
+    search_fields = ["body", "ticket__title"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(UpdateCadence)
+class UpdateCadenceAdmin(ReadOnlyAdmin):
+    list_display = [
+        "ticket",
+        "plan",
+        "last_update_at",
+        "due_at",
+        "stage",
+        "next_action_at",
+        "missed",
+    ]
+    list_select_related = ["ticket", "plan"]
+    list_filter = ["stage", "plan"]
