@@ -232,6 +232,8 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
 SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INTERVAL * 0.8)
 SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=100)
+# How often beat hands the outbox's stale deliveries to the workers again.
+NOTIFY_REQUEUE_INTERVAL = env.float("NOTIFY_REQUEUE_INTERVAL", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "escalations.tasks.sweep_sla_clocks",
@@ -240,8 +242,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-deliveries": {
         "task": "notifications.tasks.requeue_deliveries",
-        "schedule": 30.0,
-        "options": {"expires": 30.0},
+        "schedule": NOTIFY_REQUEUE_INTERVAL,
+        "options": {"expires": NOTIFY_REQUEUE_INTERVAL},
     },
     "monitoring-ended": {
         "task": "escalations.tasks.flag_ended_monitoring",

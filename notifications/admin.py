@@ -68,3 +68,7 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_filter = ["channel", "enabled", "kind"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
+
+
+# Admin for plans and webhooks lives in its own modules; importing them registers it.
+from notifications import admin_plans, admin_webhooks  # noqa: E402, F401

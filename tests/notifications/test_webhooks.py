@@ -1,8 +1,6 @@
 """Outbound webhooks: signed deliveries to a real HTTP server, what counts as worth
 retrying, URLs that may not be used, and endpoints switched off after a run of failures."""
 
-import hashlib
-import hmac
 import json
 import shutil
 import socket
@@ -10,7 +8,6 @@ import ssl
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
@@ -34,10 +31,9 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from tests.factories import AdminFactory, UserFactory
+from tests.notifications.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
-
-SECRET = "s3cret-shared-with-the-receiver"
 
 
 @pytest.fixture
@@ -45,42 +41,6 @@ def private_ok(settings):
     """The test receivers listen on 127.0.0.1."""
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     return settings
-
-
-@pytest.fixture
-def receiver():
-    """A real HTTP server on 127.0.0.1 that checks the signature like a receiver
-    would (401 when it does not match) and answers from ``replies`` in turn."""
-    state = SimpleNamespace(requests=[], replies=[], secret=SECRET)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            expected = "sha256=" + hmac.new(state.secret.encode(), body, hashlib.sha256).hexdigest()
-            signed = hmac.compare_digest(self.headers.get("X-Escalade-Signature", ""), expected)
-            state.requests.append(
-                SimpleNamespace(path=self.path, headers=self.headers, body=body, signed=signed)
-            )
-            status, headers = state.replies.pop(0) if state.replies else (200, {})
-            self.send_response(status if signed else 401)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", "4")
-            self.end_headers()
-            self.wfile.write(b"oops")
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    state.port = server.server_port
-    state.server = server
-    state.url = f"http://127.0.0.1:{server.server_port}/hooks/escalade?src=test"
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from escalations.demo import age_some_clocks, escalate_some, seed_sla
+from notifications.demo import seed_plans
 from tickets.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -18,7 +19,12 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: refusing to add demo data. Use --force to insist.")
-        result = seed_demo(before_tickets=seed_sla)
+
+        def before_tickets() -> None:
+            seed_sla()
+            seed_plans()
+
+        result = seed_demo(before_tickets=before_tickets)
         escalated = escalate_some() if result["tickets_created"] else 0
         aged = age_some_clocks() if result["tickets_created"] else 0
         self.stdout.write(
