@@ -27,6 +27,7 @@ from escalations.models import (
     SlaClockAlert,
     SlaPolicy,
     TeamCalendar,
+    TicketRoute,
     WorkingInterval,
 )
 from escalations.models.calendars import validate_working_hours
@@ -194,6 +195,23 @@ class SlaClockAlertAdmin(admin.ModelAdmin):
     list_display = ("recorded_at", "clock", "kind", "cycle", "due_at")
     list_filter = ("kind",)
     list_select_related = ("clock",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TicketRoute)
+class TicketRouteAdmin(admin.ModelAdmin):
+    """Where each ticket stands on its path; it moves only by escalating."""
+
+    list_display = ("ticket", "path", "level", "entered_at")
+    list_filter = ("path", "level__tier")
+    search_fields = ("ticket__title",)
+    list_select_related = ("ticket", "path", "level")
+    date_hierarchy = "entered_at"
 
     def has_add_permission(self, request):
         return False
