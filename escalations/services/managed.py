@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,6 +228,30 @@ def managed_monitor(*, escalation: Escalation, actor: User, until: datetime) -> 
     return locked
 
 
+def _refuse_second_open(escalation: Escalation) -> None:
+    """A ticket has at most one open managed escalation: reopening a closed one while
+    another is open is refused, naming the open one."""
+    other = (
+        Escalation.objects.filter(
+            ticket_id=escalation.ticket_id,
+            kind=Kind.HIERARCHICAL,
+            status__in=[State.ACTIVE, State.MONITORING],
+        )
+        .exclude(pk=escalation.pk)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Managed escalation #%(other)s of this ticket is open: work on it "
+                    "instead, or close it before reopening this one."
+                )
+                % {"other": other.pk}
+            }
+        )
+
+
 @transaction.atomic
 def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -> Escalation:
     """Back to active: the problem came back, or monitoring showed it is not solved."""
@@ -235,8 +259,14 @@ def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -
         locked = _locked(escalation, actor, State.MONITORING, State.CLOSED)
     else:
         locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    _refuse_second_open(locked)
     locked.status, locked.closed_at = State.ACTIVE, None
-    locked.save(update_fields=["status", "closed_at"])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=["status", "closed_at"])
+    except IntegrityError:  # another one opened meanwhile: say which
+        _refuse_second_open(locked)
+        raise
     record(
         locked.ticket,
         actor,
