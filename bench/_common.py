@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+CELERY = str(Path(sys.executable).with_name("celery"))
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/escalade_bench"
 
 
@@ -62,9 +66,14 @@ def reset() -> None:
         SlaPolicy,
         TeamCalendar,
     )
+    from notifications.models import Delivery, DeliveryAttempt, Notification, WebhookEndpoint
     from tickets.models import Comment, Team, Ticket, TicketEvent, User
 
     tables = [
+        DeliveryAttempt,
+        Delivery,
+        Notification,
+        WebhookEndpoint,
         SlaClockAlert,
         SlaClock,
         TicketEvent,
@@ -187,3 +196,61 @@ def summary(values: list[float], unit: str = "ms", scale: float = 1000.0) -> str
         f"median {statistics.median(v):.2f} {unit}, p95 {percentile(v, 95):.2f} {unit}, "
         f"p99 {percentile(v, 99):.2f} {unit}, max {max(v):.2f} {unit} (n={len(v)})"
     )
+
+
+class Celery:
+    """The worker and beat, each in its own process group, logs in a temporary folder."""
+
+    def __init__(self, env: dict[str, str], *, prefix: str = "escalade-bench-"):
+        self.env = env
+        self.dir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self, name: str, *args: str) -> None:
+        log = open(self.dir / f"{name}.log", "w")  # noqa: SIM115 - the child owns it
+        proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [CELERY, "-A", "config", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.procs.append((name, proc))
+
+    def log(self, name: str) -> str:
+        path = self.dir / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while "ready." not in self.log("worker"):
+            for name, proc in self.procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited:\n{self.log(name)[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"worker not ready after {timeout:g} s:\n{self.log('worker')}")
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        for _, proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for _, proc in self.procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.clear()
+
+
+def purge_queue() -> None:
+    """Drop tasks a previous run may have left in the bench queue."""
+    import redis
+    from django.conf import settings
+
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)

@@ -23,18 +23,14 @@ import atexit
 import os
 import re
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _common
 
-CELERY = str(Path(sys.executable).with_name("celery"))
 QUEUE = "escalade-bench"
 
 
@@ -64,55 +60,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-class Celery:
-    """The worker and beat, each in its own process group, logs in a temporary folder."""
-
-    def __init__(self, env: dict[str, str]):
-        self.env = env
-        self.dir = Path(tempfile.mkdtemp(prefix="escalade-latency-"))
-        self.procs: list[tuple[str, subprocess.Popen]] = []
-
-    def start(self, name: str, *args: str) -> None:
-        log = open(self.dir / f"{name}.log", "w")  # noqa: SIM115 - the child owns it
-        proc = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [CELERY, "-A", "config", *args],
-            cwd=_common.ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.procs.append((name, proc))
-
-    def log(self, name: str) -> str:
-        path = self.dir / f"{name}.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while "ready." not in self.log("worker"):
-            for name, proc in self.procs:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited:\n{self.log(name)[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"worker not ready after {timeout:g} s:\n{self.log('worker')}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        for _, proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for _, proc in self.procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        self.procs.clear()
-
-
 def child_env(args: argparse.Namespace) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -125,15 +72,6 @@ def child_env(args: argparse.Namespace) -> dict[str, str]:
     if args.interval is not None:
         env["SLA_SWEEP_INTERVAL"] = str(args.interval)
     return env
-
-
-def purge_queue() -> None:
-    """Drop tasks a previous run may have left in the bench queue."""
-    import redis
-    from django.conf import settings
-
-    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
 
 
 def make_agent():
@@ -213,7 +151,7 @@ def seconds(values: list[timedelta]) -> list[float]:
     return [v.total_seconds() for v in values]
 
 
-def report(ids: list[int], burst: list[int], celery: Celery) -> None:
+def report(ids: list[int], burst: list[int], celery: _common.Celery) -> None:
     from escalations.models import SlaClock, SlaClockAlert
 
     if burst:
@@ -284,9 +222,9 @@ def main() -> None:
         took = _common.load_open_tickets(args.background, policy=policy)
         print(f"loaded {args.background:,} background tickets and their clocks in {took:.1f} s")
     agent = make_agent()
-    purge_queue()
+    _common.purge_queue()
 
-    celery = Celery(child_env(args))
+    celery = _common.Celery(child_env(args), prefix="escalade-latency-")
     atexit.register(celery.stop)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"celery logs in {celery.dir}")

@@ -66,31 +66,34 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
         outcome = _channel_send(delivery)
     except Exception as error:
         outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,
-        started_at=now,
-        duration_ms=round((time.monotonic() - started) * 1000),
-        status_code=outcome.status_code,
-        ok=outcome.ok,
-        error=outcome.error[:2000],
-    )
-    mine = Delivery.objects.filter(
-        pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
-    )
-    if outcome.ok:
-        delivery.status, delivery.sent_at, delivery.last_error = Status.SENT, timezone.now(), ""
-        mine.update(status=Status.SENT, sent_at=delivery.sent_at, last_error="")
-    elif outcome.retryable and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
-        delivery.status = Status.RETRY
-        delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
-        delivery.last_error = outcome.error
-        mine.update(
-            status=Status.RETRY, next_attempt_at=delivery.next_attempt_at, last_error=outcome.error
+    with transaction.atomic():  # the attempt and its outcome, in one commit
+        DeliveryAttempt.objects.create(
+            delivery=delivery,
+            number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,
+            started_at=now,
+            duration_ms=round((time.monotonic() - started) * 1000),
+            status_code=outcome.status_code,
+            ok=outcome.ok,
+            error=outcome.error[:2000],
         )
-    else:
-        delivery.status, delivery.last_error = Status.FAILED, outcome.error
-        mine.update(status=Status.FAILED, last_error=outcome.error)
+        mine = Delivery.objects.filter(
+            pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
+        )
+        if outcome.ok:
+            delivery.status, delivery.sent_at, delivery.last_error = Status.SENT, timezone.now(), ""
+            mine.update(status=Status.SENT, sent_at=delivery.sent_at, last_error="")
+        elif outcome.retryable and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
+            delivery.status = Status.RETRY
+            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+            delivery.last_error = outcome.error
+            mine.update(
+                status=Status.RETRY,
+                next_attempt_at=delivery.next_attempt_at,
+                last_error=outcome.error,
+            )
+        else:
+            delivery.status, delivery.last_error = Status.FAILED, outcome.error
+            mine.update(status=Status.FAILED, last_error=outcome.error)
     if delivery.channel == Channel.WEBHOOK and delivery.endpoint is not None:
         from notifications.channels import webhook
 

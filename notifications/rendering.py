@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -65,7 +65,10 @@ def engine() -> Engine:
     return SafeEngine(loaders=[], libraries={}, autoescape=True, string_if_invalid="")
 
 
+@lru_cache(maxsize=512)
 def compile_template(source: str):
+    """Compiled once per source text: an event's recipients, and the messages of a
+    worker's whole life, share the parse (a compiled template is reusable)."""
     return engine().from_string(source)
 
 
