@@ -2,8 +2,9 @@
 
 import django_filters
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,7 +19,7 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, routing
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Team, Tier, User
 
@@ -77,7 +78,7 @@ class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def create(self, validated_data):
         levels = validated_data.pop("levels")
         path = EscalationPath.objects.create(**validated_data)
-        self._levels(path, levels)
+        routing.path_levels_set(path=path, levels=levels)
         return path
 
     @transaction.atomic
@@ -87,22 +88,47 @@ class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             setattr(instance, name, value)
         instance.save()
         if levels is not None:
-            self._levels(instance, levels)
+            routing.path_levels_set(path=instance, levels=levels)
         return instance
 
-    def _levels(self, path, levels):
-        path.levels.all().delete()
-        for data in levels:
-            teams = data.pop("teams")
-            EscalationLevel.objects.create(path=path, **data).teams.set(teams)
+
+class InUse(exceptions.APIException):
+    status_code = 409
+    default_detail = _("This is in use and cannot be deleted.")
+    default_code = "in_use"
 
 
+IN_USE = OpenApiResponse(
+    description=_("Tickets stand on the path or levels, or requests await approval into them.")
+)
+
+
+@extend_schema_view(
+    update=extend_schema(responses={200: EscalationPathSerializer, 409: IN_USE}),
+    partial_update=extend_schema(responses={200: EscalationPathSerializer, 409: IN_USE}),
+    destroy=extend_schema(responses={204: None, 409: IN_USE}),
+)
 class EscalationPathViewSet(viewsets.ModelViewSet):
-    """Escalation paths and their levels (admins)."""
+    """Escalation paths and their levels (admins). Writing ``levels`` keeps each
+    level that stays (the n-th level of a tier stays that level) and refuses, with
+    409, to remove a level tickets stand on or a pending request points at; a path
+    tickets have followed cannot be deleted (409): deactivate it instead."""
 
     serializer_class = EscalationPathSerializer
     queryset = EscalationPath.objects.prefetch_related("levels__teams").order_by("name")
     permission_classes = [IsAdmin]
+
+    def perform_update(self, serializer):
+        try:
+            serializer.save()
+        except routing.PathInUse as exc:
+            raise InUse(str(exc)) from exc
+
+    def perform_destroy(self, instance):
+        try:
+            routing.path_delete(path=instance)
+        except routing.PathInUse as exc:
+            raise InUse(str(exc)) from exc
 
 
 # --- escalations ---------------------------------------------------------------------------

@@ -5,14 +5,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from config.api import IsAdmin
 from escalations import tasks
-from escalations.api.escalations import EscalateSerializer, EscalationSerializer
+from escalations.api.escalations import EscalateSerializer, EscalationSerializer, InUse
 from escalations.api.serializers import (
     BusinessCalendarSerializer,
     PriorityCriterionSerializer,
@@ -72,12 +72,6 @@ class PriorityCriterionViewSet(viewsets.ModelViewSet):
     queryset = PriorityCriterion.objects.select_related("category").order_by("position", "id")
     permission_classes = [IsAdmin]
     filterset_fields = ["is_active", "minimum_priority"]
-
-
-class InUse(exceptions.APIException):
-    status_code = 409
-    default_detail = _("This is in use and cannot be deleted.")
-    default_code = "in_use"
 
 
 @extend_schema_view(

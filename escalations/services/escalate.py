@@ -252,6 +252,15 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
     now = timezone.now()
     ticket = lock_ticket(locked.ticket)
     route = routing.route_of(ticket)
+    if locked.to_level is None:  # removed from the path (in the admin) meanwhile
+        raise ValidationError(
+            {
+                "status": _(
+                    "The level this escalation asked for is no longer on the path: "
+                    "reject it, and escalate again if still needed."
+                )
+            }
+        )
     if not ticket.is_open or route is None or route.level.position >= locked.to_level.position:
         raise ValidationError(
             {"status": _("The ticket is no longer where it was when the escalation was requested.")}

@@ -8,11 +8,17 @@ escalation.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escalations.models import (
+    Escalation,
     EscalationLevel,
     EscalationPath,
     TeamCalendar,
@@ -128,3 +134,108 @@ def route_new_ticket(
         note=_("Routed by path %(path)s.") % {"path": path},
     )
     return path, level
+
+
+# --- editing paths -----------------------------------------------------------------------
+
+
+class PathInUse(Exception):
+    """A path or level that tickets stand on, or that a pending request points at."""
+
+
+def _uses(routes, level_ids: Sequence[int]) -> str:
+    """What still points at a path or levels: the tickets of ``routes`` standing on
+    them, and the requests awaiting approval into ``level_ids``."""
+    refs = [Ticket(pk=pk).reference for pk in sorted(routes.values_list("ticket_id", flat=True))]
+    pending = sorted(
+        Escalation.objects.filter(
+            to_level_id__in=level_ids, status=Escalation.Status.REQUESTED
+        ).values_list("pk", flat=True)
+    )
+    parts = []
+    if refs:
+        shown = ", ".join(refs[:10]) + (", …" if len(refs) > 10 else "")
+        parts.append(
+            ngettext("%(n)s ticket (%(refs)s)", "%(n)s tickets (%(refs)s)", len(refs))
+            % {"n": len(refs), "refs": shown}
+        )
+    if pending:
+        parts.append(
+            ngettext(
+                "%(n)s escalation awaiting approval (%(ids)s)",
+                "%(n)s escalations awaiting approval (%(ids)s)",
+                len(pending),
+            )
+            % {"n": len(pending), "ids": ", ".join(f"#{pk}" for pk in pending)}
+        )
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def path_levels_set(*, path: EscalationPath, levels: Sequence[Mapping[str, Any]]) -> None:
+    """Replace the path's levels with ``levels`` (validated: positions 1..n, climbing).
+
+    Levels keep their identity where they can: the n-th level of a tier stays the
+    n-th level of that tier, updated in place, so the tickets standing on it and the
+    requests awaiting approval into it keep pointing at it. A level that goes away
+    while tickets stand on it or a request points at it is refused with ``PathInUse``,
+    naming them; nothing is changed then."""
+    old_by_tier: dict[str, list[EscalationLevel]] = defaultdict(list)
+    for level in path.levels.order_by("position"):
+        old_by_tier[level.tier].append(level)
+    kept: list[tuple[EscalationLevel, Mapping[str, Any]]] = []
+    new: list[Mapping[str, Any]] = []
+    seen: dict[str, int] = defaultdict(int)
+    for data in sorted(levels, key=lambda d: d["position"]):
+        n = seen[data["tier"]]
+        seen[data["tier"]] += 1
+        olds = old_by_tier[data["tier"]]
+        if n < len(olds):
+            kept.append((olds[n], data))
+        else:
+            new.append(data)
+    dropped = [lv for tier, olds in old_by_tier.items() for lv in olds[seen[tier] :]]
+    ids = [level.pk for level in dropped]
+    used = _uses(TicketRoute.objects.filter(level_id__in=ids), ids) if dropped else ""
+    if used:
+        names = ", ".join(str(level) for level in dropped)
+        raise PathInUse(
+            _(
+                "These levels would be removed but are still in use: %(levels)s. Used by: "
+                "%(uses)s. Keep the levels, or move those tickets and decide those "
+                "requests first."
+            )
+            % {"levels": names, "uses": used}
+        )
+    EscalationLevel.objects.filter(pk__in=[lv.pk for lv in dropped]).delete()
+    # Positions are unique per path: park the kept levels out of the way first.
+    for offset, (level, _data) in enumerate(kept, start=1):
+        EscalationLevel.objects.filter(pk=level.pk).update(position=1000 + offset)
+    for level, data in kept:
+        fields = dict(data)
+        teams = fields.pop("teams")
+        for name, value in fields.items():
+            setattr(level, name, value)
+        level.save()
+        level.teams.set(teams)
+    for data in new:
+        fields = dict(data)
+        teams = fields.pop("teams")
+        EscalationLevel.objects.create(path=path, **fields).teams.set(teams)
+
+
+@transaction.atomic
+def path_delete(*, path: EscalationPath) -> None:
+    """Delete a path no ticket has followed; one in use is refused with
+    ``PathInUse`` (deactivate it instead)."""
+    level_ids = list(path.levels.values_list("pk", flat=True))
+    used = _uses(TicketRoute.objects.filter(path=path), level_ids)
+    if used:
+        raise PathInUse(
+            _(
+                "The escalation path %(path)s is still used by: %(uses)s. "
+                "Deactivate it instead, so no new ticket follows it."
+            )
+            % {"path": path, "uses": used}
+        )
+    path.delete()
