@@ -54,15 +54,18 @@ def priority_definitions() -> list[PriorityDefinition]:
 
 
 def escalation_list(*, user) -> QuerySet:
-    """Escalations the user may see: admins all; others those of tickets they may
-    see, those sent to teams they manage, those they manage and those they asked for."""
-    from tickets.selectors import ticket_visibility_filter, user_is_admin
+    """Escalations the user may see: admins all; agents those of tickets they may
+    see, those sent to teams they manage, those they manage and those they asked for;
+    requesters (in no team) none, not even their own tickets'."""
+    from tickets.selectors import ticket_visibility_filter, user_is_admin, user_is_agent
 
     qs = Escalation.objects.select_related(
         "ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by"
     ).order_by("-created_at", "-id")
     if user_is_admin(user):
         return qs
+    if not user_is_agent(user):
+        return qs.none()
     visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
     return qs.filter(
         Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user) | Q(requested_by=user)
