@@ -198,6 +198,20 @@ def summary(values: list[float], unit: str = "ms", scale: float = 1000.0) -> str
     )
 
 
+def child_env(*, database_url: str, redis_url: str, queue: str, **extra: str) -> dict[str, str]:
+    """The environment of the Celery processes a benchmark starts."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        CELERY_QUEUE=queue,
+        **extra,
+    )
+    return env
+
+
 class Celery:
     """The worker and beat, each in its own process group, logs in a temporary folder."""
 
@@ -218,6 +232,19 @@ class Celery:
         )
         log.close()
         self.procs.append((name, proc))
+
+    def worker(self, name: str, concurrency: int) -> None:
+        self.start(
+            "worker",
+            "worker",
+            f"--concurrency={concurrency}",
+            "-n",
+            f"{name}@%h",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        )
 
     def log(self, name: str) -> str:
         path = self.dir / f"{name}.log"

@@ -61,17 +61,10 @@ def parse_args() -> argparse.Namespace:
 
 
 def child_env(args: argparse.Namespace) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-        CELERY_QUEUE=QUEUE,
+    extra = {} if args.interval is None else {"SLA_SWEEP_INTERVAL": str(args.interval)}
+    return _common.child_env(
+        database_url=args.database_url, redis_url=args.redis_url, queue=QUEUE, **extra
     )
-    if args.interval is not None:
-        env["SLA_SWEEP_INTERVAL"] = str(args.interval)
-    return env
 
 
 def make_agent():
@@ -228,8 +221,7 @@ def main() -> None:
     atexit.register(celery.stop)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"celery logs in {celery.dir}")
-    common = ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    celery.start("worker", "worker", "--concurrency=2", "-n", "bench-latency@%h", *common)
+    celery.worker("bench-latency", concurrency=2)
     celery.start("beat", "beat", "--loglevel=INFO", f"--schedule={celery.dir / 'beat-schedule'}")
     try:
         celery.wait_ready(60)

@@ -181,29 +181,16 @@ def part_c(args, ticket, people) -> None:
     WebhookEndpoint.objects.all().delete()
     Delivery.objects.all().delete()
     _common.purge_queue()  # the tasks enqueued in part a, for deliveries now gone
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-not-secret"),
-        DATABASE_URL=args.database_url,
-        REDIS_URL=args.redis_url,
-        CELERY_QUEUE=QUEUE,
+    env = _common.child_env(
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        queue=QUEUE,
         EMAIL_URL="dummymail://",
         LOG_LEVEL="WARNING",
     )
     celery = _common.Celery(env, prefix="escalade-notify-")
     atexit.register(celery.stop)
-    celery.start(
-        "worker",
-        "worker",
-        f"--concurrency={args.concurrency}",
-        "-n",
-        "bench-notify@%h",
-        "--loglevel=INFO",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-    )
+    celery.worker("bench-notify", concurrency=args.concurrency)
     try:
         celery.wait_ready(60)
         chosen = users(people)

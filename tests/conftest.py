@@ -44,6 +44,28 @@ def requester(db):
 
 
 @pytest.fixture
+def always_open(db):
+    from escalations.models import BusinessCalendar
+
+    return BusinessCalendar.objects.create(name="24x7", is_24x7=True)
+
+
+@pytest.fixture
+def policy(always_open):
+    """The fallback policy: 60 min first response, 30 min updates, 8 h resolution, 24x7."""
+    from escalations.models import SlaPolicy
+
+    return SlaPolicy.objects.create(
+        name="Fallback",
+        first_response_minutes=60,
+        next_update_minutes=30,
+        resolution_minutes=480,
+        warning_percent=75,
+        calendar=always_open,
+    )
+
+
+@pytest.fixture
 def network_path(db):
     """The seeds' network-outage path: L1 Service Desk -> L2 Network Engineering ->
     L3 Senior Architects (vendor noted) -> IT Management; 24x7 for simple arithmetic."""

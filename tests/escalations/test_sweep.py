@@ -3,12 +3,12 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 
 from escalations import events
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
+from tests.races import on_postgresql
 from tickets import services
 from tickets.models import TicketEvent
 from tickets.services import ticket_event_record
@@ -141,7 +141,7 @@ def test_sweep_query_count_does_not_grow_when_nothing_is_due(
     assert sum("next_action_at" in q["sql"] for q in captured.captured_queries) == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_parallel_sweepers_record_each_breach_once(agent, policy, frozen):
     make_tickets(agent, 40)

@@ -1,28 +1,15 @@
 import hashlib
 import hmac
 import threading
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
 import pytest
 
-from escalations.models import BusinessCalendar, SlaPolicy
 from tests.workers import celery_processes  # noqa: F401  (fixture)
 
 SECRET = "s3cret-shared-with-the-receiver"
-
-
-@pytest.fixture
-def policy(db):
-    """A 24x7 fallback policy: 60 min first response, 30 min updates, 8 h resolution."""
-    return SlaPolicy.objects.create(
-        name="Fallback",
-        first_response_minutes=60,
-        next_update_minutes=30,
-        resolution_minutes=480,
-        warning_percent=75,
-        calendar=BusinessCalendar.objects.create(name="24x7", is_24x7=True),
-    )
 
 
 @pytest.fixture
@@ -66,3 +53,19 @@ def receiver():
     yield state
     server.shutdown()
     server.server_close()
+
+
+T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # a Monday morning
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """timezone.now() as the test sets it."""
+    state = {"now": T0}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
+
+    def at(minutes: float) -> datetime:
+        state["now"] = T0 + timedelta(minutes=minutes)
+        return state["now"]
+
+    return at

@@ -2,10 +2,10 @@
 reminds the owner and reports missed updates, once each."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 
 from escalations.services import managed
 from notifications.demo import seed_plans
@@ -14,23 +14,10 @@ from notifications.services.cadence_sweep import cadences_sweep
 from notifications.services.plans import cadences_resync, communication_plan_save
 from notifications.services.status_updates import status_update_send
 from tests.factories import CommunicationPlanFactory, UserFactory, create_ticket
+from tests.notifications.conftest import T0
+from tests.races import in_thread, on_postgresql
 from tickets import services
 from tickets.models import Status, Ticket, User
-
-T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)  # a Monday morning
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """timezone.now() as the test sets it."""
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-
-    def at(minutes: float) -> datetime:
-        state["now"] = T0 + timedelta(minutes=minutes)
-        return state["now"]
-
-    return at
 
 
 @pytest.fixture
@@ -291,24 +278,6 @@ def test_seed_plans_is_idempotent(agent, clock):
 
 
 # --- PostgreSQL: sweeps side by side, and a ticket being changed ---------------------------
-
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL"
-)
-
-
-def in_thread(target, errors: list) -> threading.Thread:
-    def run():
-        try:
-            target()
-        except Exception as exc:  # reported by the test, not lost in the thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 @on_postgresql

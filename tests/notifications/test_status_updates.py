@@ -2,7 +2,7 @@
 one update to exactly the chosen audiences, restarting the cadence."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -24,21 +24,8 @@ from notifications.models import (
 )
 from notifications.services.status_updates import status_update_send
 from tests.factories import CommunicationPlanFactory, UserFactory, create_ticket
+from tests.notifications.conftest import T0
 from tickets.models import Organization, TicketEvent, User
-
-T0 = datetime(2030, 3, 4, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-
-    def at(minutes: float) -> datetime:
-        state["now"] = T0 + timedelta(minutes=minutes)
-        return state["now"]
-
-    return at
 
 
 def user(name: str) -> User:
