@@ -2,22 +2,19 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from notifications.forms import ChoicesInOrderField
 from notifications.models import Audience, CommunicationPlan, StatusUpdate, UpdateCadence
 from notifications.services.plans import communication_plan_delete, communication_plan_save
 
 
 class CommunicationPlanForm(forms.ModelForm):
-    audiences = forms.MultipleChoiceField(
-        choices=Audience.choices, widget=forms.CheckboxSelectMultiple
-    )
+    audiences = ChoicesInOrderField(label=_("audiences"), choices=Audience.choices)
 
     class Meta:
         model = CommunicationPlan
         fields = ["priority", "audiences", "cadence_minutes", "remind_before_minutes", "is_active"]
-
-    def clean_audiences(self):
-        return [value for value in Audience.values if value in self.cleaned_data["audiences"]]
 
 
 @admin.register(CommunicationPlan)

@@ -8,6 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from notifications.channels import webhook
+from notifications.forms import ChoicesInOrderField
 from notifications.models import DeliveryAttempt, EventKind, WebhookEndpoint
 
 
@@ -19,10 +20,9 @@ class WebhookEndpointForm(forms.ModelForm):
         widget=forms.URLInput(attrs={"size": 80}),
         help_text=_("http:// or https://, on a public address unless private targets are allowed."),
     )
-    events = forms.MultipleChoiceField(
+    events = ChoicesInOrderField(
         label=_("events"),
         choices=EventKind.choices,
-        widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Tick none to send every event."),
     )
@@ -30,10 +30,6 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "is_active"]
-
-    def clean_events(self) -> list[str]:
-        # The URL is checked by the model's clean(), which the form runs.
-        return [value for value in EventKind.values if value in self.cleaned_data["events"]]
 
 
 @admin.register(WebhookEndpoint)

@@ -6,6 +6,17 @@ from notifications.models import EventKind, MessageTemplate
 from notifications.rendering import validate_template
 
 
+class ChoicesInOrderField(forms.MultipleChoiceField):
+    """Ticked boxes as a list in the order of the choices, so the same choice is
+    always stored the same way."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        ticked = set(super().clean(value))
+        return [choice for choice, _label in self.choices if choice in ticked]
+
+
 class PreferencesForm(forms.Form):
     """One checkbox per event and channel (``<event>__<channel>``)."""
 
