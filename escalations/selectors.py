@@ -93,7 +93,7 @@ def escalation_detail(*, escalation: Escalation) -> Escalation:
     """One escalation with its team, action plan and review loaded."""
     return (
         Escalation.objects.select_related(
-            "ticket", "to_team", "to_level", "manager", "requested_by", "decided_by"
+            "ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by", "decided_by"
         )
         .prefetch_related("members__user", "action_items__owner")
         .get(pk=escalation.pk)

@@ -205,8 +205,11 @@ def render_escalation(
         context["monitor_form"] = form(f.MonitorForm)
     if working and escalation.status in (State.MONITORING, State.CLOSED):
         context["reopen_form"] = form(f.ReopenForm)
-    reviewable = escalation.status not in (State.REQUESTED, State.REJECTED)
-    if reviewable and (review is not None or may_manage):
+    # Anyone who sees the escalation sees its review; the people who write it get the
+    # form until it is frozen.
+    context["review_frozen"] = managed.review_frozen(escalation)
+    took_place = escalation.status not in (State.REQUESTED, State.REJECTED)
+    if took_place and not context["review_frozen"] and managed.can_review(escalation, user):
         context["review_form"] = form(f.ReviewForm, instance=review)
     if bound is not None:
         # Shown with its errors even where the escalation's state no longer offers it.
@@ -374,9 +377,10 @@ def escalation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Any agent who may see the escalation reviews it (the service's rule)."""
+    """The people ``managed.can_review`` names review it, until it is frozen."""
     escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
-    _agents_only(request)
+    if not managed.can_review(escalation, request.user):
+        raise PermissionDenied(_("You may read this review but not write it."))
     review = EscalationReview.objects.filter(escalation=escalation).first()
     form = f.ReviewForm(request.POST, instance=review, escalation=escalation)
     if form.is_valid():

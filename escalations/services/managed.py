@@ -26,7 +26,7 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services.records import create_once, record
+from escalations.services.records import create_once, lock_ticket, record
 from tickets.models import Status, Team, Ticket, Tier, User
 from tickets.selectors import user_is_admin, user_team_ids
 
@@ -319,13 +319,55 @@ def review_request(escalation: Escalation, actor: User | None) -> EscalationRevi
     return review
 
 
+def can_review(escalation: Escalation, user: User) -> bool:
+    """Who writes the review: the escalation manager, the managers of the teams
+    involved (the receiving team and the ticket's team), the receiving team's members,
+    or an admin."""
+    if not user.is_authenticated:
+        return False
+    if user_is_admin(user) or escalation.manager_id == user.pk:
+        return True
+    teams = [team for team in (escalation.to_team, escalation.ticket.team) if team is not None]
+    if any(team.manager_id == user.pk for team in teams):
+        return True
+    return escalation.to_team_id is not None and escalation.to_team_id in user_team_ids(user)
+
+
+def review_frozen(escalation: Escalation) -> bool:
+    """A managed escalation's review is frozen once the escalation is closed. A
+    functional escalation is closed as soon as the ticket moves on or is resolved
+    (which is when its review is asked for), so its review is frozen once the
+    ticket is closed."""
+    if escalation.kind == Kind.HIERARCHICAL:
+        return escalation.status == State.CLOSED
+    return escalation.ticket.status == Status.CLOSED
+
+
 @transaction.atomic
 def review_submit(
     *, escalation: Escalation, actor: User, data: Mapping[str, Any]
 ) -> EscalationReview:
-    """Fill in the review. Root cause, its category and the three ratings are required."""
-    if not (user_is_admin(actor) or user_team_ids(actor)):
-        raise PermissionDenied(_("Only agents review escalations."))
+    """Fill in the review (``can_review`` says who), until it is frozen
+    (``review_frozen``). Root cause, its category and the three ratings are required."""
+    if not can_review(escalation, actor):
+        raise PermissionDenied(
+            _(
+                "Only the escalation manager, the managers of the teams involved, the "
+                "receiving team or an admin review an escalation."
+            )
+        )
+    lock_ticket(escalation.ticket)
+    escalation = (
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .get(pk=escalation.pk)
+    )
+    if escalation.status in (State.REQUESTED, State.REJECTED):
+        raise ValidationError({"review": _("Only an escalation that took place is reviewed.")})
+    if review_frozen(escalation):
+        raise ValidationError(
+            {"review": _("The escalation is closed: its review can no longer be changed.")}
+        )
     review = EscalationReview.objects.select_for_update().filter(escalation=escalation).first()
     if review is None:
         review = EscalationReview(escalation=escalation)
