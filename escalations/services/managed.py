@@ -395,6 +395,25 @@ def review_submit(
 # --- reactions to ticket changes and the monitoring sweep -----------------------------------
 
 
+def _withdraw_requests(ticket: Ticket, now: datetime) -> None:
+    """A resolved ticket needs no escalation: requests awaiting approval are closed
+    (rejected, with the reason), so they leave the approvals queue."""
+    reason = _("The ticket was resolved before a decision.")
+    for escalation in Escalation.objects.select_for_update().filter(
+        ticket=ticket, status=State.REQUESTED
+    ):
+        escalation.status, escalation.rejection_reason = State.REJECTED, reason
+        escalation.decided_at = escalation.closed_at = now
+        escalation.save(update_fields=["status", "rejection_reason", "decided_at", "closed_at"])
+        record(
+            ticket,
+            None,
+            escalation,
+            _("Escalation request withdrawn: %(reason)s") % {"reason": reason},
+            step=events.Step.REJECTED,
+        )
+
+
 def on_ticket_status(ticket: Ticket, actor: User | None, old: str, new: str) -> None:
     """Resolving ends functional escalations and asks for a review; reopening during
     monitoring makes the managed escalation active again."""
@@ -403,6 +422,7 @@ def on_ticket_status(ticket: Ticket, actor: User | None, old: str, new: str) -> 
         Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE).update(
             status=State.CLOSED, closed_at=now
         )
+        _withdraw_requests(ticket, now)
         latest = (
             Escalation.objects.filter(ticket=ticket)
             .exclude(status__in=[State.REQUESTED, State.REJECTED])
