@@ -94,10 +94,12 @@ def escalate_automatically(
     to_tier: str | None = None,
     now: datetime | None = None,
 ) -> Escalation | None:
-    """Move the ticket up one level (or to ``to_tier``) for ``trigger``, once per ``key``.
+    """Move the ticket up one level for ``trigger``, once per ``key``; or, for a
+    criterion naming ``to_tier``, to that tier's first level, or the highest level
+    below it on a path without that tier.
 
-    At the top of its path the ticket cannot climb further: management is
-    brought in with a managed escalation instead."""
+    At the top of its path the ticket cannot climb further: a time trigger brings
+    management in with a managed escalation instead; a jump does nothing."""
     now = now or timezone.now()
     ticket = lock_ticket(ticket)
     if not ticket.is_open:
@@ -105,7 +107,12 @@ def escalate_automatically(
     route = routing.route_of(ticket)
     if route is None:
         return None
-    target = routing.level_above(route, to_tier)
+    if to_tier:
+        target = routing.level_for_jump(route, to_tier)
+        if target is None:  # nothing higher on this path up to that tier
+            return None
+    else:
+        target = routing.level_above(route)
     if target is None:
         return managed_open(
             ticket=ticket, actor=None, trigger=trigger, reason=why, now=now, key=f"mgmt:{key}"

@@ -65,6 +65,23 @@ def level_above(route: TicketRoute, tier: str | None = None) -> EscalationLevel 
     return None
 
 
+def _jump_target(levels: list[EscalationLevel], above: int, tier: str) -> EscalationLevel | None:
+    """The first level of ``tier`` above position ``above``; on a path without that
+    tier, the highest level above it whose tier is below ``tier``."""
+    higher = [level for level in levels if level.position > above]
+    exact = next((level for level in higher if level.tier == tier), None)
+    if exact is not None:
+        return exact
+    below = [level for level in higher if TIER_ORDER.index(level.tier) < TIER_ORDER.index(tier)]
+    return below[-1] if below else None
+
+
+def level_for_jump(route: TicketRoute, tier: str) -> EscalationLevel | None:
+    """Where a priority criterion naming ``tier`` sends the ticket (``_jump_target``);
+    None when its path has nothing higher up to that tier."""
+    return _jump_target(levels_of(route.path), route.level.position, tier)
+
+
 def team_for(level: EscalationLevel, ticket: Ticket) -> Team | None:
     """The ticket's team if it serves the level, else the level's first team by name."""
     teams = sorted(level.teams.all(), key=lambda t: t.name)
@@ -114,8 +131,8 @@ def enter_level(
 def route_new_ticket(
     *, ticket: Ticket, actor: User | None, now: datetime, jump_to: str = ""
 ) -> tuple[EscalationPath, EscalationLevel] | None:
-    """Place a new ticket on level 1 of its path, or on the first level of tier
-    ``jump_to`` when a priority criterion asks for it."""
+    """Place a new ticket on level 1 of its path, or where a priority criterion
+    naming tier ``jump_to`` sends it (``_jump_target``)."""
     path = path_for(ticket)
     if path is None:
         return None
@@ -124,7 +141,7 @@ def route_new_ticket(
         return None
     level = levels[0]
     if jump_to:
-        level = next((lv for lv in levels if lv.tier == jump_to), level)
+        level = _jump_target(levels, 0, jump_to) or level
     enter_level(
         ticket=ticket,
         path=path,
