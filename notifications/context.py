@@ -94,3 +94,41 @@ def revive(values: Any, key: str = "") -> Any:
     if isinstance(values, str) and (key.endswith(("_at", "_until")) or key == "timestamp"):
         return parse_datetime(values) or values
     return values
+
+
+def example_values(kind: str = "") -> dict[str, Any]:
+    """The values of an event of ``kind`` about an example ticket and escalation,
+    as templates see them: what a template is tried on when an admin saves it."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    ticket = Ticket(
+        pk=123,
+        title="Checkout fails for every shopper",
+        priority="P1",
+        status="open",
+        level="L2",
+        requester_name="Rita Requester",
+        requester_email="rita@example.com",
+        created_at=now,
+    )
+    escalation = Escalation(
+        pk=45,
+        ticket=ticket,
+        from_tier="L1",
+        to_tier="L2",
+        reason="Level time limit ran out",
+        summary="Payment page answers 502",
+        assistance_requested="Check the payment gateway",
+        monitoring_until=now,
+    )
+    values = event_values(
+        kind=kind,
+        event_id="00000000-0000-0000-0000-000000000000",
+        at=now,
+        ticket=ticket,
+        escalation=escalation,
+        actor=None,
+        extra={"metric": "resolution", "note": "Example", "due_at": now},
+    )
+    return revive({**values, "recipient": "Rita Requester"})

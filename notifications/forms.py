@@ -58,7 +58,7 @@ class MessageTemplateForm(forms.ModelForm):
             source = cleaned.get(field)
             if source:
                 try:
-                    validate_template(source)
+                    validate_template(source, kind=cleaned.get("kind", ""))
                 except forms.ValidationError as error:
                     self.add_error(field, error)
         if cleaned.get("kind") and cleaned["kind"] not in EventKind.values:

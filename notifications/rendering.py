@@ -48,11 +48,37 @@ _TAGS = (
     "widthratio",
     "with",
 )
-_UNSAFE_FILTERS = {"pprint"}
+# pprint shows object internals; stringformat's width ("%0999999999d") is unbounded.
+_UNSAFE_FILTERS = {"pprint", "stringformat"}
+# Filters whose argument sets a width or precision: capped, so a template cannot
+# make a message of a gigabyte.
+_WIDTH_FILTERS = {"ljust", "rjust", "center", "floatformat"}
+MAX_WIDTH = 200
+
+
+def _capped(name: str, original):
+    def capped(value, arg=None):
+        try:
+            width = abs(int(str(arg).rstrip("gu") or 0))
+        except ValueError:
+            width = 0
+        if width > MAX_WIDTH:
+            return value
+        return original(value) if arg is None else original(value, arg)
+
+    capped.__name__ = name
+    for attribute in ("is_safe", "needs_autoescape", "expects_localtime"):
+        if hasattr(original, attribute):
+            setattr(capped, attribute, getattr(original, attribute))
+    return capped
+
+
 for _name in _TAGS:
     register.tags[_name] = defaulttags.register.tags[_name]
 for _name, _filter in defaultfilters.register.filters.items():
-    if _name not in _UNSAFE_FILTERS:
+    if _name in _WIDTH_FILTERS:
+        register.filters[_name] = _capped(_name, _filter)
+    elif _name not in _UNSAFE_FILTERS:
         register.filters[_name] = _filter
 
 
@@ -72,12 +98,22 @@ def compile_template(source: str):
     return engine().from_string(source)
 
 
-def validate_template(source: str) -> None:
-    """Raise ValidationError with the engine's message when ``source`` does not compile."""
+def validate_template(source: str, *, kind: str = "") -> None:
+    """Raise ValidationError with the engine's message when ``source`` does not
+    compile, or fails when rendered with an example of the values of ``kind``."""
+    from notifications.context import example_values
+
     try:
-        compile_template(source)
+        template = compile_template(source)
     except TemplateSyntaxError as error:
         raise ValidationError(_("Template error: %(error)s") % {"error": error}) from error
+    try:
+        template.render(Context(example_values(kind), autoescape=False))
+    except Exception as error:
+        raise ValidationError(
+            _("Template error when rendered: %(error)s")
+            % {"error": f"{type(error).__name__}: {error}"}
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -118,10 +154,11 @@ def render_message(
             sources[(kind, language)] = _source(kind, language)
         try:
             return _render(*sources[(kind, language)], context)
-        except TemplateSyntaxError:
-            # Saved before validation existed, or broken by an upgrade: the message
-            # still goes out, in the default wording.
-            logger.exception("Message template for %s/%s does not compile", kind, language)
+        except Exception:
+            # Saved before validation existed, broken by an upgrade, or failing on
+            # values the check at save time did not have: the message still goes
+            # out, in the default wording, and the event it tells is not undone.
+            logger.exception("Message template for %s/%s does not render", kind, language)
             subject, text = defaults.TEMPLATES[kind]
             return _render(str(subject), str(text), "", context)
 
