@@ -243,10 +243,15 @@ def can_approve(escalation: Escalation, user: User) -> bool:
     return user_is_admin(user) or (team is not None and team.manager_id == user.pk)
 
 
-def _decide(escalation: Escalation, actor: User) -> Escalation:
+def _check_approver(escalation: Escalation, actor: User) -> None:
     if not can_approve(escalation, actor):
         raise PermissionDenied(_("Only the manager of the target team decides."))
-    locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+
+
+def _decide(escalation: Escalation, actor: User) -> Escalation:
+    """Lock the request (the caller holds its ticket already) and check it still
+    awaits a decision."""
+    locked = Escalation.objects.select_for_update(of=("self",)).get(pk=escalation.pk)
     if locked.status != State.REQUESTED:
         raise ValidationError({"status": _("This escalation is not awaiting approval.")})
     return locked
@@ -255,9 +260,10 @@ def _decide(escalation: Escalation, actor: User) -> Escalation:
 @transaction.atomic
 def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
     """The target team's manager approves: the ticket moves."""
+    _check_approver(escalation, actor)
+    ticket = lock_ticket(escalation.ticket)
     locked = _decide(escalation, actor)
     now = timezone.now()
-    ticket = lock_ticket(locked.ticket)
     route = routing.route_of(ticket)
     if locked.to_level is None:  # removed from the path (in the admin) meanwhile
         raise ValidationError(
@@ -284,6 +290,8 @@ def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Es
     """The target team's manager refuses, saying why (the requester is told)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the escalation is rejected.")})
+    _check_approver(escalation, actor)
+    lock_ticket(escalation.ticket)
     locked = _decide(escalation, actor)
     locked.status, locked.decided_by = State.REJECTED, actor
     locked.decided_at = locked.closed_at = timezone.now()

@@ -106,7 +106,20 @@ def can_manage(escalation: Escalation, user: User) -> bool:
 def _locked(escalation: Escalation, actor: User, *states: str) -> Escalation:
     if not can_manage(escalation, actor):
         raise PermissionDenied(_("Only the escalation manager may do this."))
-    locked = Escalation.objects.select_for_update().select_related("ticket").get(pk=escalation.pk)
+    return _check_step(_lock(escalation), *states)
+
+
+def _lock(escalation: Escalation) -> Escalation:
+    """The ticket first, then the escalation (see ``records.lock_ticket``)."""
+    lock_ticket(escalation.ticket)
+    return (
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("ticket")
+        .get(pk=escalation.pk)
+    )
+
+
+def _check_step(locked: Escalation, *states: str) -> Escalation:
     if locked.kind != Kind.HIERARCHICAL:
         raise ValidationError({"status": _("Only managed escalations have this step.")})
     if states and locked.status not in states:
@@ -257,8 +270,10 @@ def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -
     """Back to active: the problem came back, or monitoring showed it is not solved."""
     if actor is not None:
         locked = _locked(escalation, actor, State.MONITORING, State.CLOSED)
-    else:
-        locked = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    else:  # the system: the ticket was reopened during monitoring
+        locked = _lock(escalation)
+        if locked.kind != Kind.HIERARCHICAL or locked.status != State.MONITORING:
+            return locked  # closed or reopened meanwhile: nothing to do
     _refuse_second_open(locked)
     locked.status, locked.closed_at = State.ACTIVE, None
     try:
@@ -356,12 +371,7 @@ def review_submit(
                 "receiving team or an admin review an escalation."
             )
         )
-    lock_ticket(escalation.ticket)
-    escalation = (
-        Escalation.objects.select_for_update(of=("self",))
-        .select_related("ticket")
-        .get(pk=escalation.pk)
-    )
+    escalation = _lock(escalation)
     if escalation.status in (State.REQUESTED, State.REJECTED):
         raise ValidationError({"review": _("Only an escalation that took place is reviewed.")})
     if review_frozen(escalation):
@@ -451,6 +461,7 @@ def monitoring_sweep(*, now: datetime | None = None) -> int:
     ).select_related("ticket")
     for escalation in due:
         with transaction.atomic():
+            lock_ticket(escalation.ticket)
             won = Escalation.objects.filter(
                 pk=escalation.pk, monitoring_ended_at__isnull=True, status=State.MONITORING
             ).update(monitoring_ended_at=now)

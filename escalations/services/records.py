@@ -40,4 +40,7 @@ def create_once(**fields) -> Escalation | None:
 
 
 def lock_ticket(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
+    """Hold the ticket as the ticket services do (a no-key lock, so its trail can
+    still grow). Escalation steps take it before any escalation row: everyone
+    locks a ticket first, then what hangs off it, so nobody deadlocks."""
+    return Ticket.objects.select_for_update(of=("self",), no_key=True).get(pk=ticket.pk)

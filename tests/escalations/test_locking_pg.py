@@ -12,12 +12,12 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models import F
 
-from escalations.models import SlaClock, SlaClockAlert, SlaPolicy
-from escalations.services import recompute, sweep
+from escalations.models import Escalation, SlaClock, SlaClockAlert, SlaPolicy
+from escalations.services import escalate, managed, recompute, sweep
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets import services
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent, User
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
@@ -181,3 +181,98 @@ def test_recompute_refreshes_tickets_as_they_are_now(agent, always_open, monkeyp
     resolution = SlaClock.objects.select_related("policy").get(ticket=second, metric="resolution")
     assert resolution.policy.name == "P1"
     assert resolution.due_at == resolution.started_at + timedelta(hours=2)
+
+
+HANDOFF = {
+    "summary": "Core switch flapping",
+    "steps_taken": "Rebooted the access switch",
+    "impact_assessment": "Office offline",
+    "customer_context": "Acme Retail, quarter-end",
+    "time_constraints": "Payroll at 16:00",
+    "assistance_requested": "Check the core switch",
+}
+
+
+def test_approving_while_the_ticket_is_resolved_both_finish(network_path, policy, monkeypatch):
+    """Approval takes the ticket before the request, as resolving the ticket does (it
+    then withdraws the request): the old order, request first, deadlocked."""
+    agent1, boss = User.objects.get(username="agent1"), User.objects.get(username="manager")
+    ticket = create_ticket(agent1)  # P3: the request into L2 waits for approval
+    pending = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
+    decided, resolving = threading.Event(), threading.Event()
+    real_decide = escalate._decide
+
+    def decide(escalation, actor):
+        locked = real_decide(escalation, actor)
+        decided.set()
+        resolving.wait(timeout=10)  # let the resolution run into what we hold
+        threading.Event().wait(0.5)
+        return locked
+
+    monkeypatch.setattr(escalate, "_decide", decide)
+    errors = []
+
+    def resolve():
+        assert decided.wait(timeout=10)
+        resolving.set()
+        services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
+
+    threads = [
+        in_thread(lambda: escalate.escalation_approve(escalation=pending, actor=boss), errors),
+        in_thread(resolve, errors),
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    ticket.refresh_from_db()
+    pending.refresh_from_db()
+    assert (ticket.status, ticket.level) == ("resolved", "L2")
+    assert (pending.status, pending.decided_by) == ("closed", boss)
+
+
+def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy, monkeypatch):
+    """Reopening the ticket during monitoring reopens its managed escalation, holding
+    the ticket first. A manager's step on the escalation meanwhile waits for the
+    ticket before it takes the escalation; taking the escalation first deadlocked."""
+    from django.utils import timezone
+
+    agent1, boss = User.objects.get(username="agent1"), User.objects.get(username="manager")
+    ticket = create_ticket(agent1, impact=2, urgency=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
+    managed.managed_monitor(
+        escalation=escalation, actor=boss, until=timezone.now() + timedelta(days=1)
+    )
+    services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
+    holding = threading.Event()
+    real_lock = services._lock
+
+    def lock(ticket):
+        held = real_lock(ticket)
+        if not holding.is_set():
+            holding.set()
+            threading.Event().wait(1)  # the manager's step starts meanwhile
+        return held
+
+    monkeypatch.setattr(services, "_lock", lock)
+    errors = []
+
+    def add_action():
+        assert holding.wait(timeout=10)
+        managed.action_item_add(escalation=escalation, actor=boss, description="Replace it")
+
+    threads = [
+        in_thread(
+            lambda: services.ticket_transition(ticket=ticket, actor=agent1, status="open"), errors
+        ),
+        in_thread(add_action, errors),
+    ]
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    escalation.refresh_from_db()
+    assert escalation.status == "active"
+    assert escalation.action_items.count() == 1
+    assert Ticket.objects.get(pk=ticket.pk).status == "open"
