@@ -3,11 +3,12 @@ ticket's cadence and updates, and who may send one."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
-from escalations.selectors import escalation_get, escalation_list
+from escalations.selectors import escalation_list
 from notifications.models import CommunicationPlan, StatusUpdate, UpdateCadence
 from tickets.models import Ticket, User
 from tickets.selectors import ticket_get, ticket_list, user_is_agent
@@ -40,10 +41,20 @@ def status_update_list(*, ticket: Ticket) -> QuerySet[StatusUpdate]:
     return StatusUpdate.objects.filter(ticket=ticket).select_related("author")
 
 
+def _managed_reach(*, user: User) -> QuerySet[Escalation]:
+    """Open managed escalations ``user`` runs or works in: as their escalation
+    manager or a member of their escalation team."""
+    return (
+        Escalation.objects.filter(kind=Escalation.Kind.HIERARCHICAL, status__in=OPEN_MANAGED)
+        .filter(Q(manager=user) | Q(members__user=user))
+        .distinct()
+    )
+
+
 def can_send_update(*, user: User, ticket: Ticket, escalation: Escalation | None = None) -> bool:
-    """Agents who may see the ticket, or the escalation the update is sent from:
-    the escalation manager often works outside the ticket's team, and is the one
-    told when an update is missed."""
+    """Agents who may see the ticket; and, through an open managed escalation of
+    it, its escalation manager and escalation team (the manager often works
+    outside the ticket's team, and is the one told when an update is missed)."""
     if not user_is_agent(user):
         return False
     if ticket_list(user=user).filter(pk=ticket.pk).exists():
@@ -51,7 +62,7 @@ def can_send_update(*, user: User, ticket: Ticket, escalation: Escalation | None
     return (
         escalation is not None
         and escalation.ticket_id == ticket.pk
-        and escalation_list(user=user).filter(pk=escalation.pk).exists()
+        and _managed_reach(user=user).filter(pk=escalation.pk).exists()
     )
 
 
@@ -59,18 +70,29 @@ def update_target(
     *, user: User, pk: int | str, escalation_pk: int | str | None = None
 ) -> tuple[Ticket, Escalation | None]:
     """The ticket a status update is about (and the escalation it is sent from), as
-    ``user`` may reach them: agents only, the ticket as its page shows it or
-    through an escalation of it the user may see. Anything else is a 404."""
+    ``user`` may reach them: agents only; the ticket as its page shows it, with any
+    escalation of it the user may see; or a ticket outside the user's reach
+    through an open managed escalation the user runs or works in. Anything else,
+    a closed or merely requested escalation included, is a 404."""
     if not user_is_agent(user):
-        raise Http404("No such ticket.")
+        raise Http404(_("No such ticket."))
     if escalation_pk in (None, ""):
         return ticket_get(user=user, pk=pk), None
-    escalation = escalation_get(user=user, pk=escalation_pk)
-    if str(escalation.ticket_id) != str(pk):
-        raise Http404("No such escalation of this ticket.")
-    ticket = (
-        Ticket.objects.select_related("organization", "category", "team", "assignee")
-        .filter(pk=escalation.ticket_id)
-        .get()
+    if ticket_list(user=user).filter(pk=_id(pk)).exists():
+        escalations = escalation_list(user=user)
+    else:
+        escalations = _managed_reach(user=user)
+    escalation = escalations.filter(pk=_id(escalation_pk), ticket_id=_id(pk)).first()
+    if escalation is None:
+        raise Http404(_("No such escalation of this ticket."))
+    ticket = Ticket.objects.select_related("organization", "category", "team", "assignee").get(
+        pk=escalation.ticket_id
     )
     return ticket, escalation
+
+
+def _id(value: int | str) -> int:
+    """A primary key from a URL or form; anything else is a 404."""
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise Http404(_("No such ticket."))
+    return int(value)

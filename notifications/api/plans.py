@@ -1,7 +1,9 @@
 """Communication plans (admins) and a ticket's status updates (agents)."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -10,6 +12,7 @@ from notifications import plan_selectors
 from notifications.models import Audience, CommunicationPlan, StatusUpdate
 from notifications.services.plans import communication_plan_delete, communication_plan_save
 from notifications.services.status_updates import BODY_MAX, status_update_send
+from tickets.selectors import user_is_agent
 
 
 class CommunicationPlanSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -90,7 +93,7 @@ class StatusUpdateListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return StatusUpdate.objects.none()
-        ticket, _ = plan_selectors.update_target(
+        ticket, _escalation = plan_selectors.update_target(
             user=self.request.user,
             pk=self.kwargs["pk"],
             escalation_pk=self.request.query_params.get("escalation"),
@@ -104,6 +107,8 @@ class StatusUpdateListView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         # Who may post comes first: a requester learns nothing from a 400.
         given = request.data.get("escalation") if isinstance(request.data, dict) else None
+        if user_is_agent(request.user) and not _is_id_or_empty(given):
+            raise ValidationError({"escalation": [_("A valid integer is required.")]})
         ticket, escalation = plan_selectors.update_target(
             user=request.user, pk=self.kwargs["pk"], escalation_pk=given
         )
@@ -117,3 +122,11 @@ class StatusUpdateListView(generics.ListCreateAPIView):
             escalation=escalation,
         )
         return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)
+
+
+def _is_id_or_empty(value) -> bool:
+    if value is None or value == "":
+        return True
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())

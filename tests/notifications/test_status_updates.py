@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 from config.urls import urlpatterns as site_urls
+from escalations.demo import HANDOFF
 from escalations.models import Escalation, EscalationTeamMember
-from escalations.services import managed
+from escalations.services import escalate, managed
 from notifications import admin_plans  # noqa: F401  (registers the plan admin)
 from notifications.models import (
     CommunicationPlan,
@@ -25,7 +26,7 @@ from notifications.models import (
 from notifications.services.status_updates import status_update_send
 from tests.factories import CommunicationPlanFactory, UserFactory, create_ticket
 from tests.notifications.conftest import T0
-from tickets.models import Organization, TicketEvent, User
+from tickets.models import Organization, Ticket, TicketEvent, User
 
 
 def user(name: str) -> User:
@@ -369,6 +370,58 @@ def test_api_escalation_manager_sends_through_the_escalation(api_as, outage):
     assert response.status_code == 201
     assert response.json()["escalation"] == escalation.pk
     assert api.get(url, {"escalation": escalation.pk}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("given", [[1], {"a": 1}, "abc", True, 1.5])
+def test_api_a_malformed_escalation_is_a_400(api_as, outage, given):
+    response = api_as(user("agent1")).post(
+        f"/api/v1/tickets/{outage.pk}/status-updates/",
+        {"body": "x", "audiences": ["requester"], "escalation": given},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"escalation"}
+
+
+def test_the_expert_of_the_escalation_team_sends_too(api_as, outage, network_path):
+    escalation = Escalation.objects.get(ticket=outage)
+    expert = user("expert")
+    network_path.teams["L3"].members.add(expert)  # an agent outside the ticket's team
+    assert api_as(expert).get(f"/api/v1/tickets/{outage.pk}/").status_code == 404
+    response = api_as(expert).post(
+        f"/api/v1/tickets/{outage.pk}/status-updates/",
+        {"body": "x", "audiences": ["requester"], "escalation": escalation.pk},
+        format="json",
+    )
+    assert response.status_code == 201
+
+
+def test_a_closed_managed_escalation_no_longer_reaches_the_ticket(api_as, outage):
+    escalation = Escalation.objects.get(ticket=outage)
+    Escalation.objects.filter(pk=escalation.pk).update(status=Escalation.Status.CLOSED)
+    api = api_as(user("director"))
+    url = f"/api/v1/tickets/{outage.pk}/status-updates/"
+    assert api.get(url, {"escalation": escalation.pk}).status_code == 404
+    payload = {"body": "x", "audiences": ["requester"], "escalation": escalation.pk}
+    assert api.post(url, payload, format="json").status_code == 404
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_rejected_request_does_not_reach_a_ticket_that_moved_away(api_as, network_path):
+    """The agent who asked for an escalation that was rejected, of a ticket since
+    handed to another team, may no longer see the ticket: nor send updates on it."""
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=3, urgency=3, title="Printer jam")
+    request = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
+    escalate.escalation_reject(escalation=request, actor=user("manager"), reason="Not yet")
+    Ticket.objects.filter(pk=ticket.pk).update(team=network_path.teams["L3"], assignee=None)
+    api = api_as(agent1)
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 404
+    url = f"/api/v1/tickets/{ticket.pk}/status-updates/"
+    assert api.get(url, {"escalation": request.pk}).status_code == 404
+    payload = {"body": "x", "audiences": ["requester"], "escalation": request.pk}
+    assert api.post(url, payload, format="json").status_code == 404
+    assert not StatusUpdate.objects.exists()
 
 
 # --- plans: API and admin ------------------------------------------------------------------
