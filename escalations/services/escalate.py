@@ -81,6 +81,8 @@ def _move(
             trigger=escalation.trigger,
             reason=escalation.reason,
             now=now,
+            from_tier=escalation.from_tier,
+            handoff={name: getattr(escalation, name) for name in HANDOFF_FIELDS},
         )
 
 

@@ -60,20 +60,27 @@ def managed_open(
     reason: str,
     now: datetime,
     key: str = "",
+    from_tier: str = "",
+    handoff: Mapping[str, str] | None = None,
 ) -> Escalation | None:
-    """Open the ticket's managed escalation, unless one is open already."""
-    team = management_team()
-    handoff: dict[str, Any] = {}
-    if trigger != Trigger.MANUAL:
-        from escalations.services.escalate import automatic_handoff
+    """Open the ticket's managed escalation, unless one is open already.
 
-        handoff = automatic_handoff(ticket, reason)
+    Opened because the ticket entered a management level, it comes ``from_tier``
+    (where the ticket was before) with the ``handoff`` of that move; otherwise from
+    the ticket's level, with what an automatic escalation can say for itself."""
+    team = management_team()
+    if handoff is None:
+        handoff = {}
+        if trigger != Trigger.MANUAL:
+            from escalations.services.escalate import automatic_handoff
+
+            handoff = automatic_handoff(ticket, reason)
     escalation = create_once(
         ticket=ticket,
         kind=Kind.HIERARCHICAL,
         trigger=trigger,
         status=State.ACTIVE,
-        from_tier=ticket.level,
+        from_tier=from_tier or ticket.level,
         to_tier=Tier.MGMT,
         to_team=team,
         reason=reason,
@@ -267,8 +274,15 @@ def _refuse_second_open(escalation: Escalation) -> None:
 
 @transaction.atomic
 def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -> Escalation:
-    """Back to active: the problem came back, or monitoring showed it is not solved."""
+    """Back to active: the problem came back, or monitoring showed it is not solved.
+
+    A person (who manages the escalation) says why; the system (``actor`` None, the
+    ticket reopened during monitoring) needs no permission and reopens only an
+    escalation still in monitoring."""
+    reason = (reason or "").strip()
     if actor is not None:
+        if not reason:
+            raise ValidationError({"reason": _("Say why the escalation is active again.")})
         locked = _locked(escalation, actor, State.MONITORING, State.CLOSED)
     else:  # the system: the ticket was reopened during monitoring
         locked = _lock(escalation)
@@ -297,9 +311,10 @@ def managed_close(
     *, escalation: Escalation, actor: User, closure_note: str, customer_agreed: bool
 ) -> Escalation:
     """Close with a note recording the customer's agreement; needs a submitted review."""
+    closure_note = (closure_note or "").strip()
     locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
     errors = {}
-    if not closure_note.strip():
+    if not closure_note:
         errors["closure_note"] = _("Record how it was closed.")
     if not customer_agreed:
         errors["customer_agreed"] = _("Close only once the customer agrees.")
@@ -309,7 +324,7 @@ def managed_close(
     if errors:
         raise ValidationError(errors)
     locked.status, locked.closed_at = State.CLOSED, timezone.now()
-    locked.closure_note, locked.customer_agreed = closure_note.strip(), True
+    locked.closure_note, locked.customer_agreed = closure_note, True
     locked.save(update_fields=["status", "closed_at", "closure_note", "customer_agreed"])
     record(
         locked.ticket,
