@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from escalations.services import sla
 
