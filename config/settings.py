@@ -146,6 +146,9 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="escalade@localhost")
+# Seconds an SMTP connection may block; well below NOTIFY_LEASE_SECONDS, or a slow
+# server lets the outbox hand the same e-mail to a second worker.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=30.0)
 
 # Security: safe by default, relaxed only where asked.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from escalations import events
-        from notifications import listeners
+        from notifications import checks, listeners  # noqa: F401  (checks: system checks)
         from tickets import hooks
 
         hooks.subscribe("created", listeners.on_ticket_created)

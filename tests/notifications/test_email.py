@@ -136,3 +136,33 @@ def test_html_body_escapes_what_people_typed():
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+# --- time-outs and the claim lease ---------------------------------------------------------
+
+
+def test_the_default_settings_bound_smtp_well_below_the_claim_lease(settings):
+    from notifications.checks import timeouts_below_lease
+
+    assert settings.EMAIL_TIMEOUT == 30
+    assert timeouts_below_lease() == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "check_id"),
+    [
+        ("EMAIL_TIMEOUT", None, "notifications.E001"),  # SMTP would block for ever
+        ("EMAIL_TIMEOUT", 120, "notifications.E001"),
+        ("EMAIL_TIMEOUT", 31, "notifications.E001"),
+        ("WEBHOOK_TIMEOUT", 60, "notifications.E002"),
+        ("WEBHOOK_TIMEOUT", 0, "notifications.E002"),
+    ],
+)
+def test_a_time_out_near_the_claim_lease_is_a_system_check_error(settings, name, value, check_id):
+    from django.core import checks
+
+    settings.NOTIFY_LEASE_SECONDS = 120
+    setattr(settings, name, value)
+    errors = [e for e in checks.run_checks() if e.id.startswith("notifications.")]
+    assert [(e.id, e.level) for e in errors] == [(check_id, checks.ERROR)]
+    assert name in errors[0].msg
