@@ -1,0 +1,26 @@
+"""The ticket's timeline links each escalation step to the escalation's page."""
+
+from escalations.services import escalate
+from tests.factories import create_ticket
+from tickets.models import User
+
+HANDOFF = {
+    "summary": "Core switch flapping",
+    "steps_taken": "Rebooted the access switch",
+    "impact_assessment": "Office offline",
+    "customer_context": "Acme Retail, quarter-end",
+    "time_constraints": "Payroll at 16:00",
+    "assistance_requested": "Check the core switch",
+}
+
+
+def test_timeline_links_escalation_steps_to_their_page(network_path, policy, client):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1)
+    escalation = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
+    client.force_login(agent1)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    timeline = body[body.index('id="timeline"') :]
+    link = f'<a href="/escalations/{escalation.pk}/" class="escalation-link">#{escalation.pk}</a>'
+    assert link in timeline
+    assert f"Escalation:{escalation.pk}" not in timeline
