@@ -111,6 +111,15 @@ TEMPLATES = {
             "{{ escalation.monitoring_until|date:'DATETIME_FORMAT' }}.\n{{ escalation.url }}"
         ),
     ),
+    "escalation.monitoring_ended": (
+        _("[{{ ticket.reference }}] Monitoring period ended"),
+        _(
+            "The monitoring period agreed with the customer ended on "
+            "{{ escalation.monitoring_until|date:'DATETIME_FORMAT' }}: close the escalation "
+            "with the customer's agreement, or keep monitoring with a new date.\n"
+            "{{ escalation.url }}"
+        ),
+    ),
     "escalation.reopened": (
         _("[{{ ticket.reference }}] Escalation active again"),
         _("The escalation is active again.\n{{ extra.note }}\n{{ escalation.url }}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,7 +21,10 @@ def unread_count(*, user: User) -> int:
 
 
 def notification_mark_read(*, user: User, pk: int) -> Notification:
-    """Mark one of the user's own notifications read; someone else's is a 404."""
+    """Mark one of the user's own notifications read; someone else's, or an id
+    that is not one, is a 404."""
+    if isinstance(pk, bool) or not str(pk).isdigit():
+        raise Http404("No such notification.")
     notification = get_object_or_404(Notification, pk=pk, recipient=user)
     if notification.read_at is None:
         notification.read_at = timezone.now()

@@ -23,6 +23,13 @@ def on_ticket_created(ticket: Ticket, actor: User | None) -> None:
         actor=actor,
         recipients=[*to.team_members(ticket.team), *to.requester(ticket)],
     )
+    if ticket.assignee_id:  # assigned from the start: told like any later assignment
+        emit(
+            EventKind.TICKET_ASSIGNED,
+            ticket=ticket,
+            actor=actor,
+            recipients=to.users([ticket.assignee]),
+        )
 
 
 def on_ticket_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> None:
@@ -81,8 +88,7 @@ def on_escalation_step(
         case Step.ESCALATED:
             kind, people = EventKind.ESCALATED, to.level_team(escalation)
         case Step.REQUESTED:
-            team = escalation.to_team
-            kind, people = EventKind.APPROVAL_REQUESTED, to.users([team.manager if team else None])
+            kind, people = EventKind.APPROVAL_REQUESTED, to.approvers(escalation)
         case Step.APPROVED | Step.REJECTED:
             kind, people = EventKind.APPROVAL_DECIDED, to.users([escalation.requested_by])
         case Step.OPENED:
@@ -90,8 +96,11 @@ def on_escalation_step(
             people = [*to.users([escalation.manager]), *to.management_chain(ticket)]
         case Step.MANAGER_CHANGED:
             kind, people = EventKind.ESCALATION_OPENED, to.users([escalation.manager])
-        case Step.MONITORING | Step.MONITORING_ENDED:
+        case Step.MONITORING:
             kind, people = EventKind.ESCALATION_MONITORING, to.escalation_team(escalation)
+        case Step.MONITORING_ENDED:
+            kind = EventKind.MONITORING_ENDED
+            people = [*to.users([escalation.manager]), *to.escalation_team(escalation)]
         case Step.REOPENED:
             kind = EventKind.ESCALATION_REOPENED
             people = [*to.escalation_team(escalation), *to.owner(ticket)]

@@ -18,6 +18,7 @@ EMAIL_BY_DEFAULT = frozenset(
         EventKind.APPROVAL_REQUESTED,
         EventKind.APPROVAL_DECIDED,
         EventKind.ESCALATION_OPENED,
+        EventKind.MONITORING_ENDED,
         EventKind.ESCALATION_CLOSED,
         EventKind.REVIEW_REQUESTED,
         EventKind.UPDATE_SENT,

@@ -18,10 +18,21 @@ def team_members(team: Team | None) -> list[Recipient]:
 
 
 def owner(ticket: Ticket) -> list[Recipient]:
-    """The assignee, or the whole team while nobody has taken the ticket."""
-    if ticket.assignee_id:
+    """The assignee, or the whole team while nobody (or nobody still active) has
+    taken the ticket."""
+    if ticket.assignee_id and ticket.assignee.is_active:
         return users([ticket.assignee])
     return team_members(ticket.team)
+
+
+def approvers(escalation: Escalation) -> list[Recipient]:
+    """Who decides an escalation request: the target team's manager; while that
+    team has none, the admins (the only others who may decide it), so a request
+    is never left unseen."""
+    team = escalation.to_team
+    if team is not None and team.manager_id and team.manager.is_active:
+        return users([team.manager])
+    return admins()
 
 
 def requester(ticket: Ticket) -> list[Recipient]:

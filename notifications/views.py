@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from notifications import inbox, preferences
@@ -36,7 +37,11 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = inbox.notifications_mark_all_read(user=request.user)
-    messages.success(request, _("%(n)d notifications marked read.") % {"n": count})
+    messages.success(
+        request,
+        ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count)
+        % {"n": count},
+    )
     return redirect("notifications:inbox")
 
 

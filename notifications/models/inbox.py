@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     APPROVAL_DECIDED = "escalation.decided", _("Escalation approved or rejected")
     ESCALATION_OPENED = "escalation.opened", _("Managed escalation opened")
     ESCALATION_MONITORING = "escalation.monitoring", _("Escalation in monitoring")
+    MONITORING_ENDED = "escalation.monitoring_ended", _("Monitoring period ended")
     ESCALATION_REOPENED = "escalation.reopened", _("Escalation active again")
     ESCALATION_CLOSED = "escalation.closed", _("Escalation closed")
     REVIEW_REQUESTED = "escalation.review_requested", _("Post-escalation review requested")

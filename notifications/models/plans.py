@@ -67,9 +67,14 @@ class UpdateCadence(models.Model):
         DUE = "due", _("Waiting for the due time")
 
     ticket = models.OneToOneField(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="update_cadence"
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="update_cadence",
+        verbose_name=_("ticket"),
     )
-    plan = models.ForeignKey(CommunicationPlan, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        CommunicationPlan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan")
+    )
     last_update_at = models.DateTimeField(_("last update at"))
     due_at = models.DateTimeField(_("next update due at"))
     stage = models.CharField(_("stage"), max_length=8, choices=Stage)
@@ -93,7 +98,10 @@ class UpdateCadence(models.Model):
 
 class StatusUpdate(models.Model):
     ticket = models.ForeignKey(
-        "tickets.Ticket", on_delete=models.CASCADE, related_name="status_updates"
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        related_name="status_updates",
+        verbose_name=_("ticket"),
     )
     escalation = models.ForeignKey(
         "escalations.Escalation",
@@ -101,9 +109,14 @@ class StatusUpdate(models.Model):
         null=True,
         blank=True,
         related_name="status_updates",
+        verbose_name=_("escalation"),
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     audiences = models.JSONField(_("audiences"), default=list)
     body = models.TextField(_("update"), max_length=20_000)

@@ -157,3 +157,9 @@ def test_api_preferences_refuse_bad_input(api_as, reader, payload):
     response = api_as(reader).put("/api/v1/notifications/preferences/", payload, format="json")
     assert response.status_code == 400
     assert not Preference.objects.exists()
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "-1", "%20"])
+def test_api_marking_a_malformed_id_read_is_a_404(api_as, agent, bad):
+    response = api_as(agent).post(f"/api/v1/notifications/{bad}/read/")
+    assert response.status_code == 404

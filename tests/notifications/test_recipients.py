@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta
 from escalations.models import Escalation
 from escalations.services import escalate, managed
 from escalations.services.sweep import sla_sweep
+from notifications import recipients as to
 from notifications.models import Delivery, Notification, Preference
 from tests.factories import UserFactory, create_ticket
 from tickets import services
-from tickets.models import User
+from tickets.models import Team, User
 
 HANDOFF = {
     "summary": "Core switch flapping",
@@ -139,6 +140,55 @@ def test_hierarchical_escalation_tells_the_manager_and_the_management_chain(netw
         until=datetime.now(UTC) + timedelta(days=2),
     )
     assert recipients("escalation.monitoring") == set()  # the manager acted; nobody else on it
+
+
+def test_the_end_of_monitoring_tells_the_manager_and_the_team_to_act(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=1)
+    start = datetime.now(UTC)
+    escalation = managed.managed_open(
+        ticket=ticket, actor=agent1, trigger="manual", reason="VIP", now=start
+    )
+    expert = UserFactory(username="expert")
+    managed.member_add(escalation=escalation, actor=user("manager"), role="expert", user=expert)
+    managed.managed_monitor(
+        escalation=escalation, actor=user("manager"), until=start + timedelta(hours=1)
+    )
+    assert managed.monitoring_sweep(now=start + timedelta(hours=2)) == 1
+    assert recipients("escalation.monitoring_ended") == {"manager", "expert"}
+    told = Notification.objects.get(
+        kind="escalation.monitoring_ended", recipient__username="manager"
+    )
+    assert "Monitoring period ended" in told.subject
+    assert "close the escalation" in told.body
+    assert "manager@example.com" in emails("escalation.monitoring_ended")
+
+
+def test_an_assignee_set_at_creation_is_told_of_the_assignment(network_path, policy):
+    agent1 = user("agent1")
+    boss = user("manager")  # manages the team without being a member of it
+    ticket = create_ticket(agent1, assignee=boss)
+    assert ticket.assignee == boss
+    assert recipients("ticket.assigned") == {"manager"}
+
+
+def test_an_inactive_assignee_leaves_the_owner_messages_to_the_team(agent, l1_team, policy):
+    gone = UserFactory(username="gone")
+    l1_team.members.add(gone)
+    ticket = create_ticket(agent, team=l1_team)
+    services.ticket_update(ticket=ticket, actor=agent, data={"assignee": gone})
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    ticket.refresh_from_db()
+    assert {r.user.username for r in to.owner(ticket)} == {"agent1"}
+
+
+def test_a_request_to_a_team_without_a_manager_goes_to_the_admins(network_path, policy):
+    Team.objects.filter(pk=network_path.teams["L2"].pk).update(manager=None)
+    UserFactory(username="root", is_superuser=True, is_staff=True)
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=3, urgency=3)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", reason="L2", **HANDOFF)
+    assert recipients("escalation.requested") == {"root"}
 
 
 def test_preferences_switch_channels_off_per_event(network_path, policy):
