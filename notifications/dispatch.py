@@ -3,11 +3,13 @@
 ``emit`` runs inside the transaction that raised the event: the inbox rows and
 the outbox rows commit with it or not at all, and the delivery tasks are
 enqueued only after the commit. Keys (event, channel, recipient) are unique,
-so a listener that runs twice for one event writes nothing new.
+so a listener that runs twice for one event writes nothing new; the recipient
+part is a digest, so a key has the same length however long the address.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -42,6 +44,11 @@ class Recipient:
     @property
     def key(self) -> str:
         return f"u{self.user.pk}" if self.user is not None else f"e{self.email.lower()}"
+
+    @property
+    def digest(self) -> str:
+        """``key`` in 64 hex digits, for the outbox key."""
+        return hashlib.sha256(self.key.encode()).hexdigest()
 
 
 def users(people: Iterable[User | None]) -> list[Recipient]:
@@ -103,7 +110,7 @@ def emit(
         if email and wants_email:
             outbox.append(
                 Delivery(
-                    key=f"{event_id}:email:{person.key}",
+                    key=f"{event_id}:email:{person.digest}",
                     event_id=event_id,
                     kind=kind,
                     channel=Channel.EMAIL,

@@ -143,3 +143,17 @@ def test_a_broker_outage_during_an_escalation_delays_deliveries_without_losing_t
     ]
     assert tasks.requeue_deliveries() == 0
     assert not Delivery.objects.exclude(status="sent").exists()
+
+
+def test_a_long_address_keeps_the_delivery_key_within_its_column():
+    limit = Delivery._meta.get_field("key").max_length
+    long_one = "x" * 180 + "@example.com"
+    longer_one = "y" * 230 + "@example.com"
+    ticket = TicketFactory()
+    recipients = [Recipient(email=a) for a in (long_one, longer_one, long_one.upper())]
+    event_id = emit("ticket.created", ticket=ticket, recipients=recipients)
+    keys = list(Delivery.objects.filter(event_id=event_id).values_list("key", flat=True))
+    assert len(keys) == 2  # one per address, the same address in capitals included
+    assert {len(key) for key in keys} == {len(f"{event_id}:email:") + 64}
+    assert all(len(key) <= limit for key in keys)
+    assert set(Delivery.objects.values_list("address", flat=True)) == {long_one, longer_one}
