@@ -22,7 +22,7 @@ class WebhookEndpointForm(forms.ModelForm):
     )
     events = ChoicesInOrderField(
         label=_("events"),
-        choices=EventKind.choices,
+        choices=[c for c in EventKind.choices if c[0] not in webhook.NOT_SENT_TO_WEBHOOKS],
         required=False,
         help_text=_("Tick none to send every event."),
     )

@@ -23,6 +23,7 @@ from django.utils import timezone
 from escalations.models import Escalation
 from notifications import context as ctx
 from notifications import preferences
+from notifications.channels.webhook import NOT_SENT_TO_WEBHOOKS
 from notifications.models import Channel, Delivery, Notification, WebhookEndpoint
 from notifications.rendering import render_message
 from tickets.models import Ticket, User
@@ -65,7 +66,8 @@ def emit(
     extra: dict[str, Any] | None = None,
 ) -> uuid.UUID:
     """Tell ``recipients`` (less the actor, less inactive users) about the event on
-    the channels they chose, and every webhook endpoint that wants it."""
+    the channels they chose, and every webhook endpoint that wants it (never of
+    the events in ``NOT_SENT_TO_WEBHOOKS``)."""
     event_id = uuid.uuid4()
     now = timezone.now()
     values = ctx.event_values(
@@ -123,7 +125,8 @@ def emit(
                 )
             )
     body = json.dumps(values, sort_keys=True, separators=(",", ":"))
-    for endpoint in WebhookEndpoint.objects.filter(is_active=True):
+    endpoints = WebhookEndpoint.objects.filter(is_active=True)
+    for endpoint in endpoints.none() if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
         if endpoint.wants(kind):
             outbox.append(
                 Delivery(

@@ -42,6 +42,8 @@ USER_AGENT = "Escalade-Webhooks/1.0"
 # Enough of a failed answer to tell an admin what went wrong.
 ERROR_BODY_LIMIT = 500
 RETRYABLE_STATUSES = frozenset({408, 429})
+# Told to people only: a switched-off endpoint's event names its URL, often a secret.
+NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
 
 
 def sign(secret: str, body: bytes) -> str:
