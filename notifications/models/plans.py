@@ -80,6 +80,9 @@ class UpdateCadence(models.Model):
     stage = models.CharField(_("stage"), max_length=8, choices=Stage)
     next_action_at = models.DateTimeField(_("next action at"), null=True, blank=True)
     missed = models.PositiveIntegerField(_("missed updates"), default=0)
+    # The plan's timing this cadence was aimed with: an edit of the plan re-aims it.
+    aimed_cadence_minutes = models.PositiveIntegerField(default=0, editable=False)
+    aimed_remind_minutes = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("update cadence")

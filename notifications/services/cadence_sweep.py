@@ -77,6 +77,8 @@ def _advance(cadence: UpdateCadence, now: datetime) -> str | None:
         due_at=cadence.due_at,
         stage=cadence.stage,
         next_action_at=cadence.next_action_at,
+        aimed_cadence_minutes=cadence.aimed_cadence_minutes,
+        aimed_remind_minutes=cadence.aimed_remind_minutes,
         missed=F("missed") + cycles,
     )
     cadence.due_at = missed_due  # what the message says was missed

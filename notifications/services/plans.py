@@ -39,6 +39,8 @@ def aim(cadence: UpdateCadence, plan: CommunicationPlan, due_at: datetime) -> No
     the plan asks for one shorter than the cadence, else the due time itself."""
     cadence.plan = plan
     cadence.due_at = due_at
+    cadence.aimed_cadence_minutes = plan.cadence_minutes
+    cadence.aimed_remind_minutes = plan.remind_before_minutes
     remind = plan.remind_before_minutes
     if 0 < remind < plan.cadence_minutes:
         cadence.stage = UpdateCadence.Stage.REMIND
@@ -56,8 +58,8 @@ def cadence_sync(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
     """Bring the ticket's cadence in line with the ticket and its priority's plan.
 
     Started at creation (the first update is due one cadence later); a change of
-    plan (the priority changed) re-aims the due time at the last update plus the
-    new cadence, never in the past: a promise cannot be broken before it was
+    plan (the priority changed, or its plan's cadence or reminder was edited)
+    re-aims the due time at the last update plus the new cadence, never in the past: a promise cannot be broken before it was
     made, so a raised priority whose due time has already gone by gets a full
     cadence from now. Resolved and closed tickets, and priorities without an
     active plan, have their cadence stopped; a stopped cadence starts again from
@@ -75,13 +77,20 @@ def cadence_sync(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
         aim(cadence, plan, now + every(plan))
     elif cadence.next_action_at is None:
         aim(cadence, plan, now + every(plan))
-    elif cadence.plan_id != plan.pk:
+    elif cadence.plan_id != plan.pk or _timing_changed(cadence, plan):
         due = cadence.last_update_at + every(plan)
         aim(cadence, plan, due if due > now else now + every(plan))
     else:
         return cadence
     cadence.save()
     return cadence
+
+
+def _timing_changed(cadence: UpdateCadence, plan: CommunicationPlan) -> bool:
+    return (cadence.aimed_cadence_minutes, cadence.aimed_remind_minutes) != (
+        plan.cadence_minutes,
+        plan.remind_before_minutes,
+    )
 
 
 def cadence_restart(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:

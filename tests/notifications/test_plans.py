@@ -239,6 +239,43 @@ def test_a_new_plan_reaches_the_open_tickets_of_its_priority(agent, clock):
     assert cadence(open_ticket).next_action_at is None
 
 
+def test_editing_a_plans_cadence_or_reminder_re_aims_running_cadences(agent, clock):
+    plan = communication_plan_save(
+        plan=CommunicationPlan(
+            priority="P1", audiences=["requester"], cadence_minutes=60, remind_before_minutes=0
+        )
+    )
+    ticket = p1_ticket(agent)
+    assert cadence(ticket).due_at == T0 + timedelta(minutes=60)
+    clock(5)
+    plan.cadence_minutes = 20
+    communication_plan_save(plan=plan)
+    cadences_resync(priority="P1")
+    row = cadence(ticket)
+    assert (row.due_at, row.stage, row.next_action_at) == (
+        T0 + timedelta(minutes=20),
+        "due",
+        T0 + timedelta(minutes=20),
+    )
+    plan.remind_before_minutes = 5
+    communication_plan_save(plan=plan)
+    cadences_resync(priority="P1")
+    row = cadence(ticket)
+    assert (row.due_at, row.stage, row.next_action_at) == (
+        T0 + timedelta(minutes=20),
+        "remind",
+        T0 + timedelta(minutes=15),
+    )
+    clock(30)  # shortened below the time already gone by: a full cadence from now
+    plan.cadence_minutes = 10
+    plan.remind_before_minutes = 0
+    communication_plan_save(plan=plan)
+    cadences_resync(priority="P1")
+    assert cadence(ticket).due_at == T0 + timedelta(minutes=40)
+    cadences_resync(priority="P1")  # nothing changed: nothing moves
+    assert cadence(ticket).due_at == T0 + timedelta(minutes=40)
+
+
 def test_saving_a_plan_enqueues_the_resync_after_commit(
     agent, clock, django_capture_on_commit_callbacks
 ):
