@@ -57,14 +57,14 @@ def _locked_cadence(ticket: Ticket) -> UpdateCadence | None:
 def cadence_sync(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
     """Bring the ticket's cadence in line with the ticket and its priority's plan.
 
-    Started at creation (the first update is due one cadence later); a change of
+    Started at creation (the first update is due one cadence later). A change of
     plan (the priority changed, or its plan's cadence or reminder was edited)
-    re-aims the due time at the last update plus the new cadence, never in the past: a promise cannot be broken before it was
-    made, so a raised priority whose due time has already gone by gets a full
-    cadence from now. Resolved and closed tickets, and priorities without an
-    active plan, have their cadence stopped; a stopped cadence starts again from
-    now. Pending tickets keep theirs. Call it inside the transaction that holds
-    the ticket (the ticket hooks do)."""
+    re-aims the due time at the last update plus the new cadence, never in the
+    past: a promise cannot be broken before it was made, so a due time that has
+    already gone by becomes a full cadence from now. Resolved and closed tickets,
+    and priorities without an active plan, have their cadence stopped; a stopped
+    cadence starts again from now. Pending tickets keep theirs. Call it inside
+    the transaction that holds the ticket (the ticket hooks do)."""
     plan = plan_for(priority=ticket.priority) if ticket.is_open else None
     cadence = _locked_cadence(ticket)
     if plan is None:
