@@ -72,8 +72,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             obj.secret,
             _("secret"),
             _(
-                "Give it to the receiver. Each delivery carries X-Escalade-Signature: "
-                "sha256=<hex HMAC-SHA256 of the raw body with this secret>."
+                "Give it to the receiver. Each attempt carries X-Escalade-Signature: "
+                "t=<Unix time of the attempt>,sha256=<hex HMAC-SHA256, with this secret, "
+                "of the time, a dot and the raw body>."
             ),
         )
 

@@ -1,10 +1,17 @@
 """Outbound webhooks: one signed POST per delivery.
 
 The body is the event as JSON, built once when the event was raised, so every
-attempt sends the same bytes and the same signature. The receiver checks
-``X-Escalade-Signature`` (``sha256=`` and the hex HMAC-SHA256 of the raw body
-with the endpoint's secret), may refuse an old ``timestamp`` (inside the signed
-body, and repeated in a header) and can tell a repeat by the event id.
+attempt sends the same bytes and the same event id; the event's own time is the
+``timestamp`` inside it. Each attempt is signed with the time it is made:
+
+    X-Escalade-Timestamp: <t>
+    X-Escalade-Signature: t=<t>,sha256=<hex>
+
+where ``t`` is the attempt's Unix time in whole seconds and ``hex`` the
+HMAC-SHA256, keyed with the endpoint's secret, of ``t``, a dot and the raw body
+(``f"{t}.".encode() + body``). The receiver recomputes it, may refuse a ``t``
+more than a few minutes from its own clock (a replay: a retry an hour after the
+event carries a fresh ``t``) and can tell a repeat by the event id.
 
 The host is resolved and its addresses checked at every send, and the request
 goes to the checked address, so a name that resolves elsewhere since the URL
@@ -17,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import json
 import logging
 import socket
 import time
@@ -46,24 +52,33 @@ RETRYABLE_STATUSES = frozenset({408, 429})
 NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
 
 
-def sign(secret: str, body: bytes) -> str:
-    """Hex HMAC-SHA256 of ``body`` keyed with ``secret``."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, message: bytes) -> str:
+    """Hex HMAC-SHA256 of ``message`` keyed with ``secret``."""
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature(secret: str, *, timestamp: int, body: bytes) -> str:
+    """The ``X-Escalade-Signature`` value: the attempt's time and the HMAC of
+    that time and the body together, so an old request cannot be replayed as new."""
+    return f"t={timestamp},sha256={sign(secret, f'{timestamp}.'.encode() + body)}"
 
 
 def _body(delivery: Delivery) -> bytes:
     return delivery.context["body"].encode()
 
 
-def headers(delivery: Delivery) -> dict[str, str]:
-    body = _body(delivery)
-    event = json.loads(body)
+def headers(delivery: Delivery, *, timestamp: int | None = None) -> dict[str, str]:
+    """The headers of one attempt made at ``timestamp`` (Unix seconds; now if None)."""
+    if timestamp is None:
+        timestamp = int(timezone.now().timestamp())
     return {
         "Content-Type": "application/json",
-        SIGNATURE_HEADER: f"sha256={sign(delivery.endpoint.secret, body)}",
+        SIGNATURE_HEADER: signature(
+            delivery.endpoint.secret, timestamp=timestamp, body=_body(delivery)
+        ),
         "X-Escalade-Event-Id": str(delivery.event_id),
         "X-Escalade-Event": delivery.kind,
-        "X-Escalade-Timestamp": event.get("timestamp", ""),
+        "X-Escalade-Timestamp": str(timestamp),
         "X-Escalade-Delivery": str(delivery.pk),
         "User-Agent": USER_AGENT,
     }

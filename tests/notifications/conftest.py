@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
@@ -22,16 +23,31 @@ def outbox_now(settings):
 @pytest.fixture
 def receiver():
     """A real HTTP server on 127.0.0.1 that checks the signature like a receiver
-    would (401 when it does not match) and answers from ``replies`` in turn."""
-    state = SimpleNamespace(requests=[], replies=[], secret=SECRET)
+    would (401 when it does not match, or when its time is more than
+    ``tolerance`` seconds from the clock) and answers from ``replies`` in turn."""
+    state = SimpleNamespace(requests=[], replies=[], secret=SECRET, tolerance=300)
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            expected = "sha256=" + hmac.new(state.secret.encode(), body, hashlib.sha256).hexdigest()
-            signed = hmac.compare_digest(self.headers.get("X-Escalade-Signature", ""), expected)
+            header = self.headers.get("X-Escalade-Signature", "")
+            fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
+            timestamp = fields.get("t", "")
+            message = timestamp.encode() + b"." + body
+            expected = hmac.new(state.secret.encode(), message, hashlib.sha256).hexdigest()
+            signed = (
+                hmac.compare_digest(fields.get("sha256", ""), expected)
+                and timestamp.isdigit()
+                and abs(time.time() - int(timestamp)) <= state.tolerance
+            )
             state.requests.append(
-                SimpleNamespace(path=self.path, headers=self.headers, body=body, signed=signed)
+                SimpleNamespace(
+                    path=self.path,
+                    headers=self.headers,
+                    body=body,
+                    signed=signed,
+                    timestamp=int(timestamp) if timestamp.isdigit() else None,
+                )
             )
             status, headers = state.replies.pop(0) if state.replies else (200, {})
             self.send_response(status if signed else 401)

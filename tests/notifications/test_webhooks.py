@@ -1,6 +1,7 @@
 """Outbound webhooks: signed deliveries to a real HTTP server, what counts as worth
 retrying, URLs that may not be used, and endpoints switched off after a run of failures."""
 
+import http.client
 import json
 import shutil
 import socket
@@ -8,6 +9,7 @@ import ssl
 import subprocess
 import threading
 import time
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -15,6 +17,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import path
+from django.utils import timezone
 
 from notifications import (
     admin_webhooks,  # noqa: F401  (registers the webhook admin)
@@ -101,15 +104,66 @@ def test_signature_is_the_hex_hmac_sha256_of_the_body():
 def test_headers_carry_signature_event_id_kind_time_and_delivery(private_ok):
     delivery = delivery_for(endpoint_for("http://127.0.0.1:9/"))
     body = delivery.context["body"].encode()
-    sent = webhook.headers(delivery)
+    sent = webhook.headers(delivery, timestamp=1900000000)
     event = json.loads(body)
     assert sent["Content-Type"] == "application/json"
-    assert sent["X-Escalade-Signature"] == "sha256=" + webhook.sign(SECRET, body)
+    # The attempt's time and the body, signed together.
+    assert sent["X-Escalade-Signature"] == "t=1900000000,sha256=" + webhook.sign(
+        SECRET, b"1900000000." + body
+    )
+    assert sent["X-Escalade-Timestamp"] == "1900000000"
     assert sent["X-Escalade-Event-Id"] == str(delivery.event_id) == event["id"]
     assert sent["X-Escalade-Event"] == "sla.breach" == event["event"]
-    assert sent["X-Escalade-Timestamp"] == event["timestamp"]
     assert sent["X-Escalade-Delivery"] == str(delivery.pk)
     assert sent["User-Agent"].startswith("Escalade")
+
+
+def test_a_retry_long_after_the_event_is_signed_with_the_time_of_the_attempt(
+    private_ok, receiver, monkeypatch
+):
+    now = timezone.now()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: now - timedelta(hours=1))
+    delivery = delivery_for(endpoint_for(receiver.url))  # the event, an hour ago
+    receiver.replies = [(503, {})]
+    outcomes = []
+    for attempt_at in (now - timedelta(minutes=2), now):
+        monkeypatch.setattr("django.utils.timezone.now", lambda at=attempt_at: at)
+        outcomes.append(webhook.send(delivery).status_code)
+    # A receiver refusing times more than 5 minutes off takes both attempts.
+    assert outcomes == [503, 200]
+    assert [r.signed for r in receiver.requests] == [True, True]
+    first, second = receiver.requests
+    assert second.timestamp - first.timestamp == 120
+    assert second.timestamp == int(now.timestamp())
+    assert second.headers["X-Escalade-Timestamp"] == str(second.timestamp)
+    # The same event: the same bytes and id; its own time stays in the body.
+    assert first.body == second.body
+    assert first.headers["X-Escalade-Event-Id"] == second.headers["X-Escalade-Event-Id"]
+    event_time = datetime.fromisoformat(json.loads(second.body)["timestamp"])
+    assert event_time == now - timedelta(hours=1)
+
+
+def test_a_replayed_body_under_a_fresh_time_is_refused(private_ok, receiver):
+    delivery = delivery_for(endpoint_for(receiver.url))
+    old = int(timezone.now().timestamp()) - 3600
+    replay = webhook.headers(delivery, timestamp=old)
+    assert webhook.send(delivery).ok
+    connection = http.client.HTTPConnection("127.0.0.1", receiver.port, timeout=5)
+    # An hour-old signature is too old; claiming a fresh time breaks the signature.
+    fresh = str(int(timezone.now().timestamp()))
+    forged = replay[webhook.SIGNATURE_HEADER].replace(f"t={old},", f"t={fresh},")
+    for value in (replay[webhook.SIGNATURE_HEADER], forged):
+        connection.request(
+            "POST",
+            "/hooks/escalade",
+            body=delivery.context["body"].encode(),
+            headers={**replay, webhook.SIGNATURE_HEADER: value},
+        )
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 401
+    connection.close()
+    assert [r.signed for r in receiver.requests] == [True, False, False]
 
 
 # --- which URLs may be used ------------------------------------------------------------------
