@@ -16,12 +16,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.channels import Outcome
 from notifications.models import Channel, Delivery, DeliveryAttempt
 
 Status = Delivery.Status
 OPEN = (Status.PENDING, Status.RETRY, Status.SENDING)
+# Recorded in the worker's language when a delivery finds its endpoint switched off.
+SWITCHED_OFF = gettext_lazy("The endpoint is switched off.")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -39,9 +43,10 @@ def _channel_send(delivery: Delivery) -> Outcome:
         from notifications.channels import webhook
 
         if delivery.endpoint is None or not delivery.endpoint.is_active:
-            return Outcome(ok=False, error="The endpoint is switched off.", retryable=False)
+            return Outcome(ok=False, error=str(SWITCHED_OFF), retryable=False)
         return webhook.send(delivery)
-    return Outcome(ok=False, error=f"Unknown channel {delivery.channel!r}", retryable=False)
+    error = _("Unknown channel: %(channel)s.") % {"channel": delivery.channel}
+    return Outcome(ok=False, error=error, retryable=False)
 
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery | None:
@@ -108,7 +113,7 @@ def _give_up_exhausted(delivery_id: int) -> None:
         status=Status.SENDING,
         attempts__gte=settings.NOTIFY_MAX_ATTEMPTS,
         next_attempt_at__lte=timezone.now(),
-    ).update(status=Status.FAILED, last_error="No answer after the last attempt.")
+    ).update(status=Status.FAILED, last_error=_("No answer after the last attempt."))
 
 
 def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:

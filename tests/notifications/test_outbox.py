@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def one_delivery():
-    emit("ticket.created", ticket=TicketFactory(), recipients=[Recipient(email="a@example.com")])
-    return Delivery.objects.get()
+    recipients = [Recipient(email="a@example.com")]
+    event_id = emit("ticket.created", ticket=TicketFactory(), recipients=recipients)
+    return Delivery.objects.get(event_id=event_id)
 
 
 def test_a_delivery_run_twice_sends_once():
@@ -157,3 +158,31 @@ def test_a_long_address_keeps_the_delivery_key_within_its_column():
     assert {len(key) for key in keys} == {len(f"{event_id}:email:") + 64}
     assert all(len(key) <= limit for key in keys)
     assert set(Delivery.objects.values_list("address", flat=True)) == {long_one, longer_one}
+
+
+def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings):
+    from django.utils import translation
+
+    from notifications.models import WebhookEndpoint
+
+    monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[pl] {message}")
+    settings.NOTIFY_MAX_ATTEMPTS = 1
+    switched_off = one_delivery()
+    endpoint = WebhookEndpoint.objects.create(
+        name="Ops", url="https://hooks.example.com/in", is_active=False
+    )
+    Delivery.objects.filter(pk=switched_off.pk).update(channel="webhook", endpoint=endpoint)
+    unknown = one_delivery()
+    Delivery.objects.filter(pk=unknown.pk).update(channel="pigeon")
+    lost = one_delivery()
+    Delivery.objects.filter(pk=lost.pk).update(
+        status="sending", attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    for delivery in (switched_off, unknown, lost):
+        outbox.delivery_send(delivery_id=delivery.pk)
+    errors = dict(Delivery.objects.values_list("pk", "last_error"))
+    assert errors == {
+        switched_off.pk: "[pl] The endpoint is switched off.",
+        unknown.pk: "[pl] Unknown channel: pigeon.",
+        lost.pk: "[pl] No answer after the last attempt.",
+    }
