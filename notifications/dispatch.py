@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,8 +26,6 @@ from notifications.channels.webhook import NOT_SENT_TO_WEBHOOKS
 from notifications.models import Channel, Delivery, Notification, WebhookEndpoint
 from notifications.rendering import render_message
 from tickets.models import Ticket, User
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,7 @@ def emit(
     Delivery.objects.bulk_create(outbox, ignore_conflicts=True)
     if outbox:
         keys = [d.key for d in outbox]
-        transaction.on_commit(lambda: enqueue_keys(keys))
+        transaction.on_commit(lambda: enqueue_keys(keys), robust=True)
     return event_id
 
 
@@ -174,11 +171,6 @@ def enqueue_keys(keys: list[str]) -> None:
     """Hand the committed deliveries to the workers. A broker that is down only
     delays them: they stay pending in the database and the beat task
     ``requeue_deliveries`` hands them over again."""
-    from notifications.tasks import deliver
+    from notifications import outbox
 
-    for pk in Delivery.objects.filter(key__in=keys).values_list("pk", flat=True):
-        try:
-            deliver.delay(pk)
-        except Exception:
-            logger.warning("Delivery %s not enqueued; the outbox sweep will retry it", pk)
-            return
+    outbox.enqueue(list(Delivery.objects.filter(key__in=keys).values_list("pk", flat=True)))

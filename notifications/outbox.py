@@ -9,8 +9,10 @@ by the event id it carries).
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -21,6 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from notifications.channels import Outcome
 from notifications.models import Channel, Delivery, DeliveryAttempt
+
+logger = logging.getLogger(__name__)
 
 Status = Delivery.Status
 OPEN = (Status.PENDING, Status.RETRY, Status.SENDING)
@@ -132,13 +136,30 @@ def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int
     return ids
 
 
-def delivery_retry_now(*, delivery_id: int) -> bool:
-    """Admin: send a failed or waiting delivery again, with a fresh set of attempts."""
+def enqueue(ids: list[int]) -> None:
+    """Hand committed deliveries to the workers. A broker that is down only
+    delays them: they stay in the outbox and the sweep hands them over again."""
     from notifications.tasks import deliver
 
+    for pk in ids:
+        try:
+            deliver.delay(pk)
+        except Exception:
+            logger.warning("Delivery %s not enqueued; the outbox sweep will retry it", pk)
+            return
+
+
+def enqueue_on_commit(ids: list[int]) -> None:
+    # Robust: a broker outage must not fail the change that was just committed.
+    if ids:
+        transaction.on_commit(partial(enqueue, list(ids)), robust=True)
+
+
+def delivery_retry_now(*, delivery_id: int) -> bool:
+    """Admin: send a failed or waiting delivery again, with a fresh set of attempts."""
     updated = Delivery.objects.filter(
         pk=delivery_id, status__in=[Status.FAILED, Status.RETRY, Status.PENDING]
     ).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
     if updated:
-        transaction.on_commit(lambda: deliver.delay(delivery_id))
+        enqueue_on_commit([delivery_id])
     return bool(updated)

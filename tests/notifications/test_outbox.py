@@ -186,3 +186,22 @@ def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings)
         unknown.pk: "[pl] Unknown channel: pigeon.",
         lost.pk: "[pl] No answer after the last attempt.",
     }
+
+
+def test_send_again_now_during_a_broker_outage_leaves_the_delivery_to_the_sweep(
+    admin_client, django_capture_on_commit_callbacks, caplog
+):
+    delivery = one_delivery()
+    Delivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=8)
+    with (
+        mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = admin_client.post(
+            "/admin/notifications/delivery/",
+            {"action": "retry_now", "_selected_action": [delivery.pk]},
+        )
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+    assert "not enqueued" in caplog.text
