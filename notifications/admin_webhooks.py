@@ -31,6 +31,12 @@ class WebhookEndpointForm(forms.ModelForm):
         model = WebhookEndpoint
         fields = ["name", "url", "events", "is_active"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # What the admin saw when the form was loaded, so a switch-off by the
+        # workers meanwhile is not undone by a form that still shows "active".
+        self.fields["is_active"].show_hidden_initial = True
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
@@ -86,7 +92,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        webhook.endpoint_save(endpoint=obj, by=request.user)
+        webhook.endpoint_save(
+            endpoint=obj, by=request.user, is_active_changed="is_active" in form.changed_data
+        )
 
     @admin.action(description=_("Switch on again (clears the failure count)"))
     def switch_on_again(self, request, queryset):

@@ -16,8 +16,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -153,6 +153,38 @@ def enqueue_on_commit(ids: list[int]) -> None:
     # Robust: a broker outage must not fail the change that was just committed.
     if ids:
         transaction.on_commit(partial(enqueue, list(ids)), robust=True)
+
+
+def deliveries_resume(*, endpoint_id: int, since: datetime | None) -> list[int]:
+    """An endpoint switched on again: its deliveries that failed only because it
+    was off (since ``since``, when it was switched off; any time if unknown) go
+    back to the outbox with fresh attempts, and to the workers after the commit."""
+    failed = Delivery.objects.filter(
+        endpoint_id=endpoint_id,
+        channel=Channel.WEBHOOK,
+        status=Status.FAILED,
+        last_error__in=_switched_off_texts(),
+    )
+    if since is not None:
+        # A send claimed shortly before the switch-off may still have found it off.
+        since -= timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
+        attempts = DeliveryAttempt.objects.filter(delivery=OuterRef("pk"), started_at__gte=since)
+        failed = failed.filter(Exists(attempts))
+    ids = list(failed.values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids, status=Status.FAILED).update(
+        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    enqueue_on_commit(ids)
+    return ids
+
+
+def _switched_off_texts() -> set[str]:
+    # Recorded in whichever language the worker had; matched in every one.
+    texts = {str(SWITCHED_OFF)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(str(SWITCHED_OFF))
+    return texts
 
 
 def delivery_retry_now(*, delivery_id: int) -> bool:

@@ -36,7 +36,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import urlsafety
+from notifications import outbox, urlsafety
 from notifications.channels import Outcome
 from notifications.models import Delivery, EventKind, WebhookEndpoint
 from tickets.models import User
@@ -206,38 +206,64 @@ def _tell_admins(endpoint: WebhookEndpoint, reason: str) -> None:
     )
 
 
-def endpoint_save(*, endpoint: WebhookEndpoint, by: User | None = None) -> WebhookEndpoint:
-    """Admin: save what an admin edits. Switching an endpoint on clears its
-    failure count; switching it off says who did. The failure count itself is
-    the workers' and is never written back from a form."""
+def endpoint_save(
+    *, endpoint: WebhookEndpoint, is_active_changed: bool, by: User | None = None
+) -> WebhookEndpoint:
+    """Admin: save what an admin edits. The active switch counts only when the
+    admin changed it (``is_active_changed``): a form loaded before a worker
+    switched the endpoint off leaves it off. Switching an endpoint on clears its
+    failure count and sends again what failed only because it was off; switching
+    it off says who did. The failure count itself is the workers' and is never
+    written back from a form."""
     if endpoint.pk is None:
         if not endpoint.is_active:
             endpoint.disabled_at = timezone.now()
             endpoint.disabled_reason = _("Switched off by %(user)s.") % {"user": by}
         endpoint.save()
         return endpoint
-    was_active = (
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).values_list("is_active", flat=True).get()
-    )
-    fields = ["name", "url", "events", "is_active"]
-    if endpoint.is_active and not was_active:
-        endpoint.consecutive_failures, endpoint.disabled_at, endpoint.disabled_reason = 0, None, ""
-        fields += ["consecutive_failures", "disabled_at", "disabled_reason"]
-    elif was_active and not endpoint.is_active:
-        endpoint.disabled_at = timezone.now()
-        endpoint.disabled_reason = _("Switched off by %(user)s.") % {"user": by}
-        fields += ["disabled_at", "disabled_reason"]
-    endpoint.save(update_fields=fields)
+    with transaction.atomic():
+        was_active, disabled_at = (
+            WebhookEndpoint.objects.select_for_update()
+            .filter(pk=endpoint.pk)
+            .values_list("is_active", "disabled_at")
+            .get()
+        )
+        fields = ["name", "url", "events"]
+        if not is_active_changed or endpoint.is_active == was_active:
+            endpoint.is_active = was_active
+        elif endpoint.is_active:
+            endpoint.consecutive_failures = 0
+            endpoint.disabled_at, endpoint.disabled_reason = None, ""
+            fields += ["is_active", "consecutive_failures", "disabled_at", "disabled_reason"]
+        else:
+            endpoint.disabled_at = timezone.now()
+            endpoint.disabled_reason = _("Switched off by %(user)s.") % {"user": by}
+            fields += ["is_active", "disabled_at", "disabled_reason"]
+        endpoint.save(update_fields=fields)
+        if endpoint.is_active and not was_active:
+            outbox.deliveries_resume(endpoint_id=endpoint.pk, since=disabled_at)
     return endpoint
 
 
 def endpoint_switch_on(*, endpoint_id: int) -> bool:
-    """Admin: take an endpoint back into service with a clean failure count."""
-    return bool(
+    """Admin: take an endpoint back into service with a clean failure count; what
+    failed only because it was off goes out again."""
+    with transaction.atomic():
+        current = (
+            WebhookEndpoint.objects.select_for_update()
+            .filter(pk=endpoint_id)
+            .values_list("is_active", "disabled_at")
+            .first()
+        )
+        if current is None:
+            return False
         WebhookEndpoint.objects.filter(pk=endpoint_id).update(
             is_active=True, consecutive_failures=0, disabled_at=None, disabled_reason=""
         )
-    )
+        was_active, disabled_at = current
+        if not was_active:
+            outbox.deliveries_resume(endpoint_id=endpoint_id, since=disabled_at)
+    return True
 
 
 def endpoint_new_secret(*, endpoint_id: int) -> str:

@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import datetime, timedelta
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.contrib import admin
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from notifications import (
     admin_webhooks,  # noqa: F401  (registers the webhook admin)
+    outbox,
     urlsafety,
 )
 from notifications.channels import Outcome, webhook
@@ -452,6 +454,68 @@ def test_switching_on_again_clears_the_failures(private_ok):
     )
 
 
+def switched_off_with_waiting_deliveries(settings):
+    """An endpoint the workers switched off, and what happened to its deliveries."""
+    settings.WEBHOOK_DISABLE_AFTER = 1
+    endpoint = endpoint_for("http://127.0.0.1:9/")
+    refused, *waiting = (delivery_for(endpoint) for _ in range(3))
+    # Failed for good on an answer of its own, and long ago because the endpoint was off.
+    gone = delivery_for(endpoint)
+    Delivery.objects.filter(pk=gone.pk).update(status="failed", last_error="HTTP 410 Gone")
+    old = delivery_for(endpoint)
+    Delivery.objects.filter(pk=old.pk).update(
+        status="failed", attempts=1, last_error="The endpoint is switched off."
+    )
+    DeliveryAttempt.objects.create(
+        delivery=old, number=1, started_at=timezone.now() - timedelta(days=30)
+    )
+    outbox.delivery_send(delivery_id=refused.pk)  # connection refused: retry later
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    for delivery in [refused, *waiting]:
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        assert outbox.delivery_send(delivery_id=delivery.pk).status == "failed"
+    failed = Delivery.objects.filter(status="failed", last_error="The endpoint is switched off.")
+    assert failed.count() == 4
+    return SimpleNamespace(endpoint=endpoint, off=[refused, *waiting], gone=gone, old=old)
+
+
+def switch_on_by_action(endpoint, client):
+    assert webhook.endpoint_switch_on(endpoint_id=endpoint.pk)
+
+
+def switch_on_by_form(endpoint, client):
+    response = client.post(
+        f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/",
+        {"name": endpoint.name, "url": endpoint.url, "is_active": "on", "initial-is_active": ""},
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("switch_on", [switch_on_by_action, switch_on_by_form])
+def test_switching_on_again_sends_what_failed_only_because_the_endpoint_was_off(
+    private_ok, admin_client, django_capture_on_commit_callbacks, switch_on
+):
+    case = switched_off_with_waiting_deliveries(private_ok)
+    with (
+        mock.patch("notifications.tasks.deliver.delay") as enqueued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        switch_on(case.endpoint, admin_client)
+    off = [d.pk for d in case.off]
+    assert sorted(call.args[0] for call in enqueued.call_args_list) == sorted(off)
+    back = Delivery.objects.filter(pk__in=off)
+    assert set(back.values_list("status", "attempts", "last_error")) == {("pending", 0, "")}
+    assert all(d.next_attempt_at <= timezone.now() for d in back)
+    assert Delivery.objects.get(pk=case.gone.pk).status == "failed"
+    assert Delivery.objects.get(pk=case.old.pk).status == "failed"  # before this switch-off
+    # Sent now, once each.
+    with mock.patch.object(webhook, "send", return_value=Outcome(ok=True, status_code=200)):
+        for pk in off:
+            assert outbox.delivery_send(delivery_id=pk).status == "sent"
+
+
 # --- admin ---------------------------------------------------------------------------------
 
 urlpatterns = [path("admin/", admin.site.urls)]
@@ -520,6 +584,51 @@ def test_ticking_active_in_the_form_clears_the_failures_too(client, admin_user, 
     assert response.status_code == 302
     endpoint.refresh_from_db()
     assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.events) == (True, 0, [])
+
+
+@pytest.mark.urls(__name__)
+def test_a_form_loaded_before_the_workers_switched_the_endpoint_off_leaves_it_off(
+    client, admin_user, private_ok
+):
+    endpoint = endpoint_for("http://10.0.0.5/in")
+    client.force_login(admin_user)
+    change = f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/"
+    page = client.get(change).content.decode()
+    assert 'name="initial-is_active" value="True"' in page
+    # The workers switch it off while the admin edits the name.
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, consecutive_failures=10, disabled_reason="10 failed deliveries in a row"
+    )
+    response = client.post(
+        change,
+        {
+            "name": "Ops bridge (renamed)",
+            "url": "http://10.0.0.5/in",
+            "is_active": "on",
+            "initial-is_active": "True",
+        },
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.name == "Ops bridge (renamed)"
+    assert (endpoint.is_active, endpoint.consecutive_failures) == (False, 10)
+    assert endpoint.disabled_reason == "10 failed deliveries in a row"
+
+
+@pytest.mark.urls(__name__)
+def test_unticking_active_in_the_form_switches_the_endpoint_off_and_says_who(
+    client, admin_user, private_ok
+):
+    endpoint = endpoint_for("http://10.0.0.5/in")
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/notifications/webhookendpoint/{endpoint.pk}/change/",
+        {"name": "Ops bridge", "url": "http://10.0.0.5/in", "initial-is_active": "True"},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert endpoint.disabled_reason == f"Switched off by {admin_user}."
 
 
 @pytest.mark.urls(__name__)
