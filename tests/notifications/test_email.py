@@ -1,10 +1,13 @@
 """E-mail content: the recipient's language and time zone, admin templates, safety."""
 
+import smtplib
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.mail import BadHeaderError, EmailMultiAlternatives
 
 from notifications import outbox
 from notifications.dispatch import Recipient, emit
@@ -166,3 +169,33 @@ def test_a_time_out_near_the_claim_lease_is_a_system_check_error(settings, name,
     errors = [e for e in checks.run_checks() if e.id.startswith("notifications.")]
     assert [(e.id, e.level) for e in errors] == [(check_id, checks.ERROR)]
     assert name in errors[0].msg
+
+
+# --- errors a retry cannot fix -------------------------------------------------------------
+
+
+def refused(code):
+    return smtplib.SMTPRecipientsRefused({"rita@acme.example": (code, b"5.1.1 No such user")})
+
+
+@pytest.mark.parametrize(
+    ("error", "retryable"),
+    [
+        (BadHeaderError("Header values can't contain newlines"), False),
+        (refused(550), False),
+        (smtplib.SMTPSenderRefused(553, b"5.7.1 Sender not allowed", "escalade@x"), False),
+        (refused(450), True),  # greylisting: try again later
+        (smtplib.SMTPSenderRefused(451, b"4.3.0 Try again", "escalade@x"), True),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (TimeoutError("timed out"), True),
+    ],
+)
+def test_only_errors_a_retry_may_fix_are_retried(settings, error, retryable):
+    settings.NOTIFY_MAX_ATTEMPTS = 8
+    ticket = TicketFactory()
+    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")])
+    delivery = Delivery.objects.get()
+    with mock.patch.object(EmailMultiAlternatives, "send", side_effect=error):
+        sent = outbox.delivery_send(delivery_id=delivery.pk)
+    assert (sent.status, sent.attempts) == ("retry" if retryable else "failed", 1)
+    assert sent.last_error.startswith(type(error).__name__)
