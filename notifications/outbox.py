@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -123,30 +124,64 @@ def _give_up_exhausted(delivery_id: int) -> None:
 def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Deliveries the workers should have by now: pending ones the broker never
     got (it was down when they were committed), retries whose time has come and
-    sends whose worker died. Pending rows are marked so the next sweep leaves
-    them to the queue for a while instead of enqueuing them again."""
+    sends whose worker died. A pending row is marked so that, while its task
+    still waits in a long queue, the sweeps hand it over less and less often:
+    when it is ``NOTIFY_REQUEUE_AFTER_SECONDS`` old, then twice, four times ...
+    as old, at most ``NOTIFY_RETRY_MAX_SECONDS`` apart."""
     now = now or timezone.now()
     grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
-    ids = list(
+    rows = list(
         Delivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now - grace)
         .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "status", "created_at")[:limit]
     )
-    Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(next_attempt_at=now)
-    return ids
+    waits: dict[timedelta, list[int]] = defaultdict(list)
+    for pk, status, created_at in rows:
+        if status == Status.PENDING:
+            waits[_requeue_wait(age=now - created_at, grace=grace)].append(pk)
+    for wait, ids in waits.items():
+        # Due again ``wait`` from now: the sweep takes rows ``grace`` past this time.
+        Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(
+            next_attempt_at=now + wait - grace
+        )
+    return [pk for pk, _status, _created_at in rows]
 
 
-def enqueue(ids: list[int]) -> None:
-    """Hand committed deliveries to the workers. A broker that is down only
-    delays them: they stay in the outbox and the sweep hands them over again."""
+def _requeue_wait(*, age: timedelta, grace: timedelta) -> timedelta:
+    """The row's age rounded down to grace, 2 x grace, 4 x grace ..., capped."""
+    cap = timedelta(seconds=settings.NOTIFY_RETRY_MAX_SECONDS)
+    wait = grace
+    while timedelta(0) < wait < cap and wait * 2 <= age:
+        wait *= 2
+    return min(wait, cap)
+
+
+def deliveries_requeue(*, now: datetime | None = None) -> int:
+    """Beat: hand over again what the broker lost or never got. What cannot be
+    handed over (the broker went away meanwhile) is due again at the next run."""
+    now = now or timezone.now()
+    ids = deliveries_due(now=now)
+    missed = enqueue(ids)
+    grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
+    Delivery.objects.filter(pk__in=missed, status=Status.PENDING).update(
+        next_attempt_at=now - grace
+    )
+    return len(ids) - len(missed)
+
+
+def enqueue(ids: list[int]) -> list[int]:
+    """Hand committed deliveries to the workers; returns those it could not. A
+    broker that is down only delays them: they stay in the outbox and the sweep
+    hands them over again."""
     from notifications.tasks import deliver
 
-    for pk in ids:
+    for index, pk in enumerate(ids):
         try:
             deliver.delay(pk)
         except Exception:
             logger.warning("Delivery %s not enqueued; the outbox sweep will retry it", pk)
-            return
+            return ids[index:]
+    return []
 
 
 def enqueue_on_commit(ids: list[int]) -> None:

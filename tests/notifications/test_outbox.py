@@ -205,3 +205,30 @@ def test_send_again_now_during_a_broker_outage_leaves_the_delivery_to_the_sweep(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("pending", 0)
     assert "not enqueued" in caplog.text
+
+
+def test_a_pending_delivery_still_waiting_in_the_queue_is_handed_over_less_and_less_often(
+    settings,
+):
+    settings.NOTIFY_REQUEUE_AFTER_SECONDS = 30
+    settings.NOTIFY_RETRY_MAX_SECONDS = 3600
+    delivery = one_delivery()  # its task waits behind a backlog: nobody claims it
+    handed_over = []
+    for second in range(0, 8000, 30):  # a sweep every 30 seconds
+        if delivery.pk in outbox.deliveries_due(
+            now=delivery.created_at + timedelta(seconds=second)
+        ):
+            handed_over.append(second)
+    # Twice as long each time, then at most an hour apart.
+    assert handed_over == [30, 60, 120, 240, 480, 960, 1920, 3840, 7440]
+
+
+def test_what_the_sweep_could_not_hand_over_is_due_again_at_the_next_sweep():
+    delivery = one_delivery()
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        created_at=an_hour_ago, next_attempt_at=an_hour_ago
+    )
+    with mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")):
+        assert tasks.requeue_deliveries() == 0
+    assert outbox.deliveries_due() == [delivery.pk]
