@@ -26,7 +26,7 @@ class WebhookEndpoint(models.Model):
         _("secret"),
         max_length=200,
         default=new_secret,
-        help_text=_("Signs every delivery (HMAC-SHA256 of the body)."),
+        help_text=_("Signs every delivery: HMAC-SHA256 of the attempt's time, a dot and the body."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
