@@ -545,7 +545,7 @@ def test_closing_needs_the_review_the_note_and_the_customer(client, managed_one)
     assert managed_one.status == "active"
 
 
-def test_requested_review_is_open_to_the_agents_who_see_it(client, p3_ticket):
+def test_requested_review_is_open_to_the_receiving_team(client, p3_ticket):
     from tickets import services
 
     ticket = create_ticket(user("agent1"), impact=2, urgency=2)
