@@ -57,8 +57,11 @@ def _move(
     actor: User | None,
     escalation: Escalation,
     now: datetime,
+    note: str,
 ) -> None:
-    """Carry out a functional escalation: the ticket moves to the level's team."""
+    """Carry out a functional escalation: the ticket moves to the level's team,
+    then the step is recorded and told, so messages and webhooks describe the
+    ticket where it now is."""
     route = routing.route_of(ticket)
     # The escalation that brought the ticket to its old level is done with.
     Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE).exclude(
@@ -74,6 +77,8 @@ def _move(
     )
     escalation.to_team = ticket.team
     escalation.save(update_fields=["to_team"])
+    escalation.ticket = ticket
+    record(ticket, actor, escalation, note, step=events.Step.ESCALATED)
     if level.tier == "MGMT":
         managed_open(
             ticket=ticket,
@@ -133,14 +138,14 @@ def escalate_automatically(
     )
     if escalation is None:
         return None
-    record(
-        ticket,
-        None,
-        escalation,
-        _("Escalated automatically: %(why)s") % {"why": why},
-        step=events.Step.ESCALATED,
+    _move(
+        ticket=ticket,
+        level=target,
+        actor=None,
+        escalation=escalation,
+        now=now,
+        note=_("Escalated automatically: %(why)s") % {"why": why},
     )
-    _move(ticket=ticket, level=target, actor=None, escalation=escalation, now=now)
     return escalation
 
 
@@ -235,8 +240,14 @@ def escalation_request(
             step=events.Step.REQUESTED,
         )
         return escalation
-    record(ticket, actor, escalation, _("Escalated by hand."), step=events.Step.ESCALATED)
-    _move(ticket=ticket, level=target, actor=actor, escalation=escalation, now=now)
+    _move(
+        ticket=ticket,
+        level=target,
+        actor=actor,
+        escalation=escalation,
+        now=now,
+        note=_("Escalated by hand."),
+    )
     return escalation
 
 
@@ -283,7 +294,14 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
     locked.status, locked.decided_by, locked.decided_at = State.ACTIVE, actor, now
     locked.save(update_fields=["status", "decided_by", "decided_at"])
     record(ticket, actor, locked, _("Escalation approved."), step=events.Step.APPROVED)
-    _move(ticket=ticket, level=locked.to_level, actor=actor, escalation=locked, now=now)
+    _move(
+        ticket=ticket,
+        level=locked.to_level,
+        actor=actor,
+        escalation=locked,
+        now=now,
+        note=_("Escalated on approval."),
+    )
     return locked
 
 

@@ -106,6 +106,11 @@ def test_functional_escalation_tells_the_new_team_and_its_manager(network_path, 
     message = Notification.objects.get(kind="escalation.escalated", recipient__username="agent2")
     assert "L2" in message.subject
     assert "Core switch flapping" in message.body
+    # Messages and webhook bodies describe the ticket where it now is.
+    told = Delivery.objects.filter(kind="escalation.escalated").first().context
+    assert told["ticket"]["level"] == "L2"
+    assert told["ticket"]["team"] == "Network Engineering (L2)"
+    assert told["escalation"]["team"] == "Network Engineering (L2)"
 
 
 def test_approval_request_goes_to_the_target_manager_and_the_decision_back(network_path, policy):
@@ -117,9 +122,23 @@ def test_approval_request_goes_to_the_target_manager_and_the_decision_back(netwo
     assert escalation.status == Escalation.Status.REQUESTED
     assert recipients("escalation.requested") == {"manager"}
     escalate.escalation_reject(escalation=escalation, actor=user("manager"), reason="L1 can do it")
+    assert not recipients("escalation.escalated")
     decided = Notification.objects.get(kind="escalation.decided")
     assert decided.recipient.username == "agent1"
     assert "L1 can do it" in decided.body
+
+
+def test_an_approved_request_tells_the_new_team_as_it_moves(network_path, policy):
+    agent1 = user("agent1")
+    ticket = create_ticket(agent1, impact=3, urgency=3)
+    escalation = escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
+    )
+    escalate.escalation_approve(escalation=escalation, actor=user("manager"))
+    assert recipients("escalation.decided") == {"agent1"}
+    assert recipients("escalation.escalated") == {"agent2"}  # the approver acted
+    told = Delivery.objects.filter(kind="escalation.escalated").first().context
+    assert told["ticket"]["level"] == "L2"
 
 
 def test_hierarchical_escalation_tells_the_manager_and_the_management_chain(network_path, policy):
