@@ -239,8 +239,30 @@ class TeamAdmin(BaseTeamAdmin):
             tasks.recompute_clocks_after_commit()
 
 
+class EscalationLevelFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        removed = [
+            form.instance.pk
+            for form in self.forms
+            if form.instance.pk and self.can_delete and self._should_delete_form(form)
+        ]
+        waiting = Escalation.objects.filter(
+            to_level__in=removed, status=Escalation.Status.REQUESTED
+        ).values_list("pk", flat=True)
+        if waiting:
+            raise ValidationError(
+                _(
+                    "Escalation requests %(ids)s await approval into a level being "
+                    "removed: decide them first."
+                )
+                % {"ids": ", ".join(f"#{pk}" for pk in waiting)}
+            )
+
+
 class EscalationLevelInline(admin.TabularInline):
     model = EscalationLevel
+    formset = EscalationLevelFormSet
     extra = 0
     filter_horizontal = ("teams",)
     ordering = ("position",)

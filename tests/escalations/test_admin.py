@@ -113,3 +113,52 @@ def test_path_admin_edits_levels_inline(admin_client_, network_path):
     page = admin_client_.get(url)
     assert page.status_code == 200
     assert "Vendor: Acme Networks" in page.content.decode()
+
+
+def change_form_data(response) -> dict:
+    """The admin change form's data as it was shown (main form and inlines)."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        forms += list(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [getattr(v, "pk", v) for v in value]
+            elif isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+            else:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def test_path_admin_refuses_removing_a_level_a_request_awaits(admin_client_, network_path, policy):
+    from escalations.demo import HANDOFF
+    from escalations.models import Escalation, EscalationLevel
+    from escalations.services import escalate
+    from tests.factories import create_ticket
+    from tickets.models import User
+
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, impact=3, urgency=3)  # P3: into L2 needs approval
+    request = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
+    assert request.status == Escalation.Status.REQUESTED
+    url = reverse("admin:escalations_escalationpath_change", args=[network_path.pk])
+    data = change_form_data(admin_client_.get(url))
+    l2 = EscalationLevel.objects.get(path=network_path, tier="L2")
+    prefix = next(k[: -len("-id")] for k, v in data.items() if k.endswith("-id") and v == l2.pk)
+    data[f"{prefix}-DELETE"] = "on"
+    response = admin_client_.post(url, data)
+    assert response.status_code == 200
+    assert f"Escalation requests #{request.pk} await approval" in response.content.decode()
+    request.refresh_from_db()
+    assert request.to_level_id == l2.pk
+    assert EscalationLevel.objects.filter(pk=l2.pk).exists()
