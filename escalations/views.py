@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalations import forms as f
@@ -281,51 +282,51 @@ def escalation_reject(request: HttpRequest, pk: int) -> HttpResponse:
     return render_escalation(request, escalation, bound=form)
 
 
-Step = Callable[[Escalation, HttpRequest, dict], object]
+def _managed_step(service: Callable[..., object], form_class: type, done):
+    """A page action of working a managed escalation: manager-only, then the
+    form, then ``service(escalation=..., actor=..., **form data)``; errors come
+    back on the escalation page with the form's messages."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
+        if not managed.can_manage(escalation, request.user):
+            raise PermissionDenied(_("Only the escalation manager may do this."))
+        form = form_class(request.POST, escalation=escalation)
+        if form.is_valid():
+            try:
+                service(escalation=escalation, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, done)
+                return redirect(_detail_url(escalation))
+        return render_escalation(request, escalation, bound=form)
+
+    view.__name__ = service.__name__
+    return view
 
 
-def _manage(request: HttpRequest, pk: int, form_class: type, step: Step, done: str):
-    """One step of working a managed escalation: manager-only, then form, then service."""
-    escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
-    if not managed.can_manage(escalation, request.user):
-        raise PermissionDenied(_("Only the escalation manager may do this."))
-    form = form_class(request.POST, escalation=escalation)
-    if form.is_valid():
-        try:
-            step(escalation, request, form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(_detail_url(escalation))
-    return render_escalation(request, escalation, bound=form)
-
-
-@login_required
-@require_POST
-def escalation_manager(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.managed_set_manager(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.ManagerForm, step, _("Escalation manager changed."))
-
-
-@login_required
-@require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.member_add(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.MemberForm, step, _("Added to the escalation team."))
-
-
-@login_required
-@require_POST
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.action_item_add(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.ActionItemForm, step, _("Action added to the plan."))
+# Module level: the messages are translated when shown, in the user's language.
+escalation_manager = _managed_step(
+    managed.managed_set_manager, f.ManagerForm, gettext_lazy("Escalation manager changed.")
+)
+member_add = _managed_step(
+    managed.member_add, f.MemberForm, gettext_lazy("Added to the escalation team.")
+)
+action_add = _managed_step(
+    managed.action_item_add, f.ActionItemForm, gettext_lazy("Action added to the plan.")
+)
+escalation_monitor = _managed_step(
+    managed.managed_monitor, f.MonitorForm, gettext_lazy("Monitoring started.")
+)
+escalation_close = _managed_step(
+    managed.managed_close, f.CloseForm, gettext_lazy("Escalation closed.")
+)
+escalation_reopen = _managed_step(
+    managed.managed_reopen, f.ReopenForm, gettext_lazy("Escalation active again.")
+)
 
 
 @login_required
@@ -345,33 +346,6 @@ def action_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         return render_escalation(request, escalation, status=400)
     messages.success(request, _("Action done.") if done else _("Action open again."))
     return redirect(_detail_url(escalation))
-
-
-@login_required
-@require_POST
-def escalation_monitor(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.managed_monitor(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.MonitorForm, step, _("Monitoring started."))
-
-
-@login_required
-@require_POST
-def escalation_close(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.managed_close(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.CloseForm, step, _("Escalation closed."))
-
-
-@login_required
-@require_POST
-def escalation_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    def step(escalation, request, data):
-        managed.managed_reopen(escalation=escalation, actor=request.user, **data)
-
-    return _manage(request, pk, f.ReopenForm, step, _("Escalation active again."))
 
 
 @login_required
