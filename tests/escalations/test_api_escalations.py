@@ -3,24 +3,11 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from escalations.models import Escalation, EscalationPath
+from tests.escalations.data import HANDOFF, user
 from tests.factories import TeamFactory, UserFactory, create_ticket
-from tickets.models import User
-
-HANDOFF = {
-    "summary": "Core switch flapping",
-    "steps_taken": "Rebooted the access switch",
-    "impact_assessment": "Office offline",
-    "customer_context": "Acme Retail, quarter-end",
-    "time_constraints": "Payroll at 16:00",
-    "assistance_requested": "Check the core switch",
-}
-
-
-def user(name):
-    return User.objects.get(username=name)
+from tests.races import on_postgresql
 
 
 def test_escalate_validates_the_handoff_and_target(network_path, policy, api_as):
@@ -229,7 +216,7 @@ def test_paths_api_validates_levels(api_as, admin_user, l1_team, l2_team):
     assert "is_default" in second_default.json()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_double_submitted_manual_escalation_creates_one_record(network_path, policy):
     from django.db import connections

@@ -4,12 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from escalations.models import Escalation, EscalationReview, PriorityCriterion, SlaClock
 from escalations.services import escalate, managed
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
+from tests.races import on_postgresql
 from tickets import services
 from tickets.models import User
 
@@ -204,7 +204,7 @@ def test_pending_pauses_the_level_clock(network_path, policy, clock):
     assert not Escalation.objects.exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_parallel_sweepers_escalate_each_ticket_once_per_level(network_path, policy):
     import threading

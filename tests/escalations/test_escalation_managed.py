@@ -10,22 +10,9 @@ from django.utils import timezone
 from escalations.models import HANDOFF_FIELDS, Escalation
 from escalations.services import escalate, managed
 from escalations.services.sweep import sla_sweep
+from tests.escalations.data import HANDOFF, user
 from tests.factories import create_ticket
 from tickets import services
-from tickets.models import User
-
-HANDOFF = {
-    "summary": "Core switch flapping",
-    "steps_taken": "Rebooted the access switch",
-    "impact_assessment": "Office offline",
-    "customer_context": "Acme Retail, quarter-end",
-    "time_constraints": "Payroll at 16:00",
-    "assistance_requested": "Check the core switch",
-}
-
-
-def user(name):
-    return User.objects.get(username=name)
 
 
 @pytest.fixture

@@ -1,17 +1,9 @@
 """The ticket's timeline links each escalation step to the escalation's page."""
 
 from escalations.services import escalate
+from tests.escalations.data import HANDOFF
 from tests.factories import create_ticket
 from tickets.models import User
-
-HANDOFF = {
-    "summary": "Core switch flapping",
-    "steps_taken": "Rebooted the access switch",
-    "impact_assessment": "Office offline",
-    "customer_context": "Acme Retail, quarter-end",
-    "time_constraints": "Payroll at 16:00",
-    "assistance_requested": "Check the core switch",
-}
 
 
 def test_timeline_links_escalation_steps_to_their_page(network_path, policy, client):

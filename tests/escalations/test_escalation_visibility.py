@@ -4,17 +4,9 @@ import pytest
 
 from escalations.models import Escalation
 from escalations.services import escalate
+from tests.escalations.data import HANDOFF
 from tests.factories import UserFactory, create_ticket
 from tickets.models import User
-
-HANDOFF = {
-    "summary": "Core switch flapping",
-    "steps_taken": "Rebooted the access switch",
-    "impact_assessment": "Office offline",
-    "customer_context": "Acme Retail, quarter-end",
-    "time_constraints": "Payroll at 16:00",
-    "assistance_requested": "Check the core switch",
-}
 
 
 @pytest.fixture

@@ -9,46 +9,21 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
-from django.db.models import F
+from django.db import transaction
 
 from escalations.models import Escalation, SlaClock, SlaClockAlert, SlaPolicy
 from escalations.services import escalate, managed, recompute, sweep
 from escalations.services.sweep import sla_sweep
+from tests.escalations.data import HANDOFF
 from tests.factories import create_ticket
+from tests.races import age_clocks, in_thread, on_postgresql
 from tickets import services
 from tickets.models import Ticket, TicketEvent, User
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+    on_postgresql,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def age_clocks(minutes: int) -> None:
-    """Move every clock back in time, as if ``minutes`` had passed."""
-    delta = timedelta(minutes=minutes)
-    SlaClock.objects.update(
-        started_at=F("started_at") - delta,
-        resumed_at=F("resumed_at") - delta,
-        warn_at=F("warn_at") - delta,
-        due_at=F("due_at") - delta,
-        next_action_at=F("next_action_at") - delta,
-    )
-
-
-def in_thread(target, errors: list) -> threading.Thread:
-    def run():
-        try:
-            target()
-        except Exception as exc:  # reported by the test, not lost in the thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
 
 
 def reply(ticket, agent):
@@ -65,7 +40,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
 ):
     ticket = create_ticket(agent)
     services.ticket_transition(ticket=ticket, actor=agent, status="open")
-    age_clocks(46)  # the first response is due for its warning
+    age_clocks(minutes=46)  # the first response is due for its warning
     claimed, service_holds_ticket = threading.Event(), threading.Event()
     real_claim, real_lock = sweep._claim, services._lock
 
@@ -116,7 +91,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
 
 def test_sweep_skips_a_ticket_being_changed_and_records_it_later(agent, policy):
     ticket = create_ticket(agent)
-    age_clocks(46)
+    age_clocks(minutes=46)
     holding, release = threading.Event(), threading.Event()
     errors = []
 
@@ -181,16 +156,6 @@ def test_recompute_refreshes_tickets_as_they_are_now(agent, always_open, monkeyp
     resolution = SlaClock.objects.select_related("policy").get(ticket=second, metric="resolution")
     assert resolution.policy.name == "P1"
     assert resolution.due_at == resolution.started_at + timedelta(hours=2)
-
-
-HANDOFF = {
-    "summary": "Core switch flapping",
-    "steps_taken": "Rebooted the access switch",
-    "impact_assessment": "Office offline",
-    "customer_context": "Acme Retail, quarter-end",
-    "time_constraints": "Payroll at 16:00",
-    "assistance_requested": "Check the core switch",
-}
 
 
 def test_approving_while_the_ticket_is_resolved_both_finish(network_path, policy, monkeypatch):

@@ -3,11 +3,11 @@
 import time
 from datetime import timedelta
 
-from django.db.models import F
 from django.utils import timezone
 
 from escalations.models import BusinessCalendar, SlaClock, SlaClockAlert, SlaPolicy
 from tests.factories import TicketFactory
+from tests.races import age_clocks
 from tests.workers import needs_broker, wait_for
 from tickets import services
 from tickets.models import TicketEvent
@@ -23,18 +23,6 @@ def one_minute_policy():
     )
 
 
-def age_clocks(seconds: int) -> None:
-    """Move every clock back in time, as if ``seconds`` had passed."""
-    delta = timedelta(seconds=seconds)
-    SlaClock.objects.update(
-        started_at=F("started_at") - delta,
-        resumed_at=F("resumed_at") - delta,
-        warn_at=F("warn_at") - delta,
-        due_at=F("due_at") - delta,
-        next_action_at=F("next_action_at") - delta,
-    )
-
-
 def test_one_minute_target_breaches_once_with_two_workers_sweeping(celery_processes, agent):
     one_minute_policy()
     ticket = services.ticket_create(
@@ -44,7 +32,7 @@ def test_one_minute_target_breaches_once_with_two_workers_sweeping(celery_proces
         requester_name="R",
         requester_email="r@example.com",
     )
-    age_clocks(61)
+    age_clocks(seconds=61)
     celery_processes.worker(concurrency=2)
     celery_processes.worker(concurrency=2)
     for _ in range(12):
@@ -113,7 +101,7 @@ def test_beat_drives_the_sweep(celery_processes, agent):
         requester_name="R",
         requester_email="r@example.com",
     )
-    age_clocks(58)  # due in two seconds
+    age_clocks(seconds=58)  # due in two seconds
     celery_processes.worker(concurrency=1)
     celery_processes.beat(SLA_SWEEP_INTERVAL="1")
     clock = SlaClock.objects.get(ticket=ticket, metric="first_response")
