@@ -381,7 +381,7 @@ def test_narrow_screen_folds_the_menu_and_scrolls_the_queue_table(page, log_in, 
     log_out = page.get_by_role("button", name="Log out")
     expect(log_out).to_be_hidden()
     # The table scrolls inside its card; the page itself does not scroll sideways.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Menu").click()
     expect(log_out).to_be_visible()
     log_out.click()

@@ -60,7 +60,8 @@ def test_a_missing_text_is_shown_on_the_composer(page, log_in, outage):
     panel = page.locator("#status-update")
     panel.locator("#compose-update summary").click()
     panel.get_by_label("Update").fill("   ")
-    panel.get_by_role("button", name="Send update").click()
+    with page.expect_navigation():  # the answer page, not the form before it was sent
+        panel.get_by_role("button", name="Send update").click()
     expect(page.locator("#status-update #compose-update")).to_have_attribute("open", "")
     expect(page.locator("#status-update")).to_contain_text("This field is required.")
     assert not StatusUpdate.objects.exists()
