@@ -4,7 +4,6 @@ unread count shows in the navigation, opening a message marks it read."""
 import pytest
 from playwright.sync_api import expect
 
-from escalations.models import BusinessCalendar, SlaPolicy
 from escalations.services import escalate
 from tests.factories import create_ticket
 from tests.notifications.test_recipients import HANDOFF
@@ -13,14 +12,7 @@ from tickets.models import User
 pytestmark = pytest.mark.e2e
 
 
-def test_escalation_reaches_the_next_teams_inbox(page, log_in, network_path):
-    SlaPolicy.objects.create(
-        name="Fallback",
-        first_response_minutes=60,
-        next_update_minutes=30,
-        resolution_minutes=480,
-        calendar=BusinessCalendar.objects.create(name="24x7", is_24x7=True),
-    )
+def test_escalation_reaches_the_next_teams_inbox(page, log_in, network_path, policy):
     agent1 = User.objects.get(username="agent1")
     ticket = create_ticket(agent1, impact=1, urgency=2, title="Core switch down")
     escalate.escalation_request(

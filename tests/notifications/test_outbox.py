@@ -107,17 +107,8 @@ def test_a_send_whose_worker_died_is_handed_over_after_its_lease(settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_outage_during_an_escalation_delays_deliveries_without_losing_them(
-    network_path, settings
+    network_path, policy, settings
 ):
-    from escalations.models import BusinessCalendar, SlaPolicy
-
-    SlaPolicy.objects.create(
-        name="Fallback",
-        first_response_minutes=60,
-        next_update_minutes=30,
-        resolution_minutes=480,
-        calendar=BusinessCalendar.objects.create(name="24x7", is_24x7=True),
-    )
     agent1 = User.objects.get(username="agent1")
     ticket = create_ticket(agent1, impact=1, urgency=2)
     mail.outbox.clear()
