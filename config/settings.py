@@ -6,6 +6,8 @@ starts a working system on a bare machine. ``DATABASE_URL`` selects PostgreSQL
 and ``REDIS_URL`` selects Redis as broker and result backend.
 """
 
+import secrets
+import sys
 from pathlib import Path
 
 import environ
@@ -18,12 +20,20 @@ VAR_DIR = Path(env.str("ESCALADE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# Management commands that sign nothing run without a key, e.g.
+# `python manage.py makemigrations --check` on a bare checkout.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "collectstatic", "makemessages"}
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
+    elif (
+        Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS
+    ):
+        SECRET_KEY = secrets.token_urlsafe(50)  # used by nothing the command does
+    else:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

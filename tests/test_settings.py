@@ -72,3 +72,15 @@ def test_production_defaults_are_safe(tmp_path, debug):
     found = json.loads(probe(tmp_path, DEBUG=debug, SECRET_KEY="x").stdout)
     assert found["debug"] is False
     assert found["secure"] is True
+
+
+def test_commands_that_sign_nothing_run_without_a_key(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", ESCALADE_VAR_DIR=str(tmp_path))
+    run = [sys.executable, "manage.py"]
+    kwargs = {"cwd": ROOT, "env": clean, "capture_output": True, "text": True, "timeout": 60}
+    checked = subprocess.run([*run, "makemigrations", "--check", "--dry-run"], **kwargs)
+    assert checked.returncode == 0, checked.stderr
+    refused = subprocess.run([*run, "migrate", "--plan"], **kwargs)
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set" in refused.stderr
