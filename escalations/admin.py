@@ -31,6 +31,7 @@ from escalations.models import (
     WorkingInterval,
 )
 from escalations.models.calendars import validate_working_hours
+from escalations.services import routing
 from tickets.admin import ReadOnlyInline
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
@@ -242,6 +243,8 @@ class TeamAdmin(BaseTeamAdmin):
 class EscalationLevelFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
+        if any(self.errors):
+            return
         removed = [
             form.instance.pk
             for form in self.forms
@@ -258,6 +261,14 @@ class EscalationLevelFormSet(forms.BaseInlineFormSet):
                 )
                 % {"ids": ", ".join(f"#{pk}" for pk in waiting)}
             )
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
+        ]
+        routing.check_levels(
+            [(data["position"], data["tier"], bool(data.get("teams"))) for data in kept]
+        )
 
 
 class EscalationLevelInline(admin.TabularInline):

@@ -83,7 +83,7 @@ class EscalateForm(forms.Form):
     """A manual escalation: the target level, why, and the whole hand-off."""
 
     to_tier = TierChoiceField(label=_("Escalate to"), widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
     summary = handoff_field("summary")
     steps_taken = handoff_field("steps_taken")
     impact_assessment = handoff_field("impact_assessment")

@@ -354,11 +354,18 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
 
 @transaction.atomic
 def ticket_route(
-    *, ticket: Ticket, actor: User | None, team: Team | None, level: str, note: str
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    team: Team | None,
+    level: str,
+    note: str,
+    clear_assignee: bool = False,
 ) -> Ticket:
     """Move a ticket to another team and level (escalation, routing), saying why.
 
-    An assignee outside the new team is dropped; the ``changed`` hooks see the move."""
+    An assignee outside the new team is dropped, any assignee with
+    ``clear_assignee``; the ``changed`` hooks see the move."""
     locked = _lock(ticket)
     changes = {}
     if locked.team_id != (team.pk if team else None):
@@ -367,9 +374,8 @@ def ticket_route(
     if locked.level != level:
         changes["level"] = (locked.level, level)
         locked.level = level
-    if (
-        locked.assignee_id
-        and not assignable_users(team=team).filter(pk=locked.assignee_id).exists()
+    if locked.assignee_id and (
+        clear_assignee or not assignable_users(team=team).filter(pk=locked.assignee_id).exists()
     ):
         changes["assignee"] = (locked.assignee, None)
         locked.assignee = None

@@ -1,6 +1,7 @@
 """API for escalation paths, escalations, their team, action plan and review."""
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -53,17 +54,12 @@ class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "name", "is_active", "is_default", "category", "priority", "levels"]
 
     def validate_levels(self, value):
-        positions = [level["position"] for level in value]
-        if not value:
-            raise serializers.ValidationError("A path needs at least one level.")
-        if sorted(positions) != list(range(1, len(value) + 1)):
-            raise serializers.ValidationError("Positions must be 1, 2, 3... without gaps.")
-        tiers = [level["tier"] for level in sorted(value, key=lambda lv: lv["position"])]
-        order = [Tier.values.index(t) for t in tiers]
-        if order != sorted(order):
-            raise serializers.ValidationError("Levels must climb: L1, L2, L3, management.")
-        if any(not level["teams"] for level in value):
-            raise serializers.ValidationError("Every level needs at least one team.")
+        try:
+            routing.check_levels(
+                [(level["position"], level["tier"], bool(level["teams"])) for level in value]
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
         return value
 
     def validate_is_default(self, value):
@@ -136,7 +132,10 @@ class EscalationPathViewSet(viewsets.ModelViewSet):
 
 class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="An agent (a member or manager of a team).",
     )
 
     class Meta:
@@ -146,7 +145,10 @@ class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class ActionItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="An agent (a member or manager of a team).",
     )
     done = serializers.BooleanField(required=False, write_only=True)
 
@@ -343,10 +345,10 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         escalation = self.get_object()
         item = escalation.action_items.filter(pk=item_id).first()
         if item is None:
-            return Response({"detail": "No such action item."}, status=404)
+            return Response({"detail": _("No such action item.")}, status=404)
         data = self._valid(ActionItemSerializer, partial=True)
         if "done" not in data:
-            return Response({"done": ["Send done: true or false."]}, status=400)
+            return Response({"done": [_("Send done: true or false.")]}, status=400)
         item = managed.action_item_done(item=item, actor=request.user, done=data["done"])
         return Response(ActionItemSerializer(item).data)
 
@@ -359,7 +361,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if request.method == "GET":
             review = EscalationReview.objects.filter(escalation=escalation).first()
             if review is None:
-                return Response({"detail": "No review has been requested."}, status=404)
+                return Response({"detail": _("No review has been requested.")}, status=404)
             return Response(ReviewSerializer(review).data)
         data = self._valid(ReviewSerializer)
         review = managed.review_submit(escalation=escalation, actor=request.user, data=data)

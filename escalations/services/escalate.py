@@ -74,6 +74,7 @@ def _move(
         actor=actor,
         now=now,
         note=_("Escalated: %(reason)s") % {"reason": escalation.reason},
+        handed_over=True,
     )
     escalation.to_team = ticket.team
     escalation.save(update_fields=["to_team"])

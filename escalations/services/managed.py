@@ -11,7 +11,7 @@ ticket is resolved, a review of its latest escalation is requested.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +28,7 @@ from escalations.models import (
 )
 from escalations.services.records import create_once, lock_ticket, record
 from tickets.models import Status, Team, Ticket, Tier, User
-from tickets.selectors import user_is_admin, user_team_ids
+from tickets.selectors import user_is_admin, user_is_agent, user_team_ids
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 REVIEW_REQUIRED = (
@@ -194,6 +194,9 @@ def action_item_add(
     owner: User | None = None,
     due_at: datetime | None = None,
 ) -> ActionItem:
+    _check_moment(due_at, "due_at")
+    if owner is not None and not user_is_agent(owner):
+        raise ValidationError({"owner": _("An action's owner is an agent.")})
     locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
     item = ActionItem(
         escalation=locked, description=description.strip(), owner=owner, due_at=due_at
@@ -226,12 +229,33 @@ def action_item_done(*, item: ActionItem, actor: User, done: bool = True) -> Act
     return item
 
 
+def _refuse_closed_ticket(escalation: Escalation) -> None:
+    if escalation.ticket.status == Status.CLOSED:
+        raise ValidationError(
+            {"status": _("The ticket is closed: reopen it before working its escalation.")}
+        )
+
+
+def _check_moment(value: datetime | None, field: str) -> None:
+    """A date every page can show in any time zone: 1970 to 9998 in UTC."""
+    if value is None:
+        return
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    if not 1970 <= year <= 9998:
+        raise ValidationError({field: _("Give a date between 1970 and 9998.")})
+
+
 @transaction.atomic
 def managed_monitor(*, escalation: Escalation, actor: User, until: datetime) -> Escalation:
     """The fix is in: watch until the date agreed with the customer."""
+    _check_moment(until, "until")
     if until <= timezone.now():
         raise ValidationError({"until": _("The monitoring period must end in the future.")})
     locked = _locked(escalation, actor, State.ACTIVE)
+    _refuse_closed_ticket(locked)
     locked.status, locked.monitoring_until, locked.monitoring_ended_at = (
         State.MONITORING,
         until,
@@ -242,7 +266,7 @@ def managed_monitor(*, escalation: Escalation, actor: User, until: datetime) -> 
         locked.ticket,
         actor,
         locked,
-        _("Monitoring until %(until)s.") % {"until": f"{until:%Y-%m-%d %H:%M} UTC"},
+        _("Monitoring until %(until)s.") % {"until": f"{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"},
         step=events.Step.MONITORING,
     )
     return locked
@@ -284,15 +308,21 @@ def managed_reopen(*, escalation: Escalation, actor: User | None, reason: str) -
         if not reason:
             raise ValidationError({"reason": _("Say why the escalation is active again.")})
         locked = _locked(escalation, actor, State.MONITORING, State.CLOSED)
+        _refuse_closed_ticket(locked)
     else:  # the system: the ticket was reopened during monitoring
         locked = _lock(escalation)
         if locked.kind != Kind.HIERARCHICAL or locked.status != State.MONITORING:
             return locked  # closed or reopened meanwhile: nothing to do
     _refuse_second_open(locked)
+    # Active again: the closure and the monitoring period no longer stand.
     locked.status, locked.closed_at = State.ACTIVE, None
+    locked.closure_note, locked.customer_agreed = "", False
+    locked.monitoring_until = locked.monitoring_ended_at = None
+    fields = ["status", "closed_at", "closure_note", "customer_agreed"]
+    fields += ["monitoring_until", "monitoring_ended_at"]
     try:
         with transaction.atomic():
-            locked.save(update_fields=["status", "closed_at"])
+            locked.save(update_fields=fields)
     except IntegrityError:  # another one opened meanwhile: say which
         _refuse_second_open(locked)
         raise

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +27,7 @@ from escalations.models import (
 )
 from escalations.rules import PolicyKey, match_policy
 from escalations.services import sla
-from tickets.models import Team, Ticket, User
+from tickets.models import Team, Ticket, Tier, User
 from tickets.services import ticket_route
 
 TIER_ORDER = ("L1", "L2", "L3", "MGMT")
@@ -108,10 +109,20 @@ def enter_level(
     actor: User | None,
     now: datetime,
     note: str,
+    handed_over: bool = False,
 ) -> Ticket:
-    """Put the ticket on ``level`` (its team and tier), restart the level clock."""
+    """Put the ticket on ``level`` (its team and tier), restart the level clock.
+    ``handed_over`` (an escalation): the new level's team takes the ticket up, so
+    nobody stays assigned."""
     team = team_for(level, ticket)
-    ticket = ticket_route(ticket=ticket, actor=actor, team=team, level=level.tier, note=note)
+    ticket = ticket_route(
+        ticket=ticket,
+        actor=actor,
+        team=team,
+        level=level.tier,
+        note=note,
+        clear_assignee=handed_over,
+    )
     TicketRoute.objects.update_or_create(
         ticket=ticket, defaults={"path": path, "level": level, "entered_at": now}
     )
@@ -154,6 +165,21 @@ def route_new_ticket(
 
 
 # --- editing paths -----------------------------------------------------------------------
+
+
+def check_levels(levels: Sequence[tuple[int, str, bool]]) -> None:
+    """A path's levels as (position, tier, has teams): at least one, positions
+    1..n without gaps, tiers climbing (L1, L2, L3, management), every level with
+    a team. ValidationError with the first thing wrong (admin and API alike)."""
+    if not levels:
+        raise ValidationError(_("A path needs at least one level."))
+    if sorted(position for position, _tier, _teams in levels) != list(range(1, len(levels) + 1)):
+        raise ValidationError(_("Positions must be 1, 2, 3... without gaps."))
+    order = [Tier.values.index(tier) for _position, tier, _teams in sorted(levels)]
+    if order != sorted(order):
+        raise ValidationError(_("Levels must climb: L1, L2, L3, management."))
+    if not all(has_teams for _position, _tier, has_teams in levels):
+        raise ValidationError(_("Every level needs at least one team."))
 
 
 class PathInUse(Exception):
