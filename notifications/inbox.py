@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from notifications.models import Notification
@@ -23,9 +22,10 @@ def unread_count(*, user: User) -> int:
 def notification_mark_read(*, user: User, pk: int) -> Notification:
     """Mark one of the user's own notifications read; someone else's, or an id
     that is not one, is a 404."""
-    if isinstance(pk, bool) or not str(pk).isdigit():
-        raise Http404("No such notification.")
-    notification = get_object_or_404(Notification, pk=pk, recipient=user)
+    try:
+        notification = Notification.objects.get(pk=pk, recipient=user)
+    except (Notification.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such notification.") from exc
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=pk, read_at__isnull=True).update(

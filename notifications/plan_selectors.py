@@ -78,21 +78,17 @@ def update_target(
         raise Http404(_("No such ticket."))
     if escalation_pk in (None, ""):
         return ticket_get(user=user, pk=pk), None
-    if ticket_list(user=user).filter(pk=_id(pk)).exists():
-        escalations = escalation_list(user=user)
-    else:
-        escalations = _managed_reach(user=user)
-    escalation = escalations.filter(pk=_id(escalation_pk), ticket_id=_id(pk)).first()
+    try:
+        if ticket_list(user=user).filter(pk=pk).exists():
+            escalations = escalation_list(user=user)
+        else:
+            escalations = _managed_reach(user=user)
+        escalation = escalations.filter(pk=escalation_pk, ticket_id=pk).first()
+    except (ValueError, TypeError) as exc:  # not an id at all
+        raise Http404(_("No such escalation of this ticket.")) from exc
     if escalation is None:
         raise Http404(_("No such escalation of this ticket."))
     ticket = Ticket.objects.select_related("organization", "category", "team", "assignee").get(
         pk=escalation.ticket_id
     )
     return ticket, escalation
-
-
-def _id(value: int | str) -> int:
-    """A primary key from a URL or form; anything else is a 404."""
-    if isinstance(value, bool) or not str(value).isdigit():
-        raise Http404(_("No such ticket."))
-    return int(value)

@@ -1,6 +1,5 @@
 """Communication plans (admins) and a ticket's status updates (agents)."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -107,8 +106,11 @@ class StatusUpdateListView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         # Who may post comes first: a requester learns nothing from a 400.
         given = request.data.get("escalation") if isinstance(request.data, dict) else None
-        if user_is_agent(request.user) and not _is_id_or_empty(given):
-            raise ValidationError({"escalation": [_("A valid integer is required.")]})
+        if user_is_agent(request.user) and given not in (None, ""):
+            try:  # the field's own check, before reach: a malformed id is a 400
+                StatusUpdateSerializer().fields["escalation"].run_validation(given)
+            except ValidationError as error:
+                raise ValidationError({"escalation": error.detail}) from error
         ticket, escalation = plan_selectors.update_target(
             user=request.user, pk=self.kwargs["pk"], escalation_pk=given
         )
@@ -122,11 +124,3 @@ class StatusUpdateListView(generics.ListCreateAPIView):
             escalation=escalation,
         )
         return Response(self.get_serializer(update).data, status=status.HTTP_201_CREATED)
-
-
-def _is_id_or_empty(value) -> bool:
-    if value is None or value == "":
-        return True
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (isinstance(value, str) and value.isdigit())
