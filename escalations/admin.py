@@ -250,9 +250,7 @@ class EscalationLevelFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.instance.pk and self.can_delete and self._should_delete_form(form)
         ]
-        waiting = Escalation.objects.filter(
-            to_level__in=removed, status=Escalation.Status.REQUESTED
-        ).values_list("pk", flat=True)
+        waiting = routing.requests_awaiting(removed)
         if waiting:
             raise ValidationError(
                 _(

@@ -186,15 +186,20 @@ class PathInUse(Exception):
     """A path or level that tickets stand on, or that a pending request points at."""
 
 
-def _uses(routes, level_ids: Sequence[int]) -> str:
-    """What still points at a path or levels: the tickets of ``routes`` standing on
-    them, and the requests awaiting approval into ``level_ids``."""
-    refs = [Ticket(pk=pk).reference for pk in sorted(routes.values_list("ticket_id", flat=True))]
-    pending = sorted(
+def requests_awaiting(level_ids: Sequence[int]) -> list[int]:
+    """The escalation requests awaiting approval into these levels."""
+    return sorted(
         Escalation.objects.filter(
             to_level_id__in=level_ids, status=Escalation.Status.REQUESTED
         ).values_list("pk", flat=True)
     )
+
+
+def _uses(routes, level_ids: Sequence[int]) -> str:
+    """What still points at a path or levels: the tickets of ``routes`` standing on
+    them, and the requests awaiting approval into ``level_ids``."""
+    refs = [Ticket(pk=pk).reference for pk in sorted(routes.values_list("ticket_id", flat=True))]
+    pending = requests_awaiting(level_ids)
     parts = []
     if refs:
         shown = ", ".join(refs[:10]) + (", …" if len(refs) > 10 else "")
