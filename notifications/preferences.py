@@ -36,10 +36,8 @@ def default(kind: str, channel: str) -> bool:
 def choices_for(*, user_ids: Iterable[int], kind: str) -> dict[tuple[int, str], bool]:
     """{(user id, channel): enabled} for ``kind``, in one query."""
     ids = list(user_ids)
-    chosen = {
-        (row.user_id, row.channel): row.enabled
-        for row in Preference.objects.filter(user_id__in=ids, kind=kind)
-    }
+    rows = Preference.objects.filter(user_id__in=ids, kind=kind) if ids else ()
+    chosen = {(row.user_id, row.channel): row.enabled for row in rows}
     return {
         (uid, channel): chosen.get((uid, channel), default(kind, channel))
         for uid in ids

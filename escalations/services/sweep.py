@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import F, Value
+from django.db.models import F, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +58,17 @@ def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
     )
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True, of=("self", "ticket"))
-    return list(due[:batch_size])
+    clocks = list(due[:batch_size])
+    # What the messages about each ticket show, a query per relation for the whole
+    # batch rather than per clock; nothing at all when nothing is due.
+    prefetch_related_objects(
+        clocks,
+        "ticket__team__manager",
+        "ticket__assignee",
+        "ticket__organization",
+        "ticket__category",
+    )
+    return clocks
 
 
 def _outcome(clock: SlaClock, now: datetime) -> list[tuple[str, datetime]]:
