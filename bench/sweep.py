@@ -299,7 +299,7 @@ def main() -> None:
     _common.setup_django(args.database_url)
     from django.conf import settings
 
-    from escalations import events
+    from tickets import events
 
     batch_size = args.batch_size or getattr(settings, "SLA_SWEEP_BATCH_SIZE", 100)
     budget = settings.SLA_SWEEP_TIME_BUDGET
@@ -307,8 +307,8 @@ def main() -> None:
     print(
         f"database: {args.database_url}; batch size {batch_size}, time budget {budget:g} s; "
         f"listeners on sla.warning/sla.breach: "
-        f"{len(events._listeners.get(events.SLA_WARNING, []))}/"
-        f"{len(events._listeners.get(events.SLA_BREACH, []))}"
+        f"{len(events.listeners(events.SLA_WARNING))}/"
+        f"{len(events.listeners(events.SLA_BREACH))}"
     )
     _common.reset()
     policy = _common.bench_policy()

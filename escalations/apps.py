@@ -7,18 +7,24 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
-        from escalations import events
         from escalations.pages import SLA_PAGES
         from escalations.services import escalate, intake, managed, priority, sla
-        from tickets import hooks
+        from tickets import events, hooks
+        from tickets.events import Phase
 
         hooks.set_priority_resolver(priority.priority_resolve)
-        hooks.subscribe("created", sla.sla_ticket_created)
-        hooks.subscribe("changed", sla.sla_ticket_changed)
-        hooks.subscribe("status_changed", sla.sla_ticket_status_changed)
-        hooks.subscribe("commented", sla.sla_comment_added)
-        hooks.subscribe("created", intake.on_ticket_created)
-        hooks.subscribe("changed", intake.on_ticket_changed)
-        hooks.subscribe("status_changed", managed.on_ticket_status)
-        events.subscribe(events.SLA_BREACH, escalate.on_clock_breach)
         hooks.add_page_extension(SLA_PAGES)
+        # Clocks first: they start on the new ticket, and follow the moves that
+        # routing makes (each move publishes its own ticket.changed).
+        events.subscribe(events.TICKET_CREATED, sla.sla_ticket_created, phase=Phase.CLOCKS)
+        events.subscribe(events.TICKET_CHANGED, sla.sla_ticket_changed, phase=Phase.CLOCKS)
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, sla.sla_ticket_status_changed, phase=Phase.CLOCKS
+        )
+        events.subscribe(events.COMMENT_ADDED, sla.sla_comment_added, phase=Phase.CLOCKS)
+        events.subscribe(events.TICKET_CREATED, intake.on_ticket_created, phase=Phase.ROUTING)
+        events.subscribe(events.TICKET_CHANGED, intake.on_ticket_changed, phase=Phase.ROUTING)
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, managed.on_ticket_status, phase=Phase.ROUTING
+        )
+        events.subscribe(events.SLA_BREACH, escalate.on_clock_breach, phase=Phase.ROUTING)

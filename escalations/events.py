@@ -1,24 +1,13 @@
-"""Domain events raised by escalations (SLA warnings and breaches, ...).
+"""What escalations publish on the event bus (``tickets.events``): the kinds of
+escalation step. The events themselves (``SLA_WARNING``, ``SLA_BREACH``,
+``ESCALATION_STEP``) and their payloads are declared with all others there."""
 
-Listeners (the escalation engine, notifications) subscribe from their
-``AppConfig.ready()``. They run inside the transaction that raised the event,
-so what they write (an escalation, an outbox row) commits with it, exactly once.
-"""
-
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
-
-_listeners: dict[str, list[Callable[..., Any]]] = {}
-
-SLA_WARNING = "sla.warning"
-SLA_BREACH = "sla.breach"
-# Every recorded step of an escalation: payload ``escalation``, ``actor``, ``step``
-# (a ``Step``) and ``what`` (the note written into the ticket's trail).
-ESCALATION_STEP = "escalation.step"
 
 
 class Step(StrEnum):
+    """A recorded step of an escalation (payload ``step`` of ``ESCALATION_STEP``)."""
+
     ESCALATED = "escalated"  # the ticket moved up a level (functional)
     REQUESTED = "requested"  # a manual escalation awaits approval
     APPROVED = "approved"
@@ -33,14 +22,3 @@ class Step(StrEnum):
     CLOSED = "closed"
     REVIEW_REQUESTED = "review_requested"
     REVIEWED = "reviewed"
-
-
-def subscribe(event: str, listener: Callable[..., Any]) -> None:
-    listeners = _listeners.setdefault(event, [])
-    if listener not in listeners:
-        listeners.append(listener)
-
-
-def publish(event: str, **payload: Any) -> None:
-    for listener in _listeners.get(event, ()):
-        listener(**payload)

@@ -16,7 +16,7 @@ from notifications.models import EventKind
 from tickets.models import Comment, Ticket, User
 
 
-def on_ticket_created(ticket: Ticket, actor: User | None) -> None:
+def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
     emit(
         EventKind.TICKET_CREATED,
         ticket=ticket,
@@ -32,7 +32,7 @@ def on_ticket_created(ticket: Ticket, actor: User | None) -> None:
         )
 
 
-def on_ticket_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> None:
+def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
     if "assignee" in fields and ticket.assignee_id:
         emit(
             EventKind.TICKET_ASSIGNED,
@@ -42,7 +42,7 @@ def on_ticket_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> N
         )
 
 
-def on_comment(comment: Comment, actor: User | None, by_agent: bool) -> None:
+def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
     if comment.is_public and by_agent:
         emit(
             EventKind.TICKET_REPLIED,

@@ -1,33 +1,27 @@
-"""Extension points of the tickets core.
+"""Extension points of the tickets core other than events.
 
-``tickets`` imports no other app. Apps that build on it (escalations,
-notifications) register here from their ``AppConfig.ready()``. Hooks run
-synchronously inside the ticket service's transaction, so whatever they write
-commits or rolls back together with the ticket change.
+``tickets`` imports no other app. Apps that build on it register here from
+their ``AppConfig.ready()``: the priority resolver (priority criteria) and what
+they add to the ticket pages. Reactions to changes go through the event bus,
+``tickets.events``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest
 
-    from tickets.models import Comment, Ticket, User
+    from tickets.models import Ticket
 
 # (ticket) -> (priority, reason). Called before a ticket is saved, so it sees
 # the ticket's new field values; without one the default matrix decides.
 PriorityResolver = Callable[["Ticket"], tuple[str, str]]
 _priority_resolver: PriorityResolver | None = None
-_listeners: dict[str, list[Callable[..., Any]]] = {
-    "created": [],  # (ticket, actor)
-    "changed": [],  # (ticket, actor, fields: set[str])
-    "status_changed": [],  # (ticket, actor, old: str, new: str)
-    "commented": [],  # (comment, actor, by_agent: bool)
-}
 
 
 def set_priority_resolver(resolver: PriorityResolver | None) -> None:
@@ -37,33 +31,6 @@ def set_priority_resolver(resolver: PriorityResolver | None) -> None:
 
 def priority_resolver() -> PriorityResolver | None:
     return _priority_resolver
-
-
-def subscribe(event: str, listener: Callable[..., Any]) -> None:
-    """Call ``listener`` on every ``event`` (one of ``created``, ``changed``,
-    ``status_changed``, ``commented``). Subscribing twice has no effect."""
-    if listener not in _listeners[event]:
-        _listeners[event].append(listener)
-
-
-def notify_created(ticket: Ticket, actor: User | None) -> None:
-    for listener in _listeners["created"]:
-        listener(ticket, actor)
-
-
-def notify_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> None:
-    for listener in _listeners["changed"]:
-        listener(ticket, actor, fields)
-
-
-def notify_status_changed(ticket: Ticket, actor: User | None, old: str, new: str) -> None:
-    for listener in _listeners["status_changed"]:
-        listener(ticket, actor, old, new)
-
-
-def notify_commented(comment: Comment, actor: User | None, by_agent: bool) -> None:
-    for listener in _listeners["commented"]:
-        listener(comment, actor, by_agent)
 
 
 # --- page extensions -----------------------------------------------------------------

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import hooks
+from tickets import events, hooks
 from tickets.models import (
     Category,
     Comment,
@@ -228,21 +229,33 @@ def ticket_create(
             field="assignee",
             new=assignee,
         )
-    hooks.notify_created(ticket, actor)
-    return ticket
+    return events.publish(events.TICKET_CREATED, ticket=ticket, actor=actor)["ticket"]
 
 
-def _lock(ticket: Ticket) -> Ticket:
-    """Hold the ticket against concurrent changes for the rest of the transaction.
+def tickets_locked(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` held as ``ticket_lock`` holds one (batch jobs lock in id order)."""
+    return tickets.select_for_update(of=("self",), no_key=True)
 
-    The lock is taken before the ticket's SLA clocks (the SLA sweep does the
-    same), and it is a no-key lock: rows that only point at the ticket (its
-    audit trail, its comments) can still be inserted meanwhile."""
-    return (
-        Ticket.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("team", "assignee")
-        .get(pk=ticket.pk)
+
+def ticket_lock(ticket: Ticket | int) -> Ticket:
+    """Hold the ticket against concurrent changes for the rest of the transaction,
+    and return it as it is now.
+
+    The one lock order of the whole system: the ticket first, then what hangs
+    off it (its SLA clocks, escalations, cadences). The SLA sweep claims clocks
+    together with their tickets the same way, so nobody waits in a cycle. It is
+    a no-key lock: rows that only point at the ticket (its audit trail, its
+    comments) can still be inserted meanwhile."""
+    return tickets_locked(Ticket.objects.select_related("team", "assignee", "organization")).get(
+        pk=ticket if isinstance(ticket, int) else ticket.pk
     )
+
+
+def _changed(ticket: Ticket, actor: User | None, fields: set[str]) -> Ticket:
+    """Tell the listeners which fields changed; the ticket as they left it."""
+    return events.publish(events.TICKET_CHANGED, ticket=ticket, actor=actor, fields=fields)[
+        "ticket"
+    ]
 
 
 @transaction.atomic
@@ -257,7 +270,7 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-    locked = _lock(ticket)
+    locked = ticket_lock(ticket)
     changes = {name: value for name, value in data.items() if getattr(locked, name) != value}
     if not changes:
         return locked
@@ -306,8 +319,7 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
     if locked.priority != old_priority:
         changed.add("priority")
         _record_priority(locked, actor, old_priority, reason)
-    hooks.notify_changed(locked, actor, changed)
-    return locked
+    return _changed(locked, actor, changed)
 
 
 def _record_priority(ticket: Ticket, actor: User | None, old: str, why: str) -> None:
@@ -333,7 +345,7 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the priority is set by hand.")})
-    locked = _lock(ticket)
+    locked = ticket_lock(ticket)
     old_priority, old_override = locked.priority, locked.priority_override
     locked.priority_override = priority
     locked.priority, why = _resolve_priority(locked)
@@ -348,8 +360,7 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
     if locked.priority != old_priority:
         changed.add("priority")
     if changed:
-        hooks.notify_changed(locked, actor, changed)
-    return locked
+        return _changed(locked, actor, changed)
 
 
 @transaction.atomic
@@ -366,7 +377,7 @@ def ticket_route(
 
     An assignee outside the new team is dropped, any assignee with
     ``clear_assignee``; the ``changed`` hooks see the move."""
-    locked = _lock(ticket)
+    locked = ticket_lock(ticket)
     changes = {}
     if locked.team_id != (team.pk if team else None):
         changes["team"] = (locked.team, team)
@@ -387,8 +398,7 @@ def ticket_route(
         ticket_event_record(
             ticket=locked, actor=actor, kind=kind, field=name, old=old, new=new, note=note
         )
-    hooks.notify_changed(locked, actor, set(changes))
-    return locked
+    return _changed(locked, actor, set(changes))
 
 
 @transaction.atomic
@@ -398,7 +408,7 @@ def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "
     Agents make any allowed move; a requester may only answer a pending ticket,
     or reopen or close their resolved ticket. Resolving stamps ``resolved_at``, reopening clears it.
     """
-    locked = _lock(ticket)
+    locked = ticket_lock(ticket)
     check_transition(locked.status, status)
     if not user_is_agent(actor) and (locked.status, status) not in REQUESTER_TRANSITIONS:
         raise PermissionDenied(_("Only agents can make this status change."))
@@ -421,8 +431,9 @@ def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "
         new=status,
         note=note,
     )
-    hooks.notify_status_changed(locked, actor, old, status)
-    return locked
+    return events.publish(
+        events.TICKET_STATUS_CHANGED, ticket=locked, actor=actor, old=old, new=status
+    )["ticket"]
 
 
 @transaction.atomic
@@ -435,7 +446,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
     agent = user_is_agent(actor)
     if not is_public and not agent:
         raise PermissionDenied(_("Only agents can write internal notes."))
-    ticket = _lock(ticket)
+    ticket = ticket_lock(ticket)
     if ticket.status == Status.CLOSED:
         raise ValidationError({"body": _("The ticket is closed; open a new ticket instead.")})
     comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)
@@ -449,7 +460,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
         new=comment.pk,
         note=_("Public reply") if is_public else _("Internal note"),
     )
-    hooks.notify_commented(comment, actor, agent)
+    events.publish(events.COMMENT_ADDED, comment=comment, actor=actor, by_agent=agent)
     if is_public and agent and ticket.status == Status.NEW:
         ticket_transition(
             ticket=ticket,

@@ -26,9 +26,10 @@ from escalations import events
 from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel, SlaClock
 from escalations.services import routing
 from escalations.services.managed import managed_open
-from escalations.services.records import create_once, lock_ticket, record
+from escalations.services.records import create_once, record
 from tickets.models import Priority, Ticket, User
 from tickets.selectors import user_is_admin, user_is_agent
+from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 NEEDS_APPROVAL = (Priority.P3, Priority.P4)
@@ -109,7 +110,7 @@ def escalate_automatically(
     At the top of its path the ticket cannot climb further: a time trigger brings
     management in with a managed escalation instead; a jump does nothing."""
     now = now or timezone.now()
-    ticket = lock_ticket(ticket)
+    ticket = ticket_lock(ticket)
     if not ticket.is_open:
         return None
     route = routing.route_of(ticket)
@@ -190,7 +191,7 @@ def escalation_request(
     if not user_is_agent(actor):
         raise PermissionDenied(_("Only agents can escalate tickets."))
     cleaned = _check_handoff(handoff)
-    ticket = lock_ticket(ticket)
+    ticket = ticket_lock(ticket)
     if not ticket.is_open:
         raise ValidationError({"to_tier": _("The ticket is resolved or closed.")})
     route = routing.route_of(ticket)
@@ -275,7 +276,7 @@ def _decide(escalation: Escalation, actor: User) -> Escalation:
 def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
     """The target team's manager approves: the ticket moves."""
     _check_approver(escalation, actor)
-    ticket = lock_ticket(escalation.ticket)
+    ticket = ticket_lock(escalation.ticket)
     locked = _decide(escalation, actor)
     now = timezone.now()
     route = routing.route_of(ticket)
@@ -312,7 +313,7 @@ def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Es
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the escalation is rejected.")})
     _check_approver(escalation, actor)
-    lock_ticket(escalation.ticket)
+    ticket_lock(escalation.ticket)
     locked = _decide(escalation, actor)
     locked.status, locked.decided_by = State.REJECTED, actor
     locked.decided_at = locked.closed_at = timezone.now()

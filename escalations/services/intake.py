@@ -30,7 +30,8 @@ SEVERITY_INPUTS = {
 }
 
 
-def _apply_criteria(ticket: Ticket, actor: User | None) -> None:
+def _apply_criteria(ticket: Ticket, actor: User | None) -> Ticket:
+    """Act on the criteria the ticket matches; the ticket where they left it."""
     now = timezone.now()
     matched = matching_criteria(ticket)
     jumps = [c for c in matched if c.jump_to_level]
@@ -40,7 +41,7 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> None:
         if route is not None and TIER_ORDER.index(top.jump_to_level) > TIER_ORDER.index(
             route.level.tier
         ):
-            escalate_automatically(
+            escalation = escalate_automatically(
                 ticket=ticket,
                 trigger=Escalation.Trigger.SEVERITY,
                 key=f"criterion:{top.id}",
@@ -48,6 +49,8 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> None:
                 to_tier=top.jump_to_level,
                 now=now,
             )
+            if escalation is not None and escalation.kind == Escalation.Kind.FUNCTIONAL:
+                ticket = escalation.ticket
     for criterion in matched:
         if criterion.notify_management:
             managed_open(
@@ -58,13 +61,20 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> None:
                 now=now,
                 key=f"criterion-mgmt:{criterion.id}",
             )
+    return ticket
 
 
-def on_ticket_created(ticket: Ticket, actor: User | None) -> None:
-    routing.route_new_ticket(ticket=ticket, actor=actor, now=timezone.now())
-    _apply_criteria(ticket, actor)
+def on_ticket_created(*, ticket: Ticket, actor: User | None) -> dict[str, Ticket]:
+    """Route the new ticket, then act on the criteria it matches. Later listeners
+    (notifications) see the ticket where it landed."""
+    ticket = routing.route_new_ticket(ticket=ticket, actor=actor, now=timezone.now()) or ticket
+    return {"ticket": _apply_criteria(ticket, actor)}
 
 
-def on_ticket_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> None:
+def on_ticket_changed(
+    *, ticket: Ticket, actor: User | None, fields: set[str]
+) -> dict[str, Ticket] | None:
+    """A change that makes the ticket match a criterion acts on it now."""
     if SEVERITY_INPUTS & fields and ticket.is_open:
-        _apply_criteria(ticket, actor)
+        return {"ticket": _apply_criteria(ticket, actor)}
+    return None

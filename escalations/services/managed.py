@@ -26,9 +26,10 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services.records import create_once, lock_ticket, record
+from escalations.services.records import create_once, record
 from tickets.models import Status, Team, Ticket, Tier, User
 from tickets.selectors import user_is_admin, user_is_agent, user_team_ids
+from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 REVIEW_REQUIRED = (
@@ -118,7 +119,7 @@ def _locked(escalation: Escalation, actor: User, *states: str) -> Escalation:
 
 def _lock(escalation: Escalation) -> Escalation:
     """The ticket first, then the escalation (see ``records.lock_ticket``)."""
-    lock_ticket(escalation.ticket)
+    ticket_lock(escalation.ticket)
     return (
         Escalation.objects.select_for_update(of=("self",))
         .select_related("ticket")
@@ -469,7 +470,7 @@ def _withdraw_requests(ticket: Ticket, now: datetime) -> None:
         )
 
 
-def on_ticket_status(ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+def on_ticket_status(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
     """Resolving ends functional escalations and asks for a review; reopening during
     monitoring makes the managed escalation active again."""
     if new == Status.RESOLVED:
@@ -506,7 +507,7 @@ def monitoring_sweep(*, now: datetime | None = None) -> int:
     ).select_related("ticket")
     for escalation in due:
         with transaction.atomic():
-            lock_ticket(escalation.ticket)
+            ticket_lock(escalation.ticket)
             won = Escalation.objects.filter(
                 pk=escalation.pk, monitoring_ended_at__isnull=True, status=State.MONITORING
             ).update(monitoring_ended_at=now)

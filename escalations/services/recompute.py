@@ -13,6 +13,7 @@ from django.db import transaction
 from escalations.models import SlaClock
 from escalations.services.sla import OPEN_CLOCK, level_clock_reschedule, sla_refresh
 from tickets.models import Status, Ticket
+from tickets.services import tickets_locked
 
 BATCH_SIZE = 200
 
@@ -34,10 +35,9 @@ def clocks_recompute(
     while True:
         with transaction.atomic():
             batch = list(
-                tickets.filter(pk__gt=last_id)
-                .select_related("organization", "team")
-                .select_for_update(of=("self",), no_key=True)
-                .order_by("pk")[:batch_size]
+                tickets_locked(
+                    tickets.filter(pk__gt=last_id).select_related("organization", "team")
+                ).order_by("pk")[:batch_size]
             )
             for ticket in batch:
                 sla_refresh(ticket=ticket)

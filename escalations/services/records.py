@@ -2,8 +2,9 @@
 
 from django.db import IntegrityError, transaction
 
-from escalations import events
+from escalations.events import Step
 from escalations.models import Escalation
+from tickets import events
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -14,7 +15,7 @@ def record(
     escalation: Escalation,
     what: str,
     *,
-    step: events.Step,
+    step: Step,
 ) -> None:
     """Note a step of ``escalation`` in the ticket's audit trail and publish it."""
     ticket_event_record(
@@ -37,10 +38,3 @@ def create_once(**fields) -> Escalation | None:
             return Escalation.objects.create(**fields)
     except IntegrityError:
         return None
-
-
-def lock_ticket(ticket: Ticket) -> Ticket:
-    """Hold the ticket as the ticket services do (a no-key lock, so its trail can
-    still grow). Escalation steps take it before any escalation row: everyone
-    locks a ticket first, then what hangs off it, so nobody deadlocks."""
-    return Ticket.objects.select_for_update(of=("self",), no_key=True).get(pk=ticket.pk)

@@ -141,9 +141,10 @@ def enter_level(
 
 def route_new_ticket(
     *, ticket: Ticket, actor: User | None, now: datetime, jump_to: str = ""
-) -> tuple[EscalationPath, EscalationLevel] | None:
+) -> Ticket | None:
     """Place a new ticket on level 1 of its path, or where a priority criterion
-    naming tier ``jump_to`` sends it (``_jump_target``)."""
+    naming tier ``jump_to`` sends it (``_jump_target``); the ticket as placed, or
+    None when no path applies."""
     path = path_for(ticket)
     if path is None:
         return None
@@ -153,7 +154,7 @@ def route_new_ticket(
     level = levels[0]
     if jump_to:
         level = _jump_target(levels, 0, jump_to) or level
-    enter_level(
+    return enter_level(
         ticket=ticket,
         path=path,
         level=level,
@@ -161,7 +162,6 @@ def route_new_ticket(
         now=now,
         note=_("Routed by path %(path)s.") % {"path": path},
     )
-    return path, level
 
 
 # --- editing paths -----------------------------------------------------------------------

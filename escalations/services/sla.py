@@ -363,7 +363,7 @@ def _clocks(ticket: Ticket) -> dict[str, SlaClock]:
 
 
 @transaction.atomic
-def sla_ticket_created(ticket: Ticket, actor: User | None, now: datetime | None = None) -> None:
+def sla_ticket_created(*, ticket: Ticket, actor: User | None, now: datetime | None = None) -> None:
     now = now or timezone.now()
     policy = policy_for(ticket)
     if policy is None:
@@ -409,7 +409,7 @@ def _start_missing(
 
 @transaction.atomic
 def sla_ticket_changed(
-    ticket: Ticket, actor: User | None, fields: Iterable[str], now: datetime | None = None
+    *, ticket: Ticket, actor: User | None, fields: Iterable[str], now: datetime | None = None
 ) -> None:
     if not POLICY_INPUTS & set(fields):
         return
@@ -461,7 +461,7 @@ def level_clock_reschedule(
 
 @transaction.atomic
 def sla_ticket_status_changed(
-    ticket: Ticket, actor: User | None, old: str, new: str, now: datetime | None = None
+    *, ticket: Ticket, actor: User | None, old: str, new: str, now: datetime | None = None
 ) -> None:
     now = now or timezone.now()
     clocks = _clocks(ticket)
@@ -545,7 +545,7 @@ def _next_update_cycle(
 
 @transaction.atomic
 def sla_comment_added(
-    comment: Comment, actor: User | None, by_agent: bool, now: datetime | None = None
+    *, comment: Comment, actor: User | None, by_agent: bool, now: datetime | None = None
 ) -> None:
     """An agent's public reply meets first response (a breached one stays
     breached, with the time it was met) and the current next-update cycle."""

@@ -31,9 +31,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from escalations import events
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.sla import next_action
+from tickets import events
 from tickets.models import TicketEvent
 
 Alert = SlaClockAlert.Kind

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from notifications.models import Audience, CommunicationPlan, UpdateCadence
 from notifications.plan_selectors import plan_for
 from tickets.models import Status, Ticket, User
+from tickets.services import tickets_locked
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
@@ -173,9 +174,7 @@ def cadences_resync(*, priority: str, now: datetime | None = None, batch_size: i
     )
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
-            tickets = Ticket.objects.select_for_update(of=("self",), no_key=True).filter(
-                pk__in=ids[start : start + batch_size]
-            )
+            tickets = tickets_locked(Ticket.objects.filter(pk__in=ids[start : start + batch_size]))
             for ticket in tickets.order_by("pk"):
                 cadence_sync(ticket=ticket, now=now)
     return len(ids)
@@ -184,14 +183,14 @@ def cadences_resync(*, priority: str, now: datetime | None = None, batch_size: i
 # --- ticket hooks (subscribed in notifications.apps) --------------------------------------
 
 
-def on_ticket_created(ticket: Ticket, actor: User | None) -> None:
+def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
     cadence_sync(ticket=ticket, now=timezone.now())
 
 
-def on_ticket_changed(ticket: Ticket, actor: User | None, fields: set[str]) -> None:
+def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
     if "priority" in fields:
         cadence_sync(ticket=ticket, now=timezone.now())
 
 
-def on_ticket_status_changed(ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
     cadence_sync(ticket=ticket, now=timezone.now())

@@ -16,7 +16,7 @@ from notifications.models import Audience, EventKind, StatusUpdate
 from notifications.plan_selectors import can_send_update, managed_escalation_of
 from notifications.services.plans import audiences_clean, cadence_restart
 from tickets.models import Ticket, TicketEvent, User
-from tickets.services import ticket_event_record
+from tickets.services import ticket_event_record, ticket_lock
 
 BODY_MAX = 20_000
 
@@ -92,11 +92,7 @@ def status_update_send(
         raise ValidationError(errors)
 
     now = timezone.now()
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("team", "assignee", "organization")
-        .get(pk=ticket.pk)
-    )
+    ticket = ticket_lock(ticket)
     update = StatusUpdate.objects.create(
         ticket=ticket, escalation=escalation, author=actor, audiences=chosen, body=body
     )

@@ -4,12 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations import events
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tests.races import on_postgresql
-from tickets import services
+from tickets import events, services
 from tickets.models import TicketEvent
 from tickets.services import ticket_event_record
 
@@ -67,12 +66,12 @@ def test_breach_is_handed_to_listeners_inside_the_transaction(agent, policy, fro
     def listener(*, clock, now):
         seen.append((clock.metric, now))
 
-    events.subscribe(events.SLA_BREACH, listener)
+    events.subscribe(events.SLA_BREACH, listener, phase=events.Phase.FACTS)
     try:
         make_tickets(agent)
         sla_sweep(now=T0 + timedelta(hours=9))
     finally:
-        events._listeners[events.SLA_BREACH].remove(listener)
+        events.unsubscribe(events.SLA_BREACH, listener)
     assert sorted(m for m, _ in seen) == ["first_response", "resolution"]
 
 
@@ -87,13 +86,13 @@ def test_a_failing_listener_is_logged_and_the_rest_of_the_batch_stands(
         if clock.ticket_id == victim.pk and clock.metric == "first_response":
             raise RuntimeError("listener bug")
 
-    events.subscribe(events.SLA_BREACH, listener)
+    events.subscribe(events.SLA_BREACH, listener, phase=events.Phase.FACTS)
     try:
         with caplog.at_level(logging.ERROR, logger="escalations.services.sweep"):
             result = sla_sweep(now=T0 + timedelta(hours=9), batch_size=10)
         again = sla_sweep(now=T0 + timedelta(hours=10))
     finally:
-        events._listeners[events.SLA_BREACH].remove(listener)
+        events.unsubscribe(events.SLA_BREACH, listener)
     assert (result.breaches, result.warnings) == (6, 6)
     assert SlaClockAlert.objects.filter(kind="breach").count() == 6
     assert not SlaClock.objects.exclude(status="breached").exists()

@@ -53,6 +53,22 @@ def test_new_ticket_tells_the_landing_team_and_the_requester(network_path, polic
     assert emails("ticket.created") == {"agent1@example.com", "rita@acme.example"}
 
 
+def test_new_ticket_routed_to_another_team_tells_that_team(network_path, policy):
+    """Level 1 of the path is not the default L1 team: the team the ticket
+    lands on is told, not the one it was created in."""
+    from tests.factories import TeamFactory
+    from tickets.models import Tier
+
+    field_team = TeamFactory(name="Warsaw Field Support", tier=Tier.L1)
+    field_team.members.add(UserFactory(username="fieldagent"))
+    level1 = network_path.levels.get(position=1)
+    level1.teams.set([field_team])
+    dispatcher = UserFactory(username="dispatcher", is_superuser=True)
+    ticket = create_ticket(dispatcher)
+    assert ticket.team == field_team
+    assert recipients("ticket.created") == {"fieldagent"}
+
+
 def test_assignment_tells_the_assignee_only(network_path, policy):
     agent1 = user("agent1")
     colleague = UserFactory(username="colleague")
