@@ -43,7 +43,7 @@ def test_a_later_listener_sees_what_an_earlier_one_handed_on(probe):
 
 
 def test_a_publication_with_other_keys_than_declared_is_refused(probe):
-    with pytest.raises(TypeError, match="sla.breach takes"):
+    with pytest.raises(TypeError, match=r"sla\.breach takes"):
         events.publish(events.SLA_BREACH, clock=None)
 
 
