@@ -14,3 +14,7 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"auth": "1000/minute"}  # noqa: F405
 # Tasks enqueued by the code under test run inline; tests of real workers send
 # tasks by name (send_task), which is never eager.
 CELERY_TASK_ALWAYS_EAGER = True
+# Each test starts with no sign-in failures: counted in the test's own database,
+# and caches kept per process (tests of the Redis-backed lock-out set their own).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"

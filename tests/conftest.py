@@ -153,3 +153,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         ensure_defaults(PriorityMatrixRow, PriorityDefinition)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttles count in the cache: every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

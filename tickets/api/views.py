@@ -1,10 +1,13 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
     CategorySerializer,
@@ -23,11 +26,25 @@ from tickets.models import Category, Organization, Ticket
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token."""
+    """Exchange a username and password for an API token.
+
+    Failed attempts count towards the sign-in lock-out shared with the login page
+    and the admin (``config.security``): a locked-out account or address gets 429
+    with a Retry-After, whether or not the password is right."""
 
     # ObtainAuthToken turns throttling off; put it back so passwords cannot be guessed at speed.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request._request)
+        if not valid:
+            raise ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 @extend_schema_view(

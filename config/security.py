@@ -1,0 +1,67 @@
+"""Security plumbing for every door: the client's address, login lock-outs and the
+Content-Security-Policy header."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a request comes from. Behind the TLS proxy we trust
+    (``BEHIND_TLS_PROXY``), the last address it appended to X-Forwarded-For;
+    addresses before it were written by the client and are not believed."""
+    if settings.BEHIND_TLS_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_message() -> str:
+    minutes = _minutes()
+    return ngettext(
+        "Too many failed sign-in attempts. Try again in %(minutes)d minute, or ask an "
+        "administrator to unlock the account.",
+        "Too many failed sign-in attempts. Try again in %(minutes)d minutes, or ask an "
+        "administrator to unlock the account.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """What a locked-out sign-in gets: 429 with a Retry-After, as JSON for API
+    clients, as a page for people."""
+    retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+    else:
+        response = render(
+            request,
+            "registration/locked_out.html",
+            {"message": lockout_message(), "title": _("Signing in is paused")},
+            status=429,
+        )
+    response["Retry-After"] = retry_after
+    return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``CONTENT_SECURITY_POLICY`` with every answer that has none yet."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
+        return response
