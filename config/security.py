@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+
 def client_ip(request: HttpRequest) -> str:
     """The address a request comes from. Behind the TLS proxy we trust
     (``BEHIND_TLS_PROXY``), the last address it appended to X-Forwarded-For;

@@ -47,9 +47,7 @@ def test_four_failures_then_the_right_password_signs_in(client, alice):
 def test_admin_login_is_locked_the_same_way(client, db):
     AdminFactory(username="root", password="right-horse-battery")
     fail(client, "/admin/login/", "root", 5)
-    response = client.post(
-        "/admin/login/", {"username": "root", "password": "right-horse-battery"}
-    )
+    response = client.post("/admin/login/", {"username": "root", "password": "right-horse-battery"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
