@@ -151,3 +151,75 @@ def test_templates_hold_no_inline_script_or_style():
             assert "src=" in tag or 'type="application/json"' in tag, f"{path}: {tag}"
         assert not re.search(r"\sstyle=", html), path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+BIG = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/tickets/{BIG}/",
+        f"/api/v1/tickets/{BIG}/status-updates/",
+        f"/api/v1/escalations/{BIG}/",
+        f"/tickets/{BIG}/",
+        f"/escalations/{BIG}/",
+        f"/admin/tickets/ticket/{BIG}/change/",
+    ],
+)
+def test_an_id_no_key_can_hold_is_not_found(client, db, url):
+    client.force_login(AdminFactory())
+    assert client.get(url).status_code == 404
+
+
+def test_posting_to_an_id_no_key_can_hold_is_not_found(api, db):
+    api.force_authenticate(AdminFactory())
+    response = api.post(f"/api/v1/tickets/{BIG}/status-updates/", {"body": "x"}, format="json")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/priority-definitions/P1%00/",
+        "/api/v1/communication-plans/P1%00/",
+    ],
+)
+def test_a_nul_byte_in_the_path_is_not_found(client, db, url):
+    client.force_login(AdminFactory())
+    response = client.get(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/tickets/ticket/?q=%00", "/api/v1/tickets/?q=a%00b", "/?q=%00"]
+)
+def test_a_nul_byte_in_the_query_is_a_bad_request(client, db, url):
+    client.force_login(AdminFactory())
+    assert client.get(url).status_code == 400
+
+
+def test_a_session_cookie_with_a_nul_byte_means_no_session(client, db):
+    client.cookies["sessionid"] = "abc\x00def"
+    response = client.get("/api/v1/tickets/")
+    assert response.status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_after=0001-01-01T00:00:00%2B14:00",
+        "created_before=9999-12-31T23:59:59-14:00",
+        f"assignee={BIG}",
+        f"team={BIG}",
+    ],
+)
+def test_out_of_range_filters_are_field_errors(api, client, db, query):
+    admin = AdminFactory()
+    api.force_authenticate(admin)
+    response = api.get(f"/api/v1/tickets/?{query}")
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()
+    client.force_login(admin)
+    page = client.get(f"/?{query}")
+    assert page.status_code == 200

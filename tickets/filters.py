@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tickets.bounds import ModelChoiceFilter, MomentFilter
 from tickets.models import Category, Organization, Priority, Status, Team, Ticket, Tier, User
 
 
@@ -14,21 +15,17 @@ class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
     level = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Level"))
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
-    assignee = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
+    team = ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
+    assignee = ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
     unassigned = django_filters.BooleanFilter(
         field_name="assignee", lookup_expr="isnull", label=_("Unassigned")
     )
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), label=_("Organization")
-    )
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), label=_("Category")
-    )
-    created_after = django_filters.IsoDateTimeFilter(
+    organization = ModelChoiceFilter(queryset=Organization.objects.all(), label=_("Organization"))
+    category = ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
+    created_after = MomentFilter(
         field_name="created_at", lookup_expr="gte", label=_("Created at or after")
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = MomentFilter(
         field_name="created_at", lookup_expr="lt", label=_("Created before")
     )
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=200)
