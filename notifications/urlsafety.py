@@ -142,12 +142,38 @@ def validate_addresses(host: str, addresses: Iterable[str]) -> None:
             )
 
 
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped (::ffff:a.b.c.d),
+    6to4 (2002:aabb:ccdd::), Teredo (2001::/32, server and client) and NAT64
+    (64:ff9b::a.b.c.d). A packet to such an address can reach the IPv4 one."""
+    found = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in prefix for prefix in NAT64_PREFIXES):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def address_problem(address: str) -> str:
-    """Why webhooks may not go to this address, or "" when they may."""
+    """Why webhooks may not go to this address, or "" when they may. An IPv6
+    address that carries an IPv4 one is judged by that one too."""
     ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
-    # ::ffff:127.0.0.1 reaches 127.0.0.1.
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        for inner in embedded_ipv4(ip):
+            problem = _single_address_problem(inner)
+            if problem:
+                return problem
+    return _single_address_problem(ip)
+
+
+def _single_address_problem(ip: IPAddress) -> str:
     if ip.is_loopback:
         return _("a loopback address (this server)")
     if ip.is_link_local:

@@ -179,6 +179,11 @@ REFUSED = [
     ("http://169.254.169.254/latest/meta-data", "link-local"),
     ("http://[::1]/hook", "loopback"),
     ("http://[::ffff:127.0.0.1]/hook", "loopback"),
+    ("http://[2002:7f00:1::]/hook", "loopback"),  # 6to4 around 127.0.0.1
+    ("http://[2002:a9fe:a9fe::]/hook", "link-local"),  # 6to4 around 169.254.169.254
+    ("http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook", "loopback"),  # Teredo, client 127.0.0.1
+    ("http://[64:ff9b::7f00:1]/hook", "loopback"),  # NAT64 around 127.0.0.1
+    ("http://[64:ff9b::a00:5]/hook", "private"),  # NAT64 around 10.0.0.5
     ("http://[fe80::1]/hook", "link-local"),
     ("http://10.0.0.5/hook", "private"),
     ("http://192.168.1.20/hook", "private"),
