@@ -233,10 +233,14 @@ class Celery:
         log.close()
         self.procs.append((name, proc))
 
-    def worker(self, name: str, concurrency: int) -> None:
+    def worker(self, name: str, concurrency: int, queues: str = "enforcement,deliveries") -> None:
+        """A worker of the named queues of this benchmark (both by default)."""
+        base = self.env["CELERY_QUEUE"]
         self.start(
             "worker",
             "worker",
+            "-Q",
+            ",".join(f"{base}.{queue}" for queue in queues.split(",")),
             f"--concurrency={concurrency}",
             "-n",
             f"{name}@%h",
@@ -279,5 +283,6 @@ def purge_queue() -> None:
     import redis
     from django.conf import settings
 
-    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(queue)
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).delete(
+        settings.ENFORCEMENT_QUEUE, settings.DELIVERY_QUEUE
+    )

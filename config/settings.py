@@ -282,7 +282,14 @@ CELERY_ENABLE_UTC = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Two queues, so a backlog of e-mails and webhooks never delays enforcement: the
+# sweeps, escalations and re-targeting run on "<CELERY_QUEUE>.enforcement",
+# deliveries on "<CELERY_QUEUE>.deliveries"; each has workers of its own.
+CELERY_QUEUE = env.str("CELERY_QUEUE", default="escalade")
+ENFORCEMENT_QUEUE = f"{CELERY_QUEUE}.enforcement"
+DELIVERY_QUEUE = f"{CELERY_QUEUE}.deliveries"
+CELERY_TASK_DEFAULT_QUEUE = ENFORCEMENT_QUEUE
+CELERY_TASK_ROUTES = {"notifications.tasks.deliver": {"queue": DELIVERY_QUEUE}}
 # The SLA sweep: how often beat runs it, and how long one run may take before it
 # leaves the rest to the next (so runs never pile up).
 SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
@@ -290,26 +297,24 @@ SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INT
 SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=100)
 # How often beat hands the outbox's stale deliveries to the workers again.
 NOTIFY_REQUEUE_INTERVAL = env.float("NOTIFY_REQUEUE_INTERVAL", default=30.0)
+# The sweeps never expire: one that waited in the queue still runs (finding
+# nothing due costs one index probe), so no sweep is ever dropped.
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "escalations.tasks.sweep_sla_clocks",
         "schedule": SLA_SWEEP_INTERVAL,
-        "options": {"expires": SLA_SWEEP_INTERVAL},
     },
     "requeue-deliveries": {
         "task": "notifications.tasks.requeue_deliveries",
         "schedule": NOTIFY_REQUEUE_INTERVAL,
-        "options": {"expires": NOTIFY_REQUEUE_INTERVAL},
     },
     "monitoring-ended": {
         "task": "escalations.tasks.flag_ended_monitoring",
         "schedule": 60.0,
-        "options": {"expires": 60.0},
     },
     "update-cadences": {
         "task": "notifications.tasks.sweep_update_cadences",
         "schedule": 30.0,
-        "options": {"expires": 30.0},
     },
 }
 

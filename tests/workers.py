@@ -63,11 +63,14 @@ class CeleryProcesses:
         self.procs.append(proc)
         return proc
 
-    def worker(self, concurrency: int = 2, **env: str) -> subprocess.Popen:
+    def worker(self, concurrency: int = 2, queues: str = "", **env: str) -> subprocess.Popen:
+        """A worker of both queues, or of ``queues`` ("enforcement", "deliveries")."""
+        if queues:
+            queues = ",".join(f"{self.queue}.{name}" for name in queues.split(","))
         return self.start(
             "worker",
             "-Q",
-            self.queue,
+            queues or f"{self.queue}.enforcement,{self.queue}.deliveries",
             "-c",
             str(concurrency),
             "--pool=prefork",
@@ -88,7 +91,8 @@ class CeleryProcesses:
     def send(self, name: str, **kwargs) -> None:
         from config.celery import app
 
-        app.send_task(name, kwargs=kwargs, queue=self.queue)
+        kind = "deliveries" if name in settings.CELERY_TASK_ROUTES else "enforcement"
+        app.send_task(name, kwargs=kwargs, queue=f"{self.queue}.{kind}")
 
     def logs(self) -> str:
         return "\n".join(p.read_text() for p in sorted(self.tmp_path.glob("celery-*.log")))
