@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from notifications.admin.base import ReadOnlyAdmin
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.services.outbox import delivery_retry_now
 
@@ -57,7 +58,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(admin.ModelAdmin):
+class DeliveryAttemptAdmin(ReadOnlyAdmin):
     list_display = [
         "delivery",
         "number",
@@ -76,12 +77,3 @@ class DeliveryAttemptAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def short_error(self, obj: DeliveryAttempt) -> str:
         return Truncator(obj.error).chars(120)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
