@@ -1,6 +1,6 @@
 """Benchmark of notification delivery on PostgreSQL (and Redis for part c).
 
-a) ``emit()``: the cost, inside the writer's transaction, of turning one event into
+a) ``event_emit()``: the cost, inside the writer's transaction, of turning one event into
    inbox rows and outbox deliveries, for 1, 10 and 50 recipients and one
    webhook endpoint (median and p99 per event, statements per event);
 b) sending in one process: deliveries per second through ``outbox.delivery_send``
@@ -111,15 +111,16 @@ def make_world(recipients: int):
 def part_a(args, ticket, people, webhook_url) -> None:
     from django.db import connection, transaction
 
-    from notifications.dispatch import emit, users
     from notifications.models import EventKind, WebhookEndpoint
+    from notifications.recipients import users
+    from notifications.services.dispatch import event_emit
 
     WebhookEndpoint.objects.create(name="Bench", url=webhook_url, secret="bench")  # noqa: S106
-    print("\na) emit(): one event to inbox and outbox, inside the writer's transaction")
+    print("\na) event_emit(): one event to inbox and outbox, inside the writer's transaction")
     print("| recipients | deliveries/event | median | p99 | events/s | statements/event |")
     print("|---:|---:|---:|---:|---:|---:|")
     with transaction.atomic():  # warm up: URL resolver, template cache, connections
-        emit(EventKind.ESCALATED, ticket=ticket, recipients=users(people[:1]))
+        event_emit(kind=EventKind.ESCALATED, ticket=ticket, recipients=users(people[:1]))
     for size in (1, 10, 50):
         chosen = users(people[:size])
         times, counter = [], Counting()
@@ -127,7 +128,7 @@ def part_a(args, ticket, people, webhook_url) -> None:
             for _ in range(args.runs):
                 started = time.perf_counter()
                 with transaction.atomic():
-                    emit(EventKind.ESCALATED, ticket=ticket, recipients=chosen)
+                    event_emit(kind=EventKind.ESCALATED, ticket=ticket, recipients=chosen)
                 times.append(time.perf_counter() - started)
         per_event = size + 1  # an e-mail per recipient, one webhook
         print(
@@ -142,7 +143,7 @@ def part_b(args) -> None:
     from django.test.utils import override_settings
 
     from notifications.models import Channel, Delivery
-    from notifications.outbox import delivery_send
+    from notifications.services.outbox import delivery_send
 
     print("\nb) sending in one process: outbox.delivery_send, one delivery after another")
     print("| channel | deliveries | per second | median | p99 |")
@@ -175,8 +176,9 @@ def part_c(args, ticket, people) -> None:
     from django.db import transaction
     from django.db.models import F, Max, Min
 
-    from notifications.dispatch import emit, users
     from notifications.models import Delivery, EventKind, WebhookEndpoint
+    from notifications.recipients import users
+    from notifications.services.dispatch import event_emit
 
     WebhookEndpoint.objects.all().delete()
     Delivery.objects.all().delete()
@@ -198,7 +200,7 @@ def part_c(args, ticket, people) -> None:
         started = time.perf_counter()
         with transaction.atomic():  # committed at once: the worst burst
             for _ in range(events):
-                emit(EventKind.ESCALATED, ticket=ticket, recipients=chosen)
+                event_emit(kind=EventKind.ESCALATED, ticket=ticket, recipients=chosen)
         committed = time.perf_counter()
         total = Delivery.objects.count()
         while Delivery.objects.filter(status="sent").count() < total:

@@ -3,7 +3,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Hidden, Layout, Row, Submit
 from django import forms
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from escalations.models import HANDOFF_FIELDS, Escalation, EscalationReview, EscalationTeamMember
 from escalations.services.managed import REVIEW_FIELDS, REVIEW_REQUIRED
 from tickets.models import Priority, Ticket, Tier, User
+from tickets.selectors import agents
 
 
 class PriorityOverrideForm(forms.Form):
@@ -42,16 +42,6 @@ class Button(Submit):
 
     def __init__(self, form_id: str, value, css_class: str):
         super().__init__("submit", value, css_id=f"{form_id}-submit", css_class=css_class)
-
-
-def agents() -> QuerySet[User]:
-    """People who may own actions or manage an escalation: admins and anybody in a team."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(teams__isnull=False) | Q(managed_teams__isnull=False))
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

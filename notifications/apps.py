@@ -9,15 +9,18 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from notifications import checks, listeners  # noqa: F401  (checks: system checks)
         from notifications.pages import STATUS_UPDATE_PAGES
-        from notifications.services import plans
         from tickets import events, hooks
         from tickets.events import Phase
 
         hooks.add_page_extension(STATUS_UPDATE_PAGES)
-        events.subscribe(events.TICKET_CREATED, plans.on_ticket_created, phase=Phase.CADENCE)
-        events.subscribe(events.TICKET_CHANGED, plans.on_ticket_changed, phase=Phase.CADENCE)
         events.subscribe(
-            events.TICKET_STATUS_CHANGED, plans.on_ticket_status_changed, phase=Phase.CADENCE
+            events.TICKET_CREATED, listeners.cadence_on_ticket_created, phase=Phase.CADENCE
+        )
+        events.subscribe(
+            events.TICKET_CHANGED, listeners.cadence_on_ticket_changed, phase=Phase.CADENCE
+        )
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, listeners.cadence_on_status_changed, phase=Phase.CADENCE
         )
         events.subscribe(events.TICKET_CREATED, listeners.on_ticket_created, phase=Phase.NOTIFY)
         events.subscribe(events.TICKET_CHANGED, listeners.on_ticket_changed, phase=Phase.NOTIFY)

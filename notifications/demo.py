@@ -21,7 +21,10 @@ def seed_plans() -> list[CommunicationPlan]:
     for priority, (minutes, audiences) in DEMO_PLANS.items():
         plan, _created = CommunicationPlan.objects.get_or_create(
             priority=priority,
-            defaults={"cadence_minutes": minutes, "audiences": audiences_clean(audiences)},
+            defaults={
+                "cadence_minutes": minutes,
+                "audiences": audiences_clean(audiences=audiences),
+            },
         )
         plans.append(plan)
         cadences_resync(priority=priority)

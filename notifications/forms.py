@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications import preferences
+from notifications import preferences, selectors
 from notifications.models import EventKind, MessageTemplate
 from notifications.rendering import validate_template
 
@@ -23,7 +23,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
-        for row in preferences.grid_for(user):
+        for row in selectors.preference_grid(user=user):
             names = []
             for channel in preferences.USER_CHANNELS:
                 name = f"{row['kind']}__{channel}"

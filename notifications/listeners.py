@@ -1,31 +1,60 @@
-"""Domain events of the tickets and escalations apps, turned into notifications.
+"""What the notification layer does on the event bus (``tickets.events``): keep
+each ticket's update cadence in step (phase ``CADENCE``), then tell people
+(phase ``NOTIFY``). The subscriptions, with their phases, are in
+``notifications.apps``.
 
-Every listener runs inside the transaction of the change it reports (see
-``tickets.hooks`` and ``escalations.events``), so what it writes commits with it.
+Every listener runs inside the transaction of the change it reports, so what it
+writes commits with it; it sees the ticket as routing and the clocks left it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from escalations.events import Step
 from escalations.models import Escalation, SlaClock
 from notifications import recipients as to
-from notifications.dispatch import emit
 from notifications.models import EventKind
+from notifications.services.dispatch import event_emit
+from notifications.services.plans import cadence_sync
 from tickets.models import Comment, Ticket, User
+
+# --- phase CADENCE: stakeholder update cadences ---------------------------------------------
+
+
+def cadence_on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
+    """A new ticket of a priority with a plan starts its cadence."""
+    cadence_sync(ticket=ticket, now=timezone.now())
+
+
+def cadence_on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
+    """A new priority brings its own plan (or none)."""
+    if "priority" in fields:
+        cadence_sync(ticket=ticket, now=timezone.now())
+
+
+def cadence_on_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+    """Resolving or closing stops the cadence; reopening starts it again."""
+    cadence_sync(ticket=ticket, now=timezone.now())
+
+
+# --- phase NOTIFY: telling people ------------------------------------------------------------
 
 
 def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
-    emit(
-        EventKind.TICKET_CREATED,
+    """The team the ticket landed on and the requester; the assignee too when it
+    was assigned from the start."""
+    event_emit(
+        kind=EventKind.TICKET_CREATED,
         ticket=ticket,
         actor=actor,
         recipients=[*to.team_members(ticket.team), *to.requester(ticket)],
     )
     if ticket.assignee_id:  # assigned from the start: told like any later assignment
-        emit(
-            EventKind.TICKET_ASSIGNED,
+        event_emit(
+            kind=EventKind.TICKET_ASSIGNED,
             ticket=ticket,
             actor=actor,
             recipients=to.users([ticket.assignee]),
@@ -33,9 +62,10 @@ def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
 
 
 def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
+    """A new assignee is told."""
     if "assignee" in fields and ticket.assignee_id:
-        emit(
-            EventKind.TICKET_ASSIGNED,
+        event_emit(
+            kind=EventKind.TICKET_ASSIGNED,
             ticket=ticket,
             actor=actor,
             recipients=to.users([ticket.assignee]),
@@ -43,9 +73,10 @@ def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -
 
 
 def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
+    """An agent's public reply goes to the requester."""
     if comment.is_public and by_agent:
-        emit(
-            EventKind.TICKET_REPLIED,
+        event_emit(
+            kind=EventKind.TICKET_REPLIED,
             ticket=comment.ticket,
             actor=actor,
             recipients=to.requester(comment.ticket),
@@ -58,8 +89,8 @@ def _on_clock(kind: str, clock: SlaClock) -> None:
     people = to.owner(ticket)
     if kind == EventKind.SLA_BREACH and ticket.team_id:
         people += to.users([ticket.team.manager])
-    emit(
-        kind,
+    event_emit(
+        kind=kind,
         ticket=ticket,
         recipients=people,
         extra={
@@ -71,10 +102,12 @@ def _on_clock(kind: str, clock: SlaClock) -> None:
 
 
 def on_sla_warning(*, clock: SlaClock, now: datetime) -> None:
+    """The owner: the assignee, else the team."""
     _on_clock(EventKind.SLA_WARNING, clock)
 
 
 def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
+    """The owner and the team's manager."""
     # A level clock running out escalates the ticket: that escalation is the news.
     if clock.metric != SlaClock.Metric.LEVEL:
         _on_clock(EventKind.SLA_BREACH, clock)
@@ -83,6 +116,7 @@ def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
 def on_escalation_step(
     *, escalation: Escalation, actor: User | None, step: Step, what: str
 ) -> None:
+    """Each step to the people it concerns (``notifications.recipients``)."""
     ticket = escalation.ticket
     match step:
         case Step.ESCALATED:
@@ -112,8 +146,8 @@ def on_escalation_step(
             people = [*to.users([escalation.manager]), *to.owner(ticket)]
         case _:  # team and action-plan edits show on the escalation page only
             return
-    emit(
-        kind,
+    event_emit(
+        kind=kind,
         ticket=ticket,
         escalation=escalation,
         actor=actor,

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from escalations.models import Escalation
 from escalations.views import render_escalation
-from notifications import plan_selectors
+from notifications import selectors
 from notifications.models import Audience
 from notifications.services.status_updates import BODY_MAX, status_update_send
 from tickets.forms import add_service_errors
@@ -73,7 +73,7 @@ def panel_context(
     this request comes back bound, with its errors."""
     if not user_is_agent(request.user):
         return {"show": False}
-    plan = plan_selectors.plan_for(priority=ticket.priority)
+    plan = selectors.plan_for(priority=ticket.priority)
     form = getattr(request, "status_update_form", None)
     if form is None:
         form = StatusUpdateForm(
@@ -81,7 +81,7 @@ def panel_context(
             escalation=escalation,
             initial={"audiences": plan.audiences if plan else []},
         )
-    cadence = plan_selectors.cadence_of(ticket=ticket)
+    cadence = selectors.cadence_of(ticket=ticket)
     running = cadence is not None and cadence.next_action_at is not None
     return {
         "show": True,
@@ -91,7 +91,7 @@ def panel_context(
         "cadence_running": running,
         "overdue": running and cadence.due_at <= timezone.now(),
         "status_update_form": form,
-        "status_updates": list(plan_selectors.status_update_list(ticket=ticket)[:RECENT_UPDATES]),
+        "status_updates": list(selectors.status_update_list(ticket=ticket)[:RECENT_UPDATES]),
     }
 
 
@@ -100,7 +100,7 @@ def panel_context(
 def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a status update from the ticket page or, with ``escalation``, from an
     escalation page; errors re-render that page with the composer's messages."""
-    ticket, escalation = plan_selectors.update_target(
+    ticket, escalation = selectors.update_target(
         user=request.user, pk=pk, escalation_pk=request.POST.get("escalation")
     )
     form = StatusUpdateForm(request.POST, ticket=ticket, escalation=escalation)

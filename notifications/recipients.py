@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from escalations.models import Escalation, EscalationLevel, TicketRoute
 from escalations.services import routing
-from notifications.dispatch import Recipient, users
+from notifications.models import Audience
+from notifications.selectors import managed_escalation_of
 from tickets.models import Team, Ticket, Tier, User
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """A user, or a bare e-mail address (a requester without an account, a named
+    contact of an escalation team)."""
+
+    user: User | None = None
+    email: str = ""
+    name: str = ""
+    language: str = ""
+    time_zone: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"u{self.user.pk}" if self.user is not None else f"e{self.email.lower()}"
+
+    @property
+    def digest(self) -> str:
+        """``key`` in 64 hex digits, for the outbox key."""
+        return hashlib.sha256(self.key.encode()).hexdigest()
+
+
+def users(people: Iterable[User | None]) -> list[Recipient]:
+    """The people given, leaving out the missing ones (no manager, no assignee)."""
+    return [Recipient(user=person) for person in people if person is not None]
+
+
 def team_members(team: Team | None) -> list[Recipient]:
+    """The team's active members (its manager only through the events that say so)."""
     if team is None:
         return []
     return users(team.members.filter(is_active=True))
@@ -36,6 +68,8 @@ def approvers(escalation: Escalation) -> list[Recipient]:
 
 
 def requester(ticket: Ticket) -> list[Recipient]:
+    """The requester: their account when they have one, else the e-mail address
+    and language the ticket was filed with."""
     if ticket.requester_id:
         return users([ticket.requester])
     return [
@@ -48,6 +82,7 @@ def requester(ticket: Ticket) -> list[Recipient]:
 
 
 def organization_contacts(ticket: Ticket) -> list[Recipient]:
+    """The active contacts of the ticket's organization."""
     if not ticket.organization_id:
         return []
     return users(ticket.organization.contacts.filter(is_active=True))
@@ -92,7 +127,31 @@ def level_team(escalation: Escalation) -> list[Recipient]:
     return found
 
 
+def audience_members(
+    *, ticket: Ticket, audiences: Iterable[str], escalation: Escalation | None = None
+) -> list[Recipient]:
+    """Everyone in the chosen audiences of a status update. The escalation team is
+    that of the managed escalation the update is sent from, else the ticket's open
+    managed escalation (functional escalations have no team of their own)."""
+    people: list[Recipient] = []
+    for audience in audiences:
+        if audience == Audience.REQUESTER:
+            people += requester(ticket)
+        elif audience == Audience.ORGANIZATION:
+            people += organization_contacts(ticket)
+        elif audience == Audience.MANAGEMENT:
+            people += management_chain(ticket)
+        elif audience == Audience.ESCALATION_TEAM:
+            managed = escalation
+            if managed is None or managed.kind != Escalation.Kind.HIERARCHICAL:
+                managed = managed_escalation_of(ticket=ticket)
+            if managed is not None:
+                people += escalation_team(managed)
+    return people
+
+
 def admins() -> list[Recipient]:
+    """Every active admin (superuser)."""
     return users(User.objects.filter(is_superuser=True, is_active=True))
 
 

@@ -1,25 +1,29 @@
-"""Celery tasks of the notification layer: ids in, one service call."""
+"""Celery tasks of the notification layer: ids in, one service call.
+
+Task names are pinned: queued tasks and beat's schedule find them by name,
+so they stay the same wherever the services they call move.
+"""
 
 from celery import shared_task
 
-from notifications import outbox
 from notifications.models import Delivery
+from notifications.services import outbox
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="notifications.tasks.deliver", ignore_result=True)
 def deliver(delivery_id: int) -> None:
     delivery = outbox.delivery_send(delivery_id=delivery_id)
     if delivery is not None and delivery.status == Delivery.Status.RETRY:
         deliver.apply_async((delivery_id,), eta=delivery.next_attempt_at)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="notifications.tasks.requeue_deliveries", ignore_result=True)
 def requeue_deliveries() -> int:
     """Beat: hand over again what the broker lost or never got."""
     return outbox.deliveries_requeue()
 
 
-@shared_task(ignore_result=True)
+@shared_task(name="notifications.tasks.sweep_update_cadences", ignore_result=True)
 def sweep_update_cadences() -> int:
     """Beat, every 30 seconds: stakeholder update reminders and missed updates, once each."""
     from notifications.services.cadence_sweep import cadences_sweep
@@ -27,7 +31,7 @@ def sweep_update_cadences() -> int:
     return cadences_sweep()
 
 
-@shared_task(ignore_result=True, acks_late=True)
+@shared_task(name="notifications.tasks.resync_update_cadences", ignore_result=True, acks_late=True)
 def resync_update_cadences(priority: str) -> int:
     """After a plan is saved: the cadences of the open tickets of its priority (idempotent)."""
     from notifications.services.plans import cadences_resync

@@ -8,14 +8,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from notifications import inbox, preferences
+from notifications import selectors
 from notifications.forms import PreferencesForm
+from notifications.services import inbox
 
 
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    rows = inbox.inbox_list(user=request.user, unread_only=unread_only)
+    rows = selectors.inbox_list(user=request.user, unread_only=unread_only)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
@@ -49,7 +50,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def preferences_page(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        preferences.preferences_set(user=request.user, choices=form.choices())
+        inbox.preferences_set(user=request.user, choices=form.choices())
         messages.success(request, _("Your notification preferences are saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

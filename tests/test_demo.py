@@ -1,5 +1,5 @@
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, get_commands
 
 from escalations.models import PriorityCriterion, SlaClock, SlaPolicy
 from escalations.services.sweep import sla_sweep
@@ -43,3 +43,7 @@ def test_seed_demo_refuses_without_debug(db, settings):
     assert not Ticket.objects.exists()
     call_command("seed_demo", "--force", verbosity=0)
     assert Ticket.objects.exists()
+
+
+def test_seed_demo_belongs_to_the_app_that_may_import_every_other():
+    assert get_commands()["seed_demo"] == "reports"

@@ -68,11 +68,7 @@ class TicketCreateForm(forms.ModelForm):
             self.fields["organization"].queryset = Organization.objects.order_by("name")
             self.fields["team"].queryset = Team.objects.order_by("tier", "name")
             self.fields["team"].help_text = _("Leave empty to send it to the service desk.")
-            self.fields["assignee"].queryset = (
-                User.objects.filter(is_active=True, teams__isnull=False)
-                .distinct()
-                .order_by("username")
-            )
+            self.fields["assignee"].queryset = selectors.assignees()
         else:
             for name in self.AGENT_ONLY:
                 del self.fields[name]
@@ -137,9 +133,7 @@ class TicketPropertiesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["team"].queryset = Team.objects.order_by("tier", "name")
-        self.fields["assignee"].queryset = (
-            User.objects.filter(is_active=True, teams__isnull=False).distinct().order_by("username")
-        )
+        self.fields["assignee"].queryset = selectors.assignees()
         self.helper = FormHelper()
         self.helper.form_id = "ticket-properties"
         self.helper.form_action = reverse("tickets:update", args=[ticket.pk])

@@ -23,9 +23,41 @@ def user_team_ids(user: User) -> frozenset[int]:
     return cached
 
 
+# --- who is an agent: the one definition ----------------------------------------------------
+# An agent is an admin (a superuser), or a member or the manager of a team;
+# everybody else is a requester. ``user_is_agent`` asks it of one user,
+# ``agent_filter`` and ``agents`` of many; nothing else spells the rule out.
+
+
 def user_is_agent(user: User) -> bool:
-    """Agents are admins and people in at least one team; everybody else is a requester."""
+    """Whether ``user`` is an agent: an admin, or a member or manager of a team."""
     return user_is_admin(user) or bool(user_team_ids(user))
+
+
+def _in_a_team(prefix: str) -> Q:
+    return Q(**{f"{prefix}teams__isnull": False}) | Q(**{f"{prefix}managed_teams__isnull": False})
+
+
+def agent_filter(*, prefix: str = "") -> Q:
+    """The users who are agents, as a filter; ``prefix`` reaches them through a
+    relation (``agent_filter(prefix="author__")`` on comments: written by an agent)."""
+    return Q(**{f"{prefix}is_superuser": True}) | _in_a_team(prefix)
+
+
+def agents() -> QuerySet[User]:
+    """Active agents, by name: who may own an action or manage an escalation."""
+    return (
+        User.objects.filter(agent_filter(), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def assignees() -> QuerySet[User]:
+    """Active agents a ticket may be assigned to on some team: the members and the
+    managers of teams, by user name. An admin in no team is nobody's assignee;
+    who fits one ticket's team is ``assignable_users``."""
+    return User.objects.filter(_in_a_team(""), is_active=True).distinct().order_by("username")
 
 
 def ticket_visibility_filter(user: User) -> Q:

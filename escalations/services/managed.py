@@ -143,7 +143,7 @@ def _check_step(locked: Escalation, *states: str) -> Escalation:
 @transaction.atomic
 def managed_set_manager(*, escalation: Escalation, actor: User, manager: User) -> Escalation:
     locked = _locked(escalation, actor, State.ACTIVE, State.MONITORING)
-    if not (user_is_admin(manager) or user_team_ids(manager)):
+    if not user_is_agent(manager):
         raise ValidationError({"manager": _("The escalation manager must be an agent.")})
     locked.manager = manager
     locked.save(update_fields=["manager"])

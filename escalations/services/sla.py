@@ -28,7 +28,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from escalations import businesstime as bt
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, TeamCalendar, TicketRoute
 from escalations.rules import PolicyKey, match_policy
 from tickets.models import Comment, Status, Ticket, TicketEvent, User
+from tickets.selectors import agent_filter
 from tickets.services import ticket_event_record
 
 Metric = SlaClock.Metric
@@ -375,12 +375,7 @@ def sla_ticket_created(*, ticket: Ticket, actor: User | None, now: datetime | No
 
 def _agent_replied(ticket: Ticket) -> bool:
     """Whether an agent (an admin, a team member or manager) has replied in public."""
-    agents = (
-        Q(author__is_superuser=True)
-        | Q(author__teams__isnull=False)
-        | Q(author__managed_teams__isnull=False)
-    )
-    return ticket.comments.filter(agents, is_public=True).exists()
+    return ticket.comments.filter(agent_filter(prefix="author__"), is_public=True).exists()
 
 
 def _start_missing(

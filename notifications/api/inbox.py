@@ -8,8 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import StrictFieldsMixin
-from notifications import inbox, preferences
+from notifications import selectors
 from notifications.models import Channel, EventKind, Notification
+from notifications.services import inbox
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class NotificationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         unread = self.request.query_params.get("unread", "").lower() in ("1", "true", "yes")
-        return inbox.inbox_list(user=self.request.user, unread_only=unread)
+        return selectors.inbox_list(user=self.request.user, unread_only=unread)
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
@@ -70,7 +71,7 @@ class NotificationViewSet(
     )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
-        return Response({"unread": inbox.unread_count(user=request.user)})
+        return Response({"unread": selectors.unread_count(user=request.user)})
 
 
 class PreferenceSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -88,7 +89,9 @@ class PreferencesView(APIView):
 
     @extend_schema(responses=PreferenceSerializer(many=True))
     def get(self, request):
-        return Response(PreferenceSerializer(preferences.grid_for(request.user), many=True).data)
+        return Response(
+            PreferenceSerializer(selectors.preference_grid(user=request.user), many=True).data
+        )
 
     @extend_schema(
         request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
@@ -101,8 +104,8 @@ class PreferencesView(APIView):
             for channel in (Channel.INAPP, Channel.EMAIL):
                 if channel.value in row:
                     choices[(row["kind"], channel.value)] = row[channel.value]
-        preferences.preferences_set(user=request.user, choices=choices)
+        inbox.preferences_set(user=request.user, choices=choices)
         return Response(
-            PreferenceSerializer(preferences.grid_for(request.user), many=True).data,
+            PreferenceSerializer(selectors.preference_grid(user=request.user), many=True).data,
             status=status.HTTP_200_OK,
         )

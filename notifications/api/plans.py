@@ -7,7 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api import IsAdmin, Pagination, StrictFieldsMixin
-from notifications import plan_selectors
+from notifications import selectors
 from notifications.models import Audience, CommunicationPlan, StatusUpdate
 from notifications.services.plans import communication_plan_delete, communication_plan_save
 from notifications.services.status_updates import BODY_MAX, status_update_send
@@ -92,12 +92,12 @@ class StatusUpdateListView(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return StatusUpdate.objects.none()
-        ticket, _escalation = plan_selectors.update_target(
+        ticket, _escalation = selectors.update_target(
             user=self.request.user,
             pk=self.kwargs["pk"],
             escalation_pk=self.request.query_params.get("escalation"),
         )
-        return plan_selectors.status_update_list(ticket=ticket)
+        return selectors.status_update_list(ticket=ticket)
 
     @extend_schema(parameters=[ESCALATION_PARAM])
     def get(self, request, *args, **kwargs):
@@ -111,7 +111,7 @@ class StatusUpdateListView(generics.ListCreateAPIView):
                 StatusUpdateSerializer().fields["escalation"].run_validation(given)
             except ValidationError as error:
                 raise ValidationError({"escalation": error.detail}) from error
-        ticket, escalation = plan_selectors.update_target(
+        ticket, escalation = selectors.update_target(
             user=request.user, pk=self.kwargs["pk"], escalation_pk=given
         )
         serializer = self.get_serializer(data=request.data)

@@ -24,32 +24,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import logging
 import socket
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications import outbox, urlsafety
+from notifications import urlsafety
 from notifications.channels import Outcome
-from notifications.models import Delivery, EventKind, WebhookEndpoint
-from tickets.models import User
-
-logger = logging.getLogger(__name__)
+from notifications.models import Delivery
 
 SIGNATURE_HEADER = "X-Escalade-Signature"
 USER_AGENT = "Escalade-Webhooks/1.0"
 # Enough of a failed answer to tell an admin what went wrong.
 ERROR_BODY_LIMIT = 500
 RETRYABLE_STATUSES = frozenset({408, 429})
-# Told to people only: a switched-off endpoint's event names its URL, often a secret.
-NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
 
 
 def sign(secret: str, message: bytes) -> str:
@@ -165,111 +157,3 @@ def _outcome(response: http.client.HTTPResponse, answer: bytes) -> Outcome:
         error += f": {text}"
     retryable = status >= 500 or status in RETRYABLE_STATUSES
     return Outcome(ok=False, status_code=status, error=error, retryable=retryable)
-
-
-def after_attempt(delivery: Delivery, outcome: Outcome) -> None:
-    """Count the endpoint's failures in a row; a success starts again from zero.
-    At ``WEBHOOK_DISABLE_AFTER`` the endpoint is switched off, once (the update
-    is guarded by ``is_active``), and the admins are told in the same transaction."""
-    endpoints = WebhookEndpoint.objects.filter(pk=delivery.endpoint_id)
-    if outcome.ok:
-        endpoints.filter(consecutive_failures__gt=0).update(consecutive_failures=0)
-        return
-    # An endpoint already switched off counts no more.
-    if not endpoints.filter(is_active=True).update(
-        consecutive_failures=F("consecutive_failures") + 1
-    ):
-        return
-    limit = settings.WEBHOOK_DISABLE_AFTER
-    reason = _("%(n)d failed deliveries in a row; the last: %(error)s") % {
-        "n": limit,
-        "error": outcome.error or outcome.status_code or _("unknown error"),
-    }
-    with transaction.atomic():
-        switched_off = endpoints.filter(is_active=True, consecutive_failures__gte=limit).update(
-            is_active=False, disabled_at=timezone.now(), disabled_reason=reason
-        )
-        if switched_off:
-            endpoint = endpoints.get()
-            logger.warning("Webhook endpoint %s switched off: %s", endpoint.pk, reason)
-            _tell_admins(endpoint, reason)
-
-
-def _tell_admins(endpoint: WebhookEndpoint, reason: str) -> None:
-    from notifications.dispatch import emit
-    from notifications.recipients import admins
-
-    emit(
-        EventKind.WEBHOOK_DISABLED,
-        recipients=admins(),
-        extra={"endpoint": endpoint.name, "url": endpoint.url, "reason": reason},
-    )
-
-
-def endpoint_save(
-    *, endpoint: WebhookEndpoint, is_active_changed: bool, by: User | None = None
-) -> WebhookEndpoint:
-    """Admin: save what an admin edits. The active switch counts only when the
-    admin changed it (``is_active_changed``): a form loaded before a worker
-    switched the endpoint off leaves it off. Switching an endpoint on clears its
-    failure count and sends again what failed only because it was off; switching
-    it off says who did. The failure count itself is the workers' and is never
-    written back from a form."""
-    if endpoint.pk is None:
-        if not endpoint.is_active:
-            endpoint.disabled_at = timezone.now()
-            endpoint.disabled_reason = _("Switched off by %(user)s.") % {"user": by}
-        endpoint.save()
-        return endpoint
-    with transaction.atomic():
-        was_active, disabled_at = (
-            WebhookEndpoint.objects.select_for_update()
-            .filter(pk=endpoint.pk)
-            .values_list("is_active", "disabled_at")
-            .get()
-        )
-        fields = ["name", "url", "events"]
-        if not is_active_changed or endpoint.is_active == was_active:
-            endpoint.is_active = was_active
-        elif endpoint.is_active:
-            endpoint.consecutive_failures = 0
-            endpoint.disabled_at, endpoint.disabled_reason = None, ""
-            fields += ["is_active", "consecutive_failures", "disabled_at", "disabled_reason"]
-        else:
-            endpoint.disabled_at = timezone.now()
-            endpoint.disabled_reason = _("Switched off by %(user)s.") % {"user": by}
-            fields += ["is_active", "disabled_at", "disabled_reason"]
-        endpoint.save(update_fields=fields)
-        if endpoint.is_active and not was_active:
-            outbox.deliveries_resume(endpoint_id=endpoint.pk, since=disabled_at)
-    return endpoint
-
-
-def endpoint_switch_on(*, endpoint_id: int) -> bool:
-    """Admin: take an endpoint back into service with a clean failure count; what
-    failed only because it was off goes out again."""
-    with transaction.atomic():
-        current = (
-            WebhookEndpoint.objects.select_for_update()
-            .filter(pk=endpoint_id)
-            .values_list("is_active", "disabled_at")
-            .first()
-        )
-        if current is None:
-            return False
-        WebhookEndpoint.objects.filter(pk=endpoint_id).update(
-            is_active=True, consecutive_failures=0, disabled_at=None, disabled_reason=""
-        )
-        was_active, disabled_at = current
-        if not was_active:
-            outbox.deliveries_resume(endpoint_id=endpoint_id, since=disabled_at)
-    return True
-
-
-def endpoint_new_secret(*, endpoint_id: int) -> str:
-    """Admin: a fresh secret; deliveries still waiting are signed with it."""
-    from notifications.models.webhooks import new_secret
-
-    secret = new_secret()
-    WebhookEndpoint.objects.filter(pk=endpoint_id).update(secret=secret)
-    return secret

@@ -80,7 +80,7 @@ class Notification(models.Model):
 
 class Preference(models.Model):
     """A user's choice for one event on one channel. No row: the default applies
-    (see ``notifications.preferences.DEFAULTS``)."""
+    (``notifications.preferences.default``)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from escalations.models import Escalation
 from notifications import recipients as to
-from notifications.dispatch import emit
+from notifications.cadence import aim, every
 from notifications.models import EventKind, UpdateCadence
-from notifications.plan_selectors import OPEN_MANAGED
-from notifications.services.plans import aim, every
+from notifications.selectors import managed_escalations_by_ticket
+from notifications.services.dispatch import event_emit
 
 logger = logging.getLogger(__name__)
 Stage = UpdateCadence.Stage
@@ -43,16 +43,6 @@ def _claim(now: datetime, batch_size: int) -> list[UpdateCadence]:
     return list(due[:batch_size])
 
 
-def _managers(cadences: list[UpdateCadence]) -> dict[int, Escalation]:
-    """The open managed escalation of each ticket of the batch, in one query."""
-    found = Escalation.objects.filter(
-        ticket_id__in=[c.ticket_id for c in cadences],
-        kind=Escalation.Kind.HIERARCHICAL,
-        status__in=OPEN_MANAGED,
-    ).select_related("manager")
-    return {e.ticket_id: e for e in found}
-
-
 def _advance(cadence: UpdateCadence, now: datetime) -> str | None:
     """Move the row one step with a guarded update; the event to tell, if any."""
     read_at = UpdateCadence.objects.filter(
@@ -60,7 +50,7 @@ def _advance(cadence: UpdateCadence, now: datetime) -> str | None:
     )
     plan, ticket = cadence.plan, cadence.ticket
     if not ticket.is_open or not plan.is_active:
-        read_at.update(next_action_at=None)  # the ticket hooks stop these; never tell
+        read_at.update(next_action_at=None)  # the ticket listeners stop these; never tell
         return None
     if cadence.due_at > now:
         if cadence.stage == Stage.REMIND:
@@ -92,8 +82,8 @@ def _tell(kind: str, cadence: UpdateCadence, escalation: Escalation | None) -> N
     people = to.owner(ticket) + to.users([escalation.manager if escalation else None])
     try:
         with transaction.atomic():
-            emit(
-                kind,
+            event_emit(
+                kind=kind,
                 ticket=ticket,
                 recipients=people,
                 extra={"due_at": cadence.due_at, "plan": str(cadence.plan)},
@@ -104,13 +94,22 @@ def _tell(kind: str, cadence: UpdateCadence, escalation: Escalation | None) -> N
 
 def cadences_sweep(*, now: datetime | None = None, batch_size: int = 100) -> int:
     """Send the reminders and missed-update notices due by ``now``, in
-    transactions of ``batch_size`` cadences; the number of notices sent."""
+    transactions of ``batch_size`` cadences; the number of notices sent.
+
+    A reminder goes to the owner (the assignee, else the team) once per cycle; a
+    missed update to the owner and the escalation manager, once however many
+    cycles passed while no sweep ran. Cadences of tickets that expect no update
+    any more (resolved, plan switched off) are stopped, never told."""
     now = now or timezone.now()
     told = 0
     while True:
         with transaction.atomic():
             cadences = _claim(now, batch_size)
-            managers = _managers(cadences) if cadences else {}
+            managers = (
+                managed_escalations_by_ticket(ticket_ids=[c.ticket_id for c in cadences])
+                if cadences
+                else {}
+            )
             for cadence in cadences:
                 kind = _advance(cadence, now)
                 if kind is not None:

@@ -16,39 +16,20 @@ count stay on record) with no next action, so the sweep never looks at it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.cadence import aim, every, timing_changed
 from notifications.models import Audience, CommunicationPlan, UpdateCadence
-from notifications.plan_selectors import plan_for
-from tickets.models import Status, Ticket, User
+from notifications.selectors import plan_for
+from tickets.models import Status, Ticket
 from tickets.services import tickets_locked
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
-
-
-def every(plan: CommunicationPlan) -> timedelta:
-    return timedelta(minutes=plan.cadence_minutes)
-
-
-def aim(cadence: UpdateCadence, plan: CommunicationPlan, due_at: datetime) -> None:
-    """Set the next due time and the first action towards it: the reminder, when
-    the plan asks for one shorter than the cadence, else the due time itself."""
-    cadence.plan = plan
-    cadence.due_at = due_at
-    cadence.aimed_cadence_minutes = plan.cadence_minutes
-    cadence.aimed_remind_minutes = plan.remind_before_minutes
-    remind = plan.remind_before_minutes
-    if 0 < remind < plan.cadence_minutes:
-        cadence.stage = UpdateCadence.Stage.REMIND
-        cadence.next_action_at = due_at - timedelta(minutes=remind)
-    else:
-        cadence.stage = UpdateCadence.Stage.DUE
-        cadence.next_action_at = due_at
 
 
 def _locked_cadence(ticket: Ticket) -> UpdateCadence | None:
@@ -65,7 +46,7 @@ def cadence_sync(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
     already gone by becomes a full cadence from now. Resolved and closed tickets,
     and priorities without an active plan, have their cadence stopped; a stopped
     cadence starts again from now. Pending tickets keep theirs. Call it inside
-    the transaction that holds the ticket (the ticket hooks do)."""
+    the transaction that holds the ticket (the ticket listeners do)."""
     plan = plan_for(priority=ticket.priority) if ticket.is_open else None
     cadence = _locked_cadence(ticket)
     if plan is None:
@@ -78,20 +59,13 @@ def cadence_sync(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
         aim(cadence, plan, now + every(plan))
     elif cadence.next_action_at is None:
         aim(cadence, plan, now + every(plan))
-    elif cadence.plan_id != plan.pk or _timing_changed(cadence, plan):
+    elif cadence.plan_id != plan.pk or timing_changed(cadence, plan):
         due = cadence.last_update_at + every(plan)
         aim(cadence, plan, due if due > now else now + every(plan))
     else:
         return cadence
     cadence.save()
     return cadence
-
-
-def _timing_changed(cadence: UpdateCadence, plan: CommunicationPlan) -> bool:
-    return (cadence.aimed_cadence_minutes, cadence.aimed_remind_minutes) != (
-        plan.cadence_minutes,
-        plan.remind_before_minutes,
-    )
 
 
 def cadence_restart(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
@@ -111,9 +85,10 @@ def cadence_restart(*, ticket: Ticket, now: datetime) -> UpdateCadence | None:
     return cadence
 
 
-def audiences_clean(audiences) -> list[str]:
-    """The chosen audiences in their usual order; a ValidationError on
-    ``audiences`` when none or an unknown one is chosen."""
+def audiences_clean(*, audiences: Iterable[str]) -> list[str]:
+    """The chosen audiences in their usual order, so the same choice is always
+    stored the same way; a ValidationError on ``audiences`` when none, an unknown
+    one or something other than a list is given."""
     if isinstance(audiences, str) or not isinstance(audiences, Iterable):
         raise ValidationError({"audiences": _("Give a list of audiences.")})
     audiences = list(audiences)
@@ -132,7 +107,7 @@ def audiences_clean(audiences) -> list[str]:
 def communication_plan_save(*, plan: CommunicationPlan) -> CommunicationPlan:
     """Save a plan (admin, API, demo) with at least one audience, then bring the
     cadences of the open tickets of its priority in line, after the commit."""
-    plan.audiences = audiences_clean(plan.audiences)
+    plan.audiences = audiences_clean(audiences=plan.audiences)
     plan.full_clean()
     old = CommunicationPlan.objects.filter(pk=plan.pk).values_list("priority", flat=True).first()
     plan.save()
@@ -178,19 +153,3 @@ def cadences_resync(*, priority: str, now: datetime | None = None, batch_size: i
             for ticket in tickets.order_by("pk"):
                 cadence_sync(ticket=ticket, now=now)
     return len(ids)
-
-
-# --- ticket hooks (subscribed in notifications.apps) --------------------------------------
-
-
-def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
-    cadence_sync(ticket=ticket, now=timezone.now())
-
-
-def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
-    if "priority" in fields:
-        cadence_sync(ticket=ticket, now=timezone.now())
-
-
-def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
-    cadence_sync(ticket=ticket, now=timezone.now())

@@ -10,38 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
-from notifications import recipients as to
-from notifications.dispatch import Recipient, emit
 from notifications.models import Audience, EventKind, StatusUpdate
-from notifications.plan_selectors import can_send_update, managed_escalation_of
+from notifications.recipients import audience_members
+from notifications.selectors import can_send_update
+from notifications.services.dispatch import event_emit
 from notifications.services.plans import audiences_clean, cadence_restart
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record, ticket_lock
 
 BODY_MAX = 20_000
-
-
-def audience_recipients(
-    *, ticket: Ticket, audiences: Iterable[str], escalation: Escalation | None = None
-) -> list[Recipient]:
-    """Everyone in the chosen audiences. The escalation team is that of the managed
-    escalation the update is sent from, else the ticket's open managed escalation
-    (functional escalations have no team of their own)."""
-    people: list[Recipient] = []
-    for audience in audiences:
-        if audience == Audience.REQUESTER:
-            people += to.requester(ticket)
-        elif audience == Audience.ORGANIZATION:
-            people += to.organization_contacts(ticket)
-        elif audience == Audience.MANAGEMENT:
-            people += to.management_chain(ticket)
-        elif audience == Audience.ESCALATION_TEAM:
-            managed = escalation
-            if managed is None or managed.kind != Escalation.Kind.HIERARCHICAL:
-                managed = managed_escalation_of(ticket=ticket)
-            if managed is not None:
-                people += to.escalation_team(managed)
-    return people
 
 
 def _checked_body(body: str) -> str:
@@ -83,7 +60,7 @@ def status_update_send(
     except ValidationError as error:
         errors.update(error.message_dict)
     try:
-        chosen = audiences_clean(audiences)
+        chosen = audiences_clean(audiences=audiences)
     except ValidationError as error:
         errors.update(error.message_dict)
     if escalation is not None and escalation.ticket_id != ticket.pk:
@@ -106,11 +83,11 @@ def status_update_send(
     )
     # Not tied to the escalation: the message's link must open for every
     # audience, requesters included, and they may see the ticket only.
-    emit(
-        EventKind.UPDATE_SENT,
+    event_emit(
+        kind=EventKind.UPDATE_SENT,
         ticket=ticket,
         actor=actor,
-        recipients=audience_recipients(ticket=ticket, audiences=chosen, escalation=escalation),
+        recipients=audience_members(ticket=ticket, audiences=chosen, escalation=escalation),
         extra={"body": body},
     )
     cadence_restart(ticket=ticket, now=now)

@@ -11,8 +11,9 @@ import time
 import pytest
 
 from escalations.demo import HANDOFF
-from notifications import dispatch
 from notifications.models import Channel, Delivery, DeliveryAttempt, EventKind, WebhookEndpoint
+from notifications.services import outbox
+from notifications.services.dispatch import event_emit
 from tests.factories import create_ticket
 from tests.notifications.conftest import SECRET
 from tests.workers import ROOT, needs_broker, wait_for
@@ -27,14 +28,14 @@ FAST_RETRIES = {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", "NOTIFY_RETRY_BASE_SECONDS
 def not_enqueued(monkeypatch):
     """Deliveries written by this process stay in the outbox: the test hands them
     to its own worker queue (the process's default queue has no worker)."""
-    monkeypatch.setattr(dispatch, "enqueue_keys", lambda keys: None)
+    monkeypatch.setattr(outbox, "deliveries_enqueue", lambda *, ids: [])
 
 
 def test_a_webhook_failing_twice_is_sent_once_on_the_third_attempt(
     celery_processes, receiver, not_enqueued
 ):
     endpoint = WebhookEndpoint.objects.create(name="Ops bridge", url=receiver.url, secret=SECRET)
-    event_id = dispatch.emit(EventKind.SLA_BREACH, extra={"metric": "resolution"})
+    event_id = event_emit(kind=EventKind.SLA_BREACH, extra={"metric": "resolution"})
     delivery = Delivery.objects.get(event_id=event_id, endpoint=endpoint)
     receiver.replies = [(500, {}), (503, {})]
 

@@ -9,11 +9,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.mail import BadHeaderError, EmailMultiAlternatives
 
-from notifications import outbox
-from notifications.dispatch import Recipient, emit
 from notifications.forms import MessageTemplateForm
 from notifications.models import Delivery, MessageTemplate
+from notifications.recipients import Recipient
 from notifications.rendering import render_message, validate_template
+from notifications.services import outbox
+from notifications.services.dispatch import event_emit
 from tests.factories import TicketFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,9 @@ def send_all():
 def test_email_has_text_and_html_parts_with_a_link_to_the_ticket(settings):
     settings.SITE_URL = "https://desk.example.com"
     ticket = TicketFactory(title="VPN down")
-    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")])
+    event_emit(
+        kind="ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")]
+    )
     send_all()
     (message,) = mail.outbox
     assert message.to == ["rita@acme.example"]
@@ -50,8 +53,8 @@ def test_email_is_rendered_in_the_recipients_language_and_time_zone():
     polish = UserFactory(username="ola", language="pl", time_zone="Europe/Warsaw")
     english = UserFactory(username="sam", language="en", time_zone="America/New_York")
     due = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
-    emit(
-        "sla.breach",
+    event_emit(
+        kind="sla.breach",
         ticket=ticket,
         recipients=[Recipient(user=polish), Recipient(user=english)],
         extra={"metric": "First response", "due_at": due},
@@ -69,7 +72,7 @@ def test_inbox_message_is_written_in_the_recipients_language():
         kind="ticket.assigned", language="fr", subject="Ticket attribué", body_text="À vous."
     )
     user = UserFactory(username="luc", language="fr")
-    emit("ticket.assigned", ticket=TicketFactory(), recipients=[Recipient(user=user)])
+    event_emit(kind="ticket.assigned", ticket=TicketFactory(), recipients=[Recipient(user=user)])
     assert user.notifications.get().subject == "Ticket attribué"
 
 
@@ -118,7 +121,7 @@ def test_templates_see_plain_values_only(settings):
         kind="ticket.replied", subject="Reply", body_text="{{ ticket.save }}{{ actor.password }}"
     )
     ticket = TicketFactory(title="Plain")
-    emit("ticket.replied", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    event_emit(kind="ticket.replied", ticket=ticket, recipients=[Recipient(email="a@example.com")])
     send_all()
     assert mail.outbox[0].subject == "Reply"
     assert mail.outbox[0].body == ""
@@ -127,14 +130,14 @@ def test_templates_see_plain_values_only(settings):
 def test_a_stored_template_that_no_longer_compiles_falls_back_to_the_default():
     MessageTemplate.objects.create(kind="ticket.created", subject="{% if %}", body_text="x")
     ticket = TicketFactory(title="VPN down")
-    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    event_emit(kind="ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
     send_all()
     assert mail.outbox[0].subject == f"[{ticket.reference}] New ticket: VPN down"
 
 
 def test_html_body_escapes_what_people_typed():
     ticket = TicketFactory(title="<script>alert(1)</script>")
-    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
+    event_emit(kind="ticket.created", ticket=ticket, recipients=[Recipient(email="a@example.com")])
     send_all()
     html = mail.outbox[0].alternatives[0][0]
     assert "<script>" not in html
@@ -193,7 +196,9 @@ def refused(code):
 def test_only_errors_a_retry_may_fix_are_retried(settings, error, retryable):
     settings.NOTIFY_MAX_ATTEMPTS = 8
     ticket = TicketFactory()
-    emit("ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")])
+    event_emit(
+        kind="ticket.created", ticket=ticket, recipients=[Recipient(email="rita@acme.example")]
+    )
     delivery = Delivery.objects.get()
     with mock.patch.object(EmailMultiAlternatives, "send", side_effect=error):
         sent = outbox.delivery_send(delivery_id=delivery.pk)

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from notifications.dispatch import Recipient, emit
 from notifications.models import Notification, Preference
+from notifications.recipients import Recipient
+from notifications.services.dispatch import event_emit
 from tests.factories import TicketFactory, UserFactory
 
 
@@ -22,7 +23,7 @@ def reader_client(client, reader):
 def notify(user, n=1, kind="ticket.assigned"):
     ticket = TicketFactory()
     for _ in range(n):
-        emit(kind, ticket=ticket, recipients=[Recipient(user=user)])
+        event_emit(kind=kind, ticket=ticket, recipients=[Recipient(user=user)])
     return ticket
 
 

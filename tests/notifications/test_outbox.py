@@ -10,10 +10,12 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from escalations.services import escalate
-from notifications import outbox, tasks
+from notifications import tasks
 from notifications.channels import Outcome
-from notifications.dispatch import Recipient, emit
 from notifications.models import Delivery, DeliveryAttempt
+from notifications.recipients import Recipient
+from notifications.services import outbox
+from notifications.services.dispatch import event_emit
 from tests.factories import TicketFactory, create_ticket
 from tests.notifications.test_recipients import HANDOFF
 from tickets.models import User
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def one_delivery():
     recipients = [Recipient(email="a@example.com")]
-    event_id = emit("ticket.created", ticket=TicketFactory(), recipients=recipients)
+    event_id = event_emit(kind="ticket.created", ticket=TicketFactory(), recipients=recipients)
     return Delivery.objects.get(event_id=event_id)
 
 
@@ -143,7 +145,7 @@ def test_a_long_address_keeps_the_delivery_key_within_its_column():
     longer_one = "y" * 230 + "@example.com"
     ticket = TicketFactory()
     recipients = [Recipient(email=a) for a in (long_one, longer_one, long_one.upper())]
-    event_id = emit("ticket.created", ticket=ticket, recipients=recipients)
+    event_id = event_emit(kind="ticket.created", ticket=ticket, recipients=recipients)
     keys = list(Delivery.objects.filter(event_id=event_id).values_list("key", flat=True))
     assert len(keys) == 2  # one per address, the same address in capitals included
     assert {len(key) for key in keys} == {len(f"{event_id}:email:") + 64}

@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
+import notifications.admin  # noqa: F401  (registers the plan admin)
 from config.urls import urlpatterns as site_urls
 from escalations.demo import HANDOFF
 from escalations.models import Escalation, EscalationTeamMember
 from escalations.services import escalate, managed
-from notifications import admin_plans  # noqa: F401  (registers the plan admin)
 from notifications.models import (
     CommunicationPlan,
     Delivery,
@@ -469,7 +469,7 @@ def test_plans_api_refuses_bad_plans(api_as, admin_user, payload, fields):
     assert set(response.json()) == fields
 
 
-# The site with the admin as notifications.admin registers it (importing admin_plans).
+# The site with the admin as ``notifications.admin`` registers it.
 urlpatterns = [path("admin/", admin.site.urls), *site_urls]
 
 

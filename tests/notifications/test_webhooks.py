@@ -20,13 +20,9 @@ from django.db import connection
 from django.urls import path
 from django.utils import timezone
 
-from notifications import (
-    admin_webhooks,  # noqa: F401  (registers the webhook admin)
-    outbox,
-    urlsafety,
-)
+import notifications.admin  # noqa: F401  (registers the webhook admin)
+from notifications import urlsafety
 from notifications.channels import Outcome, webhook
-from notifications.dispatch import emit
 from notifications.models import (
     Channel,
     Delivery,
@@ -34,6 +30,12 @@ from notifications.models import (
     EventKind,
     Notification,
     WebhookEndpoint,
+)
+from notifications.services import outbox
+from notifications.services.dispatch import event_emit
+from notifications.services.webhooks import (
+    webhook_endpoint_attempt_record,
+    webhook_endpoint_switch_on,
 )
 from tests.factories import AdminFactory, UserFactory
 from tests.notifications.conftest import SECRET
@@ -79,7 +81,7 @@ def endpoint_for(url, **fields):
 
 
 def delivery_for(endpoint, kind=EventKind.SLA_BREACH):
-    event_id = emit(kind, extra={"metric": "resolution"})
+    event_id = event_emit(kind=kind, extra={"metric": "resolution"})
     return Delivery.objects.select_related("endpoint").get(event_id=event_id, endpoint=endpoint)
 
 
@@ -261,7 +263,7 @@ def test_a_failing_receiver_gets_the_same_signed_delivery_until_it_succeeds(priv
     seen = []
     for _ in range(3):
         outcome = webhook.send(delivery)
-        webhook.after_attempt(delivery, outcome)
+        webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=outcome)
         endpoint.refresh_from_db()
         seen.append((outcome.ok, outcome.status_code, outcome.retryable, outcome.error[:8]))
         seen.append(endpoint.consecutive_failures)
@@ -391,10 +393,12 @@ def test_an_endpoint_is_switched_off_once_after_a_run_of_failures_and_admins_are
     endpoint_for(receiver.url, events=["webhook.disabled"])
     delivery = delivery_for(failing)
     error = Outcome(ok=False, status_code=503, error="HTTP 503 Service Unavailable")
-    webhook.after_attempt(delivery, error)
-    webhook.after_attempt(delivery, Outcome(ok=True, status_code=200))
+    webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=error)
+    webhook_endpoint_attempt_record(
+        endpoint_id=delivery.endpoint_id, outcome=Outcome(ok=True, status_code=200)
+    )
     for _ in range(5):
-        webhook.after_attempt(delivery, error)
+        webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=error)
     failing.refresh_from_db()
     assert not failing.is_active
     assert failing.consecutive_failures == 3
@@ -427,7 +431,10 @@ def test_failures_finishing_together_switch_the_endpoint_off_once(settings):
     def fail():
         try:
             start.wait()
-            webhook.after_attempt(delivery, Outcome(ok=False, error="ConnectionRefusedError"))
+            webhook_endpoint_attempt_record(
+                endpoint_id=delivery.endpoint_id,
+                outcome=Outcome(ok=False, error="ConnectionRefusedError"),
+            )
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -447,10 +454,12 @@ def test_failures_finishing_together_switch_the_endpoint_off_once(settings):
 def test_switching_on_again_clears_the_failures(private_ok):
     private_ok.WEBHOOK_DISABLE_AFTER = 1
     endpoint = endpoint_for("http://127.0.0.1:9/")
-    webhook.after_attempt(delivery_for(endpoint), Outcome(ok=False, error="boom"))
+    webhook_endpoint_attempt_record(
+        endpoint_id=delivery_for(endpoint).endpoint_id, outcome=Outcome(ok=False, error="boom")
+    )
     endpoint.refresh_from_db()
     assert not endpoint.is_active
-    assert webhook.endpoint_switch_on(endpoint_id=endpoint.pk)
+    assert webhook_endpoint_switch_on(endpoint_id=endpoint.pk)
     endpoint.refresh_from_db()
     assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at) == (
         True,
@@ -486,7 +495,7 @@ def switched_off_with_waiting_deliveries(settings):
 
 
 def switch_on_by_action(endpoint, client):
-    assert webhook.endpoint_switch_on(endpoint_id=endpoint.pk)
+    assert webhook_endpoint_switch_on(endpoint_id=endpoint.pk)
 
 
 def switch_on_by_form(endpoint, client):

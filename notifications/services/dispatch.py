@@ -1,7 +1,7 @@
 """Turning one domain event into inbox messages and outbox deliveries.
 
-``emit`` runs inside the transaction that raised the event: the inbox rows and
-the outbox rows commit with it or not at all, and the delivery tasks are
+``event_emit`` runs inside the transaction that raised the event: the inbox rows
+and the outbox rows commit with it or not at all, and the delivery tasks are
 enqueued only after the commit. Keys (event, channel, recipient) are unique,
 so a listener that runs twice for one event writes nothing new; the recipient
 part is a digest, so a key has the same length however long the address.
@@ -9,11 +9,9 @@ part is a digest, so a key has the same length however long the address.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -21,50 +19,34 @@ from django.utils import timezone
 
 from escalations.models import Escalation
 from notifications import context as ctx
-from notifications import preferences
-from notifications.channels.webhook import NOT_SENT_TO_WEBHOOKS
-from notifications.models import Channel, Delivery, Notification, WebhookEndpoint
+from notifications.models import Channel, Delivery, EventKind, Notification, WebhookEndpoint
+from notifications.recipients import Recipient
 from notifications.rendering import render_message
+from notifications.selectors import preference_choices
+from notifications.services import outbox
 from tickets.models import Ticket, User
 
-
-@dataclass(frozen=True)
-class Recipient:
-    """A user, or a bare e-mail address (a requester without an account, a named
-    contact of an escalation team)."""
-
-    user: User | None = None
-    email: str = ""
-    name: str = ""
-    language: str = ""
-    time_zone: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"u{self.user.pk}" if self.user is not None else f"e{self.email.lower()}"
-
-    @property
-    def digest(self) -> str:
-        """``key`` in 64 hex digits, for the outbox key."""
-        return hashlib.sha256(self.key.encode()).hexdigest()
+# Told to people only: a switched-off endpoint's event names its URL, often a secret.
+NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
 
 
-def users(people: Iterable[User | None]) -> list[Recipient]:
-    return [Recipient(user=person) for person in people if person is not None]
-
-
-def emit(
-    kind: str,
+def event_emit(
     *,
+    kind: str,
     ticket: Ticket | None = None,
     escalation: Escalation | None = None,
     actor: User | None = None,
     recipients: Iterable[Recipient] = (),
     extra: dict[str, Any] | None = None,
 ) -> uuid.UUID:
-    """Tell ``recipients`` (less the actor, less inactive users) about the event on
-    the channels they chose, and every webhook endpoint that wants it (never of
-    the events in ``NOT_SENT_TO_WEBHOOKS``)."""
+    """Tell ``recipients`` about the event on the channels each chose, and every
+    active webhook endpoint that wants it; returns the event's id.
+
+    Nobody is told of their own action (the actor is left out) and inactive
+    users are never told; a person in the list twice is told once. The inbox
+    message is rendered now, in the recipient's language; e-mails are rendered
+    when sent. A bare address (no account) gets e-mail only. The events in
+    ``NOT_SENT_TO_WEBHOOKS`` never go to webhooks."""
     event_id = uuid.uuid4()
     now = timezone.now()
     values = ctx.event_values(
@@ -77,12 +59,12 @@ def emit(
         extra=extra,
     )
     people = _distinct(recipients, actor)
-    choices = preferences.choices_for(
+    choices = preference_choices(
         user_ids=[r.user.pk for r in people if r.user is not None], kind=kind
     )
     sources: dict = {}
     inbox: list[Notification] = []
-    outbox: list[Delivery] = []
+    deliveries: list[Delivery] = []
     for person in people:
         user = person.user
         if user is not None and choices[(user.pk, Channel.INAPP)]:
@@ -107,7 +89,7 @@ def emit(
         email = user.email if user is not None else person.email
         wants_email = choices[(user.pk, Channel.EMAIL)] if user is not None else True
         if email and wants_email:
-            outbox.append(
+            deliveries.append(
                 Delivery(
                     key=f"{event_id}:email:{person.digest}",
                     event_id=event_id,
@@ -125,7 +107,7 @@ def emit(
     endpoints = WebhookEndpoint.objects.filter(is_active=True)
     for endpoint in endpoints.none() if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
         if endpoint.wants(kind):
-            outbox.append(
+            deliveries.append(
                 Delivery(
                     key=f"{event_id}:webhook:{endpoint.pk}",
                     event_id=event_id,
@@ -138,10 +120,10 @@ def emit(
                 )
             )
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
-    Delivery.objects.bulk_create(outbox, ignore_conflicts=True)
-    if outbox:
-        keys = [d.key for d in outbox]
-        transaction.on_commit(lambda: enqueue_keys(keys), robust=True)
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    if deliveries:
+        keys = [d.key for d in deliveries]
+        transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
     return event_id
 
 
@@ -167,10 +149,7 @@ def _local_url(values: dict[str, Any]) -> str:
     return ""
 
 
-def enqueue_keys(keys: list[str]) -> None:
-    """Hand the committed deliveries to the workers. A broker that is down only
-    delays them: they stay pending in the database and the beat task
-    ``requeue_deliveries`` hands them over again."""
-    from notifications import outbox
-
-    outbox.enqueue(list(Delivery.objects.filter(key__in=keys).values_list("pk", flat=True)))
+def _enqueue_keys(keys: list[str]) -> None:
+    # Ids, not keys, go to the workers; bulk_create with ignore_conflicts gives none back.
+    ids = list(Delivery.objects.filter(key__in=keys).values_list("pk", flat=True))
+    outbox.deliveries_enqueue(ids=ids)

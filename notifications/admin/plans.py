@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from notifications.admin.base import ReadOnlyAdmin
 from notifications.forms import ChoicesInOrderField
 from notifications.models import Audience, CommunicationPlan, StatusUpdate, UpdateCadence
 from notifications.services.plans import communication_plan_delete, communication_plan_save
@@ -42,17 +43,6 @@ class CommunicationPlanAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for plan in queryset:
             communication_plan_delete(plan=plan)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatusUpdate)

@@ -1,7 +1,9 @@
-"""Reads for communication plans and status updates: the plan of a priority, a
-ticket's cadence and updates, and who may send one."""
+"""Reads of the notification layer: a user's inbox and channel choices, the plan of
+a priority, a ticket's cadence and status updates, and who may send one."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -9,11 +11,65 @@ from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.selectors import escalation_list
-from notifications.models import CommunicationPlan, StatusUpdate, UpdateCadence
+from notifications.models import (
+    CommunicationPlan,
+    EventKind,
+    Notification,
+    Preference,
+    StatusUpdate,
+    UpdateCadence,
+)
+from notifications.preferences import USER_CHANNELS, default
 from tickets.models import Ticket, User
 from tickets.selectors import ticket_get, ticket_list, user_is_agent
 
 OPEN_MANAGED = (Escalation.Status.ACTIVE, Escalation.Status.MONITORING)
+
+
+# --- the inbox and preferences --------------------------------------------------------------
+
+
+def inbox_list(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications, newest first, with their tickets."""
+    rows = Notification.objects.filter(recipient=user).select_related("ticket")
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def unread_count(*, user: User) -> int:
+    """How many of the user's notifications are unread."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def preference_choices(*, user_ids: Iterable[int], kind: str) -> dict[tuple[int, str], bool]:
+    """{(user id, channel): enabled} for ``kind``: each user's choice, else the
+    default; one query, none when there is nobody to ask about."""
+    ids = list(user_ids)
+    rows = Preference.objects.filter(user_id__in=ids, kind=kind) if ids else ()
+    chosen = {(row.user_id, row.channel): row.enabled for row in rows}
+    return {
+        (uid, channel): chosen.get((uid, channel), default(kind, channel))
+        for uid in ids
+        for channel in USER_CHANNELS
+    }
+
+
+def preference_grid(*, user: User) -> list[dict]:
+    """Every event with the user's choice per channel, for the preferences page and API."""
+    chosen = {(row.kind, row.channel): row.enabled for row in Preference.objects.filter(user=user)}
+    return [
+        {
+            "kind": kind.value,
+            "label": kind.label,
+            **{
+                channel.value: chosen.get((kind.value, channel.value), default(kind, channel))
+                for channel in USER_CHANNELS
+            },
+        }
+        for kind in EventKind
+    ]
+
+
+# --- communication plans and status updates ------------------------------------------------
 
 
 def plan_for(*, priority: str) -> CommunicationPlan | None:
@@ -22,6 +78,7 @@ def plan_for(*, priority: str) -> CommunicationPlan | None:
 
 
 def cadence_of(*, ticket: Ticket) -> UpdateCadence | None:
+    """The ticket's update cadence with its plan (stopped ones too), if it ever had one."""
     return UpdateCadence.objects.filter(ticket=ticket).select_related("plan").first()
 
 
@@ -34,6 +91,16 @@ def managed_escalation_of(*, ticket: Ticket) -> Escalation | None:
         .select_related("manager")
         .first()
     )
+
+
+def managed_escalations_by_ticket(*, ticket_ids: Iterable[int]) -> dict[int, Escalation]:
+    """{ticket id: its open managed escalation, with its manager}, in one query."""
+    found = Escalation.objects.filter(
+        ticket_id__in=list(ticket_ids),
+        kind=Escalation.Kind.HIERARCHICAL,
+        status__in=OPEN_MANAGED,
+    ).select_related("manager")
+    return {e.ticket_id: e for e in found}
 
 
 def status_update_list(*, ticket: Ticket) -> QuerySet[StatusUpdate]:

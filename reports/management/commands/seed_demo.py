@@ -1,3 +1,9 @@
+"""Demo data for every app, composed from each app's own demo module.
+
+It lives in ``reports``, the top of the app chain (``reports -> notifications ->
+escalations -> tickets``), because it is the one place allowed to import them all.
+"""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +13,10 @@ from tickets.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create demo organizations, teams, users, SLA setup and tickets (idempotent)."
+    help = (
+        "Create demo organizations, teams, users, SLA setup, communication plans "
+        "and tickets (idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -17,8 +17,8 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone, translation
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,7 +56,13 @@ def _channel_send(delivery: Delivery) -> Outcome:
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery | None:
     """Send one delivery if it is still to be sent; None when another run has it
-    or it is done. Returns the delivery as it ended (sent, retry or failed)."""
+    or it is done. Returns the delivery as it ended (sent, retry or failed).
+
+    Claimed by a guarded update, so it is sent once however many runs try.
+    Every attempt is logged with its outcome in one commit. A failure worth
+    retrying waits ``backoff`` before the next attempt, up to
+    ``NOTIFY_MAX_ATTEMPTS``; any other failure, or the last, fails it. A webhook
+    attempt counts towards its endpoint's failures in a row."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     ready = Q(status=Status.PENDING) | Q(
@@ -105,9 +111,10 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
             delivery.status, delivery.last_error = Status.FAILED, outcome.error
             mine.update(status=Status.FAILED, last_error=outcome.error)
     if delivery.channel == Channel.WEBHOOK and delivery.endpoint is not None:
-        from notifications.channels import webhook
+        # Imported here: the webhook services hand deliveries back to this module.
+        from notifications.services.webhooks import webhook_endpoint_attempt_record
 
-        webhook.after_attempt(delivery, outcome)
+        webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=outcome)
     return delivery
 
 
@@ -161,7 +168,7 @@ def deliveries_requeue(*, now: datetime | None = None) -> int:
     handed over (the broker went away meanwhile) is due again at the next run."""
     now = now or timezone.now()
     ids = deliveries_due(now=now)
-    missed = enqueue(ids)
+    missed = deliveries_enqueue(ids=ids)
     grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
     Delivery.objects.filter(pk__in=missed, status=Status.PENDING).update(
         next_attempt_at=now - grace
@@ -169,10 +176,10 @@ def deliveries_requeue(*, now: datetime | None = None) -> int:
     return len(ids) - len(missed)
 
 
-def enqueue(ids: list[int]) -> list[int]:
+def deliveries_enqueue(*, ids: list[int]) -> list[int]:
     """Hand committed deliveries to the workers; returns those it could not. A
-    broker that is down only delays them: they stay in the outbox and the sweep
-    hands them over again."""
+    broker that is down only delays them: they stay in the outbox and the beat
+    task ``requeue_deliveries`` hands them over again."""
     from notifications.tasks import deliver
 
     for index, pk in enumerate(ids):
@@ -184,42 +191,11 @@ def enqueue(ids: list[int]) -> list[int]:
     return []
 
 
-def enqueue_on_commit(ids: list[int]) -> None:
-    # Robust: a broker outage must not fail the change that was just committed.
+def deliveries_enqueue_on_commit(*, ids: list[int]) -> None:
+    """Hand the deliveries to the workers once the transaction commits; a broker
+    outage then must not fail the change that was just committed (robust)."""
     if ids:
-        transaction.on_commit(partial(enqueue, list(ids)), robust=True)
-
-
-def deliveries_resume(*, endpoint_id: int, since: datetime | None) -> list[int]:
-    """An endpoint switched on again: its deliveries that failed only because it
-    was off (since ``since``, when it was switched off; any time if unknown) go
-    back to the outbox with fresh attempts, and to the workers after the commit."""
-    failed = Delivery.objects.filter(
-        endpoint_id=endpoint_id,
-        channel=Channel.WEBHOOK,
-        status=Status.FAILED,
-        last_error__in=_switched_off_texts(),
-    )
-    if since is not None:
-        # A send claimed shortly before the switch-off may still have found it off.
-        since -= timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
-        attempts = DeliveryAttempt.objects.filter(delivery=OuterRef("pk"), started_at__gte=since)
-        failed = failed.filter(Exists(attempts))
-    ids = list(failed.values_list("pk", flat=True))
-    Delivery.objects.filter(pk__in=ids, status=Status.FAILED).update(
-        status=Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
-    )
-    enqueue_on_commit(ids)
-    return ids
-
-
-def _switched_off_texts() -> set[str]:
-    # Recorded in whichever language the worker had; matched in every one.
-    texts = {str(SWITCHED_OFF)}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts.add(str(SWITCHED_OFF))
-    return texts
+        transaction.on_commit(partial(deliveries_enqueue, ids=list(ids)), robust=True)
 
 
 def delivery_retry_now(*, delivery_id: int) -> bool:
@@ -228,5 +204,5 @@ def delivery_retry_now(*, delivery_id: int) -> bool:
         pk=delivery_id, status__in=[Status.FAILED, Status.RETRY, Status.PENDING]
     ).update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
     if updated:
-        enqueue_on_commit([delivery_id])
+        deliveries_enqueue_on_commit(ids=[delivery_id])
     return bool(updated)

@@ -1,15 +1,19 @@
-"""Admin for webhook endpoints, and the log of delivery attempts (read-only)."""
+"""Admin for webhook endpoints: saving and the actions call the webhook services."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from notifications.channels import webhook
 from notifications.forms import ChoicesInOrderField
-from notifications.models import DeliveryAttempt, EventKind, WebhookEndpoint
+from notifications.models import EventKind, WebhookEndpoint
+from notifications.services.dispatch import NOT_SENT_TO_WEBHOOKS
+from notifications.services.webhooks import (
+    webhook_endpoint_save,
+    webhook_endpoint_secret_renew,
+    webhook_endpoint_switch_on,
+)
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -22,7 +26,7 @@ class WebhookEndpointForm(forms.ModelForm):
     )
     events = ChoicesInOrderField(
         label=_("events"),
-        choices=[c for c in EventKind.choices if c[0] not in webhook.NOT_SENT_TO_WEBHOOKS],
+        choices=[c for c in EventKind.choices if c[0] not in NOT_SENT_TO_WEBHOOKS],
         required=False,
         help_text=_("Tick none to send every event."),
     )
@@ -92,14 +96,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        webhook.endpoint_save(
+        webhook_endpoint_save(
             endpoint=obj, by=request.user, is_active_changed="is_active" in form.changed_data
         )
 
     @admin.action(description=_("Switch on again (clears the failure count)"))
     def switch_on_again(self, request, queryset):
         count = sum(
-            webhook.endpoint_switch_on(endpoint_id=pk)
+            webhook_endpoint_switch_on(endpoint_id=pk)
             for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(
@@ -109,56 +113,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.action(description=_("Make a new secret"))
     def new_secret(self, request, queryset):
         for pk in queryset.values_list("pk", flat=True):
-            webhook.endpoint_new_secret(endpoint_id=pk)
+            webhook_endpoint_secret_renew(endpoint_id=pk)
         self.message_user(
             request,
             _("New secrets made; give them to the receivers (open each endpoint to copy it)."),
             messages.WARNING,
         )
-
-
-class AttemptInline(admin.TabularInline):
-    """Every attempt of one delivery, for the delivery's admin page."""
-
-    model = DeliveryAttempt
-    fields = ["number", "started_at", "status_code", "duration_ms", "ok", "error"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(DeliveryAttempt)
-class DeliveryAttemptAdmin(admin.ModelAdmin):
-    list_display = [
-        "delivery",
-        "number",
-        "started_at",
-        "status_code",
-        "duration_ms",
-        "ok",
-        "short_error",
-    ]
-    list_filter = ["ok", "status_code", "delivery__channel", "delivery__endpoint"]
-    search_fields = ["delivery__key", "delivery__address", "error"]
-    list_select_related = ["delivery__endpoint", "delivery__user"]
-    date_hierarchy = "started_at"
-    ordering = ["-started_at", "-pk"]
-
-    @admin.display(description=_("error"))
-    def short_error(self, obj: DeliveryAttempt) -> str:
-        return Truncator(obj.error).chars(120)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
