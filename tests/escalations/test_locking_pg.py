@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from escalations.models import Escalation, SlaClock, SlaClockAlert, SlaPolicy
-from escalations.services import escalate, managed, recompute, sweep
+from escalations.services import escalate, managed, managed_team, recompute, sweep
 from escalations.services.sweep import sla_sweep
 from tests.escalations.data import HANDOFF
 from tests.factories import create_ticket
@@ -165,16 +165,16 @@ def test_approving_while_the_ticket_is_resolved_both_finish(network_path, policy
     ticket = create_ticket(agent1)  # P3: the request into L2 waits for approval
     pending = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
     decided, resolving = threading.Event(), threading.Event()
-    real_decide = escalate._decide
+    real_begin = escalate.step_begin
 
-    def decide(escalation, actor):
-        locked = real_decide(escalation, actor)
+    def begin(**step):
+        locked = real_begin(**step)
         decided.set()
         resolving.wait(timeout=10)  # let the resolution run into what we hold
         threading.Event().wait(0.5)
         return locked
 
-    monkeypatch.setattr(escalate, "_decide", decide)
+    monkeypatch.setattr(escalate, "step_begin", begin)
     errors = []
 
     def resolve():
@@ -206,7 +206,7 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
     ticket = create_ticket(agent1, impact=2, urgency=2)
     escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
     escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
-    managed.managed_monitor(
+    managed.managed_escalation_monitor(
         escalation=escalation, actor=boss, until=timezone.now() + timedelta(days=1)
     )
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
@@ -225,7 +225,7 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
 
     def add_action():
         assert holding.wait(timeout=10)
-        managed.action_item_add(escalation=escalation, actor=boss, description="Replace it")
+        managed_team.action_item_add(escalation=escalation, actor=boss, description="Replace it")
 
     threads = [
         in_thread(
