@@ -8,7 +8,7 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         from escalations.pages import SLA_PAGES
-        from escalations.services import escalate, intake, priority, resolution, sla
+        from escalations.services import automatic, intake, priority, resolution, sla
         from tickets import events, hooks
         from tickets.events import Phase
 
@@ -27,4 +27,4 @@ class EscalationsConfig(AppConfig):
         events.subscribe(
             events.TICKET_STATUS_CHANGED, resolution.on_ticket_status_changed, phase=Phase.ROUTING
         )
-        events.subscribe(events.SLA_BREACH, escalate.on_clock_breach, phase=Phase.ROUTING)
+        events.subscribe(events.SLA_BREACH, automatic.on_clock_breach, phase=Phase.ROUTING)

@@ -1,15 +1,11 @@
-"""Functional escalation: moving a ticket up its path, automatically or by hand.
+"""Functional escalation by hand: an agent escalates with the full hand-off
+information; into a level that needs approval, a P3/P4 ticket waits for the
+target team's manager, who approves or rejects. Carrying out a move
+(``escalation_carry_out``) is shared with the automatic triggers (``automatic``).
 
-Triggers:
-- time: the level clock or (when the policy says so) an SLA clock breaches;
-- severity: a priority criterion that names a level, at creation or on change;
-- manual: an agent escalates with the full hand-off information; into a level
-  that needs approval, a P3/P4 ticket waits for the target team's manager.
-
-Exactly once: automatic escalations carry a ``trigger_key`` (the clock cycle or
-the criterion) under a unique constraint with the ticket; manual ones name the
-target level and lock the ticket, so a second identical request finds the
-ticket already there; a ticket has at most one request awaiting approval.
+Exactly once: a manual escalation names the target level and locks the ticket, so
+a second identical request finds the ticket already there; a ticket has at most
+one request awaiting approval.
 """
 
 from __future__ import annotations
@@ -23,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations import events
-from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel, SlaClock
+from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel
 from escalations.pipeline import Action, needs_approval, set_status
 from escalations.services import routing
 from escalations.services.managed import managed_escalation_open
@@ -36,23 +32,7 @@ from tickets.services import ticket_lock
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 
 
-def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
-    """What an automatic escalation can say for itself, from the ticket."""
-    org = ticket.organization
-    return {
-        "summary": f"{ticket.reference} {ticket.title}: {why}",
-        "steps_taken": _("%(n)s comments so far; see the ticket's timeline.")
-        % {"n": ticket.comments.count()},
-        "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
-        % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
-        "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
-        + (f", {org} ({org.get_tier_display()})" if org else ""),
-        "time_constraints": why,
-        "assistance_requested": _("Take over at the next level."),
-    }
-
-
-def _move(
+def escalation_carry_out(
     *,
     ticket: Ticket,
     level: EscalationLevel,
@@ -61,9 +41,10 @@ def _move(
     now: datetime,
     note: str,
 ) -> None:
-    """Carry out a functional escalation: the ticket moves to the level's team,
-    then the step is recorded and told, so messages and webhooks describe the
-    ticket where it now is."""
+    """Carry out a functional escalation (by hand or automatic): the ticket moves to
+    the level's team, then the step is recorded and told, so messages and webhooks
+    describe the ticket where it now is. The escalation that brought the ticket to
+    its old level closes; entering a management level opens a managed escalation."""
     route = routing.route_of(ticket)
     # The escalation that brought the ticket to its old level is done with.
     functional_escalations_close(ticket=ticket, now=now, keep=escalation)
@@ -92,89 +73,6 @@ def _move(
             from_tier=escalation.from_tier,
             handoff={name: getattr(escalation, name) for name in HANDOFF_FIELDS},
         )
-
-
-@transaction.atomic
-def ticket_escalate_automatically(
-    *,
-    ticket: Ticket,
-    trigger: str,
-    key: str,
-    why: str,
-    to_tier: str | None = None,
-    now: datetime | None = None,
-) -> Escalation | None:
-    """Move the ticket up one level for ``trigger``, once per ``key``; or, for a
-    criterion naming ``to_tier``, to that tier's first level, or the highest level
-    below it on a path without that tier.
-
-    At the top of its path the ticket cannot climb further: a time trigger brings
-    management in with a managed escalation instead; a jump does nothing. Nothing
-    happens to a resolved or closed ticket, or one no path fits."""
-    now = now or timezone.now()
-    ticket = ticket_lock(ticket)
-    if not ticket.is_open:
-        return None
-    route = routing.route_of(ticket)
-    if route is None:
-        return None
-    if to_tier:
-        target = routing.level_for_jump(route, to_tier)
-        if target is None:  # nothing higher on this path up to that tier
-            return None
-    else:
-        target = routing.level_above(route)
-    if target is None:
-        return managed_escalation_open(
-            ticket=ticket, actor=None, trigger=trigger, reason=why, now=now, key=f"mgmt:{key}"
-        )
-    escalation = escalation_create_once(
-        ticket=ticket,
-        kind=Kind.FUNCTIONAL,
-        trigger=trigger,
-        status=State.ACTIVE,
-        from_tier=route.level.tier,
-        to_tier=target.tier,
-        to_level=target,
-        reason=why,
-        trigger_key=key,
-        **automatic_handoff(ticket=ticket, why=why),
-    )
-    if escalation is None:
-        return None
-    _move(
-        ticket=ticket,
-        level=target,
-        actor=None,
-        escalation=escalation,
-        now=now,
-        note=_("Escalated automatically: %(why)s") % {"why": why},
-    )
-    return escalation
-
-
-def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
-    """The sweep found a breach: a level clock always escalates; an SLA clock does
-    when its policy says so."""
-    ticket = clock.ticket
-    key = f"clock:{clock.pk}:{clock.cycle}"
-    if clock.metric == SlaClock.Metric.LEVEL:
-        why = _("%(level)s time limit ran out.") % {"level": ticket.level}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.TIME_LIMIT, key=key, why=why, now=now
-        )
-    elif (
-        clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
-        and clock.policy_id
-        and clock.policy.escalate_on_breach
-    ):
-        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now
-        )
-
-
-# --- manual escalation -----------------------------------------------------------------
 
 
 def _check_handoff(handoff: Mapping[str, str]) -> dict[str, str]:
@@ -248,7 +146,7 @@ def escalation_request(
             % {"team": escalation.to_team},
         )
         return escalation
-    _move(
+    escalation_carry_out(
         ticket=ticket,
         level=target,
         actor=actor,
@@ -290,7 +188,7 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
         step=events.Step.APPROVED,
         what=_("Escalation approved."),
     )
-    _move(
+    escalation_carry_out(
         ticket=ticket,
         level=locked.to_level,
         actor=actor,

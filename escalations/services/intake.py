@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.services import routing
-from escalations.services.escalate import ticket_escalate_automatically
+from escalations.services.automatic import ticket_escalate_automatically
 from escalations.services.managed import managed_escalation_open
 from escalations.services.priority import matching_criteria
 from escalations.services.routing import TIER_ORDER

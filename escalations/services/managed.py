@@ -52,7 +52,7 @@ def managed_escalation_open(
     if handoff is None:
         handoff = {}
         if trigger != Trigger.MANUAL:
-            from escalations.services.escalate import automatic_handoff
+            from escalations.services.automatic import automatic_handoff  # it builds on this
 
             handoff = automatic_handoff(ticket=ticket, why=reason)
     escalation = escalation_create_once(
