@@ -8,7 +8,7 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         from escalations.pages import SLA_PAGES
-        from escalations.services import escalate, intake, managed, priority, sla
+        from escalations.services import automatic, intake, priority, resolution, sla
         from tickets import events, hooks
         from tickets.events import Phase
 
@@ -25,6 +25,6 @@ class EscalationsConfig(AppConfig):
         events.subscribe(events.TICKET_CREATED, intake.on_ticket_created, phase=Phase.ROUTING)
         events.subscribe(events.TICKET_CHANGED, intake.on_ticket_changed, phase=Phase.ROUTING)
         events.subscribe(
-            events.TICKET_STATUS_CHANGED, managed.on_ticket_status, phase=Phase.ROUTING
+            events.TICKET_STATUS_CHANGED, resolution.on_ticket_status_changed, phase=Phase.ROUTING
         )
-        events.subscribe(events.SLA_BREACH, escalate.on_clock_breach, phase=Phase.ROUTING)
+        events.subscribe(events.SLA_BREACH, automatic.on_clock_breach, phase=Phase.ROUTING)

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from escalations.models import HANDOFF_FIELDS, Escalation, EscalationReview, EscalationTeamMember
-from escalations.services.managed import REVIEW_FIELDS, REVIEW_REQUIRED
+from escalations.services.reviews import REVIEW_FIELDS, REVIEW_REQUIRED
 from tickets.models import Priority, Ticket, Tier, User
 from tickets.selectors import agents
 

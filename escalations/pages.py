@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from escalations import selectors
 from escalations.forms import EscalateForm, PriorityOverrideForm
 from escalations.models import Escalation
-from escalations.services import escalate, routing, sla
+from escalations.pipeline import needs_approval
+from escalations.services import routing, sla
 from tickets.hooks import PageExtension
 from tickets.models import Team, Ticket, Tier
 from tickets.selectors import user_is_agent
@@ -64,8 +65,7 @@ def escalation_targets(ticket: Ticket) -> list[Target]:
             targets[level.tier] = Target(
                 tier=level.tier,
                 team=routing.team_for(level, ticket),
-                needs_approval=level.approval_required
-                and ticket.priority in escalate.NEEDS_APPROVAL,
+                needs_approval=needs_approval(level=level, priority=ticket.priority),
                 note=level.note,
             )
     return list(targets.values())

@@ -1,11 +1,26 @@
-"""Reads for SLA-aware lists: next due time, per-clock state filters."""
+"""Reads: SLA-aware lists (next due time, per-clock state filters), the escalations
+a user may see, and who may take which step on an escalation."""
 
 from datetime import datetime
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from escalations.models import Escalation, PriorityDefinition, SlaClock
-from tickets.models import Ticket
+from escalations.models import (
+    ActionItem,
+    Escalation,
+    EscalationReview,
+    PriorityDefinition,
+    SlaClock,
+)
+from tickets.models import Team, Ticket, Tier, User
+from tickets.selectors import (
+    ticket_visibility_filter,
+    user_is_admin,
+    user_is_agent,
+    user_team_ids,
+)
 
 SLA_STATUS_CHOICES = [
     ("at_risk", "at risk"),
@@ -57,8 +72,6 @@ def escalation_list(*, user) -> QuerySet:
     """Escalations the user may see: admins all; agents those of tickets they may
     see, those sent to teams they manage, those they manage and those they asked for;
     requesters (in no team) none, not even their own tickets'."""
-    from tickets.selectors import ticket_visibility_filter, user_is_admin, user_is_agent
-
     qs = Escalation.objects.select_related(
         "ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by"
     ).order_by("-created_at", "-id")
@@ -73,8 +86,7 @@ def escalation_list(*, user) -> QuerySet:
 
 
 def escalation_get(*, user, pk) -> Escalation:
-    from django.http import Http404
-
+    """One escalation the user may see; one out of reach is a 404, not a 403."""
     try:
         return escalation_list(user=user).get(pk=pk)
     except (Escalation.DoesNotExist, ValueError, TypeError) as exc:
@@ -83,8 +95,6 @@ def escalation_get(*, user, pk) -> Escalation:
 
 def approvals_for(*, user) -> QuerySet:
     """Requests awaiting this user's decision: those to teams they manage."""
-    from tickets.selectors import user_is_admin
-
     qs = escalation_list(user=user).filter(status=Escalation.Status.REQUESTED)
     return qs if user_is_admin(user) else qs.filter(to_team__manager=user)
 
@@ -98,3 +108,61 @@ def escalation_detail(*, escalation: Escalation) -> Escalation:
         .prefetch_related("members__user", "action_items__owner")
         .get(pk=escalation.pk)
     )
+
+
+def review_get(*, escalation: Escalation) -> EscalationReview | None:
+    """The escalation's review, if one was requested or written, with its author."""
+    return (
+        EscalationReview.objects.filter(escalation=escalation)
+        .select_related("submitted_by")
+        .first()
+    )
+
+
+def action_item_get(*, escalation: Escalation, pk: int | str) -> ActionItem:
+    """An item of the escalation's action plan; any other is a 404."""
+    item = ActionItem.objects.filter(escalation=escalation, pk=pk).first()
+    if item is None:
+        raise Http404(_("No such action item."))
+    return item
+
+
+def management_team() -> Team | None:
+    """The team a managed escalation goes to: the first management team by name."""
+    return Team.objects.filter(tier=Tier.MGMT).select_related("manager").order_by("name").first()
+
+
+# --- who may take which step (the steps themselves: ``escalations.pipeline``) --------------
+
+
+def can_approve(*, escalation: Escalation, user: User) -> bool:
+    """The manager of the target team, or an admin, decides on a request."""
+    if not user.is_authenticated:
+        return False
+    team = escalation.to_team
+    return user_is_admin(user) or (team is not None and team.manager_id == user.pk)
+
+
+def can_manage(*, escalation: Escalation, user: User) -> bool:
+    """A managed escalation is worked by its escalation manager, the manager of the
+    team it went to, or an admin."""
+    if not user.is_authenticated:
+        return False
+    if user_is_admin(user) or escalation.manager_id == user.pk:
+        return True
+    team = escalation.to_team
+    return team is not None and team.manager_id == user.pk
+
+
+def can_review(*, escalation: Escalation, user: User) -> bool:
+    """Who writes the review: the escalation manager, the managers of the teams
+    involved (the receiving team and the ticket's team), the receiving team's members,
+    or an admin."""
+    if not user.is_authenticated:
+        return False
+    if user_is_admin(user) or escalation.manager_id == user.pk:
+        return True
+    teams = [team for team in (escalation.to_team, escalation.ticket.team) if team is not None]
+    if any(team.manager_id == user.pk for team in teams):
+        return True
+    return escalation.to_team_id is not None and escalation.to_team_id in user_team_ids(user)

@@ -1,22 +1,22 @@
 from django.urls import path
 
-from escalations import views
+from escalations.views import detail, lists, steps, ticket
 
 app_name = "escalations"
 urlpatterns = [
-    path("tickets/<int:pk>/priority/", views.ticket_priority, name="priority"),
-    path("tickets/<int:pk>/escalate/", views.ticket_escalate, name="escalate"),
-    path("escalations/", views.escalation_list, name="list"),
-    path("escalations/approvals/", views.approvals, name="approvals"),
-    path("escalations/<int:pk>/", views.escalation_detail, name="detail"),
-    path("escalations/<int:pk>/approve/", views.escalation_approve, name="approve"),
-    path("escalations/<int:pk>/reject/", views.escalation_reject, name="reject"),
-    path("escalations/<int:pk>/manager/", views.escalation_manager, name="manager"),
-    path("escalations/<int:pk>/members/", views.member_add, name="member"),
-    path("escalations/<int:pk>/actions/", views.action_add, name="action_add"),
-    path("escalations/<int:pk>/actions/<int:item_pk>/done/", views.action_done, name="action_done"),
-    path("escalations/<int:pk>/monitor/", views.escalation_monitor, name="monitor"),
-    path("escalations/<int:pk>/close/", views.escalation_close, name="close"),
-    path("escalations/<int:pk>/reopen/", views.escalation_reopen, name="reopen"),
-    path("escalations/<int:pk>/review/", views.review_submit, name="review"),
+    path("tickets/<int:pk>/priority/", ticket.ticket_priority, name="priority"),
+    path("tickets/<int:pk>/escalate/", ticket.ticket_escalate, name="escalate"),
+    path("escalations/", lists.escalation_list, name="list"),
+    path("escalations/approvals/", lists.approvals, name="approvals"),
+    path("escalations/<int:pk>/", detail.escalation_detail, name="detail"),
+    path("escalations/<int:pk>/approve/", detail.escalation_approve, name="approve"),
+    path("escalations/<int:pk>/reject/", detail.escalation_reject, name="reject"),
+    path("escalations/<int:pk>/manager/", steps.escalation_manager, name="manager"),
+    path("escalations/<int:pk>/members/", steps.member_add, name="member"),
+    path("escalations/<int:pk>/actions/", steps.action_add, name="action_add"),
+    path("escalations/<int:pk>/actions/<int:item_pk>/done/", steps.action_done, name="action_done"),
+    path("escalations/<int:pk>/monitor/", steps.escalation_monitor, name="monitor"),
+    path("escalations/<int:pk>/close/", steps.escalation_close, name="close"),
+    path("escalations/<int:pk>/reopen/", steps.escalation_reopen, name="reopen"),
+    path("escalations/<int:pk>/review/", steps.review_submit, name="review"),
 ]

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from escalations.models import Escalation
-from escalations.views import render_escalation
+from escalations.views.detail import render_escalation
 from notifications import selectors
 from notifications.models import Audience
 from notifications.services.status_updates import BODY_MAX, status_update_send

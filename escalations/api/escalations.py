@@ -20,7 +20,7 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services import escalate, managed, routing
+from escalations.services import escalate, managed, managed_team, reviews, routing
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Team, Tier, User
 
@@ -161,7 +161,7 @@ class ActionItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class ReviewSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = EscalationReview
-        fields = ["requested_at", "submitted_at", "submitted_by", *managed.REVIEW_FIELDS]
+        fields = ["requested_at", "submitted_at", "submitted_by", *reviews.REVIEW_FIELDS]
         read_only_fields = ["requested_at", "submitted_at", "submitted_by"]
 
 
@@ -265,6 +265,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def reject(self, request, pk=None):
+        """The target team's manager refuses, saying why."""
         data = self._valid(ReasonSerializer)
         return self._answer(
             escalate.escalation_reject(escalation=self.get_object(), actor=request.user, **data)
@@ -273,44 +274,59 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=MonitorSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def monitor(self, request, pk=None):
+        """Watch a managed escalation until the date agreed with the customer."""
         data = self._valid(MonitorSerializer)
         return self._answer(
-            managed.managed_monitor(escalation=self.get_object(), actor=request.user, **data)
+            managed.managed_escalation_monitor(
+                escalation=self.get_object(), actor=request.user, **data
+            )
         )
 
     @extend_schema(request=CloseSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
+        """Close a managed escalation, once the customer agrees and the review is in."""
         data = self._valid(CloseSerializer)
         return self._answer(
-            managed.managed_close(escalation=self.get_object(), actor=request.user, **data)
+            managed.managed_escalation_close(
+                escalation=self.get_object(), actor=request.user, **data
+            )
         )
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def reopen(self, request, pk=None):
+        """Make a managed escalation in monitoring or closed active again, saying why."""
         data = self._valid(ReasonSerializer)
         return self._answer(
-            managed.managed_reopen(escalation=self.get_object(), actor=request.user, **data)
+            managed.managed_escalation_reopen(
+                escalation=self.get_object(), actor=request.user, **data
+            )
         )
 
     @extend_schema(request=ManagerSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def manager(self, request, pk=None):
+        """Hand a managed escalation to another escalation manager (an agent)."""
         data = self._valid(ManagerSerializer)
         return self._answer(
-            managed.managed_set_manager(escalation=self.get_object(), actor=request.user, **data)
+            managed_team.escalation_manager_change(
+                escalation=self.get_object(), actor=request.user, **data
+            )
         )
 
     @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
     @extend_schema(methods=["POST"], request=MemberSerializer, responses={201: MemberSerializer})
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
     def members(self, request, pk=None):
+        """The escalation team: list it, or name someone to it."""
         escalation = self.get_object()
         if request.method == "GET":
             return Response(MemberSerializer(escalation.members.all(), many=True).data)
         data = self._valid(MemberSerializer)
-        member = managed.member_add(escalation=escalation, actor=request.user, **data)
+        member = managed_team.escalation_member_add(
+            escalation=escalation, actor=request.user, **data
+        )
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=ActionItemSerializer(many=True))
@@ -325,12 +341,13 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         pagination_class=None,
     )
     def action_items(self, request, pk=None):
+        """The action plan: list it, or add an item."""
         escalation = self.get_object()
         if request.method == "GET":
             return Response(ActionItemSerializer(escalation.action_items.all(), many=True).data)
         data = self._valid(ActionItemSerializer)
         data.pop("done", None)
-        item = managed.action_item_add(escalation=escalation, actor=request.user, **data)
+        item = managed_team.action_item_add(escalation=escalation, actor=request.user, **data)
         return Response(ActionItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ActionItemSerializer, responses=ActionItemSerializer)
@@ -342,14 +359,11 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     def action_item(self, request, pk=None, item_id=None):
         """Mark an action item done (``{"done": true}``) or not done."""
-        escalation = self.get_object()
-        item = escalation.action_items.filter(pk=item_id).first()
-        if item is None:
-            return Response({"detail": _("No such action item.")}, status=404)
+        item = selectors.action_item_get(escalation=self.get_object(), pk=item_id)
         data = self._valid(ActionItemSerializer, partial=True)
         if "done" not in data:
             return Response({"done": [_("Send done: true or false.")]}, status=400)
-        item = managed.action_item_done(item=item, actor=request.user, done=data["done"])
+        item = managed_team.action_item_mark_done(item=item, actor=request.user, done=data["done"])
         return Response(ActionItemSerializer(item).data)
 
     @extend_schema(methods=["GET"], responses=ReviewSerializer)
@@ -359,12 +373,12 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         """The post-escalation review: read it, or submit it."""
         escalation = self.get_object()
         if request.method == "GET":
-            review = EscalationReview.objects.filter(escalation=escalation).first()
+            review = selectors.review_get(escalation=escalation)
             if review is None:
                 return Response({"detail": _("No review has been requested.")}, status=404)
             return Response(ReviewSerializer(review).data)
         data = self._valid(ReviewSerializer)
-        review = managed.review_submit(escalation=escalation, actor=request.user, data=data)
+        review = reviews.review_submit(escalation=escalation, actor=request.user, data=data)
         return Response(ReviewSerializer(review).data)
 
     def _valid(self, serializer_class, **kwargs):

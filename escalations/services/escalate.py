@@ -1,15 +1,11 @@
-"""Functional escalation: moving a ticket up its path, automatically or by hand.
+"""Functional escalation by hand: an agent escalates with the full hand-off
+information; into a level that needs approval, a P3/P4 ticket waits for the
+target team's manager, who approves or rejects. Carrying out a move
+(``escalation_carry_out``) is shared with the automatic triggers (``automatic``).
 
-Triggers:
-- time: the level clock or (when the policy says so) an SLA clock breaches;
-- severity: a priority criterion that names a level, at creation or on change;
-- manual: an agent escalates with the full hand-off information; into a level
-  that needs approval, a P3/P4 ticket waits for the target team's manager.
-
-Exactly once: automatic escalations carry a ``trigger_key`` (the clock cycle or
-the criterion) under a unique constraint with the ticket; manual ones name the
-target level and lock the ticket, so a second identical request finds the
-ticket already there; a ticket has at most one request awaiting approval.
+Exactly once: a manual escalation names the target level and locks the ticket, so
+a second identical request finds the ticket already there; a ticket has at most
+one request awaiting approval.
 """
 
 from __future__ import annotations
@@ -23,35 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations import events
-from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel, SlaClock
+from escalations.models import HANDOFF_FIELDS, Escalation, EscalationLevel
+from escalations.pipeline import Action, needs_approval, set_status
 from escalations.services import routing
-from escalations.services.managed import managed_open
-from escalations.services.records import create_once, record
-from tickets.models import Priority, Ticket, User
-from tickets.selectors import user_is_admin, user_is_agent
+from escalations.services.managed import managed_escalation_open
+from escalations.services.records import escalation_create_once, escalation_step_record
+from escalations.services.steps import functional_escalations_close, step_begin
+from tickets.models import Ticket, User
+from tickets.selectors import user_is_agent
 from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
-NEEDS_APPROVAL = (Priority.P3, Priority.P4)
 
 
-def automatic_handoff(ticket: Ticket, why: str) -> dict[str, str]:
-    """What an automatic escalation can say for itself, from the ticket."""
-    org = ticket.organization
-    return {
-        "summary": f"{ticket.reference} {ticket.title}: {why}",
-        "steps_taken": _("%(n)s comments so far; see the ticket's timeline.")
-        % {"n": ticket.comments.count()},
-        "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
-        % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
-        "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
-        + (f", {org} ({org.get_tier_display()})" if org else ""),
-        "time_constraints": why,
-        "assistance_requested": _("Take over at the next level."),
-    }
-
-
-def _move(
+def escalation_carry_out(
     *,
     ticket: Ticket,
     level: EscalationLevel,
@@ -60,14 +41,13 @@ def _move(
     now: datetime,
     note: str,
 ) -> None:
-    """Carry out a functional escalation: the ticket moves to the level's team,
-    then the step is recorded and told, so messages and webhooks describe the
-    ticket where it now is."""
+    """Carry out a functional escalation (by hand or automatic): the ticket moves to
+    the level's team, then the step is recorded and told, so messages and webhooks
+    describe the ticket where it now is. The escalation that brought the ticket to
+    its old level closes; entering a management level opens a managed escalation."""
     route = routing.route_of(ticket)
     # The escalation that brought the ticket to its old level is done with.
-    Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE).exclude(
-        pk=escalation.pk
-    ).update(status=State.CLOSED, closed_at=now)
+    functional_escalations_close(ticket=ticket, now=now, keep=escalation)
     ticket = routing.enter_level(
         ticket=ticket,
         path=route.path,
@@ -80,9 +60,11 @@ def _move(
     escalation.to_team = ticket.team
     escalation.save(update_fields=["to_team"])
     escalation.ticket = ticket
-    record(ticket, actor, escalation, note, step=events.Step.ESCALATED)
+    escalation_step_record(
+        ticket=ticket, actor=actor, escalation=escalation, step=events.Step.ESCALATED, what=note
+    )
     if level.tier == "MGMT":
-        managed_open(
+        managed_escalation_open(
             ticket=ticket,
             actor=actor,
             trigger=escalation.trigger,
@@ -91,84 +73,6 @@ def _move(
             from_tier=escalation.from_tier,
             handoff={name: getattr(escalation, name) for name in HANDOFF_FIELDS},
         )
-
-
-@transaction.atomic
-def escalate_automatically(
-    *,
-    ticket: Ticket,
-    trigger: str,
-    key: str,
-    why: str,
-    to_tier: str | None = None,
-    now: datetime | None = None,
-) -> Escalation | None:
-    """Move the ticket up one level for ``trigger``, once per ``key``; or, for a
-    criterion naming ``to_tier``, to that tier's first level, or the highest level
-    below it on a path without that tier.
-
-    At the top of its path the ticket cannot climb further: a time trigger brings
-    management in with a managed escalation instead; a jump does nothing."""
-    now = now or timezone.now()
-    ticket = ticket_lock(ticket)
-    if not ticket.is_open:
-        return None
-    route = routing.route_of(ticket)
-    if route is None:
-        return None
-    if to_tier:
-        target = routing.level_for_jump(route, to_tier)
-        if target is None:  # nothing higher on this path up to that tier
-            return None
-    else:
-        target = routing.level_above(route)
-    if target is None:
-        return managed_open(
-            ticket=ticket, actor=None, trigger=trigger, reason=why, now=now, key=f"mgmt:{key}"
-        )
-    escalation = create_once(
-        ticket=ticket,
-        kind=Kind.FUNCTIONAL,
-        trigger=trigger,
-        status=State.ACTIVE,
-        from_tier=route.level.tier,
-        to_tier=target.tier,
-        to_level=target,
-        reason=why,
-        trigger_key=key,
-        **automatic_handoff(ticket, why),
-    )
-    if escalation is None:
-        return None
-    _move(
-        ticket=ticket,
-        level=target,
-        actor=None,
-        escalation=escalation,
-        now=now,
-        note=_("Escalated automatically: %(why)s") % {"why": why},
-    )
-    return escalation
-
-
-def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
-    """The sweep found a breach: a level clock always escalates; an SLA clock does
-    when its policy says so."""
-    ticket = clock.ticket
-    key = f"clock:{clock.pk}:{clock.cycle}"
-    if clock.metric == SlaClock.Metric.LEVEL:
-        why = _("%(level)s time limit ran out.") % {"level": ticket.level}
-        escalate_automatically(ticket=ticket, trigger=Trigger.TIME_LIMIT, key=key, why=why, now=now)
-    elif (
-        clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
-        and clock.policy_id
-        and clock.policy.escalate_on_breach
-    ):
-        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
-        escalate_automatically(ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now)
-
-
-# --- manual escalation -----------------------------------------------------------------
 
 
 def _check_handoff(handoff: Mapping[str, str]) -> dict[str, str]:
@@ -213,13 +117,13 @@ def escalation_request(
         raise ValidationError(
             {"to_tier": _("An escalation of this ticket already awaits approval.")}
         )
-    needs_approval = target.approval_required and ticket.priority in NEEDS_APPROVAL
+    waits = needs_approval(level=target, priority=ticket.priority)
     now = timezone.now()
-    escalation = create_once(
+    escalation = escalation_create_once(
         ticket=ticket,
         kind=Kind.FUNCTIONAL,
         trigger=Trigger.MANUAL,
-        status=State.REQUESTED if needs_approval else State.ACTIVE,
+        status=State.REQUESTED if waits else State.ACTIVE,
         from_tier=route.level.tier,
         to_tier=target.tier,
         to_level=target,
@@ -232,17 +136,17 @@ def escalation_request(
         raise ValidationError(
             {"to_tier": _("An escalation of this ticket already awaits approval.")}
         )
-    if needs_approval:
-        record(
-            ticket,
-            actor,
-            escalation,
-            _("Escalation requested; awaiting approval by %(team)s's manager.")
-            % {"team": escalation.to_team},
+    if waits:
+        escalation_step_record(
+            ticket=ticket,
+            actor=actor,
+            escalation=escalation,
             step=events.Step.REQUESTED,
+            what=_("Escalation requested; awaiting approval by %(team)s's manager.")
+            % {"team": escalation.to_team},
         )
         return escalation
-    _move(
+    escalation_carry_out(
         ticket=ticket,
         level=target,
         actor=actor,
@@ -253,31 +157,12 @@ def escalation_request(
     return escalation
 
 
-def can_approve(escalation: Escalation, user: User) -> bool:
-    team = escalation.to_team
-    return user_is_admin(user) or (team is not None and team.manager_id == user.pk)
-
-
-def _check_approver(escalation: Escalation, actor: User) -> None:
-    if not can_approve(escalation, actor):
-        raise PermissionDenied(_("Only the manager of the target team decides."))
-
-
-def _decide(escalation: Escalation, actor: User) -> Escalation:
-    """Lock the request (the caller holds its ticket already) and check it still
-    awaits a decision."""
-    locked = Escalation.objects.select_for_update(of=("self",)).get(pk=escalation.pk)
-    if locked.status != State.REQUESTED:
-        raise ValidationError({"status": _("This escalation is not awaiting approval.")})
-    return locked
-
-
 @transaction.atomic
 def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
-    """The target team's manager approves: the ticket moves."""
-    _check_approver(escalation, actor)
-    ticket = ticket_lock(escalation.ticket)
-    locked = _decide(escalation, actor)
+    """The target team's manager (or an admin) approves a request awaiting approval:
+    the ticket moves, if it is still open and below the level asked for."""
+    locked = step_begin(escalation=escalation, actor=actor, action=Action.APPROVE)
+    ticket = locked.ticket
     now = timezone.now()
     route = routing.route_of(ticket)
     if locked.to_level is None:  # removed from the path (in the admin) meanwhile
@@ -293,10 +178,17 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
         raise ValidationError(
             {"status": _("The ticket is no longer where it was when the escalation was requested.")}
         )
-    locked.status, locked.decided_by, locked.decided_at = State.ACTIVE, actor, now
+    set_status(locked, State.ACTIVE)
+    locked.decided_by, locked.decided_at = actor, now
     locked.save(update_fields=["status", "decided_by", "decided_at"])
-    record(ticket, actor, locked, _("Escalation approved."), step=events.Step.APPROVED)
-    _move(
+    escalation_step_record(
+        ticket=ticket,
+        actor=actor,
+        escalation=locked,
+        step=events.Step.APPROVED,
+        what=_("Escalation approved."),
+    )
+    escalation_carry_out(
         ticket=ticket,
         level=locked.to_level,
         actor=actor,
@@ -309,23 +201,23 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
 
 @transaction.atomic
 def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Escalation:
-    """The target team's manager refuses, saying why (the requester is told)."""
+    """The target team's manager (or an admin) refuses a request awaiting approval,
+    saying why (the agent who asked is told)."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the escalation is rejected.")})
-    _check_approver(escalation, actor)
-    ticket_lock(escalation.ticket)
-    locked = _decide(escalation, actor)
-    locked.status, locked.decided_by = State.REJECTED, actor
+    locked = step_begin(escalation=escalation, actor=actor, action=Action.REJECT)
+    set_status(locked, State.REJECTED)
+    locked.decided_by = actor
     locked.decided_at = locked.closed_at = timezone.now()
     locked.rejection_reason = reason.strip()
     locked.save(
         update_fields=["status", "decided_by", "decided_at", "closed_at", "rejection_reason"]
     )
-    record(
-        locked.ticket,
-        actor,
-        locked,
-        _("Escalation rejected: %(reason)s") % {"reason": locked.rejection_reason},
+    escalation_step_record(
+        ticket=locked.ticket,
+        actor=actor,
+        escalation=locked,
         step=events.Step.REJECTED,
+        what=_("Escalation rejected: %(reason)s") % {"reason": locked.rejection_reason},
     )
     return locked

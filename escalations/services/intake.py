@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.services import routing
-from escalations.services.escalate import escalate_automatically
-from escalations.services.managed import managed_open
+from escalations.services.automatic import ticket_escalate_automatically
+from escalations.services.managed import managed_escalation_open
 from escalations.services.priority import matching_criteria
 from escalations.services.routing import TIER_ORDER
 from tickets.models import Ticket, User
@@ -41,7 +41,7 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> Ticket:
         if route is not None and TIER_ORDER.index(top.jump_to_level) > TIER_ORDER.index(
             route.level.tier
         ):
-            escalation = escalate_automatically(
+            escalation = ticket_escalate_automatically(
                 ticket=ticket,
                 trigger=Escalation.Trigger.SEVERITY,
                 key=f"criterion:{top.id}",
@@ -53,7 +53,7 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> Ticket:
                 ticket = escalation.ticket
     for criterion in matched:
         if criterion.notify_management:
-            managed_open(
+            managed_escalation_open(
                 ticket=Ticket.objects.get(pk=ticket.pk),
                 actor=actor,
                 trigger=Escalation.Trigger.SEVERITY,

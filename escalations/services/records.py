@@ -4,20 +4,17 @@ from django.db import IntegrityError, transaction
 
 from escalations.events import Step
 from escalations.models import Escalation
+from escalations.pipeline import check_initial
 from tickets import events
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
 
-def record(
-    ticket: Ticket,
-    actor: User | None,
-    escalation: Escalation,
-    what: str,
-    *,
-    step: Step,
+def escalation_step_record(
+    *, ticket: Ticket, actor: User | None, escalation: Escalation, step: Step, what: str
 ) -> None:
-    """Note a step of ``escalation`` in the ticket's audit trail and publish it."""
+    """Every step of an escalation is noted in its ticket's audit trail (``what``)
+    and published on the event bus (``ESCALATION_STEP``), in the step's transaction."""
     ticket_event_record(
         ticket=ticket,
         actor=actor,
@@ -30,9 +27,11 @@ def record(
     events.publish(events.ESCALATION_STEP, escalation=escalation, actor=actor, step=step, what=what)
 
 
-def create_once(**fields) -> Escalation | None:
-    """Insert the record; None when a uniqueness rule says it exists already
-    (the same trigger, a second pending request, a second open managed escalation)."""
+def escalation_create_once(**fields) -> Escalation | None:
+    """Insert the record, in a status the pipeline starts it in; None when a
+    uniqueness rule says it exists already (the same trigger, a second pending
+    request, a second open managed escalation)."""
+    check_initial(kind=fields["kind"], status=fields["status"])
     try:
         with transaction.atomic():
             return Escalation.objects.create(**fields)

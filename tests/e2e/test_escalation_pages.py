@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from escalations.models import ActionItem, Escalation, EscalationReview
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed_team
 from tests.factories import OrganizationFactory, create_ticket
 from tickets.models import User
 
@@ -147,8 +147,10 @@ def test_screenshots_of_the_escalate_form_and_an_escalation(new_page, log_in, pe
         ticket=ticket, actor=people["agent1"], to_tier="MGMT", reason="Vendor", **SERVICE_HANDOFF
     )
     esc = Escalation.objects.get(kind="hierarchical")
-    managed.member_add(escalation=esc, actor=boss, role="incident_owner", user=people["agent2"])
-    managed.member_add(
+    managed_team.escalation_member_add(
+        escalation=esc, actor=boss, role="incident_owner", user=people["agent2"]
+    )
+    managed_team.escalation_member_add(
         escalation=esc,
         actor=boss,
         role="provider_contact",
@@ -156,11 +158,11 @@ def test_screenshots_of_the_escalate_form_and_an_escalation(new_page, log_in, pe
         contact="noc@acme.example",
     )
     soon = timezone.now() + timedelta(hours=3)
-    done = managed.action_item_add(
+    done = managed_team.action_item_add(
         escalation=esc, actor=boss, description="Collect tunnel logs", owner=people["agent2"]
     )
-    managed.action_item_done(item=done, actor=boss)
-    managed.action_item_add(
+    managed_team.action_item_mark_done(item=done, actor=boss)
+    managed_team.action_item_add(
         escalation=esc, actor=boss, description="Open a vendor case", owner=boss, due_at=soon
     )
     page = log_in(new_page(), "manager")

@@ -70,7 +70,7 @@ def test_a_missing_text_is_shown_on_the_composer(page, log_in, outage):
 def test_escalation_manager_sends_from_the_escalation_page(page, log_in, network_path, outage):
     director = UserFactory(username="director")
     network_path.teams["MGMT"].members.add(director)
-    escalation = managed.managed_open(
+    escalation = managed.managed_escalation_open(
         ticket=outage,
         actor=User.objects.get(username="agent1"),
         trigger="manual",

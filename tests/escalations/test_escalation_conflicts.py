@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from escalations.models import Escalation, EscalationReview
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, reviews
 from tests.escalations.data import HANDOFF, REVIEW, user
 from tests.factories import create_ticket
 from tickets.models import TicketEvent
@@ -18,9 +18,11 @@ def closed_and_open(network_path):
     ticket = create_ticket(user("agent1"), title="Warsaw offline", impact=2, urgency=2)
     escalate.escalation_request(ticket=ticket, actor=user("agent1"), to_tier="MGMT", **HANDOFF)
     first = Escalation.objects.get(ticket=ticket, kind=Escalation.Kind.HIERARCHICAL)
-    managed.review_submit(escalation=first, actor=boss, data=REVIEW)
-    managed.managed_close(escalation=first, actor=boss, closure_note="Fixed", customer_agreed=True)
-    second = managed.managed_open(
+    reviews.review_submit(escalation=first, actor=boss, data=REVIEW)
+    managed.managed_escalation_close(
+        escalation=first, actor=boss, closure_note="Fixed", customer_agreed=True
+    )
+    second = managed.managed_escalation_open(
         ticket=ticket,
         actor=boss,
         trigger=Escalation.Trigger.MANUAL,
@@ -57,7 +59,7 @@ def test_reopening_a_closed_managed_escalation_alone_works(closed_and_open):
     boss = user("manager")
     EscalationReview.objects.filter(escalation=second).delete()
     Escalation.objects.filter(pk=second.pk).update(status="closed", closed_at=timezone.now())
-    reopened = managed.managed_reopen(escalation=first, actor=boss, reason="Came back")
+    reopened = managed.managed_escalation_reopen(escalation=first, actor=boss, reason="Came back")
     assert (reopened.status, reopened.closed_at) == ("active", None)
 
 

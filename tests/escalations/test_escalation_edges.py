@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from escalations.models import Escalation, EscalationPath
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, managed_team, reviews
 from tests.escalations.data import HANDOFF, REVIEW, user
 from tests.factories import create_ticket
 from tickets import services
@@ -35,11 +35,11 @@ def opened(network_path, policy):
 )
 def test_dates_no_page_could_show_are_field_errors(opened, field, moment):
     if field == "until":
-        step = lambda: managed.managed_monitor(  # noqa: E731
+        step = lambda: managed.managed_escalation_monitor(  # noqa: E731
             escalation=opened, actor=user("manager"), until=moment
         )
     else:
-        step = lambda: managed.action_item_add(  # noqa: E731
+        step = lambda: managed_team.action_item_add(  # noqa: E731
             escalation=opened, actor=user("manager"), description="x", due_at=moment
         )
     with pytest.raises(ValidationError) as refused:
@@ -63,7 +63,7 @@ def test_a_far_date_on_the_page_is_a_form_error_in_the_viewers_zone(client, open
 
 def test_the_monitoring_note_gives_the_time_in_utc(opened):
     warsaw = datetime.now(ZoneInfo("Europe/Warsaw")).replace(microsecond=0) + timedelta(days=3)
-    managed.managed_monitor(escalation=opened, actor=user("manager"), until=warsaw)
+    managed.managed_escalation_monitor(escalation=opened, actor=user("manager"), until=warsaw)
     note = TicketEvent.objects.filter(ticket=opened.ticket, note__startswith="Monitoring until")
     assert note.get().note == f"Monitoring until {warsaw.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
 
@@ -82,11 +82,13 @@ def test_a_closed_tickets_escalation_cannot_be_reopened_or_monitored(opened):
     boss, agent1 = user("manager"), user("agent1")
     ticket = opened.ticket
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
-    managed.review_submit(escalation=opened, actor=boss, data=REVIEW)
-    managed.managed_close(escalation=opened, actor=boss, closure_note="ok", customer_agreed=True)
+    reviews.review_submit(escalation=opened, actor=boss, data=REVIEW)
+    managed.managed_escalation_close(
+        escalation=opened, actor=boss, closure_note="ok", customer_agreed=True
+    )
     services.ticket_transition(ticket=ticket, actor=agent1, status="closed")
     with pytest.raises(ValidationError) as refused:
-        managed.managed_reopen(escalation=opened, actor=boss, reason="again")
+        managed.managed_escalation_reopen(escalation=opened, actor=boss, reason="again")
     assert "status" in refused.value.message_dict
     opened.refresh_from_db()
     assert opened.status == "closed"
@@ -95,10 +97,12 @@ def test_a_closed_tickets_escalation_cannot_be_reopened_or_monitored(opened):
 def test_reopening_a_closed_escalation_clears_its_closure(opened):
     boss, agent1 = user("manager"), user("agent1")
     services.ticket_transition(ticket=opened.ticket, actor=agent1, status="resolved")
-    managed.review_submit(escalation=opened, actor=boss, data=REVIEW)
-    managed.managed_close(escalation=opened, actor=boss, closure_note="ok", customer_agreed=True)
+    reviews.review_submit(escalation=opened, actor=boss, data=REVIEW)
+    managed.managed_escalation_close(
+        escalation=opened, actor=boss, closure_note="ok", customer_agreed=True
+    )
     services.ticket_transition(ticket=opened.ticket, actor=agent1, status="open")
-    again = managed.managed_reopen(escalation=opened, actor=boss, reason="It came back")
+    again = managed.managed_escalation_reopen(escalation=opened, actor=boss, reason="It came back")
     assert (again.status, again.closure_note, again.customer_agreed) == ("active", "", False)
     assert again.monitoring_until is None
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from escalations.models import Escalation, EscalationReview, PriorityCriterion, SlaClock
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, managed_team, reviews
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tests.races import on_postgresql
@@ -99,26 +99,30 @@ def test_managed_escalation_plan_monitoring_reopen_review_close(network_path, po
     ticket = create_ticket(agent1, title="Total outage in Warsaw")
     esc = Escalation.objects.get(kind="hierarchical")
     with pytest.raises(PermissionDenied):
-        managed.action_item_add(escalation=esc, actor=agent1, description="x")
-    managed.member_add(escalation=esc, actor=boss, role="incident_owner", user=user("agent3"))
-    managed.member_add(
+        managed_team.action_item_add(escalation=esc, actor=agent1, description="x")
+    managed_team.escalation_member_add(
+        escalation=esc, actor=boss, role="incident_owner", user=user("agent3")
+    )
+    managed_team.escalation_member_add(
         escalation=esc,
         actor=boss,
         role="provider_contact",
         name="Acme NOC",
         contact="noc@acme.example",
     )
-    item = managed.action_item_add(
+    item = managed_team.action_item_add(
         escalation=esc,
         actor=boss,
         description="Replace switch",
         owner=user("agent2"),
         due_at=T0 + timedelta(hours=2),
     )
-    managed.action_item_done(item=item, actor=boss)
+    managed_team.action_item_mark_done(item=item, actor=boss)
     with pytest.raises(ValidationError):
-        managed.managed_monitor(escalation=esc, actor=boss, until=T0 - timedelta(hours=1))
-    managed.managed_monitor(escalation=esc, actor=boss, until=T0 + timedelta(days=2))
+        managed.managed_escalation_monitor(
+            escalation=esc, actor=boss, until=T0 - timedelta(hours=1)
+        )
+    managed.managed_escalation_monitor(escalation=esc, actor=boss, until=T0 + timedelta(days=2))
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
     assert EscalationReview.objects.filter(escalation=esc, submitted_at=None).exists()
 
@@ -127,17 +131,17 @@ def test_managed_escalation_plan_monitoring_reopen_review_close(network_path, po
     assert esc.status == "active"
     assert "reopened during monitoring" in ticket.events.filter(kind="escalation").last().note
 
-    managed.managed_monitor(escalation=esc, actor=boss, until=T0 + timedelta(days=1))
+    managed.managed_escalation_monitor(escalation=esc, actor=boss, until=T0 + timedelta(days=1))
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
     with pytest.raises(ValidationError) as info:
-        managed.managed_close(
+        managed.managed_escalation_close(
             escalation=esc, actor=boss, closure_note="Fixed", customer_agreed=True
         )
     assert "review" in info.value.message_dict
     with pytest.raises(ValidationError) as info:
-        managed.review_submit(escalation=esc, actor=boss, data={"root_cause": "Bad firmware"})
+        reviews.review_submit(escalation=esc, actor=boss, data={"root_cause": "Bad firmware"})
     assert {"root_cause_category", "effectiveness"} <= set(info.value.message_dict)
-    managed.review_submit(
+    reviews.review_submit(
         escalation=esc,
         actor=boss,
         data={
@@ -151,7 +155,7 @@ def test_managed_escalation_plan_monitoring_reopen_review_close(network_path, po
     )
     assert managed.monitoring_sweep(now=T0 + timedelta(days=1, minutes=1)) == 1
     assert managed.monitoring_sweep(now=T0 + timedelta(days=1, minutes=2)) == 0
-    managed.managed_close(
+    managed.managed_escalation_close(
         escalation=esc, actor=boss, closure_note="Customer confirmed", customer_agreed=True
     )
     esc.refresh_from_db()

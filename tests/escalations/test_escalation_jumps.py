@@ -4,7 +4,7 @@ high as the path goes below that tier."""
 import pytest
 
 from escalations.models import Escalation, EscalationLevel, EscalationPath, PriorityCriterion
-from escalations.services import escalate
+from escalations.services import automatic
 from tests.factories import TeamFactory, UserFactory, create_ticket
 from tickets import services
 from tickets.models import Tier
@@ -66,7 +66,7 @@ def test_a_jump_with_nothing_higher_below_the_tier_leaves_the_ticket(short_path)
     escalation is opened for it either (that is what notify_management is for)."""
     agent = short_path.levels.first().teams.first().members.first()
     ticket = create_ticket(agent)
-    escalate.escalate_automatically(
+    automatic.ticket_escalate_automatically(
         ticket=ticket, trigger="severity", key="first", why="x", to_tier="L2"
     )
     PriorityCriterion.objects.create(

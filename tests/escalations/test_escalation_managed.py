@@ -22,7 +22,7 @@ def monitoring(network_path, policy):
     ticket = create_ticket(user("agent1"), impact=2, urgency=2)
     escalate.escalation_request(ticket=ticket, actor=user("agent1"), to_tier="MGMT", **HANDOFF)
     escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
-    managed.managed_monitor(
+    managed.managed_escalation_monitor(
         escalation=escalation, actor=boss, until=timezone.now() + timedelta(days=1)
     )
     services.ticket_transition(ticket=ticket, actor=user("agent1"), status="resolved")
@@ -69,26 +69,28 @@ def test_the_system_reopens_without_a_permission_check(monitoring):
 
 def test_the_system_leaves_an_escalation_no_longer_monitoring(monitoring):
     Escalation.objects.filter(pk=monitoring.pk).update(status="closed")
-    again = managed.managed_reopen(escalation=monitoring, actor=None, reason="x")
+    again = managed.managed_escalation_reopen(escalation=monitoring, actor=None, reason="x")
     assert again.status == "closed"
 
 
 def test_a_person_reopening_needs_to_manage_the_escalation_and_a_reason(monitoring):
     with pytest.raises(PermissionDenied):
-        managed.managed_reopen(escalation=monitoring, actor=user("agent1"), reason="Back")
+        managed.managed_escalation_reopen(
+            escalation=monitoring, actor=user("agent1"), reason="Back"
+        )
     with pytest.raises(ValidationError) as info:
-        managed.managed_reopen(escalation=monitoring, actor=user("manager"), reason="  ")
+        managed.managed_escalation_reopen(escalation=monitoring, actor=user("manager"), reason="  ")
     assert set(info.value.message_dict) == {"reason"}
     monitoring.refresh_from_db()
     assert monitoring.status == "monitoring"
-    managed.managed_reopen(escalation=monitoring, actor=user("manager"), reason="Back")
+    managed.managed_escalation_reopen(escalation=monitoring, actor=user("manager"), reason="Back")
     monitoring.refresh_from_db()
     assert monitoring.status == "active"
 
 
 def test_closing_without_a_note_names_the_field(monitoring):
     with pytest.raises(ValidationError) as info:
-        managed.managed_close(
+        managed.managed_escalation_close(
             escalation=monitoring, actor=user("manager"), closure_note=None, customer_agreed=True
         )
     assert "closure_note" in info.value.message_dict

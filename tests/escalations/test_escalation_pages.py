@@ -12,7 +12,7 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services import escalate
+from escalations.services import escalate, managed_team
 from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
 from tickets.models import Team, Tier, User
 
@@ -501,8 +501,6 @@ def test_requested_review_is_open_to_the_receiving_team(client, p3_ticket):
 
 
 def test_detail_query_count_does_not_grow_with_the_plan_and_team(client, managed_one):
-    from escalations.services import managed
-
     boss = user("manager")
     as_user(client, "manager")
 
@@ -514,14 +512,16 @@ def test_detail_query_count_does_not_grow_with_the_plan_and_team(client, managed
             assert client.get(f"/escalations/{managed_one.pk}/").status_code == 200
         return len(ctx.captured_queries)
 
-    managed.action_item_add(escalation=managed_one, actor=boss, description="a", owner=boss)
-    managed.member_add(escalation=managed_one, actor=boss, role="expert", user=boss)
+    managed_team.action_item_add(escalation=managed_one, actor=boss, description="a", owner=boss)
+    managed_team.escalation_member_add(escalation=managed_one, actor=boss, role="expert", user=boss)
     few = count_queries()
     for n in range(10):
-        managed.action_item_add(
+        managed_team.action_item_add(
             escalation=managed_one, actor=boss, description=f"a{n}", owner=user("agent2")
         )
-        managed.member_add(escalation=managed_one, actor=boss, role="expert", user=user("agent3"))
+        managed_team.escalation_member_add(
+            escalation=managed_one, actor=boss, role="expert", user=user("agent3")
+        )
     assert count_queries() == few
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from escalations.models import Escalation, EscalationReview
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, reviews
 from tests.escalations.data import HANDOFF, REVIEW, user
 from tests.factories import AdminFactory, create_ticket
 from tickets import services
@@ -23,8 +23,8 @@ def closed_managed(network_path, policy):
     ticket = create_ticket(user("agent1"), impact=2, urgency=2)
     escalate.escalation_request(ticket=ticket, actor=user("agent1"), to_tier="MGMT", **HANDOFF)
     escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
-    managed.review_submit(escalation=escalation, actor=boss, data=REVIEW)
-    managed.managed_close(
+    reviews.review_submit(escalation=escalation, actor=boss, data=REVIEW)
+    managed.managed_escalation_close(
         escalation=escalation, actor=boss, closure_note="Fixed", customer_agreed=True
     )
     return escalation
@@ -63,7 +63,7 @@ def test_a_closed_managed_escalations_review_is_frozen(closed_managed, api_as, c
 
 
 def test_the_page_shows_the_review_read_only_to_those_who_may_not_write_it(functional, client):
-    managed.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)
+    reviews.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)
     client.force_login(user("agent1"))
     body = client.get(f"/escalations/{functional.pk}/").content.decode()
     assert 'id="review-submitted"' in body
@@ -82,8 +82,8 @@ def test_a_functional_escalations_review_stays_open_until_the_ticket_is_closed(f
     services.ticket_transition(ticket=ticket, actor=user("agent2"), status="resolved")
     functional.refresh_from_db()
     assert functional.status == "closed"
-    managed.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)
+    reviews.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)
     services.ticket_transition(ticket=ticket, actor=user("agent2"), status="closed")
     functional.refresh_from_db()
     with pytest.raises(ValidationError, match="can no longer be changed"):
-        managed.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)
+        reviews.review_submit(escalation=functional, actor=user("agent2"), data=REVIEW)

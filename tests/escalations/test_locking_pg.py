@@ -12,7 +12,7 @@ import pytest
 from django.db import transaction
 
 from escalations.models import Escalation, SlaClock, SlaClockAlert, SlaPolicy
-from escalations.services import escalate, managed, recompute, sweep
+from escalations.services import escalate, managed, managed_team, recompute, sweep
 from escalations.services.sweep import sla_sweep
 from tests.escalations.data import HANDOFF
 from tests.factories import create_ticket
@@ -42,7 +42,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
     services.ticket_transition(ticket=ticket, actor=agent, status="open")
     age_clocks(minutes=46)  # the first response is due for its warning
     claimed, service_holds_ticket = threading.Event(), threading.Event()
-    real_claim, real_lock = sweep._claim, services._lock
+    real_claim, real_lock = sweep._claim, services.ticket_lock
 
     def claim(now, batch_size):
         clocks = real_claim(now, batch_size)
@@ -59,7 +59,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
         return locked
 
     monkeypatch.setattr(sweep, "_claim", claim)
-    monkeypatch.setattr(services, "_lock", lock)
+    monkeypatch.setattr(services, "ticket_lock", lock)
     errors, results = [], []
 
     def run_service():
@@ -97,7 +97,7 @@ def test_sweep_skips_a_ticket_being_changed_and_records_it_later(agent, policy):
 
     def service_in_progress():
         with transaction.atomic():
-            services._lock(ticket)
+            services.ticket_lock(ticket)
             holding.set()
             release.wait(timeout=10)
 
@@ -165,16 +165,16 @@ def test_approving_while_the_ticket_is_resolved_both_finish(network_path, policy
     ticket = create_ticket(agent1)  # P3: the request into L2 waits for approval
     pending = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
     decided, resolving = threading.Event(), threading.Event()
-    real_decide = escalate._decide
+    real_begin = escalate.step_begin
 
-    def decide(escalation, actor):
-        locked = real_decide(escalation, actor)
+    def begin(**step):
+        locked = real_begin(**step)
         decided.set()
         resolving.wait(timeout=10)  # let the resolution run into what we hold
         threading.Event().wait(0.5)
         return locked
 
-    monkeypatch.setattr(escalate, "_decide", decide)
+    monkeypatch.setattr(escalate, "step_begin", begin)
     errors = []
 
     def resolve():
@@ -206,12 +206,12 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
     ticket = create_ticket(agent1, impact=2, urgency=2)
     escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
     escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
-    managed.managed_monitor(
+    managed.managed_escalation_monitor(
         escalation=escalation, actor=boss, until=timezone.now() + timedelta(days=1)
     )
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
     holding = threading.Event()
-    real_lock = services._lock
+    real_lock = services.ticket_lock
 
     def lock(ticket):
         held = real_lock(ticket)
@@ -220,12 +220,12 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
             threading.Event().wait(1)  # the manager's step starts meanwhile
         return held
 
-    monkeypatch.setattr(services, "_lock", lock)
+    monkeypatch.setattr(services, "ticket_lock", lock)
     errors = []
 
     def add_action():
         assert holding.wait(timeout=10)
-        managed.action_item_add(escalation=escalation, actor=boss, description="Replace it")
+        managed_team.action_item_add(escalation=escalation, actor=boss, description="Replace it")
 
     threads = [
         in_thread(

@@ -202,7 +202,9 @@ def test_unassigned_ticket_tells_the_team_and_the_escalation_manager(network_pat
     colleague = UserFactory(username="colleague")
     network_path.teams["L1"].members.add(colleague)
     ticket = p1_ticket(agent1)
-    managed.managed_open(ticket=ticket, actor=agent1, trigger="manual", reason="VIP", now=T0)
+    managed.managed_escalation_open(
+        ticket=ticket, actor=agent1, trigger="manual", reason="VIP", now=T0
+    )
     cadences_sweep(now=T0 + timedelta(minutes=31))
     assert told("update.missed") == ["agent1", "colleague", "manager"]
 

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from escalations.models import Escalation
-from escalations.services import escalate, managed
+from escalations.services import escalate, managed, managed_team
 from escalations.services.sweep import sla_sweep
 from notifications import recipients as to
 from notifications.models import Delivery, Notification, Preference
@@ -160,7 +160,7 @@ def test_an_approved_request_tells_the_new_team_as_it_moves(network_path, policy
 def test_hierarchical_escalation_tells_the_manager_and_the_management_chain(network_path, policy):
     agent1 = user("agent1")
     ticket = create_ticket(agent1, impact=1, urgency=1)
-    managed.managed_open(
+    managed.managed_escalation_open(
         ticket=ticket,
         actor=agent1,
         trigger="manual",
@@ -169,7 +169,7 @@ def test_hierarchical_escalation_tells_the_manager_and_the_management_chain(netw
     )
     assert recipients("escalation.opened") == {"manager"}  # manager of every team, MGMT member
     escalation = Escalation.objects.get(kind="hierarchical")
-    managed.managed_monitor(
+    managed.managed_escalation_monitor(
         escalation=escalation,
         actor=user("manager"),
         until=datetime.now(UTC) + timedelta(days=2),
@@ -181,12 +181,14 @@ def test_the_end_of_monitoring_tells_the_manager_and_the_team_to_act(network_pat
     agent1 = user("agent1")
     ticket = create_ticket(agent1, impact=1, urgency=1)
     start = datetime.now(UTC)
-    escalation = managed.managed_open(
+    escalation = managed.managed_escalation_open(
         ticket=ticket, actor=agent1, trigger="manual", reason="VIP", now=start
     )
     expert = UserFactory(username="expert")
-    managed.member_add(escalation=escalation, actor=user("manager"), role="expert", user=expert)
-    managed.managed_monitor(
+    managed_team.escalation_member_add(
+        escalation=escalation, actor=user("manager"), role="expert", user=expert
+    )
+    managed.managed_escalation_monitor(
         escalation=escalation, actor=user("manager"), until=start + timedelta(hours=1)
     )
     assert managed.monitoring_sweep(now=start + timedelta(hours=2)) == 1

@@ -48,7 +48,7 @@ def outage(network_path, requester, clock):
     ticket = create_ticket(
         agent1, impact=1, urgency=1, title="Warsaw offline", requester_email=requester.email
     )
-    escalation = managed.managed_open(
+    escalation = managed.managed_escalation_open(
         ticket=ticket, actor=agent1, trigger="manual", reason="VIP outage", now=T0
     )
     Escalation.objects.filter(pk=escalation.pk).update(manager=director)
