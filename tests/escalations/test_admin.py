@@ -83,6 +83,95 @@ def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
     assert always.status_code == 302
 
 
+def shifts_form(*shifts):
+    """The calendar add form with (weekday, start, end, overnight) intervals."""
+    data = {**calendar_form(), "intervals-TOTAL_FORMS": len(shifts)}
+    for i, (weekday, start, end, overnight) in enumerate(shifts):
+        data.update(
+            {
+                f"intervals-{i}-weekday": weekday,
+                f"intervals-{i}-start": start,
+                f"intervals-{i}-end": end,
+            }
+        )
+        if overnight:
+            data[f"intervals-{i}-overnight"] = "on"
+    return data
+
+
+def interval_errors(response):
+    """The interval inline's errors: per form (field -> messages), and for the whole."""
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "intervals"
+    )
+    return formset.errors, formset.non_form_errors()
+
+
+MONDAY, TUESDAY, SUNDAY = 0, 1, 6
+
+
+@pytest.mark.parametrize(
+    ("shift", "message"),
+    [
+        ((MONDAY, "09:00", "17:00", True), "An overnight shift ends the next day"),
+        ((MONDAY, "22:00", "06:00", False), "The end must be after the start"),
+        ((MONDAY, "09:00", "09:00", False), "The end must be after the start"),
+    ],
+    ids=["overnight-ending-after-its-start", "backwards-without-overnight", "zero-length"],
+)
+def test_calendar_admin_refuses_an_interval_whose_end_does_not_fit_overnight(
+    admin_client_, shift, message
+):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"), shifts_form(shift)
+    )
+
+    assert response.status_code == 200
+    per_form, _whole = interval_errors(response)
+    assert message in " ".join(per_form[0]["end"])
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "shifts",
+    [
+        [(MONDAY, "22:00", "06:00", True), (TUESDAY, "05:00", "13:00", False)],
+        [(SUNDAY, "22:00", "06:00", True), (MONDAY, "05:30", "09:00", False)],
+        [(MONDAY, "20:00", "08:00", True), (TUESDAY, "06:00", "02:00", True)],
+    ],
+    ids=["into-tuesday", "past-sunday-into-monday", "two-night-shifts"],
+)
+def test_calendar_admin_refuses_a_night_shift_running_into_the_next_days_hours(
+    admin_client_, shifts
+):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"), shifts_form(*shifts)
+    )
+
+    assert response.status_code == 200
+    per_form, whole = interval_errors(response)
+    assert not any(per_form)
+    assert "Working intervals overlap" in " ".join(whole)
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_calendar_admin_accepts_a_night_shift_ending_when_the_next_day_begins(admin_client_):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"),
+        shifts_form((SUNDAY, "22:00", "06:00", True), (MONDAY, "06:00", "14:00", False)),
+    )
+
+    assert response.status_code == 302
+    calendar = BusinessCalendar.objects.get()
+    assert response["Location"] == reverse("admin:escalations_businesscalendar_changelist")
+    assert list(calendar.intervals.values_list("weekday", "overnight")) == [
+        (MONDAY, False),
+        (SUNDAY, True),
+    ]
+
+
 def test_policy_edit_in_admin_retargets_after_commit(
     admin_client_, agent, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -182,15 +182,93 @@ def test_policy_says_whether_a_breach_escalates(admin_api):
 
 
 def test_overnight_interval_must_say_so(admin_api):
+    night = {"weekday": 5, "start": "22:00", "end": "06:00"}
+    unsaid = admin_api.post(
+        "/api/v1/calendars/", {"name": "Night", "intervals": [night]}, format="json"
+    )
+    assert unsaid.status_code == 400
+    assert "must be after the start" in str(unsaid.json()["intervals"][0]["end"])
     response = admin_api.post(
         "/api/v1/calendars/",
-        {
-            "name": "Night",
-            "intervals": [{"weekday": 5, "start": "22:00", "end": "06:00", "overnight": True}],
-        },
+        {"name": "Night", "intervals": [{**night, "overnight": True}]},
         format="json",
     )
     assert response.status_code == 201
+    assert response.json()["intervals"] == [
+        {"weekday": 5, "start": "22:00:00", "end": "06:00:00", "overnight": True}
+    ]
+    interval = BusinessCalendar.objects.get().intervals.get()
+    assert (interval.weekday, interval.overnight) == (5, True)
+
+
+def shift(weekday, start, end, overnight=False):
+    return {"weekday": weekday, "start": start, "end": end, "overnight": overnight}
+
+
+@pytest.mark.parametrize(
+    ("interval", "message"),
+    [
+        (shift(0, "09:00", "17:00", overnight=True), "An overnight shift ends the next day"),
+        (shift(0, "09:00", "09:00"), "must be after the start"),
+        (shift(0, "00:00", "00:00"), "must be after the start"),
+    ],
+    ids=["overnight-ending-after-its-start", "zero-length", "zero-length-at-midnight"],
+)
+def test_an_interval_whose_end_does_not_fit_overnight_gets_a_field_message(
+    admin_api, interval, message
+):
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Bad", "intervals": [interval]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert message in str(response.json()["intervals"][0]["end"])
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "intervals",
+    [
+        [shift(0, "22:00", "06:00", overnight=True), shift(1, "05:00", "13:00")],
+        [shift(6, "22:00", "06:00", overnight=True), shift(0, "05:30", "09:00")],
+        [shift(0, "20:00", "08:00", overnight=True), shift(1, "06:00", "02:00", overnight=True)],
+    ],
+    ids=["into-tuesday", "past-sunday-into-monday", "two-night-shifts"],
+)
+def test_a_night_shift_running_into_the_next_days_hours_is_refused(admin_api, intervals):
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Clash", "intervals": intervals}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["intervals"] == ["Working intervals overlap."]
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_a_night_shift_may_end_when_the_next_days_hours_begin(admin_api):
+    intervals = [shift(6, "22:00", "06:00", overnight=True), shift(0, "06:00", "14:00")]
+
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Shifts", "intervals": intervals}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert BusinessCalendar.objects.get().intervals.count() == 2
+
+
+def test_a_night_shift_added_later_may_not_run_into_the_next_days_hours(admin_api):
+    made = admin_api.post(
+        "/api/v1/calendars/", {"name": "Office", "intervals": WEEK}, format="json"
+    ).json()
+    url = f"/api/v1/calendars/{made['id']}/"
+
+    response = admin_api.patch(
+        url, {"intervals": [*WEEK, shift(0, "18:00", "10:00", overnight=True)]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "intervals" in response.json()
+    assert BusinessCalendar.objects.get().intervals.count() == 5
 
 
 @pytest.mark.parametrize(
