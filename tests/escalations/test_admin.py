@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from escalations.models import BusinessCalendar, PriorityMatrixRow, SlaClock, SlaPolicy
+from tests.factories import create_ticket
 from tickets import services
+from tickets.models import User
 
 
 @pytest.fixture
@@ -28,8 +30,17 @@ def admin_client_(client, admin_user):
         "escalationreview",
     ],
 )
-def test_admin_pages_render(admin_client_, model):
-    assert admin_client_.get(reverse(f"admin:escalations_{model}_changelist")).status_code == 200
+def test_admin_pages_render(admin_client_, model, network_path, policy):
+    create_ticket(User.objects.get(username="agent1"))  # clocks and a route to list
+
+    response = admin_client_.get(reverse(f"admin:escalations_{model}_changelist"))
+
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert changelist.model._meta.model_name == model
+    assert changelist.result_count == changelist.model.objects.count()
+    for row in changelist.result_list[:5]:
+        assert str(row) in response.content.decode()
 
 
 def test_matrix_is_edited_as_a_grid(admin_client_):
@@ -70,7 +81,15 @@ def test_calendar_admin_refuses_overlapping_and_backwards_intervals(admin_client
     assert backwards.status_code == 200
     assert "must be after the start" in backwards.content.decode()
     assert not BusinessCalendar.objects.exists()
-    assert admin_client_.post(url, calendar_form(a=("09:00", "17:00"))).status_code == 302
+    saved = admin_client_.post(url, calendar_form(a=("09:00", "17:00")))
+    assert saved.status_code == 302
+    assert saved["Location"] == reverse("admin:escalations_businesscalendar_changelist")
+    interval = BusinessCalendar.objects.get().intervals.get()
+    assert (interval.weekday, f"{interval.start:%H:%M}", f"{interval.end:%H:%M}") == (
+        0,
+        "09:00",
+        "17:00",
+    )
 
 
 def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
@@ -81,6 +100,7 @@ def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
     assert not BusinessCalendar.objects.exists()
     always = admin_client_.post(url, {**calendar_form(), "is_24x7": "on"})
     assert always.status_code == 302
+    assert BusinessCalendar.objects.get().is_24x7
 
 
 def shifts_form(*shifts):
