@@ -1,8 +1,21 @@
+import os
+
 import pytest
+from hypothesis import settings
 from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, OrganizationFactory, TeamFactory, UserFactory
 from tickets.models import Tier
+
+# Property tests: a quick run by default, the full one in CI (.ci/run sets
+# HYPOTHESIS_PROFILE=ci). CI is derandomized, so a failure there repeats on every
+# run and can be reproduced locally with the same profile. Tests that need the
+# database pin a small max_examples of their own: every example costs queries.
+settings.register_profile("dev", max_examples=25, deadline=None)
+settings.register_profile(
+    "ci", max_examples=300, deadline=None, derandomize=True, database=None, print_blob=True
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture

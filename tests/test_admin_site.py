@@ -23,5 +23,8 @@ def test_list_and_add_pages_open_for_an_admin(model, admin_client):
     opts = model._meta
     listing = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
     assert listing.status_code == 200
+    assert listing.context["cl"].model is model
     add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
     assert add.status_code in (200, 403)  # 403: rows the system adds, not admins
+    if add.status_code == 200:
+        assert add.context["adminform"].form._meta.model is model

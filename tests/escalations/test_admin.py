@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from escalations.models import BusinessCalendar, PriorityMatrixRow, SlaClock, SlaPolicy
+from tests.factories import create_ticket
 from tickets import services
+from tickets.models import User
 
 
 @pytest.fixture
@@ -28,8 +30,17 @@ def admin_client_(client, admin_user):
         "escalationreview",
     ],
 )
-def test_admin_pages_render(admin_client_, model):
-    assert admin_client_.get(reverse(f"admin:escalations_{model}_changelist")).status_code == 200
+def test_admin_pages_render(admin_client_, model, network_path, policy):
+    create_ticket(User.objects.get(username="agent1"))  # clocks and a route to list
+
+    response = admin_client_.get(reverse(f"admin:escalations_{model}_changelist"))
+
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert changelist.model._meta.model_name == model
+    assert changelist.result_count == changelist.model.objects.count()
+    for row in changelist.result_list[:5]:
+        assert str(row) in response.content.decode()
 
 
 def test_matrix_is_edited_as_a_grid(admin_client_):
@@ -70,7 +81,15 @@ def test_calendar_admin_refuses_overlapping_and_backwards_intervals(admin_client
     assert backwards.status_code == 200
     assert "must be after the start" in backwards.content.decode()
     assert not BusinessCalendar.objects.exists()
-    assert admin_client_.post(url, calendar_form(a=("09:00", "17:00"))).status_code == 302
+    saved = admin_client_.post(url, calendar_form(a=("09:00", "17:00")))
+    assert saved.status_code == 302
+    assert saved["Location"] == reverse("admin:escalations_businesscalendar_changelist")
+    interval = BusinessCalendar.objects.get().intervals.get()
+    assert (interval.weekday, f"{interval.start:%H:%M}", f"{interval.end:%H:%M}") == (
+        0,
+        "09:00",
+        "17:00",
+    )
 
 
 def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
@@ -81,6 +100,96 @@ def test_calendar_admin_refuses_a_calendar_without_working_hours(admin_client_):
     assert not BusinessCalendar.objects.exists()
     always = admin_client_.post(url, {**calendar_form(), "is_24x7": "on"})
     assert always.status_code == 302
+    assert BusinessCalendar.objects.get().is_24x7
+
+
+def shifts_form(*shifts):
+    """The calendar add form with (weekday, start, end, overnight) intervals."""
+    data = {**calendar_form(), "intervals-TOTAL_FORMS": len(shifts)}
+    for i, (weekday, start, end, overnight) in enumerate(shifts):
+        data.update(
+            {
+                f"intervals-{i}-weekday": weekday,
+                f"intervals-{i}-start": start,
+                f"intervals-{i}-end": end,
+            }
+        )
+        if overnight:
+            data[f"intervals-{i}-overnight"] = "on"
+    return data
+
+
+def interval_errors(response):
+    """The interval inline's errors: per form (field -> messages), and for the whole."""
+    formset = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "intervals"
+    )
+    return formset.errors, formset.non_form_errors()
+
+
+MONDAY, TUESDAY, SUNDAY = 0, 1, 6
+
+
+@pytest.mark.parametrize(
+    ("shift", "message"),
+    [
+        ((MONDAY, "09:00", "17:00", True), "An overnight shift ends the next day"),
+        ((MONDAY, "22:00", "06:00", False), "The end must be after the start"),
+        ((MONDAY, "09:00", "09:00", False), "The end must be after the start"),
+    ],
+    ids=["overnight-ending-after-its-start", "backwards-without-overnight", "zero-length"],
+)
+def test_calendar_admin_refuses_an_interval_whose_end_does_not_fit_overnight(
+    admin_client_, shift, message
+):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"), shifts_form(shift)
+    )
+
+    assert response.status_code == 200
+    per_form, _whole = interval_errors(response)
+    assert message in " ".join(per_form[0]["end"])
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "shifts",
+    [
+        [(MONDAY, "22:00", "06:00", True), (TUESDAY, "05:00", "13:00", False)],
+        [(SUNDAY, "22:00", "06:00", True), (MONDAY, "05:30", "09:00", False)],
+        [(MONDAY, "20:00", "08:00", True), (TUESDAY, "06:00", "02:00", True)],
+    ],
+    ids=["into-tuesday", "past-sunday-into-monday", "two-night-shifts"],
+)
+def test_calendar_admin_refuses_a_night_shift_running_into_the_next_days_hours(
+    admin_client_, shifts
+):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"), shifts_form(*shifts)
+    )
+
+    assert response.status_code == 200
+    per_form, whole = interval_errors(response)
+    assert not any(per_form)
+    assert "Working intervals overlap" in " ".join(whole)
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_calendar_admin_accepts_a_night_shift_ending_when_the_next_day_begins(admin_client_):
+    response = admin_client_.post(
+        reverse("admin:escalations_businesscalendar_add"),
+        shifts_form((SUNDAY, "22:00", "06:00", True), (MONDAY, "06:00", "14:00", False)),
+    )
+
+    assert response.status_code == 302
+    calendar = BusinessCalendar.objects.get()
+    assert response["Location"] == reverse("admin:escalations_businesscalendar_changelist")
+    assert list(calendar.intervals.values_list("weekday", "overnight")) == [
+        (MONDAY, False),
+        (SUNDAY, True),
+    ]
 
 
 def test_policy_edit_in_admin_retargets_after_commit(

@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from escalations.models import BusinessCalendar, PriorityCriterion, SlaClock, SlaPolicy
+from escalations.models import (
+    BusinessCalendar,
+    PriorityCriterion,
+    PriorityMatrixRow,
+    SlaClock,
+    SlaPolicy,
+)
 from tickets import services
 
 WEEK = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
@@ -24,7 +30,9 @@ def test_config_endpoints_are_for_admins_only(api_as, agent):
         "/api/v1/sla-policies/",
     ):
         assert client.get(url).status_code == 403
-    assert client.get("/api/v1/priority-definitions/").status_code == 200
+    definitions = client.get("/api/v1/priority-definitions/")
+    assert definitions.status_code == 200
+    assert [d["priority"] for d in definitions.json()] == ["P1", "P2", "P3", "P4"]
 
 
 def test_matrix_is_a_grid_admins_edit(admin_api):
@@ -33,9 +41,11 @@ def test_matrix_is_a_grid_admins_edit(admin_api):
     assert rows[0]["urgency_1"] == "P1"
     response = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P3"}, format="json")
     assert response.status_code == 200
+    assert response.json()["urgency_4"] == "P3"
     bad = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P9"}, format="json")
     assert bad.status_code == 400
     assert "urgency_4" in bad.json()
+    assert PriorityMatrixRow.objects.get(impact=4).urgency_4 == "P3"
 
 
 def test_matrix_edit_changes_new_tickets_priority(admin_api, agent):
@@ -148,7 +158,9 @@ def test_calendar_without_working_hours_is_refused_unless_24x7(admin_api):
     url = f"/api/v1/calendars/{office['id']}/"
     assert admin_api.patch(url, {"intervals": []}, format="json").status_code == 400
     assert admin_api.patch(url, {"name": "Head office"}, format="json").status_code == 200
-    assert BusinessCalendar.objects.get(pk=office["id"]).intervals.count() == 5
+    renamed = BusinessCalendar.objects.get(pk=office["id"])
+    assert renamed.name == "Head office"
+    assert renamed.intervals.count() == 5
 
 
 def test_deleting_a_calendar_in_use_is_refused_with_a_message(admin_api):
@@ -162,6 +174,7 @@ def test_deleting_a_calendar_in_use_is_refused_with_a_message(admin_api):
     assert BusinessCalendar.objects.filter(pk=used.pk).exists()
     unused = BusinessCalendar.objects.create(name="Spare", is_24x7=True)
     assert admin_api.delete(f"/api/v1/calendars/{unused.pk}/").status_code == 204
+    assert list(BusinessCalendar.objects.all()) == [used]
 
 
 def test_policy_says_whether_a_breach_escalates(admin_api):
@@ -182,15 +195,93 @@ def test_policy_says_whether_a_breach_escalates(admin_api):
 
 
 def test_overnight_interval_must_say_so(admin_api):
+    night = {"weekday": 5, "start": "22:00", "end": "06:00"}
+    unsaid = admin_api.post(
+        "/api/v1/calendars/", {"name": "Night", "intervals": [night]}, format="json"
+    )
+    assert unsaid.status_code == 400
+    assert "must be after the start" in str(unsaid.json()["intervals"][0]["end"])
     response = admin_api.post(
         "/api/v1/calendars/",
-        {
-            "name": "Night",
-            "intervals": [{"weekday": 5, "start": "22:00", "end": "06:00", "overnight": True}],
-        },
+        {"name": "Night", "intervals": [{**night, "overnight": True}]},
         format="json",
     )
     assert response.status_code == 201
+    assert response.json()["intervals"] == [
+        {"weekday": 5, "start": "22:00:00", "end": "06:00:00", "overnight": True}
+    ]
+    interval = BusinessCalendar.objects.get().intervals.get()
+    assert (interval.weekday, interval.overnight) == (5, True)
+
+
+def shift(weekday, start, end, overnight=False):
+    return {"weekday": weekday, "start": start, "end": end, "overnight": overnight}
+
+
+@pytest.mark.parametrize(
+    ("interval", "message"),
+    [
+        (shift(0, "09:00", "17:00", overnight=True), "An overnight shift ends the next day"),
+        (shift(0, "09:00", "09:00"), "must be after the start"),
+        (shift(0, "00:00", "00:00"), "must be after the start"),
+    ],
+    ids=["overnight-ending-after-its-start", "zero-length", "zero-length-at-midnight"],
+)
+def test_an_interval_whose_end_does_not_fit_overnight_gets_a_field_message(
+    admin_api, interval, message
+):
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Bad", "intervals": [interval]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert message in str(response.json()["intervals"][0]["end"])
+    assert not BusinessCalendar.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "intervals",
+    [
+        [shift(0, "22:00", "06:00", overnight=True), shift(1, "05:00", "13:00")],
+        [shift(6, "22:00", "06:00", overnight=True), shift(0, "05:30", "09:00")],
+        [shift(0, "20:00", "08:00", overnight=True), shift(1, "06:00", "02:00", overnight=True)],
+    ],
+    ids=["into-tuesday", "past-sunday-into-monday", "two-night-shifts"],
+)
+def test_a_night_shift_running_into_the_next_days_hours_is_refused(admin_api, intervals):
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Clash", "intervals": intervals}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["intervals"] == ["Working intervals overlap."]
+    assert not BusinessCalendar.objects.exists()
+
+
+def test_a_night_shift_may_end_when_the_next_days_hours_begin(admin_api):
+    intervals = [shift(6, "22:00", "06:00", overnight=True), shift(0, "06:00", "14:00")]
+
+    response = admin_api.post(
+        "/api/v1/calendars/", {"name": "Shifts", "intervals": intervals}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert BusinessCalendar.objects.get().intervals.count() == 2
+
+
+def test_a_night_shift_added_later_may_not_run_into_the_next_days_hours(admin_api):
+    made = admin_api.post(
+        "/api/v1/calendars/", {"name": "Office", "intervals": WEEK}, format="json"
+    ).json()
+    url = f"/api/v1/calendars/{made['id']}/"
+
+    response = admin_api.patch(
+        url, {"intervals": [*WEEK, shift(0, "18:00", "10:00", overnight=True)]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "intervals" in response.json()
+    assert BusinessCalendar.objects.get().intervals.count() == 5
 
 
 @pytest.mark.parametrize(
@@ -225,6 +316,7 @@ def test_duplicate_active_policy_is_refused(admin_api):
     again = admin_api.post("/api/v1/sla-policies/", {**data, "name": "P1 bis"}, format="json")
     assert again.status_code == 400
     assert "already covers" in str(again.json())
+    assert list(SlaPolicy.objects.values_list("name", flat=True)) == ["P1"]
 
 
 def test_editing_a_policy_retargets_open_clocks(

@@ -92,6 +92,7 @@ def test_managed_escalation_through_the_api(network_path, policy, api_as):
         == 201
     )
     assert boss.post(base + "members/", {"role": "expert"}, format="json").status_code == 400
+    assert list(esc.members.values_list("role", "user")) == [("expert", user("agent3").pk)]
     item = boss.post(
         base + "action-items/",
         {"description": "Swap the switch", "owner": user("agent2").pk},

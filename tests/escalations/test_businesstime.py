@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from escalations.businesstime import (
@@ -524,8 +524,7 @@ ZONES = (
     "Asia/Kolkata",
 )
 WEEK_MINUTES = 7 * 24 * 60
-PROPERTY = settings(max_examples=200, deadline=None)
-SMALL = settings(max_examples=100, deadline=None)
+# The number of examples comes from the Hypothesis profile (tests/conftest.py).
 
 
 @functools.cache
@@ -609,7 +608,6 @@ def scenarios(draw, *, grid: int = 1, reference_safe: bool = False) -> Scenario:
     return Scenario(Calendar(zone, intervals, holidays, yearly), start, weekly)
 
 
-@PROPERTY
 @given(scenarios(), st.data())
 def test_elapsed_undoes_add(scenario, data):
     duration = data.draw(scenario.durations(weeks=12))
@@ -620,7 +618,6 @@ def test_elapsed_undoes_add(scenario, data):
     assert due - scenario.start >= duration  # business time never runs faster than real time
 
 
-@PROPERTY
 @given(scenarios(), st.data())
 def test_add_is_strictly_increasing_in_the_duration(scenario, data):
     durations = scenario.durations(weeks=12)
@@ -632,7 +629,6 @@ def test_add_is_strictly_increasing_in_the_duration(scenario, data):
     assert first < second if shorter < longer else first == second
 
 
-@PROPERTY
 @given(scenarios(), st.data())
 def test_add_ends_in_working_time_never_on_a_holiday(scenario, data):
     duration = data.draw(scenario.durations(weeks=12).filter(bool))
@@ -644,7 +640,6 @@ def test_add_ends_in_working_time_never_on_a_holiday(scenario, data):
     assert not calendar.is_holiday(last_instant.astimezone(calendar.zone).date())
 
 
-@PROPERTY
 @given(scenarios(), st.lists(st.integers(0, 40 * 86_400), min_size=2, max_size=2))
 def test_elapsed_is_additive(scenario, gaps):
     start = scenario.start
@@ -658,7 +653,6 @@ def test_elapsed_is_additive(scenario, gaps):
     assert whole <= end.astimezone(UTC) - start.astimezone(UTC)
 
 
-@PROPERTY
 @given(scenarios(), st.integers(0, 40 * 86_400), st.integers(0, 999_999))
 def test_is_open_agrees_with_elapsed(scenario, offset, micro):
     moment = later(scenario.start, timedelta(seconds=offset, microseconds=micro))
@@ -668,7 +662,6 @@ def test_is_open_agrees_with_elapsed(scenario, offset, micro):
     )
 
 
-@PROPERTY
 @given(scenarios(), st.integers(0, 400 * 86_400))
 def test_24x7_is_plain_addition(scenario, seconds):
     duration = timedelta(seconds=seconds)
@@ -680,7 +673,6 @@ def test_24x7_is_plain_addition(scenario, seconds):
     assert add(every_day(zone, time(0), time(0)), start, duration) == real_end
 
 
-@SMALL
 @given(scenarios(grid=15, reference_safe=True), st.data())
 def test_add_agrees_with_the_reference(scenario, data):
     duration = data.draw(scenario.durations(weeks=1))
@@ -690,7 +682,6 @@ def test_add_agrees_with_the_reference(scenario, data):
     assert add(scenario.calendar, scenario.start, duration) == expected
 
 
-@SMALL
 @given(scenarios(grid=15, reference_safe=True), st.integers(0, 10 * 86_400))
 def test_elapsed_and_is_open_agree_with_the_reference(scenario, seconds):
     calendar, start = scenario.calendar, scenario.start

@@ -76,6 +76,9 @@ def test_an_action_owner_must_be_an_agent_in_the_api_too(api_as, opened, request
     assert set(refused.json()) == {"owner"}
     agent = user("agent2")
     assert api.post(url, {"description": "Call the vendor", "owner": agent.pk}).status_code == 201
+    assert list(opened.action_items.values_list("description", "owner")) == [
+        ("Call the vendor", agent.pk)
+    ]
 
 
 def test_a_closed_tickets_escalation_cannot_be_reopened_or_monitored(opened):
@@ -132,6 +135,8 @@ def test_admin_refuses_a_path_whose_levels_go_down(admin_client, network_path):
     assert (
         admin_client.post(reverse("admin:escalations_escalationpath_add"), data).status_code == 302
     )
+    path = EscalationPath.objects.get(name="Upside down")
+    assert list(path.levels.order_by("position").values_list("tier", flat=True)) == ["L1", "L3"]
 
 
 def test_the_escalate_page_like_the_api_takes_no_reason(client, network_path, policy):

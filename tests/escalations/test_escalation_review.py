@@ -33,12 +33,15 @@ def closed_managed(network_path, policy):
 def test_only_the_people_involved_write_the_review(functional, api_as):
     url = f"/api/v1/escalations/{functional.pk}/review/"
     requester_agent = api_as(user("agent1"))  # sees it (asked for it), not involved
-    assert requester_agent.get(f"/api/v1/escalations/{functional.pk}/").status_code == 200
+    seen = requester_agent.get(f"/api/v1/escalations/{functional.pk}/")
+    assert seen.status_code == 200
+    assert seen.json()["id"] == functional.pk
     refused = requester_agent.post(url, REVIEW, format="json")
     assert refused.status_code == 403
     assert not EscalationReview.objects.exists()
     for name in ("agent2", "manager"):  # the receiving team, its manager
         assert api_as(user(name)).post(url, REVIEW, format="json").status_code == 200, name
+        assert EscalationReview.objects.get().submitted_by == user(name)
     admin = AdminFactory(username="root")
     assert api_as(admin).post(url, REVIEW, format="json").status_code == 200
     assert EscalationReview.objects.get().submitted_by == admin

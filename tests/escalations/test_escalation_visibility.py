@@ -27,7 +27,9 @@ def customer_ticket_escalated(network_path, policy):
 def test_requesters_see_no_escalations_in_the_api(customer_ticket_escalated, api_as):
     customer, ticket, escalation = customer_ticket_escalated
     client = api_as(customer)
-    assert client.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200  # their ticket
+    theirs = client.get(f"/api/v1/tickets/{ticket.pk}/")
+    assert theirs.status_code == 200
+    assert theirs.json()["id"] == ticket.pk
     listed = client.get("/api/v1/escalations/")
     assert listed.status_code == 200
     assert listed.json()["count"] == 0
@@ -38,10 +40,12 @@ def test_requesters_see_no_escalations_in_the_api(customer_ticket_escalated, api
 def test_requesters_see_no_escalation_pages(customer_ticket_escalated, client):
     customer, ticket, escalation = customer_ticket_escalated
     client.force_login(customer)
-    assert client.get(ticket.get_absolute_url()).status_code == 200
     for url in ("/escalations/", "/escalations/approvals/", f"/escalations/{escalation.pk}/"):
         assert client.get(url).status_code in (403, 404), url
-    body = client.get(ticket.get_absolute_url()).content.decode()
+    page = client.get(ticket.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert ticket.reference in body
     assert f"/escalations/{escalation.pk}/" not in body
 
 

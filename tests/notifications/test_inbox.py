@@ -81,7 +81,10 @@ def test_inbox_query_count_does_not_grow_with_the_page(
 
 
 def test_inbox_needs_login(client, db):
-    assert client.get(reverse("notifications:inbox")).status_code == 302
+    response = client.get(reverse("notifications:inbox"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('notifications:inbox')}"
 
 
 def test_preferences_page_saves_choices(reader_client, reader):

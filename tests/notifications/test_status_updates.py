@@ -252,7 +252,10 @@ def test_ticket_page_query_count_does_not_grow_with_the_updates(client, outage):
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(outage.get_absolute_url()).status_code == 200
+            page = client.get(outage.get_absolute_url())
+        assert page.status_code == 200
+        newest = StatusUpdate.objects.latest("pk")
+        assert f'data-status-update="{newest.pk}"' in page.content.decode()
         return len(queries.captured_queries)
 
     for _ in range(2):
@@ -394,6 +397,8 @@ def test_the_expert_of_the_escalation_team_sends_too(api_as, outage, network_pat
         format="json",
     )
     assert response.status_code == 201
+    sent = StatusUpdate.objects.get()
+    assert (sent.ticket, sent.escalation, sent.author) == (outage, escalation, expert)
 
 
 def test_a_closed_managed_escalation_no_longer_reaches_the_ticket(api_as, outage):
@@ -496,6 +501,8 @@ def test_admin_edits_plans_with_audience_checkboxes(client, admin_user):
     )
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
-    assert client.get("/admin/notifications/statusupdate/").status_code == 200
+    for name, model in (("statusupdate", StatusUpdate), ("updatecadence", UpdateCadence)):
+        listing = client.get(f"/admin/notifications/{name}/")
+        assert listing.status_code == 200
+        assert listing.context["cl"].model is model
     assert client.get("/admin/notifications/statusupdate/add/").status_code == 403
-    assert client.get("/admin/notifications/updatecadence/").status_code == 200

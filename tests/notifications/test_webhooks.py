@@ -662,7 +662,9 @@ def test_admin_shows_every_attempt_read_only(client, admin_user, private_ok, rec
         f"/admin/notifications/deliveryattempt/?delivery__endpoint__id__exact={endpoint.pk}"
     )
     assert "HTTP 500 Internal Server Error" in listing.content.decode()
-    assert client.get("/admin/notifications/deliveryattempt/?ok__exact=0").status_code == 200
+    failed = client.get("/admin/notifications/deliveryattempt/?ok__exact=0")
+    assert failed.status_code == 200
+    assert list(failed.context["cl"].result_list) == list(DeliveryAttempt.objects.all())
     attempts_admin = admin.site._registry[DeliveryAttempt]
     request = SimpleNamespace(user=admin_user)
     assert not attempts_admin.has_add_permission(request)
@@ -670,4 +672,6 @@ def test_admin_shows_every_attempt_read_only(client, admin_user, private_ok, rec
     assert not attempts_admin.has_delete_permission(request)
     page = client.get(f"/admin/notifications/delivery/{delivery.pk}/change/").content.decode()
     assert "HTTP 500 Internal Server Error: oops" in page
-    assert client.get("/admin/notifications/webhookendpoint/").status_code == 200
+    endpoints = client.get("/admin/notifications/webhookendpoint/")
+    assert endpoints.status_code == 200
+    assert list(endpoints.context["cl"].result_list) == [endpoint]

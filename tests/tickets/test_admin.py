@@ -19,9 +19,15 @@ def test_admin_changelists_and_add_forms_render(admin_client_, model, l1_team, a
     TicketFactory(
         team=l1_team, assignee=agent, organization=OrganizationFactory(), category=CategoryFactory()
     )
-    assert admin_client_.get(reverse(f"admin:tickets_{model}_changelist")).status_code == 200
+    listing = admin_client_.get(reverse(f"admin:tickets_{model}_changelist"))
+    assert listing.status_code == 200
+    changelist = listing.context["cl"]
+    assert changelist.model._meta.model_name == model
+    assert changelist.result_count == changelist.model.objects.count()
     add = admin_client_.get(reverse(f"admin:tickets_{model}_add"))
     assert add.status_code == (403 if model == "ticketevent" else 200)
+    if model != "ticketevent":
+        assert add.context["adminform"].form._meta.model is changelist.model
 
 
 def ticket_form(**overrides):

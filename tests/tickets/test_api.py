@@ -98,12 +98,14 @@ def test_inactive_user_gets_no_token(api, agent):
     assert not Token.objects.exists()
 
 
-def test_issued_token_authenticates_api_calls(api, agent):
+def test_issued_token_authenticates_api_calls(api, agent, l1_team):
+    ours = TicketFactory(team=l1_team)
     token = api.post(TOKEN_URL, {"username": "agent1", "password": "pw"}).json()["token"]
 
     response = api.get(TICKETS_URL, HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200
+    assert ids(response) == [ours.pk]  # what agent1 sees, so the token is agent1's
 
 
 def test_unauthenticated_request_gets_401_with_token_challenge(api, db):
@@ -147,10 +149,14 @@ def test_token_of_deactivated_user_gets_401(api_as, agent):
     assert client.get(TICKETS_URL).status_code == 401
 
 
-def test_session_login_also_authenticates(api, agent):
+def test_session_login_also_authenticates(api, agent, l1_team):
+    ours = TicketFactory(team=l1_team)
     api.force_login(agent)
 
-    assert api.get(TICKETS_URL).status_code == 200
+    response = api.get(TICKETS_URL)
+
+    assert response.status_code == 200
+    assert ids(response) == [ours.pk]
 
 
 @pytest.fixture
@@ -361,6 +367,9 @@ def test_requester_needs_no_requester_fields(api_as, requester, l1_team):
     )
 
     assert response.status_code == 201
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert (ticket.requester, ticket.requester_email) == (requester, "customer@acme.example")
+    assert ticket.requester_name == str(requester)
 
 
 def test_requester_cannot_choose_the_team(api_as, requester, l1_team, l2_team):
@@ -1037,7 +1046,9 @@ def test_agent_sees_own_teams_tickets_and_tickets_assigned_to_them(api_as, agent
     response = api_as(agent).get(TICKETS_URL)
 
     assert sorted(ids(response)) == sorted([spread["l1"].pk, spread["l2_assigned_to_agent"].pk])
-    assert api_as(agent).get(ticket_url(spread["l2_assigned_to_agent"])).status_code == 200
+    detail = api_as(agent).get(ticket_url(spread["l2_assigned_to_agent"]))
+    assert detail.status_code == 200
+    assert detail.json()["id"] == spread["l2_assigned_to_agent"].pk
 
 
 def test_agent_in_several_teams_sees_all_of_them(api_as, agent, l2_team, spread):
@@ -1064,7 +1075,9 @@ def test_requester_sees_only_tickets_with_their_email(api_as, requester, spread)
     response = api_as(requester).get(TICKETS_URL)
 
     assert ids(response) == [spread["requesters"].pk]
-    assert api_as(requester).get(ticket_url(spread["requesters"])).status_code == 200
+    detail = api_as(requester).get(ticket_url(spread["requesters"]))
+    assert detail.status_code == 200
+    assert detail.json()["reference"] == spread["requesters"].reference
 
 
 def test_filters_cannot_widen_what_an_agent_sees(api_as, agent, l2_team, spread):

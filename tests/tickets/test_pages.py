@@ -20,10 +20,15 @@ def test_pages_require_login(client, db, url):
 
 
 def test_login_page_and_demo_style_login(client, agent):
-    assert client.get(reverse("login")).status_code == 200
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert 'name="username"' in page.content.decode()
     response = client.post(reverse("login"), {"username": "agent1", "password": "pw"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
+    assert response["Location"] == reverse("tickets:queue")
+    queue = client.get(response["Location"])
+    assert queue.status_code == 200
+    assert queue.context["user"] == agent
 
 
 def test_queue_shows_my_teams_and_my_tickets_only(agent_client, agent, l1_team, l2_team):
@@ -74,10 +79,14 @@ def test_queue_query_count_does_not_grow_with_the_page(
     TicketFactory.create_batch(3, team=l1_team, assignee=agent)
     # session, user, the user's teams, count, page of tickets, their SLA clocks
     with django_assert_num_queries(6):
-        assert agent_client.get("/").status_code == 200
+        few = agent_client.get("/")
+    assert few.content.decode().count("data-ticket=") == 3
     TicketFactory.create_batch(30, team=l1_team, assignee=agent)
     with django_assert_num_queries(6):
-        assert agent_client.get("/").status_code == 200
+        many = agent_client.get("/")
+    shown = many.context["page"]
+    assert (len(shown), shown.paginator.count) == (25, 33)
+    assert many.content.decode().count("data-ticket=") == 25
 
 
 def test_create_page_makes_a_ticket(agent_client, l1_team):
