@@ -1,0 +1,25 @@
+"""Tickets core: people, organizations, teams, tickets, comments and the audit trail.
+
+Models hold fields, choices, constraints and indexes. Workflows live in
+``tickets.services``.
+"""
+
+from tickets.models.choices import Impact, Priority, Status, Tier, Urgency, validate_time_zone
+from tickets.models.people import Category, Organization, Team, User
+from tickets.models.tickets import Comment, Ticket, TicketEvent
+
+__all__ = [
+    "Category",
+    "Comment",
+    "Impact",
+    "Organization",
+    "Priority",
+    "Status",
+    "Team",
+    "Ticket",
+    "TicketEvent",
+    "Tier",
+    "Urgency",
+    "User",
+    "validate_time_zone",
+]

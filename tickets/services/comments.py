@@ -1,0 +1,60 @@
+"""Public replies and internal notes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tickets import events
+from tickets.models import (
+    Comment,
+    Status,
+    Ticket,
+    TicketEvent,
+    User,
+)
+from tickets.selectors import user_is_agent
+from tickets.services import base
+from tickets.services.base import ticket_event_record
+from tickets.services.status import ticket_transition
+
+
+@transaction.atomic
+def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = True) -> Comment:
+    """Add a public reply or an internal note.
+
+    Requesters only write public replies. An agent's first public reply opens a
+    new ticket; a requester's reply to a pending or resolved ticket reopens it.
+    """
+    agent = user_is_agent(actor)
+    if not is_public and not agent:
+        raise PermissionDenied(_("Only agents can write internal notes."))
+    ticket = base.ticket_lock(ticket)
+    if ticket.status == Status.CLOSED:
+        raise ValidationError({"body": _("The ticket is closed; open a new ticket instead.")})
+    comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)
+    comment.full_clean()
+    comment.save()
+    ticket_event_record(
+        ticket=ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.COMMENTED,
+        field="comment",
+        new=comment.pk,
+        note=_("Public reply") if is_public else _("Internal note"),
+    )
+    events.publish(events.COMMENT_ADDED, comment=comment, actor=actor, by_agent=agent)
+    if is_public and agent and ticket.status == Status.NEW:
+        ticket_transition(
+            ticket=ticket,
+            actor=actor,
+            status=Status.OPEN,
+            note=_("Opened by the first public reply."),
+        )
+    elif not agent and ticket.status in (Status.PENDING, Status.RESOLVED):
+        ticket_transition(
+            ticket=ticket, actor=actor, status=Status.OPEN, note=_("The requester replied.")
+        )
+    else:
+        Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return comment
