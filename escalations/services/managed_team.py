@@ -19,14 +19,14 @@ from escalations.pipeline import Action
 from escalations.services.records import escalation_step_record
 from escalations.services.steps import check_moment, step_begin
 from tickets.models import User
-from tickets.selectors import user_is_admin, user_is_agent, user_team_ids
+from tickets.selectors import user_is_agent
 
 
 @transaction.atomic
 def escalation_manager_change(*, escalation: Escalation, actor: User, manager: User) -> Escalation:
     """Hand the escalation to another escalation manager, who must be an agent."""
     locked = step_begin(escalation=escalation, actor=actor, action=Action.SET_MANAGER)
-    if not (user_is_admin(manager) or user_team_ids(manager)):
+    if not user_is_agent(manager):
         raise ValidationError({"manager": _("The escalation manager must be an agent.")})
     locked.manager = manager
     locked.save(update_fields=["manager"])
