@@ -172,14 +172,14 @@ class SlaClockAdmin(admin.ModelAdmin):
     list_display = (
         "ticket",
         "metric",
-        "status",
+        "state",
         "due_at",
         "warn_at",
         "breached_at",
         "business_used",
         "cycle",
     )
-    list_filter = ("metric", "status")
+    list_filter = ("metric", "state")
     search_fields = ("ticket__title",)
     list_select_related = ("ticket",)
     date_hierarchy = "due_at"

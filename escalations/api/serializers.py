@@ -25,6 +25,7 @@ from tickets.models import Priority
 
 
 class SlaClockSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=SlaClock.Status.choices, read_only=True)
     target_seconds = serializers.SerializerMethodField()
     used_seconds = serializers.SerializerMethodField()
     remaining_seconds = serializers.SerializerMethodField()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from escalations.clockstates import ClockState, ClockStatus, public_status
 from escalations.models.calendars import BusinessCalendar
 from tickets.models import Category, Organization, Priority, Ticket
 
@@ -106,6 +107,8 @@ class SlaPolicy(models.Model):
 class SlaClock(models.Model):
     """One SLA metric of one ticket, timed in business time.
 
+    ``state`` is one of the states declared in ``escalations.clockstates``, and
+    changes only through its table; ``status`` is what clients are shown.
     ``business_used`` is the business time consumed up to ``resumed_at`` (the
     start of the current running stretch). ``next_action_at`` is the earliest of
     the pending warning and breach; the sweep finds due clocks by it alone."""
@@ -116,15 +119,12 @@ class SlaClock(models.Model):
         RESOLUTION = "resolution", _("Resolution")
         LEVEL = "level", _("Time at level")
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        PAUSED = "paused", _("Paused")
-        MET = "met", _("Met")
-        BREACHED = "breached", _("Breached")
+    State = ClockState
+    Status = ClockStatus
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
     metric = models.CharField(_("metric"), max_length=16, choices=Metric)
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RUNNING)
+    state = models.CharField(_("state"), max_length=16, choices=ClockState, default=State.RUNNING)
     policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
     calendar = models.ForeignKey(
         BusinessCalendar,
@@ -163,11 +163,19 @@ class SlaClock(models.Model):
                 name="sla_clock_next_action",
                 condition=Q(next_action_at__isnull=False),
             ),
-            models.Index(fields=["status", "due_at"], name="sla_clock_status_due"),
+            models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()} of ticket {self.ticket_id}: {self.status}"
+
+    @property
+    def status(self) -> str:
+        """What clients are shown: running, paused, met or breached."""
+        return public_status(self.state)
+
+    def get_status_display(self) -> str:
+        return ClockStatus(self.status).label
 
     @property
     def warn_target(self) -> timedelta:

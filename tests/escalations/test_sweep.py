@@ -95,7 +95,7 @@ def test_a_failing_listener_is_logged_and_the_rest_of_the_batch_stands(
         events.unsubscribe(events.SLA_BREACH, listener)
     assert (result.breaches, result.warnings) == (6, 6)
     assert SlaClockAlert.objects.filter(kind="breach").count() == 6
-    assert not SlaClock.objects.exclude(status="breached").exists()
+    assert not SlaClock.objects.exclude(state="breached_running").exists()
     assert (again.breaches, again.clocks) == (0, 0)
     # What the failing listener wrote is undone; the other listeners' work stands.
     written = TicketEvent.objects.filter(note="listener was here")
@@ -124,7 +124,7 @@ def test_an_already_warned_clock_keeps_its_warning_time(agent, policy, frozen):
 
 def test_stale_next_action_on_a_met_clock_is_cleared(agent, policy, frozen):
     (ticket,) = make_tickets(agent)
-    SlaClock.objects.filter(ticket=ticket).update(status="met")
+    SlaClock.objects.filter(ticket=ticket).update(state="met")
     result = sla_sweep(now=T0 + timedelta(days=1))
     assert result.breaches == 0
     assert not SlaClock.objects.filter(next_action_at__isnull=False).exists()
