@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -21,7 +20,7 @@ TARGET_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_TARGET_MINUTES)
 class SlaPolicy(models.Model):
     """Targets for tickets of a priority, optionally narrowed by category and
     organization tier. The most specific active policy wins; one with no
-    priority is the fallback."""
+    priority is the fallback. Written through ``services.config.policies``."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -86,22 +85,6 @@ class SlaPolicy(models.Model):
             SlaClock.Metric.RESOLUTION: self.resolution_minutes,
         }.get(metric)
         return None if minutes is None else timedelta(minutes=minutes)
-
-    def clean(self) -> None:
-        clash = SlaPolicy.objects.filter(
-            is_active=True,
-            priority=self.priority,
-            category=self.category_id,
-            organization_tier=self.organization_tier,
-        ).exclude(pk=self.pk)
-        if self.is_active and clash.exists():
-            raise ValidationError(
-                _(
-                    "Another active policy already covers this priority, category and tier: "
-                    "%(name)s."
-                )
-                % {"name": clash.first().name}
-            )
 
 
 class SlaClock(models.Model):

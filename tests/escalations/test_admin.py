@@ -158,7 +158,8 @@ def test_path_admin_refuses_removing_a_level_a_request_awaits(admin_client_, net
     data[f"{prefix}-DELETE"] = "on"
     response = admin_client_.post(url, data)
     assert response.status_code == 200
-    assert f"Escalation requests #{request.pk} await approval" in response.content.decode()
+    assert "would be removed but are still in use" in response.content.decode()
+    assert f"1 escalation awaiting approval (#{request.pk})" in response.content.decode()
     request.refresh_from_db()
     assert request.to_level_id == l2.pk
     assert EscalationLevel.objects.filter(pk=l2.pk).exists()
