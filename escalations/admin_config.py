@@ -3,17 +3,21 @@ calendars, SLA policies, a team's calendar and escalation paths.
 
 Every save and delete goes through the write's service
 (``escalations.services.config``), which checks its rules and re-targets the
-open clocks when deadlines may move. Forms run the same checks first, so their
-messages show on the form instead of failing the save."""
+open clocks when deadlines may move. The forms (``admin_forms``) run the same
+checks first, so their messages show on the form instead of failing the save."""
 
-import copy
-
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
+from escalations.admin_forms import (
+    EscalationLevelFormSet,
+    EscalationPathForm,
+    PriorityCriterionForm,
+    SlaPolicyForm,
+    WorkingIntervalFormSet,
+    form_data,
+    formset_rows,
+)
 from escalations.models import (
     BusinessCalendar,
     EscalationLevel,
@@ -29,41 +33,6 @@ from escalations.models import (
 from escalations.services.config import calendars, paths, policies, priority
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
-
-
-class CheckedForm(forms.ModelForm):
-    """A form that runs its service's check (``check_rules``) on the instance
-    as the form would save it."""
-
-    def check_rules(self, candidate) -> None:
-        raise NotImplementedError
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.errors:
-            try:
-                self.check_rules(construct_instance(self, copy.copy(self.instance)))
-            except ValidationError as error:
-                self.add_error(None, error)
-        return cleaned
-
-
-def form_data(form: forms.ModelForm, fields) -> dict:
-    return {name: form.cleaned_data[name] for name in fields if name in form.cleaned_data}
-
-
-def formset_rows(formset: forms.BaseInlineFormSet, fields) -> list[dict]:
-    """The rows of an inline formset that stay (not deleted, not left empty)."""
-    return [
-        {name: form.cleaned_data.get(name) for name in fields}
-        for form in formset.forms
-        if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
-    ]
-
-
-def as_form_error(error: ValidationError) -> forms.ValidationError:
-    return forms.ValidationError(error.messages)
-
 
 # --- priority -----------------------------------------------------------------------------
 
@@ -90,11 +59,6 @@ class PriorityMatrixAdmin(admin.ModelAdmin):
 @admin.register(PriorityDefinition)
 class PriorityDefinitionAdmin(admin.ModelAdmin):
     list_display = ("priority", "name", "description", "example")
-
-
-class PriorityCriterionForm(CheckedForm):
-    def check_rules(self, candidate) -> None:
-        priority.priority_criterion_check(criterion=candidate)
 
 
 @admin.register(PriorityCriterion)
@@ -139,20 +103,6 @@ class PriorityCriterionAdmin(admin.ModelAdmin):
 # --- calendars and policies -----------------------------------------------------------------
 
 
-class WorkingIntervalFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        try:
-            calendars.calendar_hours_check(
-                is_24x7=self.instance.is_24x7,
-                intervals=formset_rows(self, calendars.INTERVAL_FIELDS),
-            )
-        except ValidationError as error:
-            raise as_form_error(error) from error
-
-
 class WorkingIntervalInline(admin.TabularInline):
     model = WorkingInterval
     formset = WorkingIntervalFormSet
@@ -194,11 +144,6 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for calendar in queryset:
             calendars.calendar_delete(calendar=calendar)
-
-
-class SlaPolicyForm(CheckedForm):
-    def check_rules(self, candidate) -> None:
-        policies.sla_policy_check(policy=candidate)
 
 
 @admin.register(SlaPolicy)
@@ -255,30 +200,6 @@ class TeamAdmin(BaseTeamAdmin):
 
 
 # --- escalation paths -----------------------------------------------------------------------
-
-
-class EscalationPathForm(CheckedForm):
-    def check_rules(self, candidate) -> None:
-        paths.escalation_path_check(path=candidate)
-
-
-class EscalationLevelFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        levels = formset_rows(self, paths.LEVEL_FIELDS)
-        problems = []
-        try:
-            paths.escalation_levels_check(levels=levels)
-        except ValidationError as error:
-            problems += error.messages
-        # Told together: fixing the positions alone would not make the save pass.
-        used = paths.escalation_levels_in_use(path=self.instance, levels=levels)
-        if used:
-            problems.append(used)
-        if problems:
-            raise forms.ValidationError(problems)
 
 
 class EscalationLevelInline(admin.TabularInline):
