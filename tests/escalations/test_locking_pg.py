@@ -42,7 +42,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
     services.ticket_transition(ticket=ticket, actor=agent, status="open")
     age_clocks(minutes=46)  # the first response is due for its warning
     claimed, service_holds_ticket = threading.Event(), threading.Event()
-    real_claim, real_lock = sweep._claim, services._lock
+    real_claim, real_lock = sweep._claim, services.ticket_lock
 
     def claim(now, batch_size):
         clocks = real_claim(now, batch_size)
@@ -59,7 +59,7 @@ def test_ticket_service_and_sweep_on_the_same_ticket_both_finish(
         return locked
 
     monkeypatch.setattr(sweep, "_claim", claim)
-    monkeypatch.setattr(services, "_lock", lock)
+    monkeypatch.setattr(services, "ticket_lock", lock)
     errors, results = [], []
 
     def run_service():
@@ -97,7 +97,7 @@ def test_sweep_skips_a_ticket_being_changed_and_records_it_later(agent, policy):
 
     def service_in_progress():
         with transaction.atomic():
-            services._lock(ticket)
+            services.ticket_lock(ticket)
             holding.set()
             release.wait(timeout=10)
 
@@ -211,7 +211,7 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
     )
     services.ticket_transition(ticket=ticket, actor=agent1, status="resolved")
     holding = threading.Event()
-    real_lock = services._lock
+    real_lock = services.ticket_lock
 
     def lock(ticket):
         held = real_lock(ticket)
@@ -220,7 +220,7 @@ def test_a_managed_step_and_a_ticket_reopening_both_finish(network_path, policy,
             threading.Event().wait(1)  # the manager's step starts meanwhile
         return held
 
-    monkeypatch.setattr(services, "_lock", lock)
+    monkeypatch.setattr(services, "ticket_lock", lock)
     errors = []
 
     def add_action():
