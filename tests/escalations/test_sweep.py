@@ -165,3 +165,26 @@ def test_parallel_sweepers_record_each_breach_once(agent, policy, frozen):
     assert sum(r.warnings for r in results) == 80
     assert SlaClockAlert.objects.filter(kind="breach").count() == 80
     assert TicketEvent.objects.filter(kind="sla_breach").count() == 80
+
+
+def test_the_breach_is_written_only_over_the_state_the_clock_was_claimed_in(
+    agent, policy, frozen, monkeypatch
+):
+    from escalations.services import sweep
+
+    (ticket,) = make_tickets(agent)
+    real_claim = sweep._claim
+
+    def claim(now, batch_size):
+        clocks = real_claim(now, batch_size)
+        # Met meanwhile (what a row lock rules out on PostgreSQL): the sweep's
+        # update must not turn it back into a breach.
+        SlaClock.objects.filter(pk__in=[c.pk for c in clocks]).update(state="met")
+        return clocks
+
+    monkeypatch.setattr(sweep, "_claim", claim)
+    sla_sweep(now=T0 + timedelta(hours=9))
+    states = set(SlaClock.objects.filter(ticket=ticket).values_list("state", flat=True))
+    assert states == {"met"}
+    breached_at = SlaClock.objects.filter(ticket=ticket).values_list("breached_at", flat=True)
+    assert set(breached_at) == {None}

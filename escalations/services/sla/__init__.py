@@ -30,13 +30,7 @@ The names other modules use are importable from here.
 """
 
 from escalations.clocks import STATES, clock_state
-from escalations.services.sla.governing import (
-    calendar_for,
-    calendar_spec,
-    policy_for,
-    remaining,
-    used_now,
-)
+from escalations.services.sla.governing import remaining, used_now
 from escalations.services.sla.lifecycle import (
     level_clock_reschedule,
     level_clock_start,
@@ -46,13 +40,10 @@ from escalations.services.sla.reactions import sla_refresh
 
 __all__ = [
     "STATES",
-    "calendar_for",
-    "calendar_spec",
     "clock_state",
     "level_clock_reschedule",
     "level_clock_start",
     "level_clock_stop",
-    "policy_for",
     "remaining",
     "sla_refresh",
     "used_now",

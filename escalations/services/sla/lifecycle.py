@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
+from escalations import businesstime as bt
 from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
@@ -242,7 +243,7 @@ def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
         clocks.schedule(clock, _spec(clock))
 
 
-def _spec(clock: SlaClock):
+def _spec(clock: SlaClock) -> bt.Calendar:
     return calendar_spec(clock.calendar)
 
 
