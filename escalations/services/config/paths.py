@@ -128,7 +128,7 @@ def escalation_path_delete(*, path: EscalationPath) -> None:
     path.delete()
 
 
-def requests_awaiting(level_ids: Sequence[int]) -> list[int]:
+def _requests_awaiting(level_ids: Sequence[int]) -> list[int]:
     """The escalation requests awaiting approval into these levels."""
     return sorted(
         Escalation.objects.filter(
@@ -181,7 +181,7 @@ def _uses(routes, level_ids: Sequence[int]) -> str:
     """What still points at a path or levels: the tickets of ``routes`` standing on
     them, and the requests awaiting approval into ``level_ids``."""
     refs = [Ticket(pk=pk).reference for pk in sorted(routes.values_list("ticket_id", flat=True))]
-    pending = requests_awaiting(level_ids)
+    pending = _requests_awaiting(level_ids)
     parts = []
     if refs:
         shown = ", ".join(refs[:10]) + (", …" if len(refs) > 10 else "")

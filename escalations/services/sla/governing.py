@@ -33,7 +33,7 @@ def calendar_spec(calendar: BusinessCalendar | None) -> bt.Calendar:
     return spec
 
 
-def policy_for(ticket: Ticket) -> SlaPolicy | None:
+def policy_for(*, ticket: Ticket) -> SlaPolicy | None:
     """The most specific active policy for the ticket (see ``rules.match_policy``)."""
     policies = {p.pk: p for p in SlaPolicy.objects.filter(is_active=True)}
     key = match_policy(
@@ -48,7 +48,7 @@ def policy_for(ticket: Ticket) -> SlaPolicy | None:
     return None if key is None else policies[key.id]
 
 
-def calendar_for(policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | None:
+def calendar_for(*, policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | None:
     """The policy's calendar, else the handling team's, else none (24x7)."""
     if policy.calendar_id:
         return policy.calendar

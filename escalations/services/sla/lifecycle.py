@@ -25,7 +25,7 @@ Metric = SlaClock.Metric
 Event = ClockEvent
 
 
-def clocks_locked(ticket: Ticket) -> dict[str, SlaClock]:
+def clocks_locked(*, ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks by metric, locked against the sweep for the rest of
     the transaction (the caller holds the ticket already: ticket before clocks)."""
     rows = SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
@@ -189,7 +189,7 @@ def level_clock_start(
 ) -> SlaClock:
     """Time the ticket's stay at its new level: a new cycle of its level clock
     (its first one on the ticket's first level), paused while the ticket is pending."""
-    clock = clocks_locked(ticket).get(Metric.LEVEL)
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
     if clock is None:
         clock = SlaClock(ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now)
     clock.target, clock.calendar, clock.policy = target, calendar, None
@@ -201,7 +201,7 @@ def level_clock_start(
 def level_clock_stop(*, ticket: Ticket, now: datetime, actor: User | None) -> None:
     """The ticket left its level for one without a time limit: an open level
     clock has nothing more to time (a breached one keeps its breach as it is)."""
-    clock = clocks_locked(ticket).get(Metric.LEVEL)
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
     if clock is not None and clock.state in OPEN:
         clock_meet(clock=clock, now=now, actor=actor, note=_("Left the level."))
 
@@ -210,7 +210,7 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
     """The calendar ``calendar_id`` was edited: lay out again the ticket's running
     level clock if that calendar times it (no policy re-targets level clocks).
     The stretch already running is measured with the calendar as it is now."""
-    clock = clocks_locked(ticket).get(Metric.LEVEL)
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
     if clock is None or clock.state != ClockState.RUNNING or clock.calendar_id != calendar_id:
         return
     old_due = clock.due_at

@@ -42,10 +42,10 @@ def on_ticket_created(*, ticket: Ticket, actor: User | None, now: datetime | Non
     """A new ticket starts its first-response and resolution clocks under the
     policy that matches it (none without one)."""
     now = now or timezone.now()
-    policy = policy_for(ticket)
+    policy = policy_for(ticket=ticket)
     if policy is None:
         return
-    calendar = calendar_for(policy, ticket)
+    calendar = calendar_for(policy=policy, ticket=ticket)
     for metric in (Metric.FIRST_RESPONSE, Metric.RESOLUTION):
         clock_start(
             ticket=ticket, metric=metric, policy=policy, calendar=calendar, now=now, actor=actor
@@ -69,11 +69,11 @@ def sla_refresh(*, ticket: Ticket, actor: User | None = None, now: datetime | No
     sets that an open ticket lacks (a policy that applies only now times it from
     now). Level clocks are the path's, not the policy's: left alone."""
     now = now or timezone.now()
-    clocks = clocks_locked(ticket)
-    policy = policy_for(ticket)
+    clocks = clocks_locked(ticket=ticket)
+    policy = policy_for(ticket=ticket)
     if policy is None:
         return
-    calendar = calendar_for(policy, ticket)
+    calendar = calendar_for(policy=policy, ticket=ticket)
     for clock in clocks.values():
         if clock.state in OPEN and clock.metric != Metric.LEVEL:
             clock_retarget(clock=clock, policy=policy, calendar=calendar, now=now, actor=actor)
@@ -90,7 +90,7 @@ def on_ticket_status_changed(
     with its used time kept, starts a new next-update cycle and a new cycle of
     the level clock."""
     now = now or timezone.now()
-    clocks = clocks_locked(ticket)
+    clocks = clocks_locked(ticket=ticket)
     if new == Status.PENDING:
         for clock in clocks.values():
             if can_move(clock.state, ClockEvent.PAUSE):
@@ -123,7 +123,7 @@ def on_comment_added(
         return
     now = now or timezone.now()
     ticket = comment.ticket
-    clocks = clocks_locked(ticket)
+    clocks = clocks_locked(ticket=ticket)
     first = clocks.get(Metric.FIRST_RESPONSE)
     if first is not None and can_move(first.state, ClockEvent.MEET):
         clock_meet(clock=first, now=now, actor=actor, note=_("First public reply."))
@@ -189,10 +189,10 @@ def _next_update_cycle(
     """Start the next cycle of public updates with the cadence of the policy that
     governs the ticket now (which may have changed since the first response)."""
     update = clocks.get(Metric.NEXT_UPDATE)
-    policy = policy_for(ticket) or (update.policy if update is not None else None)
+    policy = policy_for(ticket=ticket) or (update.policy if update is not None else None)
     if policy is None or not policy.next_update_minutes:
         return
-    calendar = calendar_for(policy, ticket)
+    calendar = calendar_for(policy=policy, ticket=ticket)
     if update is None:
         clocks[Metric.NEXT_UPDATE] = clock_start(
             ticket=ticket,
