@@ -83,10 +83,13 @@ def test_worker_killed_mid_sweep_loses_nothing(celery_processes, agent, l1_team)
     assert done_at_kill <= killed_at < 400, "the sweep finished before the kill"
 
     celery_processes.worker(concurrency=1)
-    celery_processes.send(SWEEP)
-    wait_for(
-        lambda: SlaClockAlert.objects.count() == 400, timeout=60, message=celery_processes.logs
-    )
+    # Sweeps as beat sends them: on a busy machine one can run out of its time
+    # budget before the rest is done, and the next one goes on.
+    for _sweep in range(8):
+        celery_processes.send(SWEEP)
+        if wait_for_count(400, timeout=15):
+            break
+    assert SlaClockAlert.objects.count() == 400, celery_processes.logs()
     assert SlaClock.objects.filter(state="breached_running").count() == 400
     assert TicketEvent.objects.filter(kind="sla_breach").count() == 400
     assert not SlaClock.objects.filter(next_action_at__isnull=False).exists()
@@ -112,3 +115,12 @@ def test_beat_drives_the_sweep(celery_processes, agent):
     )
     clock.refresh_from_db()
     assert clock.breached_at - clock.due_at < timedelta(seconds=10)
+
+
+def wait_for_count(alerts: int, *, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if SlaClockAlert.objects.count() >= alerts:
+            return True
+        time.sleep(0.2)
+    return False
