@@ -151,24 +151,24 @@ def load_open_tickets(count: int, *, policy) -> float:
         cur.execute(
             f"""
             INSERT INTO {clocks} (
-                ticket_id, metric, status, policy_id, calendar_id, target, warning_percent,
+                ticket_id, metric, state, policy_id, calendar_id, target, warning_percent,
                 business_used, cycle, started_at, resumed_at, paused_at, warn_at, due_at,
                 warned_at, breached_at, met_at, next_action_at
             )
-            SELECT x.id, x.metric, x.status, %(policy)s, %(calendar)s, x.target, 75,
+            SELECT x.id, x.metric, x.state, %(policy)s, %(calendar)s, x.target, 75,
                    interval '0', 1, x.created_at,
-                   CASE WHEN x.status = 'running' THEN x.created_at END,
-                   CASE WHEN x.status = 'paused' THEN x.created_at END,
+                   CASE WHEN x.state = 'running' THEN x.created_at END,
+                   CASE WHEN x.state = 'paused' THEN x.created_at END,
                    x.due - x.target * 0.25, x.due, NULL, NULL,
-                   CASE WHEN x.status = 'met' THEN x.created_at + interval '5 minutes' END,
-                   CASE WHEN x.status = 'running' THEN x.due - x.target * 0.25 END
+                   CASE WHEN x.state = 'met' THEN x.created_at + interval '5 minutes' END,
+                   CASE WHEN x.state = 'running' THEN x.due - x.target * 0.25 END
             FROM (
                 SELECT t.id, t.created_at, m.metric, m.target,
                        CASE
                            WHEN m.metric = 'first_response' AND t.id %% 10 < 7 THEN 'met'
                            WHEN t.status = 'pending' THEN 'paused'
                            ELSE 'running'
-                       END AS status,
+                       END AS state,
                        now() + interval '3 hours' + random() * interval '30 days' AS due
                 FROM {tickets} t
                 CROSS JOIN (VALUES ('first_response', interval '60 minutes'),

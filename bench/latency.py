@@ -109,7 +109,7 @@ def schedule_burst(count: int, at: datetime) -> list[int]:
             UPDATE {table} SET due_at = %(at)s, next_action_at = %(at)s,
                 warn_at = %(at)s - interval '1 hour', warned_at = now()
             WHERE id IN (SELECT id FROM {table}
-                         WHERE status = 'running' AND metric = 'resolution'
+                         WHERE state = 'running' AND metric = 'resolution'
                          ORDER BY id LIMIT %(count)s)
             RETURNING id
             """,  # noqa: S608

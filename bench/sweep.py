@@ -167,7 +167,7 @@ def make_due(ids: list[int] | None, count: int, kind: str) -> list[int]:
             cur.execute(
                 f"""
                 SELECT id FROM {table}
-                WHERE status = 'running' AND metric = 'resolution'
+                WHERE state = 'running' AND metric = 'resolution'
                 ORDER BY md5(id::text) LIMIT %s
                 """,  # noqa: S608
                 [count],

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from escalations.api import escalations as escalation_api
+from escalations.api import paths as path_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
 from notifications.api import plans as plan_api
@@ -28,9 +29,7 @@ router.register(
 )
 router.register("calendars", escalation_views.BusinessCalendarViewSet, basename="calendar")
 router.register("sla-policies", escalation_views.SlaPolicyViewSet, basename="sla-policy")
-router.register(
-    "escalation-paths", escalation_api.EscalationPathViewSet, basename="escalation-path"
-)
+router.register("escalation-paths", path_api.EscalationPathViewSet, basename="escalation-path")
 router.register("escalations", escalation_api.EscalationViewSet, basename="escalation")
 router.register("notifications", inbox_api.NotificationViewSet, basename="notification")
 router.register(

@@ -1,170 +1,20 @@
-"""Admin for priority handling, calendars and SLA policies.
+"""Admin for what escalations record: SLA clocks and alerts, where tickets stand
+on their paths, escalations and their reviews. These are read, searched and
+exported here; the configuration is in ``admin_config``."""
 
-Edits that move deadlines (policies, calendars, team calendars) re-target the
-open clocks in a Celery task after the transaction commits, never inside the
-admin request."""
-
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
-from escalations import tasks
-from escalations.businesstime import Interval, overlapping_intervals
+from escalations import admin_config  # noqa: F401  (registers the configuration admin)
 from escalations.models import (
     ActionItem,
-    BusinessCalendar,
     Escalation,
-    EscalationLevel,
-    EscalationPath,
     EscalationReview,
     EscalationTeamMember,
-    Holiday,
-    PriorityCriterion,
-    PriorityDefinition,
-    PriorityMatrixRow,
     SlaClock,
     SlaClockAlert,
-    SlaPolicy,
-    TeamCalendar,
     TicketRoute,
-    WorkingInterval,
 )
-from escalations.models.calendars import validate_working_hours
-from escalations.services import routing
 from tickets.admin import ReadOnlyInline
-from tickets.admin import TeamAdmin as BaseTeamAdmin
-from tickets.models import Team
-
-
-@admin.register(PriorityMatrixRow)
-class PriorityMatrixAdmin(admin.ModelAdmin):
-    """The impact x urgency grid: one row per impact, one column per urgency."""
-
-    list_display = ("impact", "urgency_1", "urgency_2", "urgency_3", "urgency_4")
-    list_display_links = None
-    list_editable = ("urgency_1", "urgency_2", "urgency_3", "urgency_4")
-    ordering = ("impact",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PriorityDefinition)
-class PriorityDefinitionAdmin(admin.ModelAdmin):
-    list_display = ("priority", "name", "description", "example")
-
-
-@admin.register(PriorityCriterion)
-class PriorityCriterionAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "is_active",
-        "position",
-        "minimum_priority",
-        "organization_tier",
-        "category",
-        "keywords",
-        "jump_to_level",
-        "notify_management",
-    )
-    list_editable = ("is_active", "position")
-    list_filter = ("is_active", "minimum_priority", "organization_tier", "category")
-    search_fields = ("name", "keywords")
-    fieldsets = (
-        (None, {"fields": ("name", "is_active", "position")}),
-        (
-            _("When a ticket matches"),
-            {
-                "fields": (
-                    "organization_tier",
-                    "category",
-                    ("if_security", "if_safety", "if_legal", "if_major_outage"),
-                    "keywords",
-                )
-            },
-        ),
-        (_("Then"), {"fields": ("minimum_priority", "jump_to_level", "notify_management")}),
-    )
-
-
-class WorkingIntervalFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        intervals = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or form.errors:
-                continue
-            if data.get("start") is None or data.get("end") is None:
-                continue
-            intervals.append(Interval(data["weekday"], data["start"], data["end"]))
-        clashes = overlapping_intervals(intervals)
-        if clashes:
-            a, b = clashes[0]
-            raise forms.ValidationError(
-                _("Working intervals overlap: %(a)s and %(b)s.")
-                % {"a": _interval_label(a), "b": _interval_label(b)}
-            )
-        try:
-            validate_working_hours(is_24x7=self.instance.is_24x7, intervals=len(intervals))
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from error
-
-
-def _interval_label(interval: Interval) -> str:
-    day = dict(WorkingInterval._meta.get_field("weekday").choices)[interval.weekday]
-    return f"{day} {interval.start:%H:%M}-{interval.end:%H:%M}"
-
-
-class WorkingIntervalInline(admin.TabularInline):
-    model = WorkingInterval
-    formset = WorkingIntervalFormSet
-    extra = 0
-
-
-class HolidayInline(admin.TabularInline):
-    model = Holiday
-    extra = 0
-
-
-@admin.register(BusinessCalendar)
-class BusinessCalendarAdmin(admin.ModelAdmin):
-    list_display = ("name", "time_zone", "is_24x7", "updated_at")
-    search_fields = ("name",)
-    inlines = [WorkingIntervalInline, HolidayInline]
-
-    def save_related(self, request, form, formsets, change):
-        # Saving the calendar itself bumped ``updated_at``, which is what the clock
-        # cache keys on, so the new hours and holidays are picked up everywhere.
-        super().save_related(request, form, formsets, change)
-        if change:
-            tasks.recompute_clocks_after_commit(calendar_id=form.instance.pk)
-
-
-@admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "is_active",
-        "priority",
-        "category",
-        "organization_tier",
-        "first_response_minutes",
-        "next_update_minutes",
-        "resolution_minutes",
-        "warning_percent",
-        "calendar",
-    )
-    list_filter = ("is_active", "priority", "organization_tier", "category", "calendar")
-    search_fields = ("name",)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        tasks.recompute_clocks_after_commit(policy_id=obj.pk)
 
 
 @admin.register(SlaClock)
@@ -172,14 +22,14 @@ class SlaClockAdmin(admin.ModelAdmin):
     list_display = (
         "ticket",
         "metric",
-        "status",
+        "state",
         "due_at",
         "warn_at",
         "breached_at",
         "business_used",
         "cycle",
     )
-    list_filter = ("metric", "status")
+    list_filter = ("metric", "state")
     search_fields = ("ticket__title",)
     list_select_related = ("ticket",)
     date_hierarchy = "due_at"
@@ -219,70 +69,6 @@ class TicketRouteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class TeamCalendarInline(admin.StackedInline):
-    model = TeamCalendar
-    extra = 0
-    max_num = 1
-
-
-admin.site.unregister(Team)
-
-
-@admin.register(Team)
-class TeamAdmin(BaseTeamAdmin):
-    inlines = [*BaseTeamAdmin.inlines, TeamCalendarInline]
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and any(fs.has_changed() for fs in formsets):
-            tasks.recompute_clocks_after_commit()
-
-
-class EscalationLevelFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        removed = [
-            form.instance.pk
-            for form in self.forms
-            if form.instance.pk and self.can_delete and self._should_delete_form(form)
-        ]
-        waiting = routing.requests_awaiting(removed)
-        if waiting:
-            raise ValidationError(
-                _(
-                    "Escalation requests %(ids)s await approval into a level being "
-                    "removed: decide them first."
-                )
-                % {"ids": ", ".join(f"#{pk}" for pk in waiting)}
-            )
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not (self.can_delete and self._should_delete_form(form))
-        ]
-        routing.check_levels(
-            [(data["position"], data["tier"], bool(data.get("teams"))) for data in kept]
-        )
-
-
-class EscalationLevelInline(admin.TabularInline):
-    model = EscalationLevel
-    formset = EscalationLevelFormSet
-    extra = 0
-    filter_horizontal = ("teams",)
-    ordering = ("position",)
-
-
-@admin.register(EscalationPath)
-class EscalationPathAdmin(admin.ModelAdmin):
-    list_display = ("name", "is_active", "is_default", "category", "priority")
-    list_filter = ("is_active", "is_default", "priority", "category")
-    search_fields = ("name",)
-    inlines = [EscalationLevelInline]
 
 
 class EscalationMemberInline(ReadOnlyInline):

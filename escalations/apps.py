@@ -8,7 +8,8 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         from escalations.pages import SLA_PAGES
-        from escalations.services import automatic, intake, priority, resolution, sla
+        from escalations.services import automatic, intake, priority, resolution
+        from escalations.services.sla import reactions as sla_reactions
         from tickets import events, hooks
         from tickets.events import Phase
 
@@ -16,12 +17,12 @@ class EscalationsConfig(AppConfig):
         hooks.add_page_extension(SLA_PAGES)
         # Clocks first: they start on the new ticket, and follow the moves that
         # routing makes (each move publishes its own ticket.changed).
-        events.subscribe(events.TICKET_CREATED, sla.sla_ticket_created, phase=Phase.CLOCKS)
-        events.subscribe(events.TICKET_CHANGED, sla.sla_ticket_changed, phase=Phase.CLOCKS)
+        events.subscribe(events.TICKET_CREATED, sla_reactions.on_ticket_created, phase=Phase.CLOCKS)
+        events.subscribe(events.TICKET_CHANGED, sla_reactions.on_ticket_changed, phase=Phase.CLOCKS)
         events.subscribe(
-            events.TICKET_STATUS_CHANGED, sla.sla_ticket_status_changed, phase=Phase.CLOCKS
+            events.TICKET_STATUS_CHANGED, sla_reactions.on_ticket_status_changed, phase=Phase.CLOCKS
         )
-        events.subscribe(events.COMMENT_ADDED, sla.sla_comment_added, phase=Phase.CLOCKS)
+        events.subscribe(events.COMMENT_ADDED, sla_reactions.on_comment_added, phase=Phase.CLOCKS)
         events.subscribe(events.TICKET_CREATED, intake.on_ticket_created, phase=Phase.ROUTING)
         events.subscribe(events.TICKET_CHANGED, intake.on_ticket_changed, phase=Phase.ROUTING)
         events.subscribe(

@@ -117,14 +117,14 @@ def age_some_clocks(*, seed: int = 7) -> int:
     ticket_ids = sorted(
         set(
             SlaClock.objects.filter(
-                status="running", warned_at__isnull=True, breached_at__isnull=True
+                state="running", warned_at__isnull=True, breached_at__isnull=True
             ).values_list("ticket_id", flat=True)
         )
     )
     aged = 0
     for ticket_id in ticket_ids[::3]:
         delta = timedelta(minutes=rng.randint(30, 600))
-        aged += SlaClock.objects.filter(ticket_id=ticket_id, status="running").update(
+        aged += SlaClock.objects.filter(ticket_id=ticket_id, state="running").update(
             started_at=F("started_at") - delta,
             resumed_at=F("resumed_at") - delta,
             warn_at=F("warn_at") - delta,

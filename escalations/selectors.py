@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from escalations.clockstates import BREACHED, ClockState
 from escalations.models import (
     ActionItem,
     Escalation,
@@ -41,7 +42,7 @@ def with_clocks(queryset: QuerySet) -> QuerySet:
 
 def with_next_due(queryset: QuerySet) -> QuerySet:
     """Annotate ``next_due``: the earliest due time of a running clock."""
-    running = SlaClock.objects.filter(ticket=OuterRef("pk"), status=SlaClock.Status.RUNNING)
+    running = SlaClock.objects.filter(ticket=OuterRef("pk"), state=ClockState.RUNNING)
     return queryset.annotate(next_due=Subquery(running.order_by("due_at").values("due_at")[:1]))
 
 
@@ -55,11 +56,11 @@ def order_by_urgency(queryset: QuerySet) -> QuerySet:
 def filter_sla_status(queryset: QuerySet, state: str, now: datetime) -> QuerySet:
     """Tickets with at least one clock at risk, breached or paused as of ``now``."""
     clocks = SlaClock.objects.filter(ticket=OuterRef("pk"))
-    running = Q(status=SlaClock.Status.RUNNING)
+    running = Q(state=ClockState.RUNNING)
     conditions = {
         "at_risk": running & Q(warn_at__lte=now, due_at__gt=now),
-        "breached": Q(status=SlaClock.Status.BREACHED) | (running & Q(due_at__lte=now)),
-        "paused": Q(status=SlaClock.Status.PAUSED),
+        "breached": Q(state__in=BREACHED) | (running & Q(due_at__lte=now)),
+        "paused": Q(state=ClockState.PAUSED),
     }
     return queryset.filter(Exists(clocks.filter(conditions[state])))
 

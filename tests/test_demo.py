@@ -25,7 +25,7 @@ def test_seed_demo_builds_the_demo_world_once(db, settings):
     assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
     assert SlaPolicy.objects.filter(is_active=True).count() >= 5
     assert PriorityCriterion.objects.filter(is_active=True).exists()
-    assert SlaClock.objects.filter(status="running").exists()
+    assert SlaClock.objects.filter(state="running").exists()
     # Some clocks were aged, so the first sweep has warnings and breaches to record.
     swept = sla_sweep()
     assert swept.warnings + swept.breaches > 0

@@ -1,131 +1,24 @@
-"""API for escalation paths, escalations, their team, action plan and review."""
+"""API for escalations, their team, action plan and review (paths: ``paths``)."""
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import IsAdmin, StrictFieldsMixin
+from config.api import StrictFieldsMixin
 from escalations import selectors
 from escalations.models import (
     HANDOFF_FIELDS,
     ActionItem,
     Escalation,
-    EscalationLevel,
-    EscalationPath,
     EscalationReview,
     EscalationTeamMember,
 )
-from escalations.services import escalate, managed, managed_team, reviews, routing
+from escalations.services import escalate, managed, managed_team, reviews
 from tickets.api.serializers import UserSummarySerializer
-from tickets.models import Team, Tier, User
-
-# --- paths ---------------------------------------------------------------------------------
-
-
-class EscalationLevelSerializer(serializers.ModelSerializer):
-    teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True)
-
-    class Meta:
-        model = EscalationLevel
-        fields = [
-            "position",
-            "tier",
-            "teams",
-            "time_limit_minutes",
-            "calendar",
-            "notify_manager",
-            "approval_required",
-            "note",
-        ]
-
-
-class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """A path with its ordered levels; writing ``levels`` replaces them all."""
-
-    levels = EscalationLevelSerializer(many=True)
-
-    class Meta:
-        model = EscalationPath
-        fields = ["id", "name", "is_active", "is_default", "category", "priority", "levels"]
-
-    def validate_levels(self, value):
-        try:
-            routing.check_levels(
-                [(level["position"], level["tier"], bool(level["teams"])) for level in value]
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(error.messages) from error
-        return value
-
-    def validate_is_default(self, value):
-        clash = EscalationPath.objects.filter(is_default=True)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if value and clash.exists():
-            raise serializers.ValidationError("Another path is the default already.")
-        return value
-
-    @transaction.atomic
-    def create(self, validated_data):
-        levels = validated_data.pop("levels")
-        path = EscalationPath.objects.create(**validated_data)
-        routing.path_levels_set(path=path, levels=levels)
-        return path
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        levels = validated_data.pop("levels", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save()
-        if levels is not None:
-            routing.path_levels_set(path=instance, levels=levels)
-        return instance
-
-
-class InUse(exceptions.APIException):
-    status_code = 409
-    default_detail = _("This is in use and cannot be deleted.")
-    default_code = "in_use"
-
-
-IN_USE = OpenApiResponse(
-    description=_("Tickets stand on the path or levels, or requests await approval into them.")
-)
-
-
-@extend_schema_view(
-    update=extend_schema(responses={200: EscalationPathSerializer, 409: IN_USE}),
-    partial_update=extend_schema(responses={200: EscalationPathSerializer, 409: IN_USE}),
-    destroy=extend_schema(responses={204: None, 409: IN_USE}),
-)
-class EscalationPathViewSet(viewsets.ModelViewSet):
-    """Escalation paths and their levels (admins). Writing ``levels`` keeps each
-    level that stays (the n-th level of a tier stays that level) and refuses, with
-    409, to remove a level tickets stand on or a pending request points at; a path
-    tickets have followed cannot be deleted (409): deactivate it instead."""
-
-    serializer_class = EscalationPathSerializer
-    queryset = EscalationPath.objects.prefetch_related("levels__teams").order_by("name")
-    permission_classes = [IsAdmin]
-
-    def perform_update(self, serializer):
-        try:
-            serializer.save()
-        except routing.PathInUse as exc:
-            raise InUse(str(exc)) from exc
-
-    def perform_destroy(self, instance):
-        try:
-            routing.path_delete(path=instance)
-        except routing.PathInUse as exc:
-            raise InUse(str(exc)) from exc
-
+from tickets.models import Tier, User
 
 # --- escalations ---------------------------------------------------------------------------
 

@@ -1,13 +1,11 @@
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from config.api import StrictFieldsMixin
-from escalations.businesstime import Interval, overlapping_intervals
 from escalations.models import (
     BusinessCalendar,
     Holiday,
@@ -18,13 +16,18 @@ from escalations.models import (
     SlaPolicy,
     WorkingInterval,
 )
-from escalations.models.calendars import validate_working_hours
 from escalations.services import sla
+from escalations.services.config import calendars, policies, priority
 from tickets.api.serializers import TicketSerializer
 from tickets.models import Priority
 
 
 class SlaClockSerializer(serializers.ModelSerializer):
+    """A clock as clients see it: ``status`` (running, paused, met, breached) and
+    ``state``, what an agent needs at a glance (on track, at risk ...), both
+    derived from the stored clock state."""
+
+    status = serializers.ChoiceField(choices=SlaClock.Status.choices, read_only=True)
     target_seconds = serializers.SerializerMethodField()
     used_seconds = serializers.SerializerMethodField()
     remaining_seconds = serializers.SerializerMethodField()
@@ -100,144 +103,35 @@ class PriorityMatrixRowSerializer(serializers.ModelSerializer):
 class PriorityCriterionSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = PriorityCriterion
-        fields = [
-            "id",
-            "name",
-            "is_active",
-            "position",
-            "organization_tier",
-            "category",
-            "if_security",
-            "if_safety",
-            "if_legal",
-            "if_major_outage",
-            "keywords",
-            "minimum_priority",
-            "jump_to_level",
-            "notify_management",
-        ]
-
-    def validate(self, attrs):
-        instance = PriorityCriterion(**{**self._current(), **attrs})
-        instance.clean()  # a criterion needs at least one condition
-        return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {f: getattr(self.instance, f) for f in self.Meta.fields if f != "id"}
+        fields = ["id", *priority.CRITERION_FIELDS]
 
 
 class WorkingIntervalSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkingInterval
-        fields = ["weekday", "start", "end", "overnight"]
-
-    def validate(self, attrs):
-        WorkingInterval(**attrs).clean()
-        return attrs
+        fields = list(calendars.INTERVAL_FIELDS)
 
 
 class HolidaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Holiday
-        fields = ["date", "name", "recurring"]
+        fields = list(calendars.HOLIDAY_FIELDS)
 
 
 class BusinessCalendarSerializer(StrictFieldsMixin, serializers.ModelSerializer):
-    """A calendar with its hours and holidays; writing replaces both lists."""
+    """A calendar with its hours and holidays; writing either list replaces it."""
 
     intervals = WorkingIntervalSerializer(many=True, required=False)
     holidays = HolidaySerializer(many=True, required=False)
 
     class Meta:
         model = BusinessCalendar
-        fields = ["id", "name", "time_zone", "is_24x7", "intervals", "holidays", "updated_at"]
+        fields = ["id", *calendars.CALENDAR_FIELDS, "intervals", "holidays", "updated_at"]
         read_only_fields = ["id", "updated_at"]
-
-    def validate_intervals(self, value):
-        clashes = overlapping_intervals(
-            [Interval(i["weekday"], i["start"], i["end"]) for i in value]
-        )
-        if clashes:
-            raise serializers.ValidationError(_("Working intervals overlap."))
-        return value
-
-    def validate_holidays(self, value):
-        dates = [h["date"] for h in value]
-        if len(dates) != len(set(dates)):
-            raise serializers.ValidationError(_("A date is listed twice."))
-        return value
-
-    def validate(self, attrs):
-        current = self.instance
-        if "intervals" in attrs:
-            intervals = len(attrs["intervals"])
-        else:
-            intervals = current.intervals.count() if current is not None else 0
-        is_24x7 = attrs.get("is_24x7", current.is_24x7 if current is not None else False)
-        validate_working_hours(is_24x7=is_24x7, intervals=intervals)
-        return attrs
-
-    @transaction.atomic
-    def create(self, validated_data):
-        intervals = validated_data.pop("intervals", [])
-        holidays = validated_data.pop("holidays", [])
-        calendar = BusinessCalendar.objects.create(**validated_data)
-        self._replace(calendar, intervals, holidays)
-        return calendar
-
-    @transaction.atomic
-    def update(self, instance, validated_data):
-        intervals = validated_data.pop("intervals", None)
-        holidays = validated_data.pop("holidays", None)
-        for name, value in validated_data.items():
-            setattr(instance, name, value)
-        instance.save()
-        self._replace(instance, intervals, holidays)
-        return instance
-
-    def _replace(self, calendar, intervals, holidays):
-        if intervals is not None:
-            calendar.intervals.all().delete()
-            WorkingInterval.objects.bulk_create(
-                WorkingInterval(calendar=calendar, **i) for i in intervals
-            )
-        if holidays is not None:
-            calendar.holidays.all().delete()
-            Holiday.objects.bulk_create(Holiday(calendar=calendar, **h) for h in holidays)
 
 
 class SlaPolicySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = SlaPolicy
-        fields = [
-            "id",
-            "name",
-            "is_active",
-            "priority",
-            "category",
-            "organization_tier",
-            "first_response_minutes",
-            "next_update_minutes",
-            "resolution_minutes",
-            "warning_percent",
-            "calendar",
-            "escalate_on_breach",
-            "updated_at",
-        ]
+        fields = ["id", *policies.POLICY_FIELDS, "updated_at"]
         read_only_fields = ["id", "updated_at"]
-
-    def validate(self, attrs):
-        current = (
-            {}
-            if self.instance is None
-            else {
-                f: getattr(self.instance, f)
-                for f in self.Meta.fields
-                if f not in ("id", "updated_at")
-            }
-        )
-        candidate = SlaPolicy(pk=getattr(self.instance, "pk", None), **{**current, **attrs})
-        candidate.clean()  # one active policy per priority, category and tier
-        return attrs

@@ -1,7 +1,6 @@
 import django_filters
-from django.db.models import F, ProtectedError
+from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -11,8 +10,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
 from config.api import IsAdmin
-from escalations import tasks
-from escalations.api.escalations import EscalateSerializer, EscalationSerializer, InUse
+from escalations.api.errors import InUse
+from escalations.api.escalations import EscalateSerializer, EscalationSerializer
 from escalations.api.serializers import (
     BusinessCalendarSerializer,
     PriorityCriterionSerializer,
@@ -36,6 +35,8 @@ from escalations.selectors import (
     with_next_due,
 )
 from escalations.services import escalate
+from escalations.services.config import InUse as ConfigInUse
+from escalations.services.config import calendars, policies, priority
 from tickets import services
 from tickets.api import views as ticket_views
 from tickets.filters import TicketFilter
@@ -64,6 +65,11 @@ class PriorityMatrixViewSet(
     lookup_field = "impact"
     pagination_class = None
 
+    def perform_update(self, serializer):
+        serializer.instance = priority.priority_matrix_row_save(
+            row=serializer.instance, data=serializer.validated_data
+        )
+
 
 class PriorityCriterionViewSet(viewsets.ModelViewSet):
     """Rules that raise the priority of matching tickets (admins)."""
@@ -72,6 +78,14 @@ class PriorityCriterionViewSet(viewsets.ModelViewSet):
     queryset = PriorityCriterion.objects.select_related("category").order_by("position", "id")
     permission_classes = [IsAdmin]
     filterset_fields = ["is_active", "minimum_priority"]
+
+    def perform_create(self, serializer):
+        serializer.instance = priority.priority_criterion_save(data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = priority.priority_criterion_save(
+            criterion=serializer.instance, data=serializer.validated_data
+        )
 
 
 @extend_schema_view(
@@ -93,26 +107,29 @@ class BusinessCalendarViewSet(viewsets.ModelViewSet):
     queryset = BusinessCalendar.objects.prefetch_related("intervals", "holidays").order_by("name")
     permission_classes = [IsAdmin]
 
+    def perform_create(self, serializer):
+        self._save(serializer)
+
     def perform_update(self, serializer):
-        calendar = serializer.save()
-        tasks.recompute_clocks_after_commit(calendar_id=calendar.pk)
+        self._save(serializer, calendar=serializer.instance)
 
     def perform_destroy(self, instance):
         try:
-            instance.delete()
-        except ProtectedError as exc:
-            users = ", ".join(sorted({str(obj) for obj in exc.protected_objects}))
-            raise InUse(
-                gettext(
-                    "The calendar %(calendar)s is still used by: %(users)s. "
-                    "Give them another calendar first."
-                )
-                % {"calendar": instance, "users": users}
-            ) from exc
+            calendars.calendar_delete(calendar=instance)
+        except ConfigInUse as exc:
+            raise InUse(str(exc)) from exc
+
+    def _save(self, serializer, calendar=None):
+        data = dict(serializer.validated_data)
+        intervals, holidays = data.pop("intervals", None), data.pop("holidays", None)
+        serializer.instance = calendars.calendar_save(
+            calendar=calendar, data=data, intervals=intervals, holidays=holidays
+        )
 
 
 class SlaPolicyViewSet(viewsets.ModelViewSet):
-    """SLA policies (admins). Saving one re-targets open clocks in the background."""
+    """SLA policies (admins). Saving or deleting one re-targets open clocks in the
+    background."""
 
     serializer_class = SlaPolicySerializer
     queryset = SlaPolicy.objects.order_by("priority", "name")
@@ -120,16 +137,21 @@ class SlaPolicyViewSet(viewsets.ModelViewSet):
     filterset_fields = ["is_active", "priority", "category", "organization_tier"]
 
     def perform_create(self, serializer):
-        tasks.recompute_clocks_after_commit(policy_id=serializer.save().pk)
+        serializer.instance = policies.sla_policy_save(data=serializer.validated_data)
 
     def perform_update(self, serializer):
-        tasks.recompute_clocks_after_commit(policy_id=serializer.save().pk)
+        serializer.instance = policies.sla_policy_save(
+            policy=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        policies.sla_policy_delete(policy=instance)
 
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"])
     def recompute(self, request, pk=None):
         """Re-target the open clocks now (normally automatic after an edit)."""
-        tasks.recompute_clocks_after_commit(policy_id=self.get_object().pk)
+        policies.sla_policy_retarget(policy=self.get_object())
         return Response(status=202)
 
 

@@ -1,6 +1,5 @@
 """Business calendars: time zone, working intervals, holidays; a team's calendar."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +7,9 @@ from tickets.models import Team, validate_time_zone
 
 
 class BusinessCalendar(models.Model):
+    """Written, with its hours and holidays, through ``services.config.calendars``
+    (which holds the rules of working hours)."""
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
@@ -24,23 +26,6 @@ class BusinessCalendar(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-def validate_working_hours(*, is_24x7: bool, intervals: int) -> None:
-    """A calendar that is not always open needs working hours: without any, no
-    business time ever passes and a clock it times could never come due.
-
-    Hours are saved after the calendar itself (inline in the admin, nested in
-    the API), so the form or serializer that has both calls this."""
-    if not is_24x7 and intervals == 0:
-        raise ValidationError(
-            {
-                "intervals": _(
-                    "Add at least one working interval, or mark the calendar 24x7: "
-                    "without working hours no business time ever passes."
-                )
-            }
-        )
 
 
 class Weekday(models.IntegerChoices):
@@ -71,22 +56,6 @@ class WorkingInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
-
-    def clean(self) -> None:
-        if self.start is None or self.end is None:
-            return
-        if self.overnight and self.end > self.start:
-            raise ValidationError(
-                {"end": _("An overnight shift ends the next day, at or before its start time.")}
-            )
-        if not self.overnight and self.end <= self.start:
-            raise ValidationError(
-                {
-                    "end": _(
-                        "The end must be after the start (tick “ends next day” for a night shift)."
-                    )
-                }
-            )
 
 
 class Holiday(models.Model):

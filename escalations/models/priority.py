@@ -1,6 +1,5 @@
 """Priority handling: the impact x urgency matrix, definitions and criteria."""
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +49,8 @@ class PriorityDefinition(models.Model):
 class PriorityCriterion(models.Model):
     """A rule that raises the priority of tickets it matches (it never lowers one).
 
-    Every condition that is set must hold; among the flags, any ticked flag will do."""
+    Every condition that is set must hold; among the flags, any ticked flag will do.
+    Written through ``services.config.priority``."""
 
     name = models.CharField(_("name"), max_length=120)
     is_active = models.BooleanField(_("active"), default=True)
@@ -88,10 +88,3 @@ class PriorityCriterion(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def clean(self) -> None:
-        flags = (self.if_security, self.if_safety, self.if_legal, self.if_major_outage)
-        if not (self.organization_tier or self.category_id or any(flags) or self.keywords.strip()):
-            raise ValidationError(
-                _("Give at least one condition: tier, category, a flag or keywords.")
-            )

@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from escalations.clockstates import ClockState, ClockStatus, public_status
 from escalations.models.calendars import BusinessCalendar
 from tickets.models import Category, Organization, Priority, Ticket
 
@@ -20,7 +20,7 @@ TARGET_VALIDATORS = [MinValueValidator(1), MaxValueValidator(MAX_TARGET_MINUTES)
 class SlaPolicy(models.Model):
     """Targets for tickets of a priority, optionally narrowed by category and
     organization tier. The most specific active policy wins; one with no
-    priority is the fallback."""
+    priority is the fallback. Written through ``services.config.policies``."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -86,26 +86,12 @@ class SlaPolicy(models.Model):
         }.get(metric)
         return None if minutes is None else timedelta(minutes=minutes)
 
-    def clean(self) -> None:
-        clash = SlaPolicy.objects.filter(
-            is_active=True,
-            priority=self.priority,
-            category=self.category_id,
-            organization_tier=self.organization_tier,
-        ).exclude(pk=self.pk)
-        if self.is_active and clash.exists():
-            raise ValidationError(
-                _(
-                    "Another active policy already covers this priority, category and tier: "
-                    "%(name)s."
-                )
-                % {"name": clash.first().name}
-            )
-
 
 class SlaClock(models.Model):
     """One SLA metric of one ticket, timed in business time.
 
+    ``state`` is one of the states declared in ``escalations.clockstates``, and
+    changes only through its table; ``status`` is what clients are shown.
     ``business_used`` is the business time consumed up to ``resumed_at`` (the
     start of the current running stretch). ``next_action_at`` is the earliest of
     the pending warning and breach; the sweep finds due clocks by it alone."""
@@ -116,15 +102,12 @@ class SlaClock(models.Model):
         RESOLUTION = "resolution", _("Resolution")
         LEVEL = "level", _("Time at level")
 
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        PAUSED = "paused", _("Paused")
-        MET = "met", _("Met")
-        BREACHED = "breached", _("Breached")
+    State = ClockState
+    Status = ClockStatus
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
     metric = models.CharField(_("metric"), max_length=16, choices=Metric)
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.RUNNING)
+    state = models.CharField(_("state"), max_length=16, choices=ClockState, default=State.RUNNING)
     policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
     calendar = models.ForeignKey(
         BusinessCalendar,
@@ -163,11 +146,19 @@ class SlaClock(models.Model):
                 name="sla_clock_next_action",
                 condition=Q(next_action_at__isnull=False),
             ),
-            models.Index(fields=["status", "due_at"], name="sla_clock_status_due"),
+            models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()} of ticket {self.ticket_id}: {self.status}"
+
+    @property
+    def status(self) -> str:
+        """What clients are shown: running, paused, met or breached."""
+        return public_status(self.state)
+
+    def get_status_display(self) -> str:
+        return ClockStatus(self.status).label
 
     @property
     def warn_target(self) -> timedelta:

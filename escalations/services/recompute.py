@@ -10,8 +10,9 @@ now, never from a copy read before the change."""
 
 from django.db import transaction
 
+from escalations.clockstates import OPEN
 from escalations.models import SlaClock
-from escalations.services.sla import OPEN_CLOCK, level_clock_reschedule, sla_refresh
+from escalations.services.sla import level_clock_reschedule, sla_refresh
 from tickets.models import Status, Ticket
 from tickets.services import tickets_locked
 
@@ -27,7 +28,7 @@ def clocks_recompute(
     it times, level clocks included. The stretch already running is measured
     with the calendar as it is now."""
     if calendar_id is not None and policy_id is None:
-        timed = SlaClock.objects.filter(status__in=OPEN_CLOCK, calendar_id=calendar_id)
+        timed = SlaClock.objects.filter(state__in=OPEN, calendar_id=calendar_id)
         tickets = Ticket.objects.filter(pk__in=timed.values("ticket_id"))
     else:
         tickets = Ticket.objects.exclude(status__in=(Status.RESOLVED, Status.CLOSED))

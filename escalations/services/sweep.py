@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,8 +32,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escalations.clocks import next_action
+from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
 from escalations.models import SlaClock, SlaClockAlert
-from escalations.services.sla import next_action
 from tickets import events
 from tickets.models import TicketEvent
 
@@ -74,15 +76,16 @@ def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
 def _outcome(clock: SlaClock, now: datetime) -> list[tuple[str, datetime]]:
     """Advance the clock in memory; the alerts that came due, with their due times."""
     due: list[tuple[str, datetime]] = []
-    if clock.status == SlaClock.Status.RUNNING:
-        if clock.warned_at is None and clock.warn_at is not None and clock.warn_at <= now:
-            clock.warned_at = now
-            if clock.warn_at < clock.due_at:
-                due.append((Alert.WARNING, clock.warn_at))
-        if clock.breached_at is None and clock.due_at is not None and clock.due_at <= now:
-            clock.breached_at = now
-            clock.status = SlaClock.Status.BREACHED
-            due.append((Alert.BREACH, clock.due_at))
+    warning_due = clock.warned_at is None and clock.warn_at is not None and clock.warn_at <= now
+    if warning_due and can_move(clock.state, ClockEvent.WARN):
+        clock.warned_at = now
+        if clock.warn_at < clock.due_at:
+            due.append((Alert.WARNING, clock.warn_at))
+    breach_due = clock.breached_at is None and clock.due_at is not None and clock.due_at <= now
+    if breach_due and can_move(clock.state, ClockEvent.BREACH):
+        clock.breached_at = now
+        clock.state = clock_move(clock.state, ClockEvent.BREACH)
+        due.append((Alert.BREACH, clock.due_at))
     clock.next_action_at = next_action(clock)
     return due
 
@@ -98,9 +101,10 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
         SlaClockAlert.objects.filter(clock__in=clocks).values_list("clock_id", "cycle", "kind")
     )
     alerts, trail, published = [], [], []
-    warned, breached, idle, to_warn, to_due = [], [], [], [], []
+    breached: dict[str, list[int]] = defaultdict(list)  # by the state they breached from
+    warned, idle, to_warn, to_due = [], [], [], []
     for clock in clocks:
-        was_warned = clock.warned_at is not None
+        was_warned, was_state = clock.warned_at is not None, clock.state
         for alert, at in _outcome(clock, now):
             if (clock.pk, clock.cycle, alert) in done:
                 continue  # recorded by an earlier, interrupted run: never twice
@@ -117,8 +121,8 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
                 )
             )
             published.append((alert, clock))
-        if clock.status == SlaClock.Status.BREACHED and clock.breached_at == now:
-            breached.append(clock.pk)
+        if clock.state != was_state:
+            breached[was_state].append(clock.pk)
         elif clock.next_action_at is None:
             idle.append(clock.pk)
         elif not was_warned and clock.warned_at is not None:
@@ -128,23 +132,27 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
         else:
             to_due.append(clock.pk)
     # The new state first: a listener may start a new cycle of a clock (a level
-    # clock after an escalation), which must not be overwritten afterwards.
-    if breached:
-        SlaClock.objects.filter(pk__in=breached).update(
-            status=SlaClock.Status.BREACHED,
+    # clock after an escalation), which must not be overwritten afterwards. Each
+    # update is guarded by the state the clock was claimed in.
+    for old, pks in breached.items():
+        SlaClock.objects.filter(pk__in=pks, state=old).update(
+            state=clock_move(old, ClockEvent.BREACH),
             breached_at=now,
             warned_at=Coalesce("warned_at", Value(now)),
             next_action_at=None,
         )
+    watched = states_allowing(ClockEvent.BREACH)  # clocks with a warning or breach to come
     if warned:
         # Guarded: a clock warned before keeps the time it was first warned at.
-        SlaClock.objects.filter(pk__in=warned, warned_at__isnull=True).update(
-            warned_at=now, next_action_at=F("due_at")
-        )
+        SlaClock.objects.filter(
+            pk__in=warned, state__in=states_allowing(ClockEvent.WARN), warned_at__isnull=True
+        ).update(warned_at=now, next_action_at=F("due_at"))
     if to_warn:
-        SlaClock.objects.filter(pk__in=to_warn).update(next_action_at=F("warn_at"))
+        SlaClock.objects.filter(pk__in=to_warn, state__in=watched).update(
+            next_action_at=F("warn_at")
+        )
     if to_due:
-        SlaClock.objects.filter(pk__in=to_due).update(next_action_at=F("due_at"))
+        SlaClock.objects.filter(pk__in=to_due, state__in=watched).update(next_action_at=F("due_at"))
     if idle:
         SlaClock.objects.filter(pk__in=idle).update(next_action_at=None)
     SlaClockAlert.objects.bulk_create(alerts)

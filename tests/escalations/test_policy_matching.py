@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from escalations.models import SlaPolicy
 from escalations.rules import PolicyKey, match_policy
-from escalations.services.sla import policy_for
+from escalations.services.sla.governing import policy_for
 from tickets.models import Category, Organization, Ticket
 
 PRIORITIES = ("P1", "P2", "P3", "P4")
@@ -218,7 +218,7 @@ def test_inactive_policies_never_win_and_change_nothing(db, specs, facts):
             for p in SlaPolicy.objects.filter(is_active=True)
         ]
 
-        chosen = policy_for(ticket)
+        chosen = policy_for(ticket=ticket)
 
         if chosen is not None:
             assert chosen.is_active
@@ -230,5 +230,5 @@ def test_inactive_policies_never_win_and_change_nothing(db, specs, facts):
         )
         assert (chosen.pk if chosen else None) == (expected.id if expected else None)
         SlaPolicy.objects.filter(is_active=False).delete()
-        assert policy_for(ticket) == chosen
+        assert policy_for(ticket=ticket) == chosen
         transaction.set_rollback(True)

@@ -1,11 +1,13 @@
 """Configuration rules as the admin enforces them: target limits, calendars in use."""
 
+from datetime import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from escalations.models import BusinessCalendar, EscalationLevel, EscalationPath, SlaPolicy
-from escalations.models.calendars import validate_working_hours
+from escalations.services.config.calendars import calendar_hours_check
 
 
 @pytest.fixture
@@ -43,10 +45,11 @@ def test_level_time_limit_is_at_most_a_year(db):
 
 def test_calendar_needs_working_hours_unless_24x7():
     with pytest.raises(ValidationError) as raised:
-        validate_working_hours(is_24x7=False, intervals=0)
+        calendar_hours_check(is_24x7=False, intervals=[])
     assert "intervals" in raised.value.message_dict
-    validate_working_hours(is_24x7=True, intervals=0)
-    validate_working_hours(is_24x7=False, intervals=1)
+    calendar_hours_check(is_24x7=True, intervals=[])
+    monday = {"weekday": 0, "start": time(9), "end": time(17)}
+    calendar_hours_check(is_24x7=False, intervals=[monday])
 
 
 def test_admin_shows_what_protects_a_calendar_from_deletion(admin_browser):

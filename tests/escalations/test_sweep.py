@@ -95,7 +95,7 @@ def test_a_failing_listener_is_logged_and_the_rest_of_the_batch_stands(
         events.unsubscribe(events.SLA_BREACH, listener)
     assert (result.breaches, result.warnings) == (6, 6)
     assert SlaClockAlert.objects.filter(kind="breach").count() == 6
-    assert not SlaClock.objects.exclude(status="breached").exists()
+    assert not SlaClock.objects.exclude(state="breached_running").exists()
     assert (again.breaches, again.clocks) == (0, 0)
     # What the failing listener wrote is undone; the other listeners' work stands.
     written = TicketEvent.objects.filter(note="listener was here")
@@ -124,7 +124,7 @@ def test_an_already_warned_clock_keeps_its_warning_time(agent, policy, frozen):
 
 def test_stale_next_action_on_a_met_clock_is_cleared(agent, policy, frozen):
     (ticket,) = make_tickets(agent)
-    SlaClock.objects.filter(ticket=ticket).update(status="met")
+    SlaClock.objects.filter(ticket=ticket).update(state="met")
     result = sla_sweep(now=T0 + timedelta(days=1))
     assert result.breaches == 0
     assert not SlaClock.objects.filter(next_action_at__isnull=False).exists()
@@ -165,3 +165,26 @@ def test_parallel_sweepers_record_each_breach_once(agent, policy, frozen):
     assert sum(r.warnings for r in results) == 80
     assert SlaClockAlert.objects.filter(kind="breach").count() == 80
     assert TicketEvent.objects.filter(kind="sla_breach").count() == 80
+
+
+def test_the_breach_is_written_only_over_the_state_the_clock_was_claimed_in(
+    agent, policy, frozen, monkeypatch
+):
+    from escalations.services import sweep
+
+    (ticket,) = make_tickets(agent)
+    real_claim = sweep._claim
+
+    def claim(now, batch_size):
+        clocks = real_claim(now, batch_size)
+        # Met meanwhile (what a row lock rules out on PostgreSQL): the sweep's
+        # update must not turn it back into a breach.
+        SlaClock.objects.filter(pk__in=[c.pk for c in clocks]).update(state="met")
+        return clocks
+
+    monkeypatch.setattr(sweep, "_claim", claim)
+    sla_sweep(now=T0 + timedelta(hours=9))
+    states = set(SlaClock.objects.filter(ticket=ticket).values_list("state", flat=True))
+    assert states == {"met"}
+    breached_at = SlaClock.objects.filter(ticket=ticket).values_list("breached_at", flat=True)
+    assert set(breached_at) == {None}

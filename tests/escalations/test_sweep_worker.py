@@ -89,7 +89,7 @@ def test_worker_killed_mid_sweep_loses_nothing(celery_processes, agent, l1_team)
     wait_for(
         lambda: SlaClockAlert.objects.count() == 400, timeout=60, message=celery_processes.logs
     )
-    assert SlaClock.objects.filter(status="breached").count() == 400
+    assert SlaClock.objects.filter(state="breached_running").count() == 400
     assert TicketEvent.objects.filter(kind="sla_breach").count() == 400
     assert not SlaClock.objects.filter(next_action_at__isnull=False).exists()
 
@@ -109,7 +109,7 @@ def test_beat_drives_the_sweep(celery_processes, agent):
     age_clocks(seconds=58)  # due in two seconds, with the worker and beat running
     clock = SlaClock.objects.get(ticket=ticket, metric="first_response")
     wait_for(
-        lambda: SlaClock.objects.filter(pk=clock.pk, status="breached").exists(),
+        lambda: SlaClock.objects.filter(pk=clock.pk, state="breached_running").exists(),
         timeout=60,
         message=celery_processes.logs,
     )

@@ -1,0 +1,272 @@
+"""The life of an SLA clock: started, paused, resumed, met, reopened,
+re-targeted, and started again for a new cycle.
+
+Each function moves the clock through ``clockstates.clock_move`` (a move the
+table does not declare is a defect and raises), writes the row and records
+the change in the ticket's audit trail. The caller holds the ticket's clocks,
+read with ``clocks_locked`` in its transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from escalations import businesstime as bt
+from escalations import clocks
+from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
+from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
+from escalations.services.sla.governing import calendar_spec
+from tickets.models import Status, Ticket, TicketEvent, User
+from tickets.services import ticket_event_record
+
+Metric = SlaClock.Metric
+Event = ClockEvent
+
+
+def clocks_locked(*, ticket: Ticket) -> dict[str, SlaClock]:
+    """The ticket's clocks by metric, locked against the sweep for the rest of
+    the transaction (the caller holds the ticket already: ticket before clocks)."""
+    rows = SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
+    found = {c.metric: c for c in rows.filter(ticket=ticket)}
+    for clock in found.values():
+        clock.ticket = ticket
+    return found
+
+
+def clock_start(
+    *,
+    ticket: Ticket,
+    metric: str,
+    policy: SlaPolicy,
+    calendar: BusinessCalendar | None,
+    now: datetime,
+    actor: User | None,
+) -> SlaClock | None:
+    """Start timing ``metric`` under ``policy`` from ``now``; paused from the
+    start while the ticket is pending. None when the policy sets no such target."""
+    target = policy.target(metric)
+    if target is None:
+        return None
+    clock = SlaClock(
+        ticket=ticket,
+        metric=metric,
+        policy=policy,
+        calendar=calendar,
+        target=target,
+        warning_percent=policy.warning_percent,
+        started_at=now,
+    )
+    _begin(clock, now, paused=ticket.status == Status.PENDING)
+    clock.save()
+    _record(clock, actor, "", clock.state, _due_note(clock))
+    return clock
+
+
+def clock_pause(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
+    """Stop counting; a breached clock stays breached, only its overrun stops growing."""
+    old = clock.state
+    clock.business_used = clocks.used(clock, now, _spec(clock))
+    clock.state = clock_move(old, Event.PAUSE)
+    clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
+    clock.save()
+    _record(
+        clock,
+        actor,
+        old,
+        clock.state,
+        _("%(used)s business time used") % {"used": clock.business_used},
+    )
+
+
+def clock_resume(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
+    """Count again from ``now``: the due time moves by the paused business time.
+    A breached clock only counts its overrun again (its breach is not due twice)."""
+    old = clock.state
+    clock.state = clock_move(old, Event.RESUME)
+    clock.resumed_at, clock.paused_at = now, None
+    if clock.state == ClockState.RUNNING:
+        clocks.schedule(clock, _spec(clock))
+    clock.save()
+    _record(clock, actor, old, clock.state, _due_note(clock))
+
+
+def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: str) -> None:
+    """Stop the clock for good with the time used so far; a breached one stays
+    breached, with the time it was met."""
+    old = clock.state
+    clock.business_used = clocks.used(clock, now, _spec(clock))
+    clock.state = clock_move(old, Event.MEET)
+    clock.met_at, clock.resumed_at, clock.next_action_at = now, None, None
+    clock.save()
+    _record(clock, actor, old, clock.state, note)
+
+
+def clock_reopen(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
+    """The ticket was reopened: the met clock counts again from ``now`` with the
+    time already used; a breached one counts its overrun again."""
+    old = clock.state
+    clock.state = clock_move(old, Event.REOPEN)
+    clock.met_at, clock.resumed_at, clock.paused_at = None, now, None
+    if clock.state == ClockState.RUNNING:
+        clocks.schedule(clock, _spec(clock))
+    clock.save()
+    _record(
+        clock,
+        actor,
+        old,
+        clock.state,
+        _("Reopened, %(used)s already used: %(due)s")
+        % {"used": clock.business_used, "due": _due_note(clock)},
+    )
+
+
+def clock_new_cycle(*, clock: SlaClock, now: datetime, actor: User | None, paused: bool) -> None:
+    """Start the clock afresh, whatever its state (a new level, the next public
+    update): nothing used, no warning or breach yet; paused while ``paused``."""
+    clock.cycle += 1
+    clock.business_used = timedelta(0)
+    clock.started_at = now
+    clock.warned_at = clock.breached_at = clock.met_at = None
+    _begin(clock, now, paused=paused)
+    clock.save()
+    _record(
+        clock,
+        actor,
+        "",
+        clock.state,
+        _("Cycle %(cycle)s: %(due)s") % {"cycle": clock.cycle, "due": _due_note(clock)},
+    )
+
+
+def clock_retarget(
+    *,
+    clock: SlaClock,
+    policy: SlaPolicy,
+    calendar: BusinessCalendar | None,
+    now: datetime,
+    actor: User | None,
+) -> None:
+    """Apply ``policy`` and ``calendar`` to an open clock, keeping the business
+    time already used; a clock already past its new target breaches at the next
+    sweep, once. A policy without this target meets the clock."""
+    target = policy.target(clock.metric)
+    if target is None:
+        note = _("The policy %(policy)s has no such target.") % {"policy": policy}
+        clock_meet(clock=clock, now=now, actor=actor, note=note)
+        return
+    old_due = clock.due_at
+    clock.state = clock_move(clock.state, Event.RETARGET)
+    if clock.calendar_id != (calendar.pk if calendar else None):
+        # Time so far was measured on the old calendar; the new one counts from now.
+        clocks.rebase(clock, now, _spec(clock))
+    clock.policy, clock.calendar, clock.target = policy, calendar, target
+    clock.warning_percent = policy.warning_percent
+    if clock.state == ClockState.RUNNING:
+        clocks.schedule(clock, _spec(clock))
+    clock.save()
+    _record(
+        clock,
+        actor,
+        old_due.isoformat(timespec="seconds") if old_due else "",
+        clock.due_at.isoformat(timespec="seconds") if clock.due_at else "",
+        _("Re-targeted by policy %(policy)s: %(due)s, %(used)s already used")
+        % {"policy": policy, "due": _due_note(clock), "used": clock.business_used},
+    )
+
+
+# --- the level clock: time spent at the ticket's current escalation level ----------------
+
+
+def level_clock_start(
+    *,
+    ticket: Ticket,
+    target: timedelta,
+    calendar: BusinessCalendar | None,
+    now: datetime,
+    actor: User | None,
+) -> SlaClock:
+    """Time the ticket's stay at its new level: a new cycle of its level clock
+    (its first one on the ticket's first level), paused while the ticket is pending."""
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
+    if clock is None:
+        clock = SlaClock(ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now)
+    clock.target, clock.calendar, clock.policy = target, calendar, None
+    clock.warning_percent = 75
+    clock_new_cycle(clock=clock, now=now, actor=actor, paused=ticket.status == Status.PENDING)
+    return clock
+
+
+def level_clock_stop(*, ticket: Ticket, now: datetime, actor: User | None) -> None:
+    """The ticket left its level for one without a time limit: an open level
+    clock has nothing more to time (a breached one keeps its breach as it is)."""
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
+    if clock is not None and clock.state in OPEN:
+        clock_meet(clock=clock, now=now, actor=actor, note=_("Left the level."))
+
+
+def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | None = None) -> None:
+    """The calendar ``calendar_id`` was edited: lay out again the ticket's running
+    level clock if that calendar times it (no policy re-targets level clocks).
+    The stretch already running is measured with the calendar as it is now."""
+    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
+    if clock is None or clock.state != ClockState.RUNNING or clock.calendar_id != calendar_id:
+        return
+    old_due = clock.due_at
+    clocks.schedule(clock, _spec(clock))
+    if clock.due_at == old_due:
+        return
+    clock.save()
+    _record(
+        clock,
+        actor,
+        old_due.isoformat(timespec="seconds") if old_due else "",
+        clock.due_at.isoformat(timespec="seconds"),
+        _("Calendar %(calendar)s changed: %(due)s")
+        % {"calendar": clock.calendar, "due": _due_note(clock)},
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
+    """Move a new clock, or one starting a new cycle, to running (scheduled) or paused."""
+    current = None if clock.pk is None else clock.state
+    if paused:
+        clock.state = clock_move(current, Event.START_PAUSED)
+        clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
+    else:
+        clock.state = clock_move(current, Event.START)
+        clock.resumed_at, clock.paused_at = now, None
+        clocks.schedule(clock, _spec(clock))
+
+
+def _spec(clock: SlaClock) -> bt.Calendar:
+    return calendar_spec(clock.calendar)
+
+
+def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) -> None:
+    ticket_event_record(
+        ticket=clock.ticket,
+        actor=actor,
+        kind=TicketEvent.Kind.SLA,
+        field=f"sla:{clock.metric}",
+        old=old,
+        new=new,
+        note=note,
+    )
+
+
+def _due_note(clock: SlaClock) -> str:
+    return _("%(metric)s due %(due)s (target %(target)s of business time)") % {
+        "metric": clock.get_metric_display(),
+        "due": f"{clock.due_at:%Y-%m-%d %H:%M} UTC" if clock.due_at else "-",
+        "target": _hours_minutes(clock.target),
+    }
+
+
+def _hours_minutes(value: timedelta) -> str:
+    hours, rest = divmod(int(value.total_seconds()), 3600)
+    return f"{hours}h {rest // 60:02d}m"
