@@ -174,3 +174,12 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_specs():
+    """Calendars are cached by id and last edit; tests reuse ids and freeze the
+    clock, so each test starts with an empty cache."""
+    from escalations.services.sla import governing
+
+    governing._spec_cache.clear()

@@ -1,33 +1,19 @@
-"""Business-time arithmetic. Pure: no database, no settings.
-
-A calendar is an IANA time zone, weekly working intervals in local wall-clock
-time (several a day, overnight shifts allowed) and holidays (one-off dates and
-yearly dates), or simply 24x7. Two functions answer every SLA question:
-
-    add(calendar, start, duration)  -> the instant ``duration`` of business time after ``start``
-    elapsed(calendar, start, end)   -> the business time between two instants
-
-Both are exact to the microsecond and correct across DST changes: working
-intervals are laid out in local wall time, day by day, and only then converted
-to UTC, so a 09:00-17:00 day is 8 hours on the day the clocks change (a shift
-that spans the change itself lasts the real time that passes).
-
-Holidays remove the whole local day, midnight to midnight, including the part of
-an overnight shift that runs into it.
-
-Speed: a calendar is compiled once (and cached) into sorted UTC open intervals
-with running totals of business time, a few years at a time and extended on
-demand. Each call is then one or two binary searches, whatever the duration.
-"""
+"""Business-time tables: a calendar compiled into sorted UTC open intervals with
+running totals of business time, a few years at a time, extended on demand.
+Pure: no database, no settings. Used through ``escalations.businesstime``."""
 
 from __future__ import annotations
 
 import bisect
 import threading
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from escalations.businesstime import Calendar, Interval
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_US = timedelta(microseconds=1)
@@ -37,143 +23,26 @@ MIN_YEAR, MAX_YEAR = 1900, 2400
 INITIAL_SPAN_YEARS = 2
 
 
-@dataclass(frozen=True, order=True)
-class Interval:
-    """Working time on ``weekday`` (0 = Monday) from ``start`` to ``end``, local time.
-
-    An ``end`` at or before ``start`` runs past midnight into the next day, so
-    ``22:00-06:00`` is a night shift and ``00:00-00:00`` is the whole day.
-    """
-
-    weekday: int
-    start: time
-    end: time
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            raise ValueError(f"weekday must be 0..6, got {self.weekday}")
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("interval times are local wall-clock times, without a time zone")
-
-    @property
-    def length_us(self) -> int:
-        """Nominal length in wall-clock microseconds (DST aside)."""
-        start = _time_us(self.start)
-        end = _time_us(self.end)
-        return end - start if end > start else DAY_US - start + end
-
-
-@dataclass(frozen=True)
-class Calendar:
-    time_zone: str = "UTC"
-    intervals: tuple[Interval, ...] = ()
-    holidays: frozenset[date] = field(default_factory=frozenset)
-    yearly_holidays: frozenset[tuple[int, int]] = field(default_factory=frozenset)
-    always_open: bool = False
-
-    def __post_init__(self) -> None:
-        try:
-            zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {self.time_zone!r}") from exc
-        object.__setattr__(self, "intervals", tuple(sorted(self.intervals)))
-        object.__setattr__(self, "holidays", frozenset(self.holidays))
-        object.__setattr__(self, "yearly_holidays", frozenset(self.yearly_holidays))
-
-    @property
-    def zone(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.time_zone)
-
-    def is_holiday(self, day: date) -> bool:
-        return day in self.holidays or (day.month, day.day) in self.yearly_holidays
-
-
-ALWAYS_OPEN = Calendar(always_open=True)
-
-
-def overlapping_intervals(intervals: list[Interval]) -> list[tuple[Interval, Interval]]:
-    """Pairs of intervals that overlap in the (nominal) week, for validation."""
-    week = 7 * DAY_US
-    spans = []
-    for interval in intervals:
-        start = interval.weekday * DAY_US + _time_us(interval.start)
-        spans.append((interval, start, start + interval.length_us))
-    found = []
-    for i, (a, a_start, a_end) in enumerate(spans):
-        for b, b_start, b_end in spans[i + 1 :]:
-            for shift in (-week, 0, week):
-                if a_start < b_end + shift and b_start + shift < a_end:
-                    found.append((a, b))
-                    break
-    return found
-
-
-# --- the two questions ---------------------------------------------------------------
-
-
-def add(calendar: Calendar, start: datetime, duration: timedelta | int) -> datetime:
-    """The instant at which ``duration`` of business time has passed after ``start``.
-
-    ``duration`` is a timedelta or whole seconds, and not negative. A zero
-    duration returns ``start`` itself, even outside working hours.
-    """
-    duration_us = _duration_us(duration)
-    _check_aware(start)
-    # In UTC first: arithmetic on an aware datetime in its own zone is wall-clock
-    # arithmetic, which would make a 24x7 day across a DST change 23 or 25 hours.
-    start = start.astimezone(UTC)
-    if duration_us == 0:
-        return start
-    if calendar.always_open:
-        return start + timedelta(microseconds=duration_us)
-    return _from_us(_compiled(calendar).add(_to_us(start), duration_us))
-
-
-def elapsed(calendar: Calendar, start: datetime, end: datetime) -> timedelta:
-    """Business time between ``start`` and ``end``; zero when ``end`` is not after ``start``."""
-    _check_aware(start)
-    _check_aware(end)
-    # Two datetimes sharing a tzinfo compare and subtract by wall clock, ignoring
-    # ``fold`` and DST; in UTC they compare and subtract as instants.
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    if end <= start:
-        return timedelta(0)
-    if calendar.always_open:
-        return end - start
-    return timedelta(microseconds=_compiled(calendar).elapsed(_to_us(start), _to_us(end)))
-
-
-def is_open(calendar: Calendar, moment: datetime) -> bool:
-    """Whether ``moment`` falls in working time (interval starts count, ends do not)."""
-    _check_aware(moment)
-    if calendar.always_open:
-        return True
-    return _compiled(calendar).is_open(_to_us(moment))
-
-
-# --- compilation ---------------------------------------------------------------------
-
-
-def _time_us(value: time) -> int:
+def time_us(value: time) -> int:
     return ((value.hour * 60 + value.minute) * 60 + value.second) * 1_000_000 + value.microsecond
 
 
-def _to_us(moment: datetime) -> int:
+def to_us(moment: datetime) -> int:
     return (moment - EPOCH) // ONE_US
 
 
-def _from_us(value: int) -> datetime:
+def from_us(value: int) -> datetime:
     return EPOCH + timedelta(microseconds=value)
 
 
-def _duration_us(duration: timedelta | int) -> int:
+def duration_us(duration: timedelta | int) -> int:
     value = duration // ONE_US if isinstance(duration, timedelta) else int(duration) * 1_000_000
     if value < 0:
         raise ValueError("a business-time duration cannot be negative")
     return value
 
 
-def _check_aware(moment: datetime) -> None:
+def check_aware(moment: datetime) -> None:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("business time needs aware datetimes")
 
@@ -181,7 +50,7 @@ def _check_aware(moment: datetime) -> None:
 def _local_us(day: date, at: time, zone: zoneinfo.ZoneInfo) -> int:
     """UTC microseconds of a local wall-clock time (a time skipped by DST counts as
     the instant it would be under the offset before the change)."""
-    return _to_us(datetime.combine(day, at, tzinfo=zone))
+    return to_us(datetime.combine(day, at, tzinfo=zone))
 
 
 @dataclass(frozen=True)
@@ -218,7 +87,7 @@ class _Compiled:
 
     # Years are local calendar years of the calendar's zone.
     def _year_of(self, moment: int) -> int:
-        year = _from_us(moment).astimezone(self.zone).year
+        year = from_us(moment).astimezone(self.zone).year
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise ValueError(f"business time is supported from {MIN_YEAR} to {MAX_YEAR}")
         return year
@@ -335,5 +204,5 @@ def _subtract(span: tuple[int, int], holes: list[tuple[int, int]]) -> list[tuple
 
 
 @lru_cache(maxsize=512)
-def _compiled(calendar: Calendar) -> _Compiled:
+def compiled(calendar: Calendar) -> _Compiled:
     return _Compiled(calendar)
