@@ -1,0 +1,95 @@
+"""Settings of the work behind the pages: Celery (broker, queues, beat's sweeps),
+the shared cache, and Escalade's own knobs (ticket references, links,
+notification delivery, webhooks). Read from the environment; imported by
+``config.settings``."""
+
+from config.environment import VAR_DIR, env
+
+# Celery: Redis when REDIS_URL is set, otherwise a broker kept in files.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    # One cache for every process: API throttles and sign-in lock-outs hold across them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "escalade",
+        }
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+    _broker_dir = VAR_DIR / "broker"
+    for _folder in ("queue", "control"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_ENABLE_UTC = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Two queues, so a backlog of e-mails and webhooks never delays enforcement: the
+# sweeps, escalations and re-targeting run on "<CELERY_QUEUE>.enforcement",
+# deliveries on "<CELERY_QUEUE>.deliveries"; each has workers of its own.
+CELERY_QUEUE = env.str("CELERY_QUEUE", default="escalade")
+ENFORCEMENT_QUEUE = f"{CELERY_QUEUE}.enforcement"
+DELIVERY_QUEUE = f"{CELERY_QUEUE}.deliveries"
+CELERY_TASK_DEFAULT_QUEUE = ENFORCEMENT_QUEUE
+CELERY_TASK_ROUTES = {"notifications.tasks.deliver": {"queue": DELIVERY_QUEUE}}
+# The SLA sweep: how often beat runs it, and how long one run may take before it
+# leaves the rest to the next (so runs never pile up).
+SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
+SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INTERVAL * 0.8)
+SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=100)
+# How often beat hands the outbox's stale deliveries to the workers again.
+NOTIFY_REQUEUE_INTERVAL = env.float("NOTIFY_REQUEUE_INTERVAL", default=30.0)
+# The sweeps never expire: one that waited in the queue still runs (finding
+# nothing due costs one index probe), so no sweep is ever dropped.
+CELERY_BEAT_SCHEDULE = {
+    "sla-sweep": {
+        "task": "escalations.tasks.sweep_sla_clocks",
+        "schedule": SLA_SWEEP_INTERVAL,
+    },
+    "requeue-deliveries": {
+        "task": "notifications.tasks.requeue_deliveries",
+        "schedule": NOTIFY_REQUEUE_INTERVAL,
+    },
+    "monitoring-ended": {
+        "task": "escalations.tasks.flag_ended_monitoring",
+        "schedule": 60.0,
+    },
+    "update-cadences": {
+        "task": "notifications.tasks.sweep_update_cadences",
+        "schedule": 30.0,
+    },
+}
+
+# Escalade
+TICKET_REFERENCE_PREFIX = env.str("TICKET_REFERENCE_PREFIX", default="ESC")
+# Absolute links in e-mails and webhook bodies.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Notification delivery: retries back off from the base to the cap; a send that
+# has not finished within the lease is handed over again.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=10.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)
+NOTIFY_LEASE_SECONDS = env.float("NOTIFY_LEASE_SECONDS", default=120.0)
+NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default=30.0)
+# Outbound webhooks: seconds one delivery may take, failed attempts in a row
+# before an endpoint is switched off, and whether URLs may point at this server
+# or its private network (only where receivers live on the internal network).
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
