@@ -235,7 +235,7 @@ class EscalationReview(models.Model):
         verbose_name_plural = _("post-escalation reviews")
 
     def __str__(self) -> str:
-        return f"Review of {self.escalation}"
+        return _("Review of %(escalation)s") % {"escalation": self.escalation}
 
     @property
     def is_submitted(self) -> bool:

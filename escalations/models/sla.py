@@ -150,7 +150,11 @@ class SlaClock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} of ticket {self.ticket_id}: {self.status}"
+        return _("%(metric)s of ticket %(ticket)s: %(status)s") % {
+            "metric": self.get_metric_display(),
+            "ticket": self.ticket_id,
+            "status": self.status,
+        }
 
     @property
     def status(self) -> str:
@@ -190,4 +194,8 @@ class SlaClockAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of clock {self.clock_id} (cycle {self.cycle})"
+        return _("%(kind)s of clock %(clock)s (cycle %(cycle)s)") % {
+            "kind": self.get_kind_display(),
+            "clock": self.clock_id,
+            "cycle": self.cycle,
+        }

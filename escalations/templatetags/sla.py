@@ -43,5 +43,9 @@ def business_duration(value: timedelta) -> str:
     hours, rest = divmod(abs(seconds), 3600)
     minutes = rest // 60
     if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m"
+        # Translators: short business time, hours and minutes, e.g. "27h 05m"
+        text = _("%(hours)sh %(minutes)sm") % {"hours": hours, "minutes": f"{minutes:02d}"}
+    else:
+        # Translators: short business time in minutes, e.g. "45m"
+        text = _("%(minutes)sm") % {"minutes": minutes}
+    return f"{sign}{text}"

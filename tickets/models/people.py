@@ -48,7 +48,12 @@ class User(AbstractUser):
         verbose_name=_("organization"),
     )
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        blank=True,
+        help_text=_("Pages, API answers and messages in this language; empty: the browser's."),
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
