@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(STAMP) compilemessages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -29,7 +29,7 @@ compilemessages: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python -m config.i18n_check --update || true
 
-run: seed compilemessages
+run: seed
 	@echo ""
 	@echo "  Escalade is starting on http://127.0.0.1:8000/"
 	@echo "  Logins (password 'demo'): admin, agent1, agent2, agent3, manager, customer"
