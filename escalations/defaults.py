@@ -5,7 +5,7 @@ after tests that empty the database) agree. The definitions' texts are in the
 catalogs, so the rows get their translations too (admins edit them in admin)."""
 
 from django.utils import translation
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 MATRIX = {
     1: ("P1", "P1", "P2", "P3"),
@@ -15,28 +15,28 @@ MATRIX = {
 }
 DEFINITIONS = [
     (
-        N_("P1"),
-        N_("Critical"),
-        N_("Total outage or severe degradation affecting all users; no workaround."),
-        N_("The web shop is down: no customer can place an order."),
+        "P1",
+        gettext_noop("Critical"),
+        gettext_noop("Total outage or severe degradation affecting all users; no workaround."),
+        gettext_noop("The web shop is down: no customer can place an order."),
     ),
     (
-        N_("P2"),
-        N_("High"),
-        N_("Major function unavailable or degraded for many users; workaround hard."),
-        N_("Checkout fails for customers paying by card."),
+        "P2",
+        gettext_noop("High"),
+        gettext_noop("Major function unavailable or degraded for many users; workaround hard."),
+        gettext_noop("Checkout fails for customers paying by card."),
     ),
     (
-        N_("P3"),
-        N_("Medium"),
-        N_("A function impaired for some users; a workaround exists."),
-        N_("Discount codes are not applied; staff apply them by hand."),
+        "P3",
+        gettext_noop("Medium"),
+        gettext_noop("A function impaired for some users; a workaround exists."),
+        gettext_noop("Discount codes are not applied; staff apply them by hand."),
     ),
     (
-        N_("P4"),
-        N_("Low"),
-        N_("Cosmetic issue or question affecting a few users."),
-        N_("A typo on the order confirmation page."),
+        "P4",
+        gettext_noop("Low"),
+        gettext_noop("Cosmetic issue or question affecting a few users."),
+        gettext_noop("A typo on the order confirmation page."),
     ),
 ]
 

@@ -51,6 +51,7 @@ class SlaPolicy(models.Model):
         _("resolution (business minutes)"), validators=TARGET_VALIDATORS
     )
     warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at (% of target)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
@@ -117,7 +118,11 @@ class SlaClock(models.Model):
         help_text=_("Empty: 24x7."),
     )
     target = models.DurationField(_("target (business time)"))
-    warning_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"), default=75)
+    warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("warn at (% of target)"),
+        default=75,
+    )
     business_used = models.DurationField(_("business time used"), default=timedelta(0))
     cycle = models.PositiveIntegerField(
         _("cycle"), default=1, help_text=_("Next-update clocks start a new cycle at every update.")
