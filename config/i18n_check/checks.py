@@ -56,7 +56,8 @@ def placeholders(text: str) -> Counter:
 
 def entry_problems(entry: pofile.Entry, language: str, domain: str) -> list[Problem]:
     def problem(kind, detail=""):
-        return Problem(language, domain, kind, entry.msgid, detail)
+        shown = f"[{entry.msgctxt}] {entry.msgid}" if entry.msgctxt is not None else entry.msgid
+        return Problem(language, domain, kind, shown, detail)
 
     if entry.fuzzy:
         return [problem("fuzzy")]
