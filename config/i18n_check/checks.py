@@ -49,9 +49,14 @@ class Problem:
         return f"[{self.language}/{self.domain}] {self.kind}: {text}{extra}"
 
 
+def _normal(found: str) -> str:
+    if found[:2] in ("{{", "{%"):
+        return found[:2] + " ".join(found[2:-2].split()) + found[-2:]
+    return found
+
+
 def placeholders(text: str) -> Counter:
-    found = (" ".join(m.split()) for m in PLACEHOLDER.findall(text.replace("%%", "")))
-    return Counter(found)
+    return Counter(_normal(m) for m in PLACEHOLDER.findall(text.replace("%%", "")))
 
 
 def entry_problems(entry: pofile.Entry, language: str, domain: str) -> list[Problem]:
