@@ -34,7 +34,7 @@ from escalations.models import (
 from escalations.services.config import calendars, paths, policies, priority
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
-from tickets.translated import TranslationsFormMixin, translation_fieldsets
+from tickets.translated import TranslationsAdminMixin, TranslationsFormMixin
 
 # --- priority -----------------------------------------------------------------------------
 
@@ -67,14 +67,9 @@ class PriorityDefinitionForm(TranslationsFormMixin, forms.ModelForm):
 
 
 @admin.register(PriorityDefinition)
-class PriorityDefinitionAdmin(admin.ModelAdmin):
+class PriorityDefinitionAdmin(TranslationsAdminMixin, admin.ModelAdmin):
     form = PriorityDefinitionForm
     list_display = ("priority", "name", "description", "example")
-
-    def get_fieldsets(self, request, obj=None):
-        return translation_fieldsets(
-            PriorityDefinitionForm.Meta.fields, self.form.translated_fields
-        )
 
 
 @admin.register(PriorityCriterion)

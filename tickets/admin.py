@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets import services
 from tickets.models import Category, Comment, Organization, Team, Ticket, TicketEvent, User
-from tickets.translated import TranslationsFormMixin, translation_fieldsets
+from tickets.translated import TranslationsAdminMixin, TranslationsFormMixin
 from tickets.workflow import check_transition
 
 
@@ -41,14 +41,11 @@ class CategoryForm(TranslationsFormMixin, forms.ModelForm):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationsAdminMixin, admin.ModelAdmin):
     form = CategoryForm
     list_display = ("name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "description")
-
-    def get_fieldsets(self, request, obj=None):
-        return translation_fieldsets(CategoryForm.Meta.fields, CategoryForm.translated_fields)
 
 
 @admin.register(Team)

@@ -80,11 +80,19 @@ class TranslationsFormMixin:
         return cleaned
 
 
-def translation_fieldsets(fields: tuple[str, ...], translated_fields: tuple[str, ...]):
-    """Admin fieldsets: the default texts, then one section per other language."""
-    sets = [(None, {"fields": fields})]
-    for code, name in other_languages():
-        sets.append(
-            (name, {"fields": [f"{f}__{code}" for f in translated_fields], "classes": ["collapse"]})
-        )
-    return sets
+class TranslationsAdminMixin:
+    """ModelAdmin of a model with a ``translations`` map, its ``form`` a
+    ``TranslationsFormMixin``: the default texts, then a section per language."""
+
+    def get_fieldsets(self, request, obj=None):
+        sets = [(None, {"fields": self.form.Meta.fields})]
+        for code, name in other_languages():
+            fields = [f"{field}__{code}" for field in self.form.translated_fields]
+            sets.append((name, {"fields": fields, "classes": ["collapse"]}))
+        return sets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The language fields are the form's own, not the model's: build the form
+        # from its Meta.fields, not from the fieldsets.
+        kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)

@@ -97,3 +97,30 @@ def test_business_durations_read_in_the_active_language():
     with translation.override("en"):
         assert business_duration(timedelta(hours=27, minutes=5)) == "27h 05m"
         assert business_duration(timedelta(minutes=45)) == "45m"
+
+
+def test_admins_write_a_priority_definition_in_each_language(client, admin_user):
+    definition = PriorityDefinition.objects.get(priority="P2")
+    client.force_login(admin_user)
+    url = reverse("admin:escalations_prioritydefinition_change", args=[definition.pk])
+
+    page = client.get(url)
+    answer = client.post(
+        url,
+        {
+            "priority": "P2",
+            "name": "High",
+            "description": "Many users cannot work.",
+            "example": "",
+            "name__pl": "Wysoki",
+            "description__pl": "Wielu użytkowników nie może pracować.",
+        },
+    )
+
+    assert page.status_code == 200
+    assert "Polski" in page.content.decode() or "Polish" in page.content.decode()
+    assert answer.status_code == 302
+    definition.refresh_from_db()
+    assert definition.translations == {
+        "pl": {"name": "Wysoki", "description": "Wielu użytkowników nie może pracować."}
+    }
