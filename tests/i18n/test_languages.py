@@ -211,3 +211,19 @@ def test_inbox_messages_use_the_recipients_language():
     event_emit(kind="ticket.created", ticket=ticket, recipients=[Recipient(user=reader)])
 
     assert reader.notifications.get().subject == f"[{ticket.reference}] {SUBJECT['ru']}"
+
+
+def test_a_requester_following_the_browser_files_tickets_in_the_page_language(client, requester):
+    requester.language = ""
+    requester.save()
+    client.force_login(requester)
+
+    client.post(
+        reverse("tickets:create"),
+        {"title": "Brak internetu", "description": "Od rana.", "impact": 3, "urgency": 3},
+        HTTP_ACCEPT_LANGUAGE="pl",
+    )
+
+    from tickets.models import Ticket
+
+    assert Ticket.objects.get(title="Brak internetu").requester_language == "pl"
