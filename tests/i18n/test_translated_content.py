@@ -124,3 +124,23 @@ def test_admins_write_a_priority_definition_in_each_language(client, admin_user)
     assert definition.translations == {
         "pl": {"name": "Wysoki", "description": "Wielu użytkowników nie może pracować."}
     }
+
+
+def test_translated_names_cost_no_queries(client, agent):
+    """The queue in Polish runs the same queries as in English."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = CategoryFactory(name="Network", translations={"pl": {"name": "Sieć"}})
+    for _ in range(3):
+        TicketFactory(category=category, team=agent.teams.first())
+    client.force_login(agent)
+    counts = {}
+    for language in ("en", "pl"):
+        agent.language = language
+        agent.save()
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("tickets:queue")).content.decode()
+        counts[language] = len(queries)
+        assert ("Sieć" in body) is (language == "pl")
+    assert counts["pl"] == counts["en"]
