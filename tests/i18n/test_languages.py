@@ -227,3 +227,31 @@ def test_a_requester_following_the_browser_files_tickets_in_the_page_language(cl
     from tickets.models import Ticket
 
     assert Ticket.objects.get(title="Brak internetu").requester_language == "pl"
+
+
+def test_people_choose_their_language_and_time_zone_on_their_account_page(client, requester):
+    client.force_login(requester)
+
+    page = client.get(reverse("tickets:account"))
+    answer = client.post(
+        reverse("tickets:account"), {"language": "nl", "time_zone": "Europe/Amsterdam"}, follow=True
+    )
+
+    assert page.status_code == 200
+    requester.refresh_from_db()
+    assert (requester.language, requester.time_zone) == ("nl", "Europe/Amsterdam")
+    body = answer.content.decode()
+    assert "Je taal en tijdzone zijn opgeslagen." in body
+    assert 'id="account-link"' in body
+    assert ">NL</a>" in body
+
+
+def test_an_unknown_time_zone_is_refused_with_a_field_message(client, requester):
+    client.force_login(requester)
+
+    answer = client.post(reverse("tickets:account"), {"language": "xx", "time_zone": "Mars/Base"})
+
+    assert answer.status_code == 200
+    assert answer.context["form"].errors.keys() == {"language", "time_zone"}
+    requester.refresh_from_db()
+    assert requester.time_zone != "Mars/Base"
