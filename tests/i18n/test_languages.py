@@ -255,3 +255,20 @@ def test_an_unknown_time_zone_is_refused_with_a_field_message(client, requester)
     assert answer.context["form"].errors.keys() == {"language", "time_zone"}
     requester.refresh_from_db()
     assert requester.time_zone != "Mars/Base"
+
+
+def test_the_timeline_shows_values_in_the_readers_language(client, agent, l1_team):
+    from tickets import services
+
+    agent.language = "pl"
+    agent.save()
+    ticket = create_ticket(agent)
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+    services.ticket_update(ticket=ticket, actor=agent, data={"urgency": 1})
+    client.force_login(agent)
+
+    body = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert "Nowe → <strong>Oczekuje (na odpowiedź klienta)</strong>" in body
+    assert "Pilność" in body
+    assert "<strong>1 - krytyczna</strong>" in body
