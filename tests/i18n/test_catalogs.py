@@ -89,3 +89,12 @@ def test_catalogs_compile_with_msgfmt_format_checks(tmp_path):
             [msgfmt, "--check-format", "-o", str(tmp_path / f"{language}.mo"), str(path)],
             check=True,
         )
+
+
+@pytest.mark.parametrize("language", checks.LANGUAGES)
+def test_compiled_catalogs_are_built_from_the_current_po_files(language):
+    """`make test` (and the start of a pytest run) compile them with msgfmt."""
+    po = checks.LOCALE / language / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    assert mo.exists(), "no compiled catalog: install gettext (msgfmt) and run `make test`"
+    assert mo.stat().st_mtime >= po.stat().st_mtime
