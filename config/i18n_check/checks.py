@@ -121,7 +121,17 @@ def makemessages(locale: Path, languages=LANGUAGES) -> None:
     import os
 
     from django.core.management import call_command
+    from django.core.management.commands.makemessages import Command as MakeMessages
     from django.test.utils import override_settings
+
+    class Extract(MakeMessages):
+        # makemessages writes each file's strings into the locale directory
+        # nearest to it (the project's own); send them all to ``locale``.
+        def find_files(self, root):
+            files = super().find_files(root)
+            for found in files:
+                found.locale_dir = str(locale)
+            return files
 
     previous = Path.cwd()
     os.chdir(ROOT)
@@ -131,7 +141,7 @@ def makemessages(locale: Path, languages=LANGUAGES) -> None:
                 if domain == "djangojs" and not _own_scripts():
                     continue
                 call_command(
-                    "makemessages",
+                    Extract(),
                     locale=list(languages),
                     domain=domain,
                     ignore_patterns=list(IGNORED),

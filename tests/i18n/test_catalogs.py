@@ -98,3 +98,28 @@ def test_compiled_catalogs_are_built_from_the_current_po_files(language):
     mo = po.with_suffix(".mo")
     assert mo.exists(), "no compiled catalog: install gettext (msgfmt) and run `make test`"
     assert mo.stat().st_mtime >= po.stat().st_mtime
+
+
+@pytest.mark.skipif(not checks.gettext_available(), reason="gettext tools (xgettext) missing")
+def test_fresh_extraction_finds_a_new_string_and_leaves_the_catalogs_alone(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "app").mkdir(parents=True)
+    (project / "app" / "mod.py").write_text(
+        'from django.utils.translation import gettext as _\n\nLABEL = _("A string marked today")\n'
+    )
+    po = project / "locale" / "pl" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '"Plural-Forms: ' + checks.PLURAL_FORMS["pl"] + '\\n"\n',
+        encoding="utf-8",
+    )
+    before = po.read_text(encoding="utf-8")
+    monkeypatch.setattr(checks, "ROOT", project)
+    monkeypatch.setattr(checks, "LOCALE", project / "locale")
+
+    found = checks.fresh_problems(("pl",))
+
+    assert [(p.kind, p.msgid) for p in found] == [("untranslated", "A string marked today")]
+    assert po.read_text(encoding="utf-8") == before
+    assert not (project / "locale" / "django.pot").exists()
