@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escalations.services import sla
 
@@ -16,7 +17,12 @@ BADGES = {
     "paused": ("text-bg-secondary", _("paused")),
     "met": ("text-bg-light border", _("met")),
 }
-SHORT = {"first_response": "FR", "next_update": "NU", "resolution": "RES", "level": "LVL"}
+SHORT = {
+    "first_response": pgettext_lazy("short for first response", "FR"),
+    "next_update": pgettext_lazy("short for next update", "NU"),
+    "resolution": pgettext_lazy("short for resolution", "RES"),
+    "level": pgettext_lazy("short for time at level", "LVL"),
+}
 
 
 @register.simple_tag
