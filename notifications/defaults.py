@@ -6,6 +6,9 @@ override any of them with a ``MessageTemplate`` row.
 Context: ``ticket`` (reference, title, priority, status, level, team, assignee,
 url), ``escalation`` (kind, status, from_tier, to_tier, team, manager, reason,
 url), ``actor``, ``recipient``, ``site`` and the event's own values in ``extra``.
+Statuses, kinds, triggers and SLA metrics arrive as labels in the reader's
+language (the codes as ``status_code`` etc.; ``priority_label`` and
+``level_label`` too), see ``notifications.localize``.
 """
 
 from django.utils.text import format_lazy

@@ -28,7 +28,7 @@ class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        help_text="An agent (a member or manager of a team).",
+        help_text=_("An agent (a member or manager of a team)."),
     )
 
     class Meta:
@@ -41,7 +41,7 @@ class ActionItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        help_text="An agent (a member or manager of a team).",
+        help_text=_("An agent (a member or manager of a team)."),
     )
     done = serializers.BooleanField(required=False, write_only=True)
 

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.forms import ChoicesInOrderField
 from notifications.models import EventKind, WebhookEndpoint
@@ -107,7 +108,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(
-            request, _("%(n)d endpoints switched on.") % {"n": count}, messages.SUCCESS
+            request,
+            ngettext("%(n)d endpoint switched on.", "%(n)d endpoints switched on.", count)
+            % {"n": count},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Make a new secret"))

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.channels import Outcome
 from notifications.models import Channel, Delivery, DeliveryAttempt, EventKind, WebhookEndpoint
@@ -108,7 +109,11 @@ def webhook_endpoint_attempt_record(*, endpoint_id: int, outcome: Outcome) -> No
     ):
         return
     limit = settings.WEBHOOK_DISABLE_AFTER
-    reason = _("%(n)d failed deliveries in a row; the last: %(error)s") % {
+    reason = ngettext(
+        "%(n)d failed delivery in a row; the last: %(error)s",
+        "%(n)d failed deliveries in a row; the last: %(error)s",
+        limit,
+    ) % {
         "n": limit,
         "error": outcome.error or outcome.status_code or _("unknown error"),
     }
