@@ -29,3 +29,8 @@ class EscalationsConfig(AppConfig):
             events.TICKET_STATUS_CHANGED, resolution.on_ticket_status_changed, phase=Phase.ROUTING
         )
         events.subscribe(events.SLA_BREACH, automatic.on_clock_breach, phase=Phase.ROUTING)
+        # Duty: a ticket entering a team is assigned by the team's rule, after routing.
+        from escalations.services.duty import assignment
+
+        events.subscribe(events.TICKET_CREATED, assignment.on_ticket_created, phase=Phase.ROUTING)
+        events.subscribe(events.TICKET_CHANGED, assignment.on_team_entered, phase=Phase.ROUTING)

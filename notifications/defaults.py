@@ -166,4 +166,26 @@ TEMPLATES = {
             "and was switched off.\n{{ extra.reason }}"
         ),
     ),
+    "duty.handed_over": (
+        _("[{{ ticket.reference }}] Handed over to {{ extra.to_team }}: {{ ticket.title }}"),
+        _join(
+            _(
+                "{{ extra.from_team }}'s duty ended; the ticket was handed over to "
+                "{{ extra.to_team }}.\n\n{% if extra.note %}Note: {{ extra.note }}\n\n{% endif %}"
+                "{{ extra.draft }}\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
+    "duty.level_off_duty": (
+        _("[{{ ticket.reference }}] Nobody on duty at {{ extra.level }}"),
+        _join(
+            _(
+                "The ticket reached {{ extra.level }} while none of its teams was on duty. "
+                "It waits for {{ ticket.team|default:'-' }}, on duty from "
+                "{{ extra.starts_at|date:'DATETIME_FORMAT'|default:'-' }}.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
 }

@@ -87,8 +87,8 @@ def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
 def _on_clock(kind: str, clock: SlaClock) -> None:
     ticket = clock.ticket
     people = to.owner(ticket)
-    if kind == EventKind.SLA_BREACH and ticket.team_id:
-        people += to.users([ticket.team.manager])
+    if kind == EventKind.SLA_BREACH:
+        people += to.managers_on_duty(ticket)
     event_emit(
         kind=kind,
         ticket=ticket,
@@ -153,4 +153,29 @@ def on_escalation_step(
         actor=actor,
         recipients=people,
         extra={"note": what, "step": str(step)},
+    )
+
+
+def on_handed_over(*, ticket: Ticket, handover) -> None:
+    """Both sides of a shift-end hand-over, with the note."""
+    event_emit(
+        kind=EventKind.HANDED_OVER,
+        ticket=ticket,
+        recipients=to.handover_sides(handover),
+        extra={
+            "from_team": handover.from_team.name,
+            "to_team": handover.to_team.name,
+            "note": handover.note,
+            "draft": handover.draft,
+        },
+    )
+
+
+def on_level_off_duty(*, ticket: Ticket, level, starts_at) -> None:
+    """A ticket reached a level while none of its teams was on duty: its managers."""
+    event_emit(
+        kind=EventKind.LEVEL_OFF_DUTY,
+        ticket=ticket,
+        recipients=to.level_managers(level),
+        extra={"level": str(level), "starts_at": starts_at},
     )
