@@ -58,3 +58,32 @@ def test_each_ticket_is_handed_over_once_as_the_shift_ends(celery_processes):
     assert set(Ticket.objects.values_list("team__name", flat=True)) == {"Desk APAC"}
     first = Handover.objects.order_by("handed_at").first()
     assert first.handed_at >= end
+
+
+def test_two_workers_reassigning_off_duty_tickets_respect_the_cap(celery_processes):
+    from escalations.models import Absence, TeamAssignment
+    from tests.factories import TicketFactory
+
+    away = UserFactory(username="away")
+    agents = [UserFactory(username=f"on{i}") for i in range(3)]
+    team = TeamFactory(name="Capped Desk", tier=Tier.L1, members=[away, *agents])
+    TeamAssignment.objects.create(team=team, mode="least_loaded", cap=4)
+    tickets = [
+        TicketFactory(team=team, assignee=away, status="open", impact=1, urgency=1)
+        for _ in range(20)
+    ]
+    now = timezone.now()
+    Absence.objects.create(user=away, starts_at=now, ends_at=now + timedelta(hours=2))
+    celery_processes.worker(concurrency=2)
+    celery_processes.worker(concurrency=2)
+    for _ in range(6):
+        celery_processes.send("escalations.tasks.sweep_duty")
+
+    def settled():
+        return Ticket.objects.filter(assignee__in=agents).count() == 12
+
+    wait_for(settled, timeout=60, message=celery_processes.logs)
+    time.sleep(3)
+    loads = {a.username: Ticket.objects.filter(assignee=a).count() for a in agents}
+    assert loads == {"on0": 4, "on1": 4, "on2": 4}
+    assert Ticket.objects.filter(assignee=away).count() == len(tickets) - 12
