@@ -15,6 +15,9 @@ class EscalationsConfig(AppConfig):
 
         hooks.set_priority_resolver(priority.priority_resolve)
         hooks.add_page_extension(SLA_PAGES)
+        from escalations.views.duty_ticket import DUTY_PAGES
+
+        hooks.add_page_extension(DUTY_PAGES)
         # Clocks first: they start on the new ticket, and follow the moves that
         # routing makes (each move publishes its own ticket.changed).
         events.subscribe(events.TICKET_CREATED, sla_reactions.on_ticket_created, phase=Phase.CLOCKS)

@@ -101,3 +101,16 @@ def test_calendar_feed_lists_duties_behind_a_token(client, scheduled):
     assert body.startswith("BEGIN:VCALENDAR")
     assert "SUMMARY:On call: IT Management" in body
     assert client.get(reverse("escalations:duty_feed", args=["wrong"])).status_code == 404
+
+
+def test_agent_writes_the_hand_over_note_on_the_ticket_page(client, scheduled, policy):
+    from escalations.models import HandoverNote
+    from tests.factories import create_ticket
+
+    ticket = create_ticket(User.objects.get(username="agent1"))
+    login(client, "agent1")
+    page = client.get(ticket.get_absolute_url())
+    assert 'id="handover-panel"' in page.content.decode()
+    url = reverse("escalations:duty_handover_note", args=[ticket.pk])
+    assert client.post(url, {"text": "Waiting for the ISP."}).status_code == 302
+    assert HandoverNote.objects.get(ticket=ticket).text == "Waiting for the ISP."
