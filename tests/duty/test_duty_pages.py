@@ -114,3 +114,19 @@ def test_agent_writes_the_hand_over_note_on_the_ticket_page(client, scheduled, p
     url = reverse("escalations:duty_handover_note", args=[ticket.pk])
     assert client.post(url, {"text": "Waiting for the ISP."}).status_code == 302
     assert HandoverNote.objects.get(ticket=ticket).text == "Waiting for the ISP."
+
+
+def test_demo_data_has_two_regional_service_desks(db, settings):
+    from django.core.management import call_command
+
+    from escalations.models import TeamSchedule
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    zones = dict(TeamSchedule.objects.values_list("team__name", "time_zone"))
+    assert zones["Service Desk"] == "Europe/Warsaw"
+    assert zones["Service Desk APAC"] == "Asia/Singapore"
+    levels = Team.objects.get(name="Service Desk APAC").escalation_levels.all()
+    assert levels.count() == 2
+    call_command("seed_demo", verbosity=0)  # idempotent
+    assert TeamSchedule.objects.count() == 3
