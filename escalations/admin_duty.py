@@ -7,6 +7,7 @@ empty shifts and a rotation without members are refused on the form."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from escalations.models import (
     Absence,
@@ -21,6 +22,7 @@ from escalations.models import (
     TeamAssignment,
     TeamSchedule,
 )
+from escalations.models.handover import new_feed_token
 from escalations.services.duty import config
 
 
@@ -132,6 +134,14 @@ class DutyProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ("skills",)
     readonly_fields = ("feed_token",)
     autocomplete_fields = ("user",)
+    actions = ["new_feed_address"]
+
+    @admin.action(description=_("Make a new calendar feed address (the old one stops working)"))
+    def new_feed_address(self, request, queryset):
+        for profile in queryset:
+            profile.feed_token = new_feed_token()
+            profile.save(update_fields=["feed_token"])
+        self.message_user(request, _("New feed addresses made: %(n)s.") % {"n": queryset.count()})
 
 
 @admin.register(TeamAssignment)

@@ -106,7 +106,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if profile is None or not profile.user.is_active:
         raise Http404
     start = timezone.now() - timedelta(days=7)
-    duties = duty_selectors.duties_of_person(user=profile.user, start=start)
+    duties = duty_selectors.duties_of_person(user=profile.user, start=start, days=63)
     body = calendar_feed(user=profile.user, duties=duties, now=timezone.now())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="duty.ics"'

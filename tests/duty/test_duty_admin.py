@@ -117,3 +117,17 @@ def test_rotation_with_nobody_is_refused(admin_client_, l1_team):
     response = admin_client_.post(reverse("admin:escalations_rotation_add"), data)
     assert response.status_code == 302
     assert Rotation.objects.get().members.count() == 1
+
+
+def test_new_feed_address_revokes_the_old_one(admin_client_):
+    from escalations.models import DutyProfile
+
+    profile = DutyProfile.objects.create(user=UserFactory())
+    old = profile.feed_token
+    response = admin_client_.post(
+        reverse("admin:escalations_dutyprofile_changelist"),
+        {"action": "new_feed_address", "_selected_action": [profile.pk]},
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.feed_token != old
