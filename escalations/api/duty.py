@@ -4,7 +4,7 @@ address of one's calendar feed. Writes go through ``services.duty``."""
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -111,18 +111,19 @@ class AbsenceViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Absences still running or ahead. Anyone records their own; a manager those
-    of their teams' members; an admin anyone's."""
+    """Absences still running or ahead: one's own, those of the members of the
+    teams one manages, or (admins) everyone's; recorded and removed likewise."""
 
     serializer_class = s.AbsenceSerializer
     permission_classes = [IsAgent]
 
     def get_queryset(self):
-        return (
-            Absence.objects.filter(ends_at__gt=timezone.now() - timedelta(days=1))
-            .select_related("user")
-            .order_by("starts_at", "pk")
-        )
+        qs = Absence.objects.filter(ends_at__gt=timezone.now() - timedelta(days=1))
+        user = self.request.user
+        if not selectors.user_is_admin(user):
+            # One's own, and those of the members of the teams one manages.
+            qs = qs.filter(Q(user=user) | Q(user__teams__manager=user)).distinct()
+        return qs.select_related("user").order_by("starts_at", "pk")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

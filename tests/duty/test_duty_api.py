@@ -96,6 +96,9 @@ def test_absences_are_ones_own_unless_managing(api_as, regions):
     late = {**body, "ends_at": (now - H).isoformat()}
     assert client.post("/api/v1/duty/absences/", late, format="json").status_code == 400
     assert Absence.objects.count() == 1
+    assert len(client.get("/api/v1/duty/absences/").json()["results"]) == 1
+    assert as_user(api_as, "agent2").get("/api/v1/duty/absences/").json()["results"] == []
+    assert len(as_user(api_as, "manager").get("/api/v1/duty/absences/").json()["results"]) == 1
 
 
 def test_handover_note_and_handovers(api_as, regions):

@@ -147,8 +147,15 @@ def off_duty_reassign_sweep(*, now: datetime | None = None, limit: int = 500) ->
     moved = 0
     for config in configs:
         on_duty = duties[config.team_id].people
+        if not on_duty:  # nobody to take them over: they stay until someone is
+            continue
         stale = (
-            Ticket.objects.filter(team_id=config.team_id, status__in=OPEN, priority__in=URGENT)
+            Ticket.objects.filter(
+                team_id=config.team_id,
+                status__in=OPEN,
+                priority__in=URGENT,
+                assignee__teams=config.team_id,  # members; a manager's tickets stay
+            )
             .exclude(assignee__isnull=True)
             .exclude(assignee_id__in=on_duty)
             .values_list("pk", flat=True)[:limit]
