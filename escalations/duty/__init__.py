@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from escalations import businesstime as bt
+from escalations.businesstime.compiled import compiled, from_us, to_us
 from escalations.duty import wallclock
 
 PERSON, TEAM_ON, TEAM_OFF = "person", "on", "off"
@@ -101,6 +102,15 @@ class Schedule:
             raise ValueError("one rotation per layer")
         object.__setattr__(self, "members", frozenset(self.members))
         object.__setattr__(self, "overrides", tuple(sorted(self.overrides, key=_override_key)))
+        # Compiled once per schedule, not looked up (and hashed) on every call.
+        hours = None if self.hours is None or self.hours.always_open else compiled(self.hours)
+        object.__setattr__(self, "_hours", hours)
+        windows = {
+            r.layer: compiled(bt.Calendar(self.time_zone, r.windows))
+            for r in self.rotations
+            if r.windows
+        }
+        object.__setattr__(self, "_windows", windows)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -159,11 +169,16 @@ def _works(schedule: Schedule, moment: datetime, edges: _Edges) -> bool:
             edges.around(override.starts_at, override.ends_at)
             if override.covers(moment):
                 decided = override.kind == TEAM_ON
-    if schedule.hours is None:
+    if schedule._hours is None:
         return True if decided is None else decided
-    is_open, edge = bt.next_change(schedule.hours, moment)
+    is_open, edge = _next_change(schedule._hours, moment)
     edges.add(edge)
     return is_open if decided is None else decided
+
+
+def _next_change(table, moment: datetime) -> tuple[bool, datetime | None]:
+    is_open, edge = table.next_edge(to_us(moment))
+    return is_open, None if edge is None else from_us(edge)
 
 
 def _absent(schedule: Schedule, moment: datetime, edges: _Edges) -> set[int]:
@@ -176,13 +191,13 @@ def _absent(schedule: Schedule, moment: datetime, edges: _Edges) -> set[int]:
 
 
 def _on_call(
-    rotation: Rotation, zone: zoneinfo.ZoneInfo, moment: datetime, absent: set[int], edges: _Edges
+    rotation: Rotation, schedule: Schedule, moment: datetime, absent: set[int], edges: _Edges
 ) -> int | None:
     if not rotation.members:
         return None
+    zone = schedule.zone
     if rotation.windows:
-        window = bt.Calendar(zone.key, rotation.windows)
-        is_open, edge = bt.next_change(window, moment)
+        is_open, edge = _next_change(schedule._windows[rotation.layer], moment)
         edges.add(edge)
         if not is_open:
             return None
@@ -205,10 +220,9 @@ def duty_at(schedule: Schedule, moment: datetime) -> Duty:
     edges = _Edges(moment)
     works = _works(schedule, moment, edges)
     absent = _absent(schedule, moment, edges)
-    zone = schedule.zone
     layers: dict[int, int] = {}
     for rotation in schedule.rotations:
-        person = _on_call(rotation, zone, moment, absent, edges)
+        person = _on_call(rotation, schedule, moment, absent, edges)
         if person is not None:
             layers[rotation.layer] = person
     top = None
