@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from escalations import duty as pure
-from escalations.models import DutyProfile, EscalationLevel, Rotation, TeamSchedule
+from escalations.models import DutyProfile, EscalationLevel, Handover, Rotation, TeamSchedule
 from escalations.services.duty.schedules import schedules_for
 from tickets.models import Team, Tier, User
 
@@ -146,6 +146,16 @@ def duties_of_person(*, user: User, start: datetime, days: int = 56):
             elif user.pk in duty.people and team.pk in scheduled:
                 found.append((a, b, team, "on_duty"))
     return found
+
+
+def handover_counts(*, tickets):
+    """Hand-overs per ticket among ``tickets`` (one aggregate query), most first."""
+    return (
+        Handover.objects.filter(ticket__in=tickets.values("pk"))
+        .values("ticket_id")
+        .annotate(handovers=Count("pk"))
+        .order_by("-handovers", "ticket_id")
+    )
 
 
 def feed_profile(*, user: User) -> DutyProfile:

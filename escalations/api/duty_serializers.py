@@ -135,6 +135,11 @@ class HandoverSerializer(serializers.ModelSerializer):
         ]
 
 
+class HandoverCountSerializer(serializers.Serializer):
+    ticket = serializers.IntegerField(source="ticket_id")
+    handovers = serializers.IntegerField()
+
+
 class HandoverNoteSerializer(StrictFieldsMixin, serializers.Serializer):
     ticket = serializers.IntegerField()
     text = serializers.CharField(allow_blank=True, max_length=5000)

@@ -112,6 +112,8 @@ def test_handover_note_and_handovers(api_as, regions):
     assert Handover.objects.get(ticket=ticket).note == "Rebooted the router."
     listed = as_user(api_as, "agent_apac").get("/api/v1/duty/handovers/", {"ticket": ticket.pk})
     assert listed.json()["results"][0]["to_team"] == apac.pk
+    counts = as_user(api_as, "agent_apac").get("/api/v1/duty/handovers/counts/").json()
+    assert counts["results"] == [{"ticket": ticket.pk, "handovers": 1}]
     outsider = UserFactory(username="outsider")
     Team.objects.get(name="Network Engineering").members.add(outsider)
     assert api_as(outsider).get("/api/v1/duty/handovers/").json()["results"] == []
