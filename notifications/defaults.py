@@ -167,14 +167,14 @@ TEMPLATES = {
         ),
     ),
     "duty.handed_over": (
-        _("[{{ ticket.reference }}] Handed over to {{ extra.to_team }}: {{ ticket.title }}"),
-        _join(
-            _(
-                "{{ extra.from_team }}'s duty ended; the ticket was handed over to "
-                "{{ extra.to_team }}.\n\n{% if extra.note %}Note: {{ extra.note }}\n\n{% endif %}"
-                "{{ extra.draft }}\n\n"
-            ),
-            _TICKET,
+        _(
+            "{% if ticket %}[{{ ticket.reference }}] {% endif %}Hand-over from "
+            "{{ extra.from_team }} to {{ extra.to_team }}: {{ extra.count }} ticket(s)"
+        ),
+        _(
+            "{{ extra.from_team }}'s duty ended; handed over to {{ extra.to_team }}:\n"
+            "{{ extra.tickets }}\n\n{% if extra.note %}Note: {{ extra.note }}\n\n{% endif %}"
+            "{{ extra.draft }}{% if ticket %}\n\n{{ ticket.url }}{% endif %}"
         ),
     ),
     "duty.level_off_duty": (

@@ -156,19 +156,31 @@ def on_escalation_step(
     )
 
 
-def on_handed_over(*, ticket: Ticket, handover) -> None:
-    """Both sides of a shift-end hand-over, with the note."""
-    event_emit(
-        kind=EventKind.HANDED_OVER,
-        ticket=ticket,
-        recipients=to.handover_sides(handover),
-        extra={
-            "from_team": handover.from_team.name,
-            "to_team": handover.to_team.name,
-            "note": handover.note,
-            "draft": handover.draft,
-        },
-    )
+def on_handed_over(*, handovers: list) -> None:
+    """Both sides of shift-end hand-overs, once per pair of teams: the ticket and
+    its note when one was handed over, the list of tickets when several were."""
+    pairs: dict[tuple[int, int], list] = {}
+    for handover in handovers:
+        pairs.setdefault((handover.from_team_id, handover.to_team_id), []).append(handover)
+    for group in pairs.values():
+        first = group[0]
+        lines = [f"{h.ticket.reference} [{h.ticket.priority}] {h.ticket.title}" for h in group]
+        event_emit(
+            kind=EventKind.HANDED_OVER,
+            ticket=first.ticket if len(group) == 1 else None,
+            recipients=[
+                *to.handover_sides(first),
+                *to.users(h.from_assignee for h in group),
+            ],
+            extra={
+                "from_team": first.from_team.name,
+                "to_team": first.to_team.name,
+                "count": len(group),
+                "tickets": "\n".join(lines),
+                "note": first.note if len(group) == 1 else "",
+                "draft": first.draft if len(group) == 1 else "",
+            },
+        )
 
 
 def on_level_off_duty(*, ticket: Ticket, level, starts_at) -> None:

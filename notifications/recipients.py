@@ -129,11 +129,10 @@ def managers_on_duty(ticket: Ticket) -> list[Recipient]:
 
 
 def handover_sides(handover) -> list[Recipient]:
-    """Both sides of a hand-over: the team giving it (and the assignee it had) and
-    the team taking over, with its manager."""
+    """Both sides of a hand-over: the team giving it and the team taking over,
+    with its manager."""
     return [
         *team_members(handover.from_team),
-        *users([handover.from_assignee]),
         *team_members(handover.to_team),
         *users([handover.to_team.manager]),
     ]

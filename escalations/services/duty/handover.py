@@ -6,8 +6,9 @@ The note is a draft made from the ticket's timeline (recent changes and
 comments) plus what an agent wrote for the next team (``HandoverNote``, then
 cleared). The ticket's team (its queue) changes and its assignee is dropped;
 its SLA clocks keep running (time used is kept) and its level clock is left
-alone: the ticket stays on its level. Both teams are told
-(``TICKET_HANDED_OVER``), the timeline says so, and ``Handover`` rows count the
+alone: the ticket stays on its level. Both teams are told,
+once for the tickets handed over together (``TICKETS_HANDED_OVER``), the
+timeline of each ticket says so, and ``Handover`` rows count the
 hand-overs per ticket.
 
 Exactly once: tickets are claimed with ``skip_locked`` row locks and re-checked
@@ -96,9 +97,15 @@ def _priorities(level: EscalationLevel) -> list[str]:
 
 
 def ticket_hand_over(
-    *, ticket: Ticket, level: EscalationLevel | None, to_team: Team, now: datetime
+    *,
+    ticket: Ticket,
+    level: EscalationLevel | None,
+    to_team: Team,
+    now: datetime,
+    tell: bool = True,
 ) -> Handover:
-    """Hand the (locked) ticket to ``to_team``; see the module."""
+    """Hand the (locked) ticket to ``to_team``; see the module. ``tell``: publish
+    it now (a sweep tells a batch at once)."""
     from_team, from_assignee = ticket.team, ticket.assignee
     agent_note = HandoverNote.objects.filter(ticket=ticket).first()
     handover = Handover.objects.create(
@@ -136,14 +143,15 @@ def ticket_hand_over(
         clear_assignee=True,
     )
     handover.ticket = ticket
-    events.publish(events.TICKET_HANDED_OVER, ticket=ticket, handover=handover)
+    if tell:
+        events.publish(events.TICKETS_HANDED_OVER, handovers=[handover])
     return handover
 
 
 def _hand_over_batch(
     ids: list[int], *, level: EscalationLevel, off: set[int], to_team: Team, priorities, now
 ) -> int:
-    done = 0
+    done = []
     with transaction.atomic():
         claimed = (
             Ticket.objects.filter(pk__in=ids)
@@ -154,9 +162,14 @@ def _hand_over_batch(
         for ticket in claimed:
             # Re-checked under the lock: another sweeper may have handed it over.
             if ticket.team_id in off and ticket.status in OPEN and ticket.priority in priorities:
-                ticket_hand_over(ticket=ticket, level=level, to_team=to_team, now=now)
-                done += 1
-    return done
+                done.append(
+                    ticket_hand_over(
+                        ticket=ticket, level=level, to_team=to_team, now=now, tell=False
+                    )
+                )
+        if done:
+            events.publish(events.TICKETS_HANDED_OVER, handovers=done)
+    return len(done)
 
 
 def handover_sweep(
