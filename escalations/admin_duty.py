@@ -14,6 +14,7 @@ from escalations.models import (
     DutyOverride,
     DutyProfile,
     Handover,
+    HandoverNote,
     LevelHandover,
     Rotation,
     RotationMember,
@@ -169,6 +170,18 @@ class LevelHandoverAdmin(admin.ModelAdmin):
     form = LevelHandoverForm
     list_display = ("level", "priorities")
     list_select_related = ("level__path",)
+
+
+@admin.register(HandoverNote)
+class HandoverNoteAdmin(admin.ModelAdmin):
+    """Notes agents wrote for the next team, waiting for their ticket's hand-over."""
+
+    list_display = ("ticket", "updated_by", "updated_at")
+    list_select_related = ("ticket", "updated_by")
+    readonly_fields = ("ticket", "updated_by", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Handover)
