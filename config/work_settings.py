@@ -93,3 +93,12 @@ NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+
+# Duty (follow-the-sun): how often beat hands over the open tickets of teams
+# whose duty ended, and re-assigns those whose assignee went off duty.
+DUTY_SWEEP_INTERVAL = env.float("DUTY_SWEEP_INTERVAL", default=60.0)
+DUTY_SWEEP_TIME_BUDGET = env.float("DUTY_SWEEP_TIME_BUDGET", default=DUTY_SWEEP_INTERVAL * 0.8)
+CELERY_BEAT_SCHEDULE["duty-sweep"] = {
+    "task": "escalations.tasks.sweep_duty",
+    "schedule": DUTY_SWEEP_INTERVAL,
+}

@@ -169,4 +169,26 @@ TEMPLATES = {
             "and was switched off.\n{{ extra.reason }}"
         ),
     ),
+    "duty.handed_over": (
+        _(
+            "{% if ticket %}[{{ ticket.reference }}] {% endif %}Hand-over from "
+            "{{ extra.from_team }} to {{ extra.to_team }}: {{ extra.count }} ticket(s)"
+        ),
+        _(
+            "{{ extra.from_team }}'s duty ended; handed over to {{ extra.to_team }}:\n"
+            "{{ extra.tickets }}\n\n{% if extra.note %}Note: {{ extra.note }}\n\n{% endif %}"
+            "{{ extra.draft }}{% if ticket %}\n\n{{ ticket.url }}{% endif %}"
+        ),
+    ),
+    "duty.level_off_duty": (
+        _("[{{ ticket.reference }}] Nobody on duty at {{ extra.level }}"),
+        _join(
+            _(
+                "The ticket reached {{ extra.level }} while none of its teams was on duty. "
+                "It waits for {{ ticket.team|default:'-' }}, on duty from "
+                "{{ extra.starts_at|date:'DATETIME_FORMAT'|default:'-' }}.\n\n"
+            ),
+            _TICKET,
+        ),
+    ),
 }
