@@ -66,6 +66,7 @@ def preference_grid(*, user: User) -> list[dict]:
             },
         }
         for kind in EventKind
+        if kind != EventKind.WEBHOOK_TEST  # sent to one endpoint on an admin's request only
     ]
 
 

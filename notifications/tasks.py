@@ -17,6 +17,16 @@ def deliver(delivery_id: int) -> None:
         deliver.apply_async((delivery_id,), eta=delivery.next_attempt_at)
 
 
+@shared_task(name="notifications.tasks.send_backlog", ignore_result=True)
+def send_backlog(endpoint_id: int) -> None:
+    """What an endpoint switched on again missed while it was off, oldest first."""
+    from notifications.services.backlog import backlog_send
+
+    go_on_at = backlog_send(endpoint_id=endpoint_id)
+    if go_on_at is not None:
+        send_backlog.apply_async((endpoint_id,), eta=go_on_at)
+
+
 @shared_task(name="notifications.tasks.requeue_deliveries", ignore_result=True)
 def requeue_deliveries() -> int:
     """Beat: hand over again what the broker lost or never got."""

@@ -24,6 +24,7 @@ class EventKind(models.TextChoices):
     UPDATE_DUE = "update.due", _("Stakeholder update due")
     UPDATE_MISSED = "update.missed", _("Stakeholder update missed")
     WEBHOOK_DISABLED = "webhook.disabled", _("Webhook endpoint switched off")
+    WEBHOOK_TEST = "webhook.test", _("Webhook test event")
 
 
 class Channel(models.TextChoices):

@@ -161,13 +161,13 @@ def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings)
     monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[pl] {message}")
     settings.NOTIFY_MAX_ATTEMPTS = 1
     switched_off = one_delivery()
+    unknown = one_delivery()
+    lost = one_delivery()
     endpoint = WebhookEndpoint.objects.create(
         name="Ops", url="https://hooks.example.com/in", is_active=False
     )
     Delivery.objects.filter(pk=switched_off.pk).update(channel="webhook", endpoint=endpoint)
-    unknown = one_delivery()
     Delivery.objects.filter(pk=unknown.pk).update(channel="pigeon")
-    lost = one_delivery()
     Delivery.objects.filter(pk=lost.pk).update(
         status="sending", attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
@@ -175,7 +175,7 @@ def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings)
         outbox.delivery_send(delivery_id=delivery.pk)
     errors = dict(Delivery.objects.values_list("pk", "last_error"))
     assert errors == {
-        switched_off.pk: "[pl] The endpoint is switched off.",
+        switched_off.pk: "",  # held for the endpoint, not attempted
         unknown.pk: "[pl] Unknown channel: pigeon.",
         lost.pk: "[pl] No answer after the last attempt.",
     }
