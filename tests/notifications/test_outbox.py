@@ -225,3 +225,72 @@ def test_what_the_sweep_could_not_hand_over_is_due_again_at_the_next_sweep():
     with mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")):
         assert tasks.requeue_deliveries() == 0
     assert outbox.deliveries_due() == [delivery.pk]
+
+
+def stale_deliveries(count: int, *, status: str = "pending") -> list[int]:
+    """``count`` deliveries the broker lost a minute ago."""
+    template = one_delivery()
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    rows = [
+        Delivery(
+            key=f"lost-{n}",
+            event_id=template.event_id,
+            kind=template.kind,
+            channel=template.channel,
+            address=template.address,
+            status=status,
+            next_attempt_at=a_minute_ago,
+            attempts=1 if status != "pending" else 0,
+        )
+        for n in range(count)
+    ]
+    Delivery.objects.filter(pk=template.pk).delete()
+    Delivery.objects.bulk_create(rows)
+    Delivery.objects.update(created_at=a_minute_ago)
+    return list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("status", ["pending", "retry", "sending"])
+def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(settings, status):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(1_250, status=status)
+    with mock.patch.object(tasks.deliver, "delay") as enqueued:
+        assert outbox.deliveries_requeue() == 1_250
+        # Each once: handed back, a pending one is not stale again within the run.
+        assert sorted(call.args[0] for call in enqueued.call_args_list) == ids
+        enqueued.reset_mock()
+        if status == "pending":
+            assert outbox.deliveries_requeue() == 0
+
+
+def test_a_requeue_run_stops_at_its_time_budget_and_the_next_goes_on(settings):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(350)
+    with mock.patch.object(tasks.deliver, "delay") as enqueued:
+        assert outbox.deliveries_requeue(budget=0) == 100  # one batch, then out of time
+        assert outbox.deliveries_requeue(budget=0) == 100
+        assert outbox.deliveries_requeue() == 150
+    assert sorted(call.args[0] for call in enqueued.call_args_list) == ids
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_while_recording_is_retried_on_a_fresh_one(settings, caplog):
+    from django.db import OperationalError as DatabaseError
+
+    with mock.patch.object(outbox, "deliveries_enqueue", return_value=[]):
+        delivery = one_delivery()
+    record = outbox._record
+    failures = [DatabaseError("server closed the connection unexpectedly")]
+
+    def flaky(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return record(*args, **kwargs)
+
+    with mock.patch.object(outbox, "_record", side_effect=flaky):
+        sent = outbox.delivery_send(delivery_id=delivery.pk)
+    assert sent.status == "sent"
+    assert len(mail.outbox) == 1
+    attempt = DeliveryAttempt.objects.get(delivery=delivery)
+    assert (attempt.ok, attempt.finished_at is not None) == (True, True)
+    assert "Database connection lost while recording" in caplog.text
