@@ -30,6 +30,12 @@ from tickets.models import Ticket, User
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
 NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
+# What an endpoint may subscribe to (a test event is sent on request only).
+WEBHOOK_EVENTS = [
+    (kind, label)
+    for kind, label in EventKind.choices
+    if kind not in NOT_SENT_TO_WEBHOOKS and kind != EventKind.WEBHOOK_TEST
+]
 
 
 def event_emit(

@@ -723,3 +723,89 @@ def test_admin_shows_every_attempt_read_only(client, admin_user, private_ok, rec
     endpoints = client.get("/admin/notifications/webhookendpoint/")
     assert endpoints.status_code == 200
     assert list(endpoints.context["cl"].result_list) == [endpoint]
+
+
+@pytest.mark.urls(__name__)
+def test_admin_saves_an_endpoint_whose_host_does_not_resolve_yet_with_a_warning(
+    client, admin_user, monkeypatch
+):
+    def unknown(host, port, *args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    client.force_login(admin_user)
+    response = client.post(
+        ADD, {"name": "New receiver", "url": "https://hooks.not-yet.example/in"}, follow=True
+    )
+    assert response.status_code == 200
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.url == "https://hooks.not-yet.example/in"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "hooks.not-yet.example could not be resolved" in warnings[0]
+    # Checked at send time: a retry, not a loss.
+    outcome = webhook.send(delivery_for(endpoint))
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "could not be resolved" in outcome.error
+
+
+@pytest.mark.urls(__name__)
+def test_admin_still_refuses_a_host_that_resolves_to_a_private_address(
+    client, admin_user, monkeypatch
+):
+    resolving_to(monkeypatch, "10.1.2.3")
+    client.force_login(admin_user)
+    response = client.post(ADD, {"name": "Inside", "url": "https://intranet.example/in"})
+    assert response.status_code == 200
+    assert "private network" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("is_active", [True, False])
+def test_admin_sends_a_test_event_and_tells_the_outcome(
+    client, admin_user, private_ok, receiver, is_active
+):
+    endpoint = endpoint_for(receiver.url, is_active=is_active)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/notifications/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ops bridge: the test event was delivered."
+    ]
+    (request,) = receiver.requests
+    assert request.signed
+    assert request.headers["X-Escalade-Event"] == "webhook.test"
+    body = json.loads(request.body)
+    assert (body["event"], body["extra"], body["actor"]) == (
+        "webhook.test",
+        {"endpoint": "Ops bridge"},
+        str(admin_user),
+    )
+    delivery = Delivery.objects.get(kind="webhook.test")
+    assert (delivery.status, delivery.endpoint) == ("sent", endpoint)
+    assert DeliveryAttempt.objects.get(delivery=delivery).status_code == 200
+
+
+@pytest.mark.urls(__name__)
+def test_a_failed_test_event_is_told_once_and_not_retried_or_counted(
+    client, admin_user, private_ok, receiver
+):
+    endpoint = endpoint_for(receiver.url)
+    receiver.status = 503
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/notifications/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Ops bridge: the test event failed: HTTP 503")
+    delivery = Delivery.objects.get(kind="webhook.test")
+    assert delivery.status == "failed"
+    assert len(receiver.requests) == 1
+    endpoint.refresh_from_db()
+    assert (endpoint.failing_since, endpoint.consecutive_failures) == (None, 0)
