@@ -104,5 +104,8 @@ NOTIFY_REQUEUE_BATCH_SIZE = env.int("NOTIFY_REQUEUE_BATCH_SIZE", default=500)
 NOTIFY_REQUEUE_TIME_BUDGET = env.float(
     "NOTIFY_REQUEUE_TIME_BUDGET", default=NOTIFY_REQUEUE_INTERVAL * 0.8
 )
+# Deliveries handed back by the sweep go out in tasks of this many.
+NOTIFY_REQUEUE_CHUNK_SIZE = env.int("NOTIFY_REQUEUE_CHUNK_SIZE", default=20)
 # An endpoint's held backlog is sent by one task at a time, oldest first.
 CELERY_TASK_ROUTES["notifications.tasks.send_backlog"] = {"queue": DELIVERY_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.deliver_many"] = {"queue": DELIVERY_QUEUE}

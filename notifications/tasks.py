@@ -17,6 +17,13 @@ def deliver(delivery_id: int) -> None:
         deliver.apply_async((delivery_id,), eta=delivery.next_attempt_at)
 
 
+@shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
+def deliver_many(delivery_ids: list[int]) -> None:
+    """Deliveries handed back together by the outbox sweep, one after another."""
+    for delivery_id in delivery_ids:
+        deliver(delivery_id)
+
+
 @shared_task(name="notifications.tasks.send_backlog", ignore_result=True)
 def send_backlog(endpoint_id: int) -> None:
     """What an endpoint switched on again missed while it was off, oldest first."""

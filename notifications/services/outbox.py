@@ -38,6 +38,8 @@ NO_OUTCOME = gettext_lazy(
     "No outcome recorded: the worker stopped after the send began; the receiver may have got it."
 )
 T = TypeVar("T")
+# The advisory lock that keeps requeue runs from overlapping ("requeue" in ASCII).
+REQUEUE_LOCK = 0x7265717565756500
 
 
 def backoff(attempts: int) -> timedelta:
@@ -111,7 +113,13 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
         outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
     duration_ms = round((time.monotonic() - started) * 1000)
     durably(lambda: _record(delivery, attempt, outcome, duration_ms=duration_ms))
-    if delivery.channel == Channel.WEBHOOK and delivery.kind != EventKind.WEBHOOK_TEST:
+    # A success needs writing only when the endpoint was failing when claimed.
+    healthy = outcome.ok and delivery.endpoint is not None and not delivery.endpoint.failing_since
+    if (
+        delivery.channel == Channel.WEBHOOK
+        and delivery.kind != EventKind.WEBHOOK_TEST
+        and not healthy
+    ):
         # Imported here: the webhook services hand deliveries back to this module.
         from notifications.services.webhooks import webhook_endpoint_attempt_record
 
@@ -129,15 +137,13 @@ def _hold(delivery: Delivery, *, now: datetime) -> None:
 
 
 def _attempt_start(delivery: Delivery, *, now: datetime) -> DeliveryAttempt:
-    # An earlier attempt still open lost its worker between sending and recording.
-    DeliveryAttempt.objects.filter(delivery=delivery, finished_at__isnull=True).update(
-        finished_at=now, error=str(NO_OUTCOME)
-    )
-    return DeliveryAttempt.objects.create(
-        delivery=delivery,
-        number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,
-        started_at=now,
-    )
+    earlier = DeliveryAttempt.objects.filter(delivery=delivery).count()
+    if earlier:
+        # An earlier attempt still open lost its worker between sending and recording.
+        DeliveryAttempt.objects.filter(delivery=delivery, finished_at__isnull=True).update(
+            finished_at=now, error=str(NO_OUTCOME)
+        )
+    return DeliveryAttempt.objects.create(delivery=delivery, number=earlier + 1, started_at=now)
 
 
 def _record(
@@ -261,9 +267,33 @@ def deliveries_requeue(*, now: datetime | None = None, budget: float | None = No
     went away meanwhile) is due again at the next run. Endpoints switched on
     with deliveries still held get their backlog sent. Returns how many were
     handed over."""
+    with _single_run() as alone:
+        if not alone:
+            return 0  # another run is at it (beat sends the runs it missed at once)
+        return _requeue(now=now or timezone.now(), budget=budget)
+
+
+@contextlib.contextmanager
+def _single_run():
+    """One requeue run at a time, on PostgreSQL (a session lock, let go if the
+    worker dies); elsewhere there is one worker anyway."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REQUEUE_LOCK])
+        alone = cursor.fetchone()[0]
+    try:
+        yield alone
+    finally:
+        if alone:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [REQUEUE_LOCK])
+
+
+def _requeue(*, now: datetime, budget: float | None) -> int:
     from notifications.services.backlog import backlogs_resume
 
-    now = now or timezone.now()
     if budget is None:
         budget = settings.NOTIFY_REQUEUE_TIME_BUDGET
     deadline = time.monotonic() + budget
@@ -272,7 +302,7 @@ def deliveries_requeue(*, now: datetime | None = None, budget: float | None = No
     while True:
         rows = due_rows(now=now, limit=batch, after=after)
         ids = [pk for pk, _due in rows]
-        missed = deliveries_enqueue(ids=ids)
+        missed = deliveries_enqueue_in_chunks(ids=ids)
         handed += len(ids) - len(missed)
         if missed:
             grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
@@ -299,6 +329,22 @@ def deliveries_enqueue(*, ids: list[int]) -> list[int]:
         except Exception:
             logger.warning("Delivery %s not enqueued; the outbox sweep will retry it", pk)
             return ids[index:]
+    return []
+
+
+def deliveries_enqueue_in_chunks(*, ids: list[int]) -> list[int]:
+    """Hand many deliveries back at once: one task per
+    ``NOTIFY_REQUEUE_CHUNK_SIZE`` of them (fewer broker messages and task
+    overheads when thousands were lost); returns those it could not."""
+    from notifications.tasks import deliver_many
+
+    size = max(1, settings.NOTIFY_REQUEUE_CHUNK_SIZE)
+    for start in range(0, len(ids), size):
+        try:
+            deliver_many.delay(ids[start : start + size])
+        except Exception:
+            logger.warning("Deliveries not enqueued; the outbox sweep will retry them")
+            return ids[start:]
     return []
 
 

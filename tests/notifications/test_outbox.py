@@ -222,7 +222,8 @@ def test_what_the_sweep_could_not_hand_over_is_due_again_at_the_next_sweep():
     Delivery.objects.filter(pk=delivery.pk).update(
         created_at=an_hour_ago, next_attempt_at=an_hour_ago
     )
-    with mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")):
+    down = OperationalError("broker down")
+    with mock.patch.object(tasks.deliver_many, "delay", side_effect=down):
         assert tasks.requeue_deliveries() == 0
     assert outbox.deliveries_due() == [delivery.pk]
 
@@ -254,10 +255,13 @@ def stale_deliveries(count: int, *, status: str = "pending") -> list[int]:
 def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(settings, status):
     settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
     ids = stale_deliveries(1_250, status=status)
-    with mock.patch.object(tasks.deliver, "delay") as enqueued:
+    with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
         assert outbox.deliveries_requeue() == 1_250
-        # Each once: handed back, a pending one is not stale again within the run.
-        assert sorted(call.args[0] for call in enqueued.call_args_list) == ids
+        # Each once, 20 to a task: handed back, a pending one is not stale again
+        # within the run.
+        chunks = [call.args[0] for call in enqueued.call_args_list]
+        assert {len(chunk) for chunk in chunks[:-1]} == {20}
+        assert sorted(pk for chunk in chunks for pk in chunk) == ids
         enqueued.reset_mock()
         if status == "pending":
             assert outbox.deliveries_requeue() == 0
@@ -266,11 +270,23 @@ def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(s
 def test_a_requeue_run_stops_at_its_time_budget_and_the_next_goes_on(settings):
     settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
     ids = stale_deliveries(350)
-    with mock.patch.object(tasks.deliver, "delay") as enqueued:
+    with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
         assert outbox.deliveries_requeue(budget=0) == 100  # one batch, then out of time
         assert outbox.deliveries_requeue(budget=0) == 100
         assert outbox.deliveries_requeue() == 150
-    assert sorted(call.args[0] for call in enqueued.call_args_list) == ids
+    assert sorted(pk for call in enqueued.call_args_list for pk in call.args[0]) == ids
+
+
+def test_the_tasks_of_handed_back_deliveries_send_each_once(settings):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(45)
+    with mock.patch.object(
+        tasks.deliver_many, "delay", side_effect=lambda chunk: tasks.deliver_many(chunk)
+    ):
+        assert outbox.deliveries_requeue() == 45
+        assert outbox.deliveries_requeue() == 0
+    assert len(mail.outbox) == 45
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
 
 
 @pytest.mark.django_db(transaction=True)
