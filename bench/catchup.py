@@ -116,10 +116,18 @@ class Receiver:
 
 
 def raise_events(count: int) -> list[str]:
+    """SLA breaches, committed 100 at a time (as a sweep batch would)."""
+    from django.db import transaction
+
     from notifications.models import EventKind
     from notifications.services.dispatch import event_emit
 
-    return [str(event_emit(kind=EventKind.SLA_BREACH, extra={"n": n})) for n in range(count)]
+    events = []
+    for start in range(0, count, 100):
+        with transaction.atomic():
+            for n in range(start, min(start + 100, count)):
+                events.append(str(event_emit(kind=EventKind.SLA_BREACH, extra={"n": n})))
+    return events
 
 
 def main() -> None:

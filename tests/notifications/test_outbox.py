@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -310,3 +311,23 @@ def test_a_lost_connection_while_recording_is_retried_on_a_fresh_one(settings, c
     attempt = DeliveryAttempt.objects.get(delivery=delivery)
     assert (attempt.ok, attempt.finished_at is not None) == (True, True)
     assert "Database connection lost while recording" in caplog.text
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one run at a time is a PostgreSQL lock"
+)
+def test_a_requeue_run_while_another_is_at_it_hands_nothing_back_twice():
+    import psycopg
+
+    from tests.workers import database_url
+
+    stale_deliveries(10)
+    with (
+        psycopg.connect(database_url(), autocommit=True) as other_run,
+        mock.patch.object(tasks.deliver_many, "delay") as enqueued,
+    ):
+        other_run.execute("SELECT pg_advisory_lock(%s)", [outbox.REQUEUE_LOCK])
+        assert outbox.deliveries_requeue() == 0
+        other_run.execute("SELECT pg_advisory_unlock(%s)", [outbox.REQUEUE_LOCK])
+        assert outbox.deliveries_requeue() == 10
+    assert enqueued.call_count == 1
