@@ -37,7 +37,9 @@ def send_backlog(endpoint_id: int) -> None:
 @shared_task(name="notifications.tasks.requeue_deliveries", ignore_result=True)
 def requeue_deliveries() -> int:
     """Beat: hand over again what the broker lost or never got."""
-    return outbox.deliveries_requeue()
+    from notifications.services.requeue import deliveries_requeue
+
+    return deliveries_requeue()
 
 
 @shared_task(name="notifications.tasks.sweep_update_cadences", ignore_result=True)

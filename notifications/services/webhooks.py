@@ -97,19 +97,6 @@ def webhook_endpoint_switch_on(*, endpoint_id: int) -> bool:
     return True
 
 
-def webhook_endpoint_switch_off(*, endpoint_id: int, by: User | None = None) -> bool:
-    """Switch an endpoint off by hand: what is raised meanwhile is held for it.
-    False when there is no such endpoint."""
-    return bool(
-        WebhookEndpoint.objects.filter(pk=endpoint_id, is_active=True).update(
-            is_active=False,
-            disabled_at=timezone.now(),
-            disabled_reason=_("Switched off by %(user)s.") % {"user": by},
-        )
-        or WebhookEndpoint.objects.filter(pk=endpoint_id).exists()
-    )
-
-
 def webhook_endpoint_secret_renew(*, endpoint_id: int) -> str:
     """A fresh signing secret; deliveries still waiting are signed with it."""
     secret = new_secret()

@@ -15,7 +15,7 @@ from notifications import tasks
 from notifications.channels import Outcome
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.recipients import Recipient
-from notifications.services import outbox
+from notifications.services import outbox, requeue
 from notifications.services.dispatch import event_emit
 from tests.factories import TicketFactory, create_ticket
 from tests.notifications.test_recipients import HANDOFF
@@ -103,7 +103,7 @@ def test_a_send_whose_worker_died_is_handed_over_after_its_lease(settings):
     )
     assert outbox.delivery_send(delivery_id=delivery.pk, now=now) is None
     later = now + timedelta(seconds=121)
-    assert outbox.deliveries_due(now=later + timedelta(seconds=30)) == [delivery.pk]
+    assert requeue.deliveries_due(now=later + timedelta(seconds=30)) == [delivery.pk]
     assert outbox.delivery_send(delivery_id=delivery.pk, now=later).status == "sent"
     assert len(mail.outbox) == 1
 
@@ -209,7 +209,7 @@ def test_a_pending_delivery_still_waiting_in_the_queue_is_handed_over_less_and_l
     delivery = one_delivery()  # its task waits behind a backlog: nobody claims it
     handed_over = []
     for second in range(0, 8000, 30):  # a sweep every 30 seconds
-        if delivery.pk in outbox.deliveries_due(
+        if delivery.pk in requeue.deliveries_due(
             now=delivery.created_at + timedelta(seconds=second)
         ):
             handed_over.append(second)
@@ -226,7 +226,7 @@ def test_what_the_sweep_could_not_hand_over_is_due_again_at_the_next_sweep():
     down = OperationalError("broker down")
     with mock.patch.object(tasks.deliver_many, "delay", side_effect=down):
         assert tasks.requeue_deliveries() == 0
-    assert outbox.deliveries_due() == [delivery.pk]
+    assert requeue.deliveries_due() == [delivery.pk]
 
 
 def stale_deliveries(count: int, *, status: str = "pending") -> list[int]:
@@ -257,7 +257,7 @@ def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(s
     settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
     ids = stale_deliveries(1_250, status=status)
     with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
-        assert outbox.deliveries_requeue() == 1_250
+        assert requeue.deliveries_requeue() == 1_250
         # Each once, 20 to a task: handed back, a pending one is not stale again
         # within the run.
         chunks = [call.args[0] for call in enqueued.call_args_list]
@@ -265,16 +265,16 @@ def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(s
         assert sorted(pk for chunk in chunks for pk in chunk) == ids
         enqueued.reset_mock()
         if status == "pending":
-            assert outbox.deliveries_requeue() == 0
+            assert requeue.deliveries_requeue() == 0
 
 
 def test_a_requeue_run_stops_at_its_time_budget_and_the_next_goes_on(settings):
     settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
     ids = stale_deliveries(350)
     with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
-        assert outbox.deliveries_requeue(budget=0) == 100  # one batch, then out of time
-        assert outbox.deliveries_requeue(budget=0) == 100
-        assert outbox.deliveries_requeue() == 150
+        assert requeue.deliveries_requeue(budget=0) == 100  # one batch, then out of time
+        assert requeue.deliveries_requeue(budget=0) == 100
+        assert requeue.deliveries_requeue() == 150
     assert sorted(pk for call in enqueued.call_args_list for pk in call.args[0]) == ids
 
 
@@ -284,8 +284,8 @@ def test_the_tasks_of_handed_back_deliveries_send_each_once(settings):
     with mock.patch.object(
         tasks.deliver_many, "delay", side_effect=lambda chunk: tasks.deliver_many(chunk)
     ):
-        assert outbox.deliveries_requeue() == 45
-        assert outbox.deliveries_requeue() == 0
+        assert requeue.deliveries_requeue() == 45
+        assert requeue.deliveries_requeue() == 0
     assert len(mail.outbox) == 45
     assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
 
@@ -326,8 +326,8 @@ def test_a_requeue_run_while_another_is_at_it_hands_nothing_back_twice():
         psycopg.connect(database_url(), autocommit=True) as other_run,
         mock.patch.object(tasks.deliver_many, "delay") as enqueued,
     ):
-        other_run.execute("SELECT pg_advisory_lock(%s)", [outbox.REQUEUE_LOCK])
-        assert outbox.deliveries_requeue() == 0
-        other_run.execute("SELECT pg_advisory_unlock(%s)", [outbox.REQUEUE_LOCK])
-        assert outbox.deliveries_requeue() == 10
+        other_run.execute("SELECT pg_advisory_lock(%s)", [requeue.REQUEUE_LOCK])
+        assert requeue.deliveries_requeue() == 0
+        other_run.execute("SELECT pg_advisory_unlock(%s)", [requeue.REQUEUE_LOCK])
+        assert requeue.deliveries_requeue() == 10
     assert enqueued.call_count == 1

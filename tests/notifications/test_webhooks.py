@@ -31,7 +31,7 @@ from notifications.models import (
     Notification,
     WebhookEndpoint,
 )
-from notifications.services import outbox
+from notifications.services import outbox, requeue
 from notifications.services.backlog import backlog_send
 from notifications.services.dispatch import event_emit
 from notifications.services.webhooks import (
@@ -571,10 +571,10 @@ def test_the_outbox_sweep_resumes_the_backlog_of_an_endpoint_switched_on(private
     delivery_for(endpoint)
     WebhookEndpoint.objects.create(name="Still off", url="http://127.0.0.1:9/", is_active=False)
     with mock.patch("notifications.tasks.send_backlog.apply_async") as started:
-        outbox.deliveries_requeue()
+        requeue.deliveries_requeue()
         assert started.call_count == 0
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=True)
-        outbox.deliveries_requeue()
+        requeue.deliveries_requeue()
     assert [call.args[0] for call in started.call_args_list] == [(endpoint.pk,)]
 
 
