@@ -8,7 +8,9 @@ from escalations.api import escalations as escalation_api
 from escalations.api import paths as path_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
+from notifications.api import outbox as outbox_api
 from notifications.api import plans as plan_api
+from notifications.api import webhooks as webhook_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -41,6 +43,10 @@ router.register("duty/schedules", duty_api.TeamScheduleViewSet, basename="duty-s
 router.register("duty/overrides", duty_api.DutyOverrideViewSet, basename="duty-override")
 router.register("duty/absences", duty_api.AbsenceViewSet, basename="duty-absence")
 router.register("duty/handovers", duty_api.HandoverViewSet, basename="duty-handover")
+# Webhooks and the outbox (admins).
+router.register("webhooks", webhook_api.WebhookEndpointViewSet, basename="webhook")
+router.register("deliveries", outbox_api.DeliveryViewSet, basename="delivery")
+router.register("message-templates", outbox_api.MessageTemplateViewSet, basename="message-template")
 
 app_name = "api"
 urlpatterns = [

@@ -15,7 +15,7 @@ class AttemptInline(admin.TabularInline):
     """Every attempt of one delivery, for the delivery's admin page."""
 
     model = DeliveryAttempt
-    fields = ["number", "started_at", "status_code", "duration_ms", "ok", "error"]
+    fields = ["number", "started_at", "finished_at", "status_code", "duration_ms", "ok", "error"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -67,6 +67,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
         "delivery",
         "number",
         "started_at",
+        "finished_at",
         "status_code",
         "duration_ms",
         "ok",

@@ -26,6 +26,7 @@ class EventKind(models.TextChoices):
     WEBHOOK_DISABLED = "webhook.disabled", _("Webhook endpoint switched off")
     HANDED_OVER = "duty.handed_over", _("Ticket handed over at shift end")
     LEVEL_OFF_DUTY = "duty.level_off_duty", _("Ticket reached a level with nobody on duty")
+    WEBHOOK_TEST = "webhook.test", _("Webhook test event")
 
 
 class Channel(models.TextChoices):
