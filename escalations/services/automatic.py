@@ -19,15 +19,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from escalations.clockstates import ClockState
 from escalations.models import Escalation, SlaClock
 from escalations.services import routing
 from escalations.services.escalate import escalation_carry_out
 from escalations.services.managed import managed_escalation_open
 from escalations.services.records import escalation_create_once
+from escalations.services.sla.lifecycle import clocks_locked
 from tickets.models import Ticket
 from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
+BREACHED = {ClockState.BREACHED_RUNNING, ClockState.BREACHED_PAUSED, ClockState.BREACHED_MET}
 
 
 def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
@@ -107,7 +110,11 @@ def ticket_escalate_automatically(
 
 def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
     """The sweep found a breach: a level clock always escalates; an SLA clock does
-    when its policy says so."""
+    when its policy says so. Only while the breach is still the clock's current
+    cycle when it acts: a level clock whose ticket an earlier breach of the same
+    sweep moved on to a new level (a new cycle) escalates nothing."""
+    if not _still_current(clock):
+        return
     ticket = clock.ticket
     key = f"clock:{clock.pk}:{clock.cycle}"
     if clock.metric == SlaClock.Metric.LEVEL:
@@ -124,3 +131,16 @@ def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
         ticket_escalate_automatically(
             ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now
         )
+
+
+def _still_current(clock: SlaClock) -> bool:
+    """Whether ``clock``'s breached cycle is the one the ticket has now (read
+    under the ticket's lock, before its clocks)."""
+    ticket = ticket_lock(clock.ticket_id)
+    held = clocks_locked(ticket=ticket).get(clock.metric)
+    return (
+        held is not None
+        and held.pk == clock.pk
+        and held.cycle == clock.cycle
+        and held.state in BREACHED
+    )

@@ -18,6 +18,7 @@ from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
+from tickets import batch
 from tickets.models import Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -27,12 +28,33 @@ Event = ClockEvent
 
 def clocks_locked(*, ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks by metric, locked against the sweep for the rest of
-    the transaction (the caller holds the ticket already: ticket before clocks)."""
-    rows = SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
-    found = {c.metric: c for c in rows.filter(ticket=ticket)}
-    for clock in found.values():
-        clock.ticket = ticket
-    return found
+    the transaction (the caller holds the ticket already: ticket before clocks).
+    In a batch job, the same objects for the rest of the batch (``clocks_read_ahead``)."""
+
+    def load() -> dict[str, SlaClock]:
+        found = {c.metric: c for c in _locked_rows().filter(ticket=ticket)}
+        for clock in found.values():
+            clock.ticket = ticket
+        return found
+
+    return batch.memo(("clocks", ticket.pk), load)
+
+
+def clocks_read_ahead(*, tickets: list[Ticket]) -> None:
+    """Lock and keep the clocks of tickets a batch job holds, in one query."""
+    if batch.current() is None or not tickets:
+        return
+    by_ticket: dict[int, dict[str, SlaClock]] = {t.pk: {} for t in tickets}
+    held = {t.pk: t for t in tickets}
+    for clock in _locked_rows().filter(ticket_id__in=list(held)):
+        clock.ticket = held[clock.ticket_id]
+        by_ticket[clock.ticket_id][clock.metric] = clock
+    for ticket_id, found in by_ticket.items():
+        batch.remember(("clocks", ticket_id), found)
+
+
+def _locked_rows():
+    return SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
 
 
 def clock_start(
@@ -189,9 +211,12 @@ def level_clock_start(
 ) -> SlaClock:
     """Time the ticket's stay at its new level: a new cycle of its level clock
     (its first one on the ticket's first level), paused while the ticket is pending."""
-    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
+    held = clocks_locked(ticket=ticket)
+    clock = held.get(Metric.LEVEL)
     if clock is None:
-        clock = SlaClock(ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now)
+        clock = held[Metric.LEVEL] = SlaClock(
+            ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now
+        )
     clock.target, clock.calendar, clock.policy = target, calendar, None
     clock.warning_percent = 75
     clock_new_cycle(clock=clock, now=now, actor=actor, paused=ticket.status == Status.PENDING)
