@@ -13,6 +13,7 @@ from escalations.models import Escalation, EscalationLevel, TicketRoute
 from escalations.services import routing
 from notifications.models import Audience
 from notifications.selectors import managed_escalation_of
+from tickets import batch
 from tickets.models import Team, Ticket, Tier, User
 
 
@@ -46,7 +47,8 @@ def team_members(team: Team | None) -> list[Recipient]:
     """The team's active members (its manager only through the events that say so)."""
     if team is None:
         return []
-    return users(team.members.filter(is_active=True))
+    # A batch job (the sweep) tells many tickets' teams: each team read once.
+    return batch.memo(("team-members", team.pk), lambda: users(team.members.filter(is_active=True)))
 
 
 def owner(ticket: Ticket) -> list[Recipient]:

@@ -21,10 +21,13 @@ a few seconds may see as it was when the batch began.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import transaction
 
 if TYPE_CHECKING:
     from tickets.models import Ticket, TicketEvent
@@ -87,6 +90,19 @@ def hold(tickets: list[Ticket]) -> None:
 def held(ticket_id: int) -> Ticket | None:
     batch = current()
     return None if batch is None else batch.tickets.get(ticket_id)
+
+
+def atomic(func: Callable[..., T]) -> Callable[..., T]:
+    """``transaction.atomic`` for a service a batch job calls: inside a batch it
+    adds no savepoint of its own (a failure undoes the batch's chunk, which has
+    one), outside it is the usual atomic block."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with transaction.atomic(savepoint=current() is None):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def memo(key: Any, load: Callable[[], T]) -> T:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,9 +24,10 @@ from escalations.models import Escalation, SlaClock
 from escalations.services import routing
 from escalations.services.escalate import escalation_carry_out
 from escalations.services.managed import managed_escalation_open
-from escalations.services.records import escalation_create_once
-from escalations.services.sla.lifecycle import clocks_locked
-from tickets.models import Ticket
+from escalations.services.records import escalation_create_once, trigger_keys_read_ahead
+from escalations.services.sla.lifecycle import clocks_locked, clocks_read_ahead
+from tickets import batch
+from tickets.models import Comment, Ticket
 from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
@@ -39,7 +40,7 @@ def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
     return {
         "summary": f"{ticket.reference} {ticket.title}: {why}",
         "steps_taken": _("%(n)s comments so far; see the ticket's timeline.")
-        % {"n": ticket.comments.count()},
+        % {"n": batch.memo(("comments", ticket.pk), ticket.comments.count)},
         "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
         % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
         "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
@@ -49,7 +50,7 @@ def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
     }
 
 
-@transaction.atomic
+@batch.atomic
 def ticket_escalate_automatically(
     *,
     ticket: Ticket,
@@ -91,6 +92,7 @@ def ticket_escalate_automatically(
         from_tier=route.level.tier,
         to_tier=target.tier,
         to_level=target,
+        to_team=routing.team_for(target, ticket),
         reason=why,
         trigger_key=key,
         **automatic_handoff(ticket=ticket, why=why),
@@ -131,6 +133,38 @@ def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
         ticket_escalate_automatically(
             ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now
         )
+
+
+def escalation_read_ahead(*, clocks: list[SlaClock]) -> None:
+    """Before a batch job hands breaches to ``on_clock_breach``: what escalating
+    their tickets reads (their clocks, routes, comment counts and used trigger
+    keys), one query each for the whole batch."""
+    tickets = {c.ticket_id: c.ticket for c in clocks if _may_escalate(c)}
+    if batch.current() is None or not tickets:
+        return
+    clocks_read_ahead(tickets=list(tickets.values()))
+    routing.routes_read_ahead(ticket_ids=list(tickets))
+    trigger_keys_read_ahead(ticket_ids=list(tickets))
+    counts = dict(
+        Comment.objects.filter(ticket_id__in=list(tickets))
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values_list("ticket_id", "n")
+    )
+    for ticket_id in tickets:
+        batch.remember(("comments", ticket_id), counts.get(ticket_id, 0))
+
+
+def _may_escalate(clock: SlaClock) -> bool:
+    if clock.state not in BREACHED:
+        return False
+    if clock.metric == SlaClock.Metric.LEVEL:
+        return True
+    return bool(
+        clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
+        and clock.policy_id
+        and clock.policy.escalate_on_breach
+    )
 
 
 def _still_current(clock: SlaClock) -> bool:

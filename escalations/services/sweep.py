@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from escalations.clocks import next_action
 from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
 from escalations.models import SlaClock, SlaClockAlert
+from escalations.services.automatic import escalation_read_ahead
 from tickets import batch as work
 from tickets import events
 from tickets.models import TicketEvent
@@ -198,6 +199,7 @@ def _publish(published: list[tuple[str, SlaClock]], now: datetime) -> None:
     if not published:
         return
     batch = work.current()
+    escalation_read_ahead(clocks=[clock for alert, clock in published if alert == Alert.BREACH])
     try:
         with transaction.atomic():
             for alert, clock in published:

@@ -24,6 +24,7 @@ from notifications.recipients import Recipient
 from notifications.rendering import render_message
 from notifications.selectors import preference_choices
 from notifications.services import outbox
+from tickets import batch
 from tickets.models import Ticket, User
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
@@ -59,10 +60,13 @@ def event_emit(
         extra=extra,
     )
     people = _distinct(recipients, actor)
-    choices = preference_choices(
-        user_ids=[r.user.pk for r in people if r.user is not None], kind=kind
+    user_ids = tuple(r.user.pk for r in people if r.user is not None)
+    # A batch job (the sweep) reads choices, templates and endpoints once per batch.
+    choices = batch.memo(
+        ("preferences", kind, user_ids),
+        lambda: preference_choices(user_ids=user_ids, kind=kind),
     )
-    sources: dict = {}
+    sources: dict = batch.memo("message-sources", dict)
     inbox: list[Notification] = []
     deliveries: list[Delivery] = []
     for person in people:
@@ -104,8 +108,10 @@ def event_emit(
                 )
             )
     body = json.dumps(values, sort_keys=True, separators=(",", ":"))
-    endpoints = WebhookEndpoint.objects.filter(is_active=True)
-    for endpoint in endpoints.none() if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
+    endpoints = batch.memo(
+        "webhook-endpoints", lambda: list(WebhookEndpoint.objects.filter(is_active=True))
+    )
+    for endpoint in () if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
         if endpoint.wants(kind):
             deliveries.append(
                 Delivery(
@@ -119,12 +125,30 @@ def event_emit(
                     next_attempt_at=now,
                 )
             )
+    _write(inbox, deliveries)
+    return event_id
+
+
+def _write(inbox: list[Notification], deliveries: list[Delivery]) -> None:
+    """Insert the rows now, or with the rest of a batch job's when it is flushed;
+    the deliveries are handed to the workers after the commit."""
+    pending = batch.memo("outbox-rows", lambda: ([], []))
+    pending[0].extend(inbox)
+    pending[1].extend(deliveries)
+    if batch.on_flush("outbox-rows", lambda: _flush(pending)):
+        return
+    _flush(pending)
+
+
+def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
+    inbox, deliveries = pending
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if deliveries:
         keys = [d.key for d in deliveries]
         transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
-    return event_id
+    inbox.clear()
+    deliveries.clear()
 
 
 def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:

@@ -178,7 +178,7 @@ def clock_retarget(
         note = _("The policy %(policy)s has no such target.") % {"policy": policy}
         clock_meet(clock=clock, now=now, actor=actor, note=note)
         return
-    old_due = clock.due_at
+    old_due, before = clock.due_at, _retargeted_fields(clock)
     clock.state = clock_move(clock.state, Event.RETARGET)
     if clock.calendar_id != (calendar.pk if calendar else None):
         # Time so far was measured on the old calendar; the new one counts from now.
@@ -187,6 +187,8 @@ def clock_retarget(
     clock.warning_percent = policy.warning_percent
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
+    if _retargeted_fields(clock) == before:
+        return  # the same policy, calendar and times (a team change that moves nothing)
     clock.save()
     _record(
         clock,
@@ -266,6 +268,21 @@ def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
         clock.state = clock_move(current, Event.START)
         clock.resumed_at, clock.paused_at = now, None
         clocks.schedule(clock, _spec(clock))
+
+
+def _retargeted_fields(clock: SlaClock) -> tuple:
+    return (
+        clock.state,
+        clock.policy_id,
+        clock.calendar_id,
+        clock.target,
+        clock.warning_percent,
+        clock.business_used,
+        clock.resumed_at,
+        clock.warn_at,
+        clock.due_at,
+        clock.next_action_at,
+    )
 
 
 def _spec(clock: SlaClock) -> bt.Calendar:
