@@ -48,7 +48,10 @@ def team_members(team: Team | None) -> list[Recipient]:
     if team is None:
         return []
     # A batch job (the sweep) tells many tickets' teams: each team read once.
-    return batch.memo(("team-members", team.pk), lambda: users(team.members.filter(is_active=True)))
+    members = batch.memo(
+        ("team-members", team.pk), lambda: users(team.members.filter(is_active=True))
+    )
+    return list(members)  # a list of the caller's own: callers add to it
 
 
 def owner(ticket: Ticket) -> list[Recipient]:

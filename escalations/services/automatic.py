@@ -115,24 +115,17 @@ def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
     when its policy says so. Only while the breach is still the clock's current
     cycle when it acts: a level clock whose ticket an earlier breach of the same
     sweep moved on to a new level (a new cycle) escalates nothing."""
-    if not _still_current(clock):
+    if not _may_escalate(clock) or not _still_current(clock):
         return
     ticket = clock.ticket
     key = f"clock:{clock.pk}:{clock.cycle}"
     if clock.metric == SlaClock.Metric.LEVEL:
         why = _("%(level)s time limit ran out.") % {"level": ticket.level}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.TIME_LIMIT, key=key, why=why, now=now
-        )
-    elif (
-        clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
-        and clock.policy_id
-        and clock.policy.escalate_on_breach
-    ):
+        trigger = Trigger.TIME_LIMIT
+    else:
         why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now
-        )
+        trigger = Trigger.SLA_BREACH
+    ticket_escalate_automatically(ticket=ticket, trigger=trigger, key=key, why=why, now=now)
 
 
 def escalation_read_ahead(*, clocks: list[SlaClock]) -> None:

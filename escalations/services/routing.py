@@ -44,7 +44,7 @@ def path_for(ticket: Ticket) -> EscalationPath | None:
 
 
 def levels_of(path: EscalationPath) -> list[EscalationLevel]:
-    return batch.memo(
+    return batch.memo(  # callers only read the list
         ("levels", path.pk),
         lambda: list(
             path.levels.select_related("calendar")

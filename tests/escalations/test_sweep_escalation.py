@@ -55,3 +55,69 @@ def test_a_stale_level_clock_does_not_escalate_a_second_time(
     # The L1 cycle's breach is still recorded, once, in the trail.
     assert TicketEvent.objects.filter(kind="sla_breach", field="sla:level").count() == 50
     assert SlaClock.objects.filter(metric="level", cycle=2, state="running").count() == 50
+
+
+def sweep_statements(now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = sla_sweep(now=now, batch_size=100)
+    return result, len(captured.captured_queries)
+
+
+def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
+    network_path, policy, clock
+):
+    # 40 tickets whose L1 time limit (30 min) ran out: a warning and a breach
+    # each, and an escalation to L2 that tells the L2 team and its manager.
+    tickets(40)
+    result, statements = sweep_statements(T0 + timedelta(minutes=31))
+    assert (result.breaches, result.warnings) == (40, 40)
+    assert Escalation.objects.count() == 40
+    assert set(Ticket.objects.values_list("level", flat=True)) == {"L2"}
+    # Measured: 4 to 5 a ticket (escalation, closing the last one, the ticket,
+    # its route, its level clock) and about 20 for the whole batch.
+    assert statements <= 40 * 5 + 50, statements
+
+
+def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(
+    network_path, policy, clock
+):
+    from tickets import services
+
+    tickets(10)
+    _result, plain = sweep_statements(T0 + timedelta(minutes=31))
+    SlaClock.objects.update(next_action_at=None)  # the first ten are done with
+    clock["now"] = later = T0 + timedelta(hours=2)
+    agent = User.objects.get(username="agent1")
+    for ticket in tickets(10):
+        services.ticket_update(ticket=ticket, actor=agent, data={"assignee": agent})
+        for n in range(5):
+            services.comment_add(ticket=ticket, actor=agent, body=f"note {n}", is_public=False)
+    result, loaded = sweep_statements(later + timedelta(minutes=31))
+    assert result.breaches == 10
+    assert Escalation.objects.count() == 20
+    assert loaded <= plain, (loaded, plain)
+
+
+def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, clock):
+    from notifications.models import Delivery, Notification
+    from tests.factories import TeamFactory, UserFactory
+
+    # No path: the tickets land on the L1 team, whose members own them.
+    team = TeamFactory(name="Service Desk", tier="L1", manager=UserFactory(username="lead"))
+    team.members.add(member := UserFactory(username="agent1"))
+    team.members.add(UserFactory(username="agent9"))
+    made = [create_ticket(member, title=f"t{i}") for i in range(50)]
+    Notification.objects.all().delete()
+    Delivery.objects.all().delete()
+    # First response and resolution of 50 tickets, each warned and breached at
+    # once: 200 alerts, each told to the team (and the breaches to its manager).
+    result, statements = sweep_statements(T0 + timedelta(hours=9))
+    assert (result.clocks, result.warnings, result.breaches) == (100, 100, 100)
+    assert Notification.objects.count() == 50 * 2 * (2 + 3)
+    assert Delivery.objects.filter(kind="sla.breach").count() == 300  # e-mails
+    # Measured: about 40 on PostgreSQL (SQLite splits the bulk inserts), 10 a chunk.
+    assert statements <= 60, statements
+    assert len(made) == 50
