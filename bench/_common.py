@@ -236,11 +236,18 @@ class Celery:
         log.close()
         self.procs.append((name, proc))
 
-    def worker(self, name: str, concurrency: int, queues: str = "enforcement,deliveries") -> None:
-        """A worker of the named queues of this benchmark (both by default)."""
+    def worker(
+        self,
+        name: str,
+        concurrency: int,
+        queues: str = "enforcement,deliveries",
+        log: str = "worker",
+    ) -> None:
+        """A worker of the named queues of this benchmark (both by default),
+        logging to ``<log>.log``."""
         base = self.env["CELERY_QUEUE"]
         self.start(
-            "worker",
+            log,
             "worker",
             "-Q",
             ",".join(f"{base}.{queue}" for queue in queues.split(",")),

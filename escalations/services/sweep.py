@@ -248,12 +248,27 @@ def _process_in_chunks(
     clocks: list[SlaClock], now: datetime, result: SweepResult, deadline: float | None
 ) -> int:
     """Handle the claimed clocks a chunk at a time until the deadline; how many
-    were handled (the rest stay due, for the next sweep)."""
+    were handled (the rest stay due, for the next sweep). A chunk holds at most
+    ``SLA_SWEEP_CHUNK_SIZE`` clocks whose breach may escalate (the costly part),
+    and any number of others, so a batch that only records alerts is one chunk."""
     size = max(1, settings.SLA_SWEEP_CHUNK_SIZE)
-    done = 0
-    while done < len(clocks):
-        if done and deadline is not None and time.monotonic() >= deadline:
-            break
-        _process(clocks[done : done + size], now, result)
-        done += size
-    return min(done, len(clocks))
+    done, chunk, heavy = 0, [], 0
+    for clock in clocks:
+        if heavy == size:
+            if done and deadline is not None and time.monotonic() >= deadline:
+                return done
+            _process(chunk, now, result)
+            done, chunk, heavy = done + len(chunk), [], 0
+        chunk.append(clock)
+        heavy += _may_escalate(clock)
+    if chunk and not (done and deadline is not None and time.monotonic() >= deadline):
+        _process(chunk, now, result)
+        done += len(chunk)
+    return done
+
+
+def _may_escalate(clock: SlaClock) -> bool:
+    """Whether the clock's breach, if due, may escalate its ticket."""
+    if clock.metric == SlaClock.Metric.LEVEL:
+        return True
+    return bool(clock.policy_id and clock.policy.escalate_on_breach)

@@ -50,6 +50,16 @@ def event_emit(
     ``NOT_SENT_TO_WEBHOOKS`` never go to webhooks."""
     event_id = uuid.uuid4()
     now = timezone.now()
+    people = _distinct(recipients, actor)
+    # A batch job (the sweep) reads endpoints, choices and templates once per batch.
+    endpoints = batch.memo(
+        "webhook-endpoints", lambda: list(WebhookEndpoint.objects.filter(is_active=True))
+    )
+    if kind in NOT_SENT_TO_WEBHOOKS:
+        endpoints = []
+    endpoints = [endpoint for endpoint in endpoints if endpoint.wants(kind)]
+    if not people and not endpoints:
+        return event_id  # nobody to tell: nothing to render or write
     values = ctx.event_values(
         kind=kind,
         event_id=str(event_id),
@@ -59,9 +69,7 @@ def event_emit(
         actor=actor,
         extra=extra,
     )
-    people = _distinct(recipients, actor)
     user_ids = tuple(r.user.pk for r in people if r.user is not None)
-    # A batch job (the sweep) reads choices, templates and endpoints once per batch.
     choices = batch.memo(
         ("preferences", kind, user_ids),
         lambda: preference_choices(user_ids=user_ids, kind=kind),
@@ -108,23 +116,19 @@ def event_emit(
                 )
             )
     body = json.dumps(values, sort_keys=True, separators=(",", ":"))
-    endpoints = batch.memo(
-        "webhook-endpoints", lambda: list(WebhookEndpoint.objects.filter(is_active=True))
-    )
-    for endpoint in () if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
-        if endpoint.wants(kind):
-            deliveries.append(
-                Delivery(
-                    key=f"{event_id}:webhook:{endpoint.pk}",
-                    event_id=event_id,
-                    kind=kind,
-                    channel=Channel.WEBHOOK,
-                    endpoint=endpoint,
-                    address=endpoint.url,
-                    context={"body": body},
-                    next_attempt_at=now,
-                )
+    for endpoint in endpoints:
+        deliveries.append(
+            Delivery(
+                key=f"{event_id}:webhook:{endpoint.pk}",
+                event_id=event_id,
+                kind=kind,
+                channel=Channel.WEBHOOK,
+                endpoint=endpoint,
+                address=endpoint.url,
+                context={"body": body},
+                next_attempt_at=now,
             )
+        )
     _write(inbox, deliveries)
     return event_id
 
