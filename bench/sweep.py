@@ -209,7 +209,7 @@ def drain(label: str, batch_size: int, budget: float) -> None:
 
     calls, processed, warnings, breaches, batches = [], 0, 0, 0, 0
     with count_queries() as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         while True:
             t0 = time.perf_counter()
             result = sla_sweep(batch_size=batch_size, time_budget=budget)
@@ -220,10 +220,12 @@ def drain(label: str, batch_size: int, budget: float) -> None:
             batches += result.batches
             if result.clocks == 0:
                 break
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"  {label}: {processed:,} clocks in {elapsed:.2f} s = {processed / elapsed:,.0f} "
-        f"clocks/s ({warnings:,} warnings, {breaches:,} breaches, {batches} batches of "
+        f"clocks/s; {cpu * 1000 / max(processed, 1):.2f} ms of this process's CPU a clock "
+        f"= {processed / max(cpu, 1e-9):,.0f} a CPU second "
+        f"({warnings:,} warnings, {breaches:,} breaches, {batches} batches of "
         f"<= {batch_size}, {len(calls) - 1} task run(s) of <= {budget:g} s, "
         f"{queries['n'] / max(processed, 1):.1f} queries per clock)"
     )
