@@ -116,6 +116,12 @@ def memo(key: Any, load: Callable[[], T]) -> T:
     return batch.memos[key]
 
 
+def recall(key: Any, default: Any = None) -> Any:
+    """What the batch keeps under ``key``; ``default`` when nothing (or outside a batch)."""
+    batch = current()
+    return default if batch is None else batch.memos.get(key, default)
+
+
 def remember(key: Any, value: Any) -> None:
     """Put ``value`` under ``key`` for the rest of the batch (read ahead in bulk)."""
     batch = current()

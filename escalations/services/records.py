@@ -42,7 +42,10 @@ def escalation_create_once(**fields) -> Escalation | None:
         if key in used:
             return None
         used.add(key)
-        return Escalation.objects.create(**fields)
+        created = Escalation.objects.create(**fields)
+        if created.status == Escalation.Status.ACTIVE:
+            batch.recall(("active-functional", ticket.pk), set()).add(created.pk)
+        return created
     try:
         with transaction.atomic():
             return Escalation.objects.create(**fields)
@@ -51,11 +54,23 @@ def escalation_create_once(**fields) -> Escalation | None:
 
 
 def trigger_keys_read_ahead(*, ticket_ids: list[int]) -> None:
-    """The trigger keys used on tickets a batch job holds, in one query."""
+    """The trigger keys used on tickets a batch job holds, and their active
+    functional escalations, in one query."""
     if batch.current() is None or not ticket_ids:
         return
-    for ticket_id, keys in _used_keys(ticket_ids).items():
-        batch.remember(("escalation-keys", ticket_id), keys)
+    keys: dict[int, set[str]] = {pk: set() for pk in ticket_ids}
+    active: dict[int, set[int]] = {pk: set() for pk in ticket_ids}
+    rows = Escalation.objects.filter(ticket_id__in=ticket_ids)
+    for ticket_id, key, pk, kind, status in rows.values_list(
+        "ticket_id", "trigger_key", "pk", "kind", "status"
+    ):
+        if key:
+            keys[ticket_id].add(key)
+        if kind == Escalation.Kind.FUNCTIONAL and status == Escalation.Status.ACTIVE:
+            active[ticket_id].add(pk)
+    for ticket_id in ticket_ids:
+        batch.remember(("escalation-keys", ticket_id), keys[ticket_id])
+        batch.remember(("active-functional", ticket_id), active[ticket_id])
 
 
 def _used_keys(ticket_ids: list[int]) -> dict[int, set[str]]:
