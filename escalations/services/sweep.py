@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import logging
 import operator
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import reduce
+from time import monotonic
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -230,9 +230,9 @@ def sla_sweep(
     """Record every warning and breach due by ``now``, in transactions of
     ``batch_size`` clocks, until none is left or ``time_budget`` seconds pass."""
     now = now or timezone.now()
-    deadline = None if time_budget is None else time.monotonic() + time_budget
+    deadline = None if time_budget is None else monotonic() + time_budget
     result = SweepResult()
-    while deadline is None or time.monotonic() < deadline:
+    while deadline is None or monotonic() < deadline:
         with transaction.atomic(), work.work_batch():
             clocks = _claim(now, batch_size)
             reached = _process_in_chunks(clocks, now, result, deadline)
@@ -255,13 +255,13 @@ def _process_in_chunks(
     done, chunk, heavy = 0, [], 0
     for clock in clocks:
         if heavy == size:
-            if done and deadline is not None and time.monotonic() >= deadline:
+            if done and deadline is not None and monotonic() >= deadline:
                 return done
             _process(chunk, now, result)
             done, chunk, heavy = done + len(chunk), [], 0
         chunk.append(clock)
         heavy += _may_escalate(clock)
-    if chunk and not (done and deadline is not None and time.monotonic() >= deadline):
+    if chunk and not (done and deadline is not None and monotonic() >= deadline):
         _process(chunk, now, result)
         done += len(chunk)
     return done

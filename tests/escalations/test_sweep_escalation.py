@@ -121,3 +121,23 @@ def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, cloc
     # Measured: about 40 on PostgreSQL (SQLite splits the bulk inserts), 10 a chunk.
     assert statements <= 60, statements
     assert len(made) == 50
+
+
+def test_the_time_budget_is_checked_inside_a_batch(
+    network_path, policy, clock, settings, monkeypatch
+):
+    from escalations.services import sweep
+
+    settings.SLA_SWEEP_CHUNK_SIZE = 5
+    tickets(20)
+    ticks = iter([0.0, 0.0])  # the deadline is set, the first batch begins; then it has passed
+    monkeypatch.setattr(sweep, "monotonic", lambda: next(ticks, 100.0))
+    result = sla_sweep(now=T0 + timedelta(minutes=31), batch_size=100, time_budget=1)
+    # One chunk of five escalating clocks, then the budget is spent: the other
+    # fifteen stay due, untouched, for the next sweep.
+    assert (result.clocks, result.breaches, result.batches) == (5, 5, 1)
+    assert Escalation.objects.count() == 5
+    left = SlaClock.objects.filter(metric="level", next_action_at__lte=T0 + timedelta(minutes=31))
+    assert left.count() == 15
+    assert sla_sweep(now=T0 + timedelta(minutes=31)).breaches == 15
+    assert Escalation.objects.count() == 20
