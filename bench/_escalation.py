@@ -70,6 +70,20 @@ def put_on_level_one(count: int, path) -> list[int]:
             f"UPDATE {tickets} SET team_id = %s, level = 'L1' WHERE id = ANY(%s)",  # noqa: S608
             [team.pk, ids],
         )
+        # Their SLA clocks as the services lay them out (24x7: due = resumed +
+        # target), so moving to the L2 team re-targets nothing.
+        cur.execute(
+            f"""
+            UPDATE {clocks} SET
+                resumed_at = now() - interval '10 minutes',
+                started_at = now() - interval '10 minutes',
+                warn_at = now() - interval '10 minutes' + target * 0.75,
+                due_at = now() - interval '10 minutes' + target,
+                next_action_at = now() - interval '10 minutes' + target * 0.75
+            WHERE ticket_id = ANY(%s) AND state = 'running'
+            """,  # noqa: S608
+            [ids],
+        )
         cur.execute(
             f"""
             INSERT INTO {routes} (ticket_id, path_id, level_id, entered_at)
@@ -128,7 +142,7 @@ def measure_escalations(count: int, batch_size: int, budget: float, count_querie
     moved = Ticket.objects.filter(pk__in=ids, level="L2").count()
     trail = TicketEvent.objects.filter(ticket_id__in=ids).count()
     told = Notification.objects.filter(ticket_id__in=ids).count()
-    mails = Delivery.objects.filter(kind="escalated").count()
+    mails = Delivery.objects.filter(kind="escalation.escalated").count()
     print(
         f"  checked: {moved:,}/{len(ids):,} tickets at L2, one escalation each "
         f"({escalated:,}); {trail:,} audit entries, {told:,} inbox messages, "
