@@ -86,6 +86,9 @@ def reset() -> None:
     names = [m._meta.db_table for m in tables]
     with connection.cursor() as cur:
         cur.execute(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    from escalations.models import EscalationPath
+
+    EscalationPath.objects.filter(name__startswith="Bench ").delete()  # its routes went above
     Team.objects.filter(name__startswith="Bench ").delete()
     User.objects.filter(username__startswith="bench-").delete()
 
@@ -233,11 +236,18 @@ class Celery:
         log.close()
         self.procs.append((name, proc))
 
-    def worker(self, name: str, concurrency: int, queues: str = "enforcement,deliveries") -> None:
-        """A worker of the named queues of this benchmark (both by default)."""
+    def worker(
+        self,
+        name: str,
+        concurrency: int,
+        queues: str = "enforcement,deliveries",
+        log: str = "worker",
+    ) -> None:
+        """A worker of the named queues of this benchmark (both by default),
+        logging to ``<log>.log``."""
         base = self.env["CELERY_QUEUE"]
         self.start(
-            "worker",
+            log,
             "worker",
             "-Q",
             ",".join(f"{base}.{queue}" for queue in queues.split(",")),

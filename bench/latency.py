@@ -11,6 +11,11 @@ first-response clock has breached, and prints the distribution of
     .venv/bin/python bench/latency.py
     .venv/bin/python bench/latency.py --tickets 50 --spread 20 --background 0   # quicker
     .venv/bin/python bench/latency.py --burst 10000   # 10,000 clocks breach at one instant
+    .venv/bin/python bench/latency.py --burst 10000 --deliveries 3000   # and 3,000 e-mails queued
+
+Two workers run, as the README's production section starts them: one for the
+enforcement queue (sweeps, escalations), one for the deliveries queue (e-mails,
+webhooks; to Django's dummy e-mail backend here).
 
 Bounded: it gives up after ``--timeout`` seconds, and always stops the Celery
 processes it started (process groups, SIGTERM then SIGKILL), also on Ctrl-C.
@@ -52,6 +57,12 @@ def parse_args() -> argparse.Namespace:
         help="background clocks that all breach at once, halfway through the probes' due times",
     )
     parser.add_argument(
+        "--deliveries",
+        type=int,
+        default=0,
+        help="e-mail deliveries queued just before the probes and the burst come due",
+    )
+    parser.add_argument(
         "--interval", type=float, default=None, help="SLA_SWEEP_INTERVAL (default: the setting)"
     )
     parser.add_argument("--timeout", type=float, default=360.0, help="hard limit of the run")
@@ -63,7 +74,11 @@ def parse_args() -> argparse.Namespace:
 def child_env(args: argparse.Namespace) -> dict[str, str]:
     extra = {} if args.interval is None else {"SLA_SWEEP_INTERVAL": str(args.interval)}
     return _common.child_env(
-        database_url=args.database_url, redis_url=args.redis_url, queue=QUEUE, **extra
+        database_url=args.database_url,
+        redis_url=args.redis_url,
+        queue=QUEUE,
+        EMAIL_URL="dummymail://",
+        **extra,
     )
 
 
@@ -116,6 +131,46 @@ def schedule_burst(count: int, at: datetime) -> list[int]:
             {"at": at, "count": count},
         )
         return [row[0] for row in cur.fetchall()]
+
+
+def queue_deliveries(count: int) -> list[int]:
+    """``count`` e-mails (an SLA breach told to a bare address) written to the
+    outbox and handed to the deliveries queue, as ``event_emit`` does."""
+    import uuid
+
+    from django.utils import timezone
+
+    from notifications import context as ctx
+    from notifications.models import Channel, Delivery, EventKind
+    from notifications.services.outbox import deliveries_enqueue
+
+    now = timezone.now()
+    rows = []
+    for n in range(count):
+        event_id = uuid.uuid4()
+        values = ctx.event_values(
+            kind=EventKind.SLA_BREACH,
+            event_id=str(event_id),
+            at=now,
+            ticket=None,
+            escalation=None,
+            actor=None,
+            extra={"metric": "Resolution", "metric_code": "resolution", "due_at": now},
+        )
+        rows.append(
+            Delivery(
+                key=f"{event_id}:email:bench{n}",
+                event_id=event_id,
+                kind=EventKind.SLA_BREACH,
+                channel=Channel.EMAIL,
+                address=f"backlog{n}@example.com",
+                context={**values, "recipient": f"Backlog {n}"},
+                next_attempt_at=now,
+            )
+        )
+    ids = [d.pk for d in Delivery.objects.bulk_create(rows)]
+    deliveries_enqueue(ids=ids)
+    return ids
 
 
 def wait_breached(ids: list[int], deadline: float) -> int:
@@ -221,7 +276,8 @@ def main() -> None:
     atexit.register(celery.stop)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"celery logs in {celery.dir}")
-    celery.worker("bench-latency", concurrency=2)
+    celery.worker("bench-enforcer", concurrency=1, queues="enforcement")
+    celery.worker("bench-sender", concurrency=1, queues="deliveries", log="sender")
     celery.start("beat", "beat", "--loglevel=INFO", f"--schedule={celery.dir / 'beat-schedule'}")
     try:
         celery.wait_ready(60)
@@ -233,6 +289,9 @@ def main() -> None:
         print(f"worker ready; creating {args.tickets} tickets over {args.spread:g} s")
         started = time.monotonic()
         ids = create_tickets(agent, args.tickets, args.spread)
+        if args.deliveries:  # as the first probes come due, half a minute before the burst
+            backlog = queue_deliveries(args.deliveries)
+            print(f"{len(backlog):,} e-mail deliveries queued at {timezone.now():%H:%M:%S}")
         print(f"created in {time.monotonic() - started:.1f} s; waiting for the breaches")
         left = wait_breached(ids, hard_deadline) + wait_breached_clocks(burst, hard_deadline)
         if left:
@@ -240,6 +299,11 @@ def main() -> None:
     finally:
         celery.stop()
     report(ids, burst, celery)
+    if args.deliveries:
+        from notifications.models import Delivery
+
+        sent = Delivery.objects.filter(address__startswith="backlog", status="sent").count()
+        print(f"backlog: {sent:,}/{args.deliveries:,} e-mails sent by the end of the run")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ For each size in ``--tickets`` (cumulative: the loader appends tickets up to it)
      their warnings, then their breaches, drained the way the beat task does it
      (``SLA_SWEEP_BATCH_SIZE`` / ``SLA_SWEEP_TIME_BUDGET``);
   c) the empty sweep again right after that burst (the index still holds the
-     dead entries of the rows just updated) and after VACUUM.
+     dead entries of the rows just updated) and after VACUUM;
+  d) escalated clocks per second when ``--escalate`` tickets' level time limits
+     run out at once (``bench/_escalation.py``).
 
     .venv/bin/python bench/sweep.py                      # 100,000 then 1,000,000
     .venv/bin/python bench/sweep.py --tickets 10000      # quick run
@@ -41,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=50, help="empty sweeps timed per size")
     parser.add_argument("--due", type=int, default=10_000, help="clocks made due in part b")
+    parser.add_argument("--escalate", type=int, default=10_000, help="level clocks in part d")
     parser.add_argument("--batch-size", type=int, default=None, help="default: the setting")
     parser.add_argument("--database-url", default=_common.DEFAULT_DATABASE_URL)
     parser.add_argument("--drop", action="store_true", help="drop the database at the end")
@@ -206,7 +209,7 @@ def drain(label: str, batch_size: int, budget: float) -> None:
 
     calls, processed, warnings, breaches, batches = [], 0, 0, 0, 0
     with count_queries() as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         while True:
             t0 = time.perf_counter()
             result = sla_sweep(batch_size=batch_size, time_budget=budget)
@@ -217,10 +220,12 @@ def drain(label: str, batch_size: int, budget: float) -> None:
             batches += result.batches
             if result.clocks == 0:
                 break
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         f"  {label}: {processed:,} clocks in {elapsed:.2f} s = {processed / elapsed:,.0f} "
-        f"clocks/s ({warnings:,} warnings, {breaches:,} breaches, {batches} batches of "
+        f"clocks/s; {cpu * 1000 / max(processed, 1):.2f} ms of this process's CPU a clock "
+        f"= {processed / max(cpu, 1e-9):,.0f} a CPU second "
+        f"({warnings:,} warnings, {breaches:,} breaches, {batches} batches of "
         f"<= {batch_size}, {len(calls) - 1} task run(s) of <= {budget:g} s, "
         f"{queries['n'] / max(processed, 1):.1f} queries per clock)"
     )
@@ -262,6 +267,12 @@ def measure(args: argparse.Namespace, batch_size: int, budget: float) -> None:
     with connection.cursor() as cur:
         cur.execute(f"VACUUM ANALYZE {SlaClock._meta.db_table}")
     time_empty_sweeps(args.runs, "after VACUUM")
+
+    if args.escalate:
+        from _escalation import measure_escalations
+
+        print(f"d) {args.escalate:,} level time limits run out at once")
+        measure_escalations(args.escalate, batch_size, budget, count_queries)
 
 
 def claim_sql_due() -> str:

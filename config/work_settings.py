@@ -117,3 +117,6 @@ NOTIFY_REQUEUE_CHUNK_SIZE = env.int("NOTIFY_REQUEUE_CHUNK_SIZE", default=20)
 # An endpoint's held backlog is sent by one task at a time, oldest first.
 CELERY_TASK_ROUTES["notifications.tasks.send_backlog"] = {"queue": DELIVERY_QUEUE}
 CELERY_TASK_ROUTES["notifications.tasks.deliver_many"] = {"queue": DELIVERY_QUEUE}
+# SLA sweep: clocks a batch hands to the listeners at a time; the time budget is
+# checked after each chunk, so a batch holds its locks about one chunk past it.
+SLA_SWEEP_CHUNK_SIZE = env.int("SLA_SWEEP_CHUNK_SIZE", default=25)

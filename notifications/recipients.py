@@ -15,6 +15,7 @@ from escalations.services import routing
 from escalations.services.duty import management
 from notifications.models import Audience
 from notifications.selectors import managed_escalation_of
+from tickets import batch
 from tickets.models import Team, Ticket, Tier, User
 
 
@@ -48,7 +49,11 @@ def team_members(team: Team | None) -> list[Recipient]:
     """The team's active members (its manager only through the events that say so)."""
     if team is None:
         return []
-    return users(team.members.filter(is_active=True))
+    # A batch job (the sweep) tells many tickets' teams: each team read once.
+    members = batch.memo(
+        ("team-members", team.pk), lambda: users(team.members.filter(is_active=True))
+    )
+    return list(members)  # a list of the caller's own: callers add to it
 
 
 def owner(ticket: Ticket) -> list[Recipient]:

@@ -15,20 +15,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from escalations.clockstates import ClockState
 from escalations.models import Escalation, SlaClock
 from escalations.services import routing
 from escalations.services.escalate import escalation_carry_out
 from escalations.services.managed import managed_escalation_open
-from escalations.services.records import escalation_create_once
-from tickets.models import Ticket
+from escalations.services.records import escalation_create_once, trigger_keys_read_ahead
+from escalations.services.sla.lifecycle import clocks_locked, clocks_read_ahead
+from tickets import batch
+from tickets.models import Comment, Ticket
 from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
+BREACHED = {ClockState.BREACHED_RUNNING, ClockState.BREACHED_PAUSED, ClockState.BREACHED_MET}
 
 
 def _comments_so_far(n: int) -> str:
@@ -44,7 +48,7 @@ def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
     org = ticket.organization
     return {
         "summary": f"{ticket.reference} {ticket.title}: {why}",
-        "steps_taken": _comments_so_far(ticket.comments.count()),
+        "steps_taken": _comments_so_far(batch.memo(("comments", ticket.pk), ticket.comments.count)),
         "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
         % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
         "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
@@ -54,7 +58,7 @@ def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
     }
 
 
-@transaction.atomic
+@batch.atomic
 def ticket_escalate_automatically(
     *,
     ticket: Ticket,
@@ -96,6 +100,7 @@ def ticket_escalate_automatically(
         from_tier=route.level.tier,
         to_tier=target.tier,
         to_level=target,
+        to_team=routing.team_for(target, ticket),
         reason=why,
         trigger_key=key,
         **automatic_handoff(ticket=ticket, why=why),
@@ -115,20 +120,62 @@ def ticket_escalate_automatically(
 
 def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
     """The sweep found a breach: a level clock always escalates; an SLA clock does
-    when its policy says so."""
+    when its policy says so. Only while the breach is still the clock's current
+    cycle when it acts: a level clock whose ticket an earlier breach of the same
+    sweep moved on to a new level (a new cycle) escalates nothing."""
+    if not _may_escalate(clock) or not _still_current(clock):
+        return
     ticket = clock.ticket
     key = f"clock:{clock.pk}:{clock.cycle}"
     if clock.metric == SlaClock.Metric.LEVEL:
         why = _("%(level)s time limit ran out.") % {"level": ticket.level}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.TIME_LIMIT, key=key, why=why, now=now
-        )
-    elif (
+        trigger = Trigger.TIME_LIMIT
+    else:
+        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
+        trigger = Trigger.SLA_BREACH
+    ticket_escalate_automatically(ticket=ticket, trigger=trigger, key=key, why=why, now=now)
+
+
+def escalation_read_ahead(*, clocks: list[SlaClock]) -> None:
+    """Before a batch job hands breaches to ``on_clock_breach``: what escalating
+    their tickets reads (their clocks, routes, comment counts and used trigger
+    keys), one query each for the whole batch."""
+    tickets = {c.ticket_id: c.ticket for c in clocks if _may_escalate(c)}
+    if batch.current() is None or not tickets:
+        return
+    clocks_read_ahead(tickets=list(tickets.values()))
+    routing.routes_read_ahead(ticket_ids=list(tickets))
+    trigger_keys_read_ahead(ticket_ids=list(tickets))
+    counts = dict(
+        Comment.objects.filter(ticket_id__in=list(tickets))
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values_list("ticket_id", "n")
+    )
+    for ticket_id in tickets:
+        batch.remember(("comments", ticket_id), counts.get(ticket_id, 0))
+
+
+def _may_escalate(clock: SlaClock) -> bool:
+    if clock.state not in BREACHED:
+        return False
+    if clock.metric == SlaClock.Metric.LEVEL:
+        return True
+    return bool(
         clock.metric in (SlaClock.Metric.FIRST_RESPONSE, SlaClock.Metric.RESOLUTION)
         and clock.policy_id
         and clock.policy.escalate_on_breach
-    ):
-        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
-        ticket_escalate_automatically(
-            ticket=ticket, trigger=Trigger.SLA_BREACH, key=key, why=why, now=now
-        )
+    )
+
+
+def _still_current(clock: SlaClock) -> bool:
+    """Whether ``clock``'s breached cycle is the one the ticket has now (read
+    under the ticket's lock, before its clocks)."""
+    ticket = ticket_lock(clock.ticket_id)
+    held = clocks_locked(ticket=ticket).get(clock.metric)
+    return (
+        held is not None
+        and held.pk == clock.pk
+        and held.cycle == clock.cycle
+        and held.state in BREACHED
+    )

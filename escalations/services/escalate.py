@@ -57,8 +57,9 @@ def escalation_carry_out(
         note=_("Escalated: %(reason)s") % {"reason": escalation.reason},
         handed_over=True,
     )
-    escalation.to_team = ticket.team
-    escalation.save(update_fields=["to_team"])
+    if escalation.to_team_id != ticket.team_id:
+        escalation.to_team = ticket.team
+        escalation.save(update_fields=["to_team"])
     escalation.ticket = ticket
     escalation_step_record(
         ticket=ticket, actor=actor, escalation=escalation, step=events.Step.ESCALATED, what=note

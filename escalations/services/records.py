@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from escalations.events import Step
 from escalations.models import Escalation
 from escalations.pipeline import check_initial
-from tickets import events
+from tickets import batch, events
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -32,8 +32,50 @@ def escalation_create_once(**fields) -> Escalation | None:
     uniqueness rule says it exists already (the same trigger, a second pending
     request, a second open managed escalation)."""
     check_initial(kind=fields["kind"], status=fields["status"])
+    ticket, key = fields["ticket"], fields.get("trigger_key", "")
+    if batch.current() is not None and key and fields["kind"] == Escalation.Kind.FUNCTIONAL:
+        # A batch job holds the ticket: the keys it has used are known
+        # (``trigger_keys_read_ahead``), and nobody else can add one meanwhile.
+        used = batch.memo(
+            ("escalation-keys", ticket.pk), lambda: _used_keys([ticket.pk])[ticket.pk]
+        )
+        if key in used:
+            return None
+        used.add(key)
+        created = Escalation.objects.create(**fields)
+        if created.status == Escalation.Status.ACTIVE:
+            batch.recall(("active-functional", ticket.pk), set()).add(created.pk)
+        return created
     try:
         with transaction.atomic():
             return Escalation.objects.create(**fields)
     except IntegrityError:
         return None
+
+
+def trigger_keys_read_ahead(*, ticket_ids: list[int]) -> None:
+    """The trigger keys used on tickets a batch job holds, and their active
+    functional escalations, in one query."""
+    if batch.current() is None or not ticket_ids:
+        return
+    keys: dict[int, set[str]] = {pk: set() for pk in ticket_ids}
+    active: dict[int, set[int]] = {pk: set() for pk in ticket_ids}
+    rows = Escalation.objects.filter(ticket_id__in=ticket_ids)
+    for ticket_id, key, pk, kind, status in rows.values_list(
+        "ticket_id", "trigger_key", "pk", "kind", "status"
+    ):
+        if key:
+            keys[ticket_id].add(key)
+        if kind == Escalation.Kind.FUNCTIONAL and status == Escalation.Status.ACTIVE:
+            active[ticket_id].add(pk)
+    for ticket_id in ticket_ids:
+        batch.remember(("escalation-keys", ticket_id), keys[ticket_id])
+        batch.remember(("active-functional", ticket_id), active[ticket_id])
+
+
+def _used_keys(ticket_ids: list[int]) -> dict[int, set[str]]:
+    used: dict[int, set[str]] = {pk: set() for pk in ticket_ids}
+    rows = Escalation.objects.filter(ticket_id__in=ticket_ids).exclude(trigger_key="")
+    for ticket_id, key in rows.values_list("ticket_id", "trigger_key"):
+        used[ticket_id].add(key)
+    return used

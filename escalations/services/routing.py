@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations.models import (
     EscalationLevel,
     EscalationPath,
-    TeamCalendar,
     TicketRoute,
 )
 from escalations.rules import PolicyKey, match_policy
 from escalations.services import sla
 from escalations.services.duty import routing as duty_routing
+from escalations.services.sla.governing import team_calendar
+from tickets import batch
 from tickets.models import Team, Ticket, User
 from tickets.services import ticket_route
 
@@ -44,11 +46,36 @@ def path_for(ticket: Ticket) -> EscalationPath | None:
 
 
 def levels_of(path: EscalationPath) -> list[EscalationLevel]:
-    return list(path.levels.prefetch_related("teams").order_by("position"))
+    return batch.memo(  # callers only read the list
+        ("levels", path.pk),
+        lambda: list(
+            path.levels.select_related("calendar")
+            .prefetch_related(Prefetch("teams", Team.objects.select_related("manager")))
+            .order_by("position")
+        ),
+    )
 
 
 def route_of(ticket: Ticket) -> TicketRoute | None:
-    return TicketRoute.objects.select_related("path", "level").filter(ticket=ticket).first()
+    """The ticket's route (kept for the rest of a batch job: ``routes_read_ahead``)."""
+    return batch.memo(
+        ("route", ticket.pk),
+        lambda: TicketRoute.objects.select_related("path", "level").filter(ticket=ticket).first(),
+    )
+
+
+def routes_read_ahead(*, ticket_ids: list[int]) -> None:
+    """Read the routes of tickets a batch job holds in one query."""
+    if batch.current() is None:
+        return
+    found = {
+        route.ticket_id: route
+        for route in TicketRoute.objects.select_related("path", "level").filter(
+            ticket_id__in=ticket_ids
+        )
+    }
+    for ticket_id in ticket_ids:
+        batch.remember(("route", ticket_id), found.get(ticket_id))
 
 
 def level_above(route: TicketRoute, tier: str | None = None) -> EscalationLevel | None:
@@ -89,9 +116,7 @@ def _level_calendar(level: EscalationLevel, team: Team | None):
     if level.calendar_id:
         return level.calendar
     if team is not None:
-        link = TeamCalendar.objects.select_related("calendar").filter(team=team).first()
-        if link is not None:
-            return link.calendar
+        return team_calendar(team.pk)
     return None
 
 
@@ -118,9 +143,15 @@ def enter_level(
         note=note,
         clear_assignee=handed_over,
     )
-    TicketRoute.objects.update_or_create(
-        ticket=ticket, defaults={"path": path, "level": level, "entered_at": now}
-    )
+    route = route_of(ticket) if batch.current() is not None else None
+    if route is None:
+        route, _created = TicketRoute.objects.update_or_create(
+            ticket=ticket, defaults={"path": path, "level": level, "entered_at": now}
+        )
+    else:  # the batch's route, kept in step
+        route.path, route.level, route.entered_at = path, level, now
+        TicketRoute.objects.filter(pk=route.pk).update(path=path, level=level, entered_at=now)
+    batch.remember(("route", ticket.pk), route)
     if level.time_limit_minutes:
         sla.level_clock_start(
             ticket=ticket,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.pipeline import Action, check_permission, check_step, check_transition
+from tickets import batch
 from tickets.models import Ticket, User
 from tickets.services import ticket_lock
 
@@ -44,6 +45,13 @@ def functional_escalations_close(
     ticket moved on to another level or was resolved. A guarded update: only those
     still active close."""
     check_transition(kind=Kind.FUNCTIONAL, current=State.ACTIVE, target=State.CLOSED)
+    # A batch job that read the ticket's escalations ahead knows whether any is open.
+    known = batch.recall(("active-functional", ticket.pk))
+    if known is not None:
+        others = known - {keep.pk if keep is not None else None}
+        batch.remember(("active-functional", ticket.pk), known - others)
+        if not others:
+            return 0
     active = Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE)
     if keep is not None:
         active = active.exclude(pk=keep.pk)

@@ -13,21 +13,33 @@ constraint on (clock, cycle, kind): a retried task, a second sweeper or a
 worker killed mid-batch can never record one twice, and because due times live
 in the database, a stopped worker or broker only delays the next sweep. A batch
 is written with a few set-based statements (one per outcome, bulk inserts for
-alerts and audit entries), so a burst of due clocks clears quickly. Listeners
-run clock by clock in savepoints: one that fails is logged and undone, and the
-alert it reacted to stays recorded, so it cannot hold the rest of the batch back.
+alerts and audit entries), so a burst of due clocks clears quickly.
+
+A batch is one unit of work (``tickets.batch``): the listeners that react to its
+alerts (escalations, notifications) share what they read, queue their audit
+entries and messages for one bulk insert each, and find the tickets already held.
+It is handled in chunks, each written and then handed to the listeners in one
+savepoint; the time budget is checked after every chunk, so a batch holds its
+locks for about one chunk beyond the budget at most, and what it did not reach
+is left, untouched, for the next sweep. A listener that fails undoes the whole
+chunk's reactions: they are then run again alert by alert, each in a savepoint
+of its own, so only the failing one is logged and undone, and the alert it
+reacted to stays recorded.
 """
 
 from __future__ import annotations
 
 import logging
-import time
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from time import monotonic
 
+from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Value, prefetch_related_objects
+from django.db.models import F, Q, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +47,8 @@ from django.utils.translation import gettext as _
 from escalations.clocks import next_action
 from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
 from escalations.models import SlaClock, SlaClockAlert
+from escalations.services.automatic import escalation_read_ahead
+from tickets import batch as work
 from tickets import events
 from tickets.models import TicketEvent
 
@@ -70,6 +84,7 @@ def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
         "ticket__organization",
         "ticket__category",
     )
+    work.hold([clock.ticket for clock in clocks])
     return clocks
 
 
@@ -96,12 +111,13 @@ def _note(clock: SlaClock, alert: str) -> str:
 
 
 def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None:
-    """Record the batch's alerts with a handful of statements, whatever its size."""
+    """Record a chunk's alerts with a handful of statements, whatever its size,
+    then hand them to the listeners."""
     done = set(
         SlaClockAlert.objects.filter(clock__in=clocks).values_list("clock_id", "cycle", "kind")
     )
     alerts, trail, published = [], [], []
-    breached: dict[str, list[int]] = defaultdict(list)  # by the state they breached from
+    breached: dict[str, list[SlaClock]] = defaultdict(list)  # by the state they breached from
     warned, idle, to_warn, to_due = [], [], [], []
     for clock in clocks:
         was_warned, was_state = clock.warned_at is not None, clock.state
@@ -122,20 +138,22 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
             )
             published.append((alert, clock))
         if clock.state != was_state:
-            breached[was_state].append(clock.pk)
+            breached[was_state].append(clock)
         elif clock.next_action_at is None:
-            idle.append(clock.pk)
+            idle.append(clock)
         elif not was_warned and clock.warned_at is not None:
-            warned.append(clock.pk)
+            warned.append(clock)
         elif clock.next_action_at == clock.warn_at:
-            to_warn.append(clock.pk)  # a stale next action: only re-aim it
+            to_warn.append(clock)  # a stale next action: only re-aim it
         else:
-            to_due.append(clock.pk)
+            to_due.append(clock)
     # The new state first: a listener may start a new cycle of a clock (a level
     # clock after an escalation), which must not be overwritten afterwards. Each
-    # update is guarded by the state the clock was claimed in.
-    for old, pks in breached.items():
-        SlaClock.objects.filter(pk__in=pks, state=old).update(
+    # update is guarded by the state and the cycle the clock was claimed in: a
+    # chunk handled after an earlier one escalated its ticket leaves the new
+    # cycle alone.
+    for old, claimed in breached.items():
+        SlaClock.objects.filter(_as_claimed(claimed), state=old).update(
             state=clock_move(old, ClockEvent.BREACH),
             breached_at=now,
             warned_at=Coalesce("warned_at", Value(now)),
@@ -145,36 +163,65 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
     if warned:
         # Guarded: a clock warned before keeps the time it was first warned at.
         SlaClock.objects.filter(
-            pk__in=warned, state__in=states_allowing(ClockEvent.WARN), warned_at__isnull=True
+            _as_claimed(warned), state__in=states_allowing(ClockEvent.WARN), warned_at__isnull=True
         ).update(warned_at=now, next_action_at=F("due_at"))
     if to_warn:
-        SlaClock.objects.filter(pk__in=to_warn, state__in=watched).update(
+        SlaClock.objects.filter(_as_claimed(to_warn), state__in=watched).update(
             next_action_at=F("warn_at")
         )
     if to_due:
-        SlaClock.objects.filter(pk__in=to_due, state__in=watched).update(next_action_at=F("due_at"))
+        SlaClock.objects.filter(_as_claimed(to_due), state__in=watched).update(
+            next_action_at=F("due_at")
+        )
     if idle:
-        SlaClock.objects.filter(pk__in=idle).update(next_action_at=None)
+        SlaClock.objects.filter(_as_claimed(idle)).update(next_action_at=None)
     SlaClockAlert.objects.bulk_create(alerts)
     TicketEvent.objects.bulk_create(trail)
-    for alert, clock in published:
-        if alert == Alert.BREACH:
-            result.breaches += 1
-            _publish(events.SLA_BREACH, clock, now)
-        else:
-            result.warnings += 1
-            _publish(events.SLA_WARNING, clock, now)
+    result.breaches += sum(alert == Alert.BREACH for alert, _clock in published)
+    result.warnings += sum(alert == Alert.WARNING for alert, _clock in published)
     result.clocks += len(clocks)
+    _publish(published, now)
 
 
-def _publish(event: str, clock: SlaClock, now: datetime) -> None:
-    """Hand one alert to the listeners in a savepoint: what a failing listener
-    wrote is undone and logged, the alert and the rest of the batch stand."""
+def _as_claimed(clocks: list[SlaClock]) -> Q:
+    """These clocks, in the cycle they were claimed in (one term per cycle)."""
+    by_cycle: dict[int, list[int]] = defaultdict(list)
+    for clock in clocks:
+        by_cycle[clock.cycle].append(clock.pk)
+    terms = [Q(pk__in=pks, cycle=cycle) for cycle, pks in by_cycle.items()]
+    return reduce(operator.or_, terms)
+
+
+def _publish(published: list[tuple[str, SlaClock]], now: datetime) -> None:
+    """Hand the chunk's alerts to the listeners in one savepoint; if a listener
+    fails, again one by one, each in a savepoint: what the failing one wrote is
+    undone and logged, the alert and the rest of the chunk stand."""
+    if not published:
+        return
+    batch = work.current()
+    escalation_read_ahead(clocks=[clock for alert, clock in published if alert == Alert.BREACH])
     try:
         with transaction.atomic():
-            events.publish(event, clock=clock, now=now)
+            for alert, clock in published:
+                events.publish(_EVENTS[alert], clock=clock, now=now)
+            if batch is not None:
+                batch.flush()
+        return
     except Exception:
-        logger.exception("A listener of %s failed for SLA clock %s", event, clock.pk)
+        logger.warning("A listener failed in a chunk of %s alerts: one by one", len(published))
+    for alert, clock in published:
+        if batch is not None:
+            batch.reset()
+        try:
+            with transaction.atomic():
+                events.publish(_EVENTS[alert], clock=clock, now=now)
+                if batch is not None:
+                    batch.flush()
+        except Exception:
+            logger.exception("A listener of %s failed for SLA clock %s", alert, clock.pk)
+
+
+_EVENTS = {Alert.WARNING: events.SLA_WARNING, Alert.BREACH: events.SLA_BREACH}
 
 
 def sla_sweep(
@@ -183,16 +230,45 @@ def sla_sweep(
     """Record every warning and breach due by ``now``, in transactions of
     ``batch_size`` clocks, until none is left or ``time_budget`` seconds pass."""
     now = now or timezone.now()
-    deadline = None if time_budget is None else time.monotonic() + time_budget
+    deadline = None if time_budget is None else monotonic() + time_budget
     result = SweepResult()
-    while deadline is None or time.monotonic() < deadline:
-        with transaction.atomic():
+    while deadline is None or monotonic() < deadline:
+        with transaction.atomic(), work.work_batch():
             clocks = _claim(now, batch_size)
-            if clocks:
-                _process(clocks, now, result)
+            reached = _process_in_chunks(clocks, now, result, deadline)
         if not clocks:
             break
         result.batches += 1
-        if len(clocks) < batch_size:
+        if reached < len(clocks) or len(clocks) < batch_size:
             break
     return result
+
+
+def _process_in_chunks(
+    clocks: list[SlaClock], now: datetime, result: SweepResult, deadline: float | None
+) -> int:
+    """Handle the claimed clocks a chunk at a time until the deadline; how many
+    were handled (the rest stay due, for the next sweep). A chunk holds at most
+    ``SLA_SWEEP_CHUNK_SIZE`` clocks whose breach may escalate (the costly part),
+    and any number of others, so a batch that only records alerts is one chunk."""
+    size = max(1, settings.SLA_SWEEP_CHUNK_SIZE)
+    done, chunk, heavy = 0, [], 0
+    for clock in clocks:
+        if heavy == size:
+            if done and deadline is not None and monotonic() >= deadline:
+                return done
+            _process(chunk, now, result)
+            done, chunk, heavy = done + len(chunk), [], 0
+        chunk.append(clock)
+        heavy += _may_escalate(clock)
+    if chunk and not (done and deadline is not None and monotonic() >= deadline):
+        _process(chunk, now, result)
+        done += len(chunk)
+    return done
+
+
+def _may_escalate(clock: SlaClock) -> bool:
+    """Whether the clock's breach, if due, may escalate its ticket."""
+    if clock.metric == SlaClock.Metric.LEVEL:
+        return True
+    return bool(clock.policy_id and clock.policy.escalate_on_breach)

@@ -26,6 +26,7 @@ from notifications.rendering import render_message
 from notifications.selectors import preference_choices
 from notifications.services import outbox
 from notifications.services.backlog import held_for
+from tickets import batch
 from tickets.models import Ticket, User
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
@@ -55,9 +56,19 @@ def event_emit(
     users are never told; a person in the list twice is told once. The inbox
     message is rendered now, in the recipient's language; e-mails are rendered
     when sent. A bare address (no account) gets e-mail only. The events in
-    ``NOT_SENT_TO_WEBHOOKS`` never go to webhooks."""
+    ``NOT_SENT_TO_WEBHOOKS`` never go to webhooks; an endpoint switched off gets
+    its rows held until it is switched on."""
     event_id = uuid.uuid4()
     now = timezone.now()
+    people = _distinct(recipients, actor)
+    # A batch job (the sweep) reads endpoints, choices and templates once per batch.
+    # Every subscribed endpoint gets a row, switched on or off (held while off).
+    endpoints = batch.memo("webhook-endpoints", _endpoints)
+    if kind in NOT_SENT_TO_WEBHOOKS:
+        endpoints = []
+    endpoints = [endpoint for endpoint in endpoints if endpoint.subscribes(kind)]
+    if not people and not endpoints:
+        return event_id  # nobody to tell: nothing to render or write
     values = ctx.event_values(
         kind=kind,
         event_id=str(event_id),
@@ -67,11 +78,12 @@ def event_emit(
         actor=actor,
         extra=extra,
     )
-    people = _distinct(recipients, actor)
-    choices = preference_choices(
-        user_ids=[r.user.pk for r in people if r.user is not None], kind=kind
+    user_ids = tuple(r.user.pk for r in people if r.user is not None)
+    choices = batch.memo(
+        ("preferences", kind, user_ids),
+        lambda: preference_choices(user_ids=user_ids, kind=kind),
     )
-    sources: dict = {}
+    sources: dict = batch.memo("message-sources", dict)
     inbox: list[Notification] = []
     deliveries: list[Delivery] = []
     for person in people:
@@ -113,31 +125,55 @@ def event_emit(
                 )
             )
     body = json.dumps(values, sort_keys=True, separators=(",", ":"))
-    # An endpoint switched off, or still sending what it missed, gets its
-    # delivery held: sent in order when its turn comes (services.backlog).
-    endpoints = WebhookEndpoint.objects.annotate(backlog=Exists(held_for(OuterRef("pk"))))
-    for endpoint in endpoints.none() if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
-        if endpoint.subscribes(kind):
-            held = not endpoint.is_active or endpoint.backlog
-            deliveries.append(
-                Delivery(
-                    key=f"{event_id}:webhook:{endpoint.pk}",
-                    event_id=event_id,
-                    kind=kind,
-                    channel=Channel.WEBHOOK,
-                    endpoint=endpoint,
-                    address=endpoint.url,
-                    context={"body": body},
-                    next_attempt_at=now,
-                    status=Delivery.Status.HELD if held else Delivery.Status.PENDING,
-                )
+    for endpoint in endpoints:
+        deliveries.append(
+            Delivery(
+                key=f"{event_id}:webhook:{endpoint.pk}",
+                event_id=event_id,
+                kind=kind,
+                channel=Channel.WEBHOOK,
+                endpoint=endpoint,
+                address=endpoint.url,
+                context={"body": body},
+                next_attempt_at=now,
+                # An endpoint switched off, or still sending what it missed, gets
+                # its delivery held: sent in order when its turn comes (backlog).
+                status=Delivery.Status.HELD if endpoint.held else Delivery.Status.PENDING,
             )
+        )
+    _write(inbox, deliveries)
+    return event_id
+
+
+def _endpoints() -> list[WebhookEndpoint]:
+    """Every endpoint, marked ``held`` when what it is sent must wait: it is
+    switched off, or still sending the backlog it missed."""
+    endpoints = list(WebhookEndpoint.objects.annotate(backlog=Exists(held_for(OuterRef("pk")))))
+    for endpoint in endpoints:
+        endpoint.held = not endpoint.is_active or endpoint.backlog
+    return endpoints
+
+
+def _write(inbox: list[Notification], deliveries: list[Delivery]) -> None:
+    """Insert the rows now, or with the rest of a batch job's when it is flushed;
+    the deliveries are handed to the workers after the commit."""
+    pending = batch.memo("outbox-rows", lambda: ([], []))
+    pending[0].extend(inbox)
+    pending[1].extend(deliveries)
+    if batch.on_flush("outbox-rows", lambda: _flush(pending)):
+        return
+    _flush(pending)
+
+
+def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
+    inbox, deliveries = pending
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     keys = [d.key for d in deliveries if d.status == Delivery.Status.PENDING]
     if keys:
         transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
-    return event_id
+    inbox.clear()
+    deliveries.clear()
 
 
 def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:

@@ -115,3 +115,36 @@ def test_beat_drives_the_sweep(celery_processes, agent):
     )
     clock.refresh_from_db()
     assert clock.breached_at - clock.due_at < timedelta(seconds=10)
+
+
+def test_a_stale_level_clock_escalates_nothing_under_the_worker(
+    celery_processes, network_path, always_open
+):
+    from escalations.models import Escalation
+    from tests.factories import create_ticket
+    from tickets.models import Ticket, User
+
+    SlaPolicy.objects.create(
+        name="Escalating",
+        first_response_minutes=20,
+        resolution_minutes=600,
+        escalate_on_breach=True,
+        calendar=always_open,
+    )
+    agent = User.objects.get(username="agent1")
+    for n in range(50):
+        create_ticket(agent, title=f"t{n}", impact=2, urgency=2)
+    # First response (20 min, escalating) and the L1 limit (30 min) both past:
+    # 100 clocks, one batch of 100. The breach of the first response moves each
+    # ticket to L2; the L1 cycle claimed with it must not move it again.
+    age_clocks(minutes=31)
+    celery_processes.worker(concurrency=1, queues="enforcement", SLA_SWEEP_BATCH_SIZE="100")
+    celery_processes.send(SWEEP)
+    wait_for(
+        lambda: SlaClockAlert.objects.filter(kind="breach").count() == 100,
+        timeout=90,
+        message=celery_processes.logs,
+    )
+    time.sleep(1)
+    assert Escalation.objects.count() == 50
+    assert set(Ticket.objects.values_list("level", flat=True)) == {"L2"}

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tickets import events, hooks
+from tickets import batch, events, hooks
 from tickets.models import (
     Team,
     Ticket,
@@ -81,8 +81,9 @@ def ticket_event_record(
     new: Any = None,
     note: str = "",
 ) -> TicketEvent:
-    """Append one entry to a ticket's audit trail (for this app and those built on it)."""
-    return TicketEvent.objects.create(
+    """Append one entry to a ticket's audit trail (for this app and those built on it);
+    inside a batch job, with the batch's other entries when it is flushed."""
+    event = TicketEvent(
         ticket=ticket,
         actor=actor,
         kind=kind,
@@ -91,6 +92,9 @@ def ticket_event_record(
         new_value=_display(new),
         note=note,
     )
+    if not batch.queue_event(event):
+        event.save(force_insert=True)
+    return event
 
 
 # Changes to these fields may change the priority (matrix, criteria on category,
@@ -110,7 +114,11 @@ def ticket_lock(ticket: Ticket | int) -> Ticket:
     off it (its SLA clocks, escalations, cadences). The SLA sweep claims clocks
     together with their tickets the same way, so nobody waits in a cycle. It is
     a no-key lock: rows that only point at the ticket (its audit trail, its
-    comments) can still be inserted meanwhile."""
+    comments) can still be inserted meanwhile. A batch job holding the ticket
+    already (``tickets.batch``) gets the ticket it holds."""
+    held = batch.held(ticket if isinstance(ticket, int) else ticket.pk)
+    if held is not None:
+        return held
     return tickets_locked(Ticket.objects.select_related("team", "assignee", "organization")).get(
         pk=ticket if isinstance(ticket, int) else ticket.pk
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tickets import batch
 from tickets.models import (
     Priority,
     Team,
@@ -138,7 +139,7 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
         return changed_publish(ticket=locked, actor=actor, fields=changed)
 
 
-@transaction.atomic
+@batch.atomic
 def ticket_route(
     *,
     ticket: Ticket,

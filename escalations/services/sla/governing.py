@@ -9,6 +9,7 @@ from escalations import businesstime as bt
 from escalations import clocks
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, TeamCalendar
 from escalations.rules import PolicyKey, match_policy
+from tickets import batch
 from tickets.models import Ticket
 
 _spec_cache: dict[int, tuple[datetime, bt.Calendar]] = {}
@@ -35,7 +36,12 @@ def calendar_spec(calendar: BusinessCalendar | None) -> bt.Calendar:
 
 def policy_for(*, ticket: Ticket) -> SlaPolicy | None:
     """The most specific active policy for the ticket (see ``rules.match_policy``)."""
-    policies = {p.pk: p for p in SlaPolicy.objects.filter(is_active=True)}
+    policies = batch.memo(
+        "active-policies",
+        lambda: {
+            p.pk: p for p in SlaPolicy.objects.select_related("calendar").filter(is_active=True)
+        },
+    )
     key = match_policy(
         [
             PolicyKey(p.pk, p.priority, p.category_id, p.organization_tier)
@@ -53,10 +59,18 @@ def calendar_for(*, policy: SlaPolicy, ticket: Ticket) -> BusinessCalendar | Non
     if policy.calendar_id:
         return policy.calendar
     if ticket.team_id:
-        link = TeamCalendar.objects.select_related("calendar").filter(team=ticket.team_id).first()
-        if link is not None:
-            return link.calendar
+        return team_calendar(ticket.team_id)
     return None
+
+
+def team_calendar(team_id: int) -> BusinessCalendar | None:
+    """The team's business calendar, or None (kept for the rest of a batch job)."""
+
+    def load() -> BusinessCalendar | None:
+        link = TeamCalendar.objects.select_related("calendar").filter(team=team_id).first()
+        return link.calendar if link is not None else None
+
+    return batch.memo(("team-calendar", team_id), load)
 
 
 def used_now(clock: SlaClock, now: datetime) -> timedelta:

@@ -18,6 +18,7 @@ from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
+from tickets import batch
 from tickets.models import Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -27,12 +28,33 @@ Event = ClockEvent
 
 def clocks_locked(*, ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks by metric, locked against the sweep for the rest of
-    the transaction (the caller holds the ticket already: ticket before clocks)."""
-    rows = SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
-    found = {c.metric: c for c in rows.filter(ticket=ticket)}
-    for clock in found.values():
-        clock.ticket = ticket
-    return found
+    the transaction (the caller holds the ticket already: ticket before clocks).
+    In a batch job, the same objects for the rest of the batch (``clocks_read_ahead``)."""
+
+    def load() -> dict[str, SlaClock]:
+        found = {c.metric: c for c in _locked_rows().filter(ticket=ticket)}
+        for clock in found.values():
+            clock.ticket = ticket
+        return found
+
+    return batch.memo(("clocks", ticket.pk), load)
+
+
+def clocks_read_ahead(*, tickets: list[Ticket]) -> None:
+    """Lock and keep the clocks of tickets a batch job holds, in one query."""
+    if batch.current() is None or not tickets:
+        return
+    by_ticket: dict[int, dict[str, SlaClock]] = {t.pk: {} for t in tickets}
+    held = {t.pk: t for t in tickets}
+    for clock in _locked_rows().filter(ticket_id__in=list(held)):
+        clock.ticket = held[clock.ticket_id]
+        by_ticket[clock.ticket_id][clock.metric] = clock
+    for ticket_id, found in by_ticket.items():
+        batch.remember(("clocks", ticket_id), found)
+
+
+def _locked_rows():
+    return SlaClock.objects.select_for_update(of=("self",)).select_related("calendar")
 
 
 def clock_start(
@@ -156,7 +178,7 @@ def clock_retarget(
         note = _("The policy %(policy)s has no such target.") % {"policy": policy}
         clock_meet(clock=clock, now=now, actor=actor, note=note)
         return
-    old_due = clock.due_at
+    old_due, before = clock.due_at, _retargeted_fields(clock)
     clock.state = clock_move(clock.state, Event.RETARGET)
     if clock.calendar_id != (calendar.pk if calendar else None):
         # Time so far was measured on the old calendar; the new one counts from now.
@@ -165,6 +187,8 @@ def clock_retarget(
     clock.warning_percent = policy.warning_percent
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
+    if _retargeted_fields(clock) == before:
+        return  # the same policy, calendar and times (a team change that moves nothing)
     clock.save()
     _record(
         clock,
@@ -189,9 +213,12 @@ def level_clock_start(
 ) -> SlaClock:
     """Time the ticket's stay at its new level: a new cycle of its level clock
     (its first one on the ticket's first level), paused while the ticket is pending."""
-    clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
+    held = clocks_locked(ticket=ticket)
+    clock = held.get(Metric.LEVEL)
     if clock is None:
-        clock = SlaClock(ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now)
+        clock = held[Metric.LEVEL] = SlaClock(
+            ticket=ticket, metric=Metric.LEVEL, cycle=0, started_at=now
+        )
     clock.target, clock.calendar, clock.policy = target, calendar, None
     clock.warning_percent = 75
     clock_new_cycle(clock=clock, now=now, actor=actor, paused=ticket.status == Status.PENDING)
@@ -241,6 +268,21 @@ def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
         clock.state = clock_move(current, Event.START)
         clock.resumed_at, clock.paused_at = now, None
         clocks.schedule(clock, _spec(clock))
+
+
+def _retargeted_fields(clock: SlaClock) -> tuple:
+    return (
+        clock.state,
+        clock.policy_id,
+        clock.calendar_id,
+        clock.target,
+        clock.warning_percent,
+        clock.business_used,
+        clock.resumed_at,
+        clock.warn_at,
+        clock.due_at,
+        clock.next_action_at,
+    )
 
 
 def _spec(clock: SlaClock) -> bt.Calendar:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from escalations.services.sla.lifecycle import (
     clock_start,
     clocks_locked,
 )
+from tickets import batch
 from tickets.models import Comment, Status, Ticket, User
 from tickets.selectors import agent_filter
 
@@ -37,7 +37,7 @@ Metric = SlaClock.Metric
 POLICY_INPUTS = {"priority", "category", "organization", "team"}
 
 
-@transaction.atomic
+@batch.atomic
 def on_ticket_created(*, ticket: Ticket, actor: User | None, now: datetime | None = None) -> None:
     """A new ticket starts its first-response and resolution clocks under the
     policy that matches it (none without one)."""
@@ -52,7 +52,7 @@ def on_ticket_created(*, ticket: Ticket, actor: User | None, now: datetime | Non
         )
 
 
-@transaction.atomic
+@batch.atomic
 def on_ticket_changed(
     *, ticket: Ticket, actor: User | None, fields: Iterable[str], now: datetime | None = None
 ) -> None:
@@ -62,7 +62,7 @@ def on_ticket_changed(
     sla_refresh(ticket=ticket, actor=actor, now=now)
 
 
-@transaction.atomic
+@batch.atomic
 def sla_refresh(*, ticket: Ticket, actor: User | None = None, now: datetime | None = None) -> None:
     """Re-match the ticket's policy, re-target its open clocks keeping the time
     used (a breached clock keeps its breach), and start the clocks the policy
@@ -81,7 +81,7 @@ def sla_refresh(*, ticket: Ticket, actor: User | None = None, now: datetime | No
         _start_missing(ticket, clocks, policy, calendar, now, actor)
 
 
-@transaction.atomic
+@batch.atomic
 def on_ticket_status_changed(
     *, ticket: Ticket, actor: User | None, old: str, new: str, now: datetime | None = None
 ) -> None:
@@ -111,7 +111,7 @@ def on_ticket_status_changed(
         _level_restart(ticket, clocks.get(Metric.LEVEL), now, actor)
 
 
-@transaction.atomic
+@batch.atomic
 def on_comment_added(
     *, comment: Comment, actor: User | None, by_agent: bool, now: datetime | None = None
 ) -> None:

@@ -1,0 +1,148 @@
+"""A unit of work for batch jobs (the SLA sweep): one transaction handling many
+tickets at once, whose services should not read the same rows again and again
+nor write the audit trail one row at a time.
+
+Inside ``work_batch()``:
+
+- ``ticket_lock`` hands back the ticket the batch already holds (``hold``), the
+  same object each time, so every service sees the changes made before it;
+- ``ticket_event_record`` queues the audit entry; the whole batch's entries are
+  inserted with one statement when the batch is flushed;
+- services keep what they read for the rest of the batch with ``memo`` (paths
+  and levels, calendars, policies, a team's members, message templates), and
+  queue their own bulk writes with ``on_flush``.
+
+``flush()`` runs before the batch's transaction commits. Outside a batch every
+helper does what it would do anyway (``memo`` calls its loader, nothing is
+queued). What a batch remembers is valid for that transaction only: the batch
+holds its tickets, and anything else it reads is configuration, which a batch of
+a few seconds may see as it was when the batch began.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import transaction
+
+if TYPE_CHECKING:
+    from tickets.models import Ticket, TicketEvent
+
+T = TypeVar("T")
+
+
+class WorkBatch:
+    def __init__(self) -> None:
+        self.tickets: dict[int, Ticket] = {}
+        self.trail: list[TicketEvent] = []
+        self.memos: dict[Any, Any] = {}
+        self.flushers: dict[str, Callable[[], None]] = {}
+
+    def flush(self) -> None:
+        """Write what the batch queued: the audit trail first, then each service's rows."""
+        from tickets.models import TicketEvent
+
+        trail, self.trail = self.trail, []
+        TicketEvent.objects.bulk_create(trail)
+        while self.flushers:
+            _name, flusher = self.flushers.popitem()
+            flusher()
+
+    def reset(self) -> None:
+        """Forget what was queued and read: a savepoint rolled back what the
+        batch's services wrote, so the tickets it holds are read again."""
+        self.trail, self.flushers, self.memos = [], {}, {}
+        for ticket in self.tickets.values():
+            ticket.refresh_from_db()
+
+
+_current: ContextVar[WorkBatch | None] = ContextVar("work_batch", default=None)
+
+
+@contextmanager
+def work_batch() -> Iterator[WorkBatch]:
+    """Run the block as one unit of work; call ``flush()`` before its transaction
+    commits (leaving the block without flushing drops what was queued)."""
+    batch = WorkBatch()
+    token = _current.set(batch)
+    try:
+        yield batch
+    finally:
+        _current.reset(token)
+
+
+def current() -> WorkBatch | None:
+    return _current.get()
+
+
+def hold(tickets: list[Ticket]) -> None:
+    """The batch holds these tickets (locked by its own query)."""
+    batch = current()
+    if batch is not None:
+        for ticket in tickets:
+            batch.tickets[ticket.pk] = ticket
+
+
+def held(ticket_id: int) -> Ticket | None:
+    batch = current()
+    return None if batch is None else batch.tickets.get(ticket_id)
+
+
+def atomic(func: Callable[..., T]) -> Callable[..., T]:
+    """``transaction.atomic`` for a service a batch job calls: inside a batch it
+    adds no savepoint of its own (a failure undoes the batch's chunk, which has
+    one), outside it is the usual atomic block."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with transaction.atomic(savepoint=current() is None):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def memo(key: Any, load: Callable[[], T]) -> T:
+    """``load()``, kept for the rest of the batch under ``key`` (``load()`` each
+    time outside a batch)."""
+    batch = current()
+    if batch is None:
+        return load()
+    if key not in batch.memos:
+        batch.memos[key] = load()
+    return batch.memos[key]
+
+
+def recall(key: Any, default: Any = None) -> Any:
+    """What the batch keeps under ``key``; ``default`` when nothing (or outside a batch)."""
+    batch = current()
+    return default if batch is None else batch.memos.get(key, default)
+
+
+def remember(key: Any, value: Any) -> None:
+    """Put ``value`` under ``key`` for the rest of the batch (read ahead in bulk)."""
+    batch = current()
+    if batch is not None:
+        batch.memos[key] = value
+
+
+def queue_event(event: TicketEvent) -> bool:
+    """Queue an audit entry for the batch's bulk insert; False outside a batch."""
+    batch = current()
+    if batch is None:
+        return False
+    batch.trail.append(event)
+    return True
+
+
+def on_flush(name: str, flusher: Callable[[], None]) -> bool:
+    """Run ``flusher`` (once, whatever the number of calls with ``name``) when
+    the batch is flushed; False outside a batch (write now instead)."""
+    batch = current()
+    if batch is None:
+        return False
+    batch.flushers.setdefault(name, flusher)
+    return True
