@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from escalations.models import Escalation, EscalationLevel, TicketRoute
+from escalations.models import Escalation, EscalationLevel
 from escalations.services import routing
 from escalations.services.duty import management
 from notifications.models import Audience
@@ -96,13 +96,24 @@ def organization_contacts(ticket: Ticket) -> list[Recipient]:
 
 
 def _management_teams(ticket: Ticket) -> list[Team]:
-    """The management teams on the ticket's path (every one when the path has none)."""
-    route = TicketRoute.objects.filter(ticket=ticket).only("path_id").first()
+    """The management teams on the ticket's path (every one when the path has none);
+    a batch job (the sweep) reads them once per path."""
+    route = routing.route_of(ticket)
+    path_id = route.path_id if route is not None else None
+    return batch.memo(("management-teams", path_id), lambda: _management_teams_read(path_id))
+
+
+def _management_teams_read(path_id: int | None) -> list[Team]:
     levels = EscalationLevel.objects.filter(tier=Tier.MGMT)
     teams = Team.objects.filter(tier=Tier.MGMT)
-    if route is not None and levels.filter(path_id=route.path_id).exists():
-        teams = Team.objects.filter(escalation_levels__in=levels.filter(path_id=route.path_id))
+    if path_id is not None and levels.filter(path_id=path_id).exists():
+        teams = Team.objects.filter(escalation_levels__in=levels.filter(path_id=path_id))
     return list(teams.select_related("manager").prefetch_related("members").distinct())
+
+
+def _on_call_now(teams: list[Team]) -> dict[int, User]:
+    ids = tuple(team.pk for team in teams)
+    return batch.memo(("on-call", ids), lambda: management.on_call_now(teams, at=timezone.now()))
 
 
 def management_chain(ticket: Ticket) -> list[Recipient]:
@@ -111,7 +122,7 @@ def management_chain(ticket: Ticket) -> list[Recipient]:
     rotation; for a team without one on call, its manager and members, and then
     the manager of the ticket's team too."""
     teams = _management_teams(ticket)
-    on_call = management.on_call_now(teams, at=timezone.now())
+    on_call = _on_call_now(teams)
     people: list[User | None] = []
     if len(on_call) < len(teams) or not teams:
         people.append(ticket.team.manager if ticket.team_id else None)
@@ -127,7 +138,7 @@ def management_chain(ticket: Ticket) -> list[Recipient]:
 def managers_on_duty(ticket: Ticket) -> list[Recipient]:
     """Breach notices: the managers on call in the management teams on the
     ticket's path, falling back to the manager of the ticket's team."""
-    on_call = management.on_call_now(_management_teams(ticket), at=timezone.now())
+    on_call = _on_call_now(_management_teams(ticket))
     if on_call:
         return users(on_call.values())
     return users([ticket.team.manager if ticket.team_id else None])

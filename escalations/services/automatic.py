@@ -140,11 +140,14 @@ def escalation_read_ahead(*, clocks: list[SlaClock]) -> None:
     """Before a batch job hands breaches to ``on_clock_breach``: what escalating
     their tickets reads (their clocks, routes, comment counts and used trigger
     keys), one query each for the whole batch."""
+    if batch.current() is None:
+        return
+    # Every breached ticket's route: breach notices go to the management on its path.
+    routing.routes_read_ahead(ticket_ids=list({c.ticket_id for c in clocks}))
     tickets = {c.ticket_id: c.ticket for c in clocks if _may_escalate(c)}
-    if batch.current() is None or not tickets:
+    if not tickets:
         return
     clocks_read_ahead(tickets=list(tickets.values()))
-    routing.routes_read_ahead(ticket_ids=list(tickets))
     trigger_keys_read_ahead(ticket_ids=list(tickets))
     counts = dict(
         Comment.objects.filter(ticket_id__in=list(tickets))

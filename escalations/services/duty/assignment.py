@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from escalations.models import DutyProfile, TeamAssignment
 from escalations.services.duty.schedules import duties_at, duty_of
+from tickets import batch
 from tickets.models import Priority, Status, Team, Ticket, TicketEvent, User
 from tickets.selectors import user_is_admin
 from tickets.services import ticket_event_record, ticket_lock
@@ -125,14 +126,27 @@ def ticket_assign_auto(
     return _assign(ticket=locked, agent=agent, note=note)
 
 
+def _assigns_automatically(team_id: int) -> bool:
+    """Whether the team has an assignment rule; a batch job (the sweep) reads the
+    rules once, so tickets moving to teams without one cost nothing more."""
+    teams = batch.memo(
+        "teams-assigning",
+        lambda: set(
+            TeamAssignment.objects.exclude(mode=Mode.OFF).values_list("team_id", flat=True)
+        ),
+    )
+    return team_id in teams
+
+
 def on_team_entered(*, ticket: Ticket, actor: User | None, fields: set[str]) -> None:
     """A ticket that moved to a team, unassigned, is assigned by the team's rule."""
-    if "team" in fields and ticket.team_id and not ticket.assignee_id:
+    entered = "team" in fields and ticket.team_id and not ticket.assignee_id
+    if entered and _assigns_automatically(ticket.team_id):
         ticket_assign_auto(ticket=ticket.pk, why=_("the ticket entered the team."))
 
 
 def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
-    if ticket.team_id and not ticket.assignee_id:
+    if ticket.team_id and not ticket.assignee_id and _assigns_automatically(ticket.team_id):
         ticket_assign_auto(ticket=ticket.pk, why=_("a new ticket for the team."))
 
 

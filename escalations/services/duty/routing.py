@@ -10,7 +10,7 @@ from datetime import datetime
 
 from escalations.models import EscalationLevel, TeamSchedule
 from escalations.services.duty.schedules import duties_at
-from tickets import events
+from tickets import batch, events
 from tickets.models import Team, Ticket
 
 
@@ -27,7 +27,11 @@ def team_choice(*, teams: list[Team], current_team_id: int | None, at: datetime)
     if not teams:
         return Choice(None)
     ordered = sorted(teams, key=lambda t: (t.pk != current_team_id, t.name))
-    scheduled = set(TeamSchedule.objects.filter(team__in=teams).values_list("team_id", flat=True))
+    ids = tuple(sorted(team.pk for team in teams))
+    scheduled = batch.memo(  # a batch job (the sweep) reads it once per level
+        ("scheduled-teams", ids),
+        lambda: set(TeamSchedule.objects.filter(team__in=ids).values_list("team_id", flat=True)),
+    )
     if not scheduled:  # nobody keeps a schedule: every team works around the clock
         return Choice(ordered[0])
     duties = duties_at(teams, at=at)
