@@ -131,6 +131,10 @@ class SlaClock(models.Model):
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     next_action_at = models.DateTimeField(_("next action at"), null=True, blank=True)
+    # What governed the clock when it was last started or re-targeted (policy name
+    # and targets, calendar and time zone), kept as it was so a report on an old
+    # ticket stays true after the policy is edited.
+    applied = models.JSONField(_("policy applied"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["ticket", "metric"]
