@@ -93,3 +93,12 @@ NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+
+# Reports (escalation analytics): a review not submitted after this many days
+# is overdue; survey links expire after SURVEY_EXPIRY_DAYS; the weekly digest
+# goes out on REPORTS_DIGEST_WEEKDAY (0 = Monday) at REPORTS_DIGEST_HOUR, in
+# each manager's own time zone.
+REPORTS_REVIEW_DUE_DAYS = env.int("REPORTS_REVIEW_DUE_DAYS", default=5)
+SURVEY_EXPIRY_DAYS = env.int("SURVEY_EXPIRY_DAYS", default=14)
+REPORTS_DIGEST_WEEKDAY = env.int("REPORTS_DIGEST_WEEKDAY", default=0)
+REPORTS_DIGEST_HOUR = env.int("REPORTS_DIGEST_HOUR", default=8)

@@ -7,6 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from reports.metrics import sqlite
         from reports.services import stints
         from tickets import events
         from tickets.events import Phase
@@ -16,3 +20,8 @@ class ReportsConfig(AppConfig):
         events.subscribe(
             events.TICKET_STATUS_CHANGED, stints.on_ticket_status_changed, phase=Phase.FACTS
         )
+
+        connection_created.connect(sqlite.register, dispatch_uid="reports.percentile_cont")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                sqlite.register(sender=None, connection=connection)
