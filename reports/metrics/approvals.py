@@ -13,15 +13,20 @@ from reports.models import SurveyResponse
 State = Escalation.Status
 
 
+def asked_for_approval(f: ReportFilter):
+    """Escalations made in the period that waited for a decision."""
+    from reports.metrics.volume import escalations_in
+
+    return escalations_in(f).filter(
+        Q(status=State.REQUESTED) | Q(decided_by__isnull=False) | Q(decided_at__isnull=False)
+    )
+
+
 def approvals(f: ReportFilter) -> Report:
     """Escalations that waited for approval, made in the period: approved,
     rejected (by a manager; those withdrawn by resolving the ticket apart),
     still waiting, and the time to decide."""
-    from reports.metrics.volume import escalations_in
-
-    asked = escalations_in(f).filter(
-        Q(status=State.REQUESTED) | Q(decided_by__isnull=False) | Q(decided_at__isnull=False)
-    )
+    asked = asked_for_approval(f)
     decided = Q(decided_by__isnull=False)
     figures = {
         "requested": Count("pk"),
