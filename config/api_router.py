@@ -8,6 +8,7 @@ from escalations.api import paths as path_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
 from notifications.api import plans as plan_api
+from reports.api import views as report_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -49,5 +50,6 @@ urlpatterns = [
         plan_api.StatusUpdateListView.as_view(),
         name="ticket-status-updates",
     ),
+    path("reports/<slug:name>/", report_api.ReportView.as_view(), name="report"),
     *router.urls,
 ]
