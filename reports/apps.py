@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from reports.metrics import sqlite
-        from reports.services import stints
+        from reports.services import stints, surveys
         from tickets import events
         from tickets.events import Phase
 
@@ -21,6 +21,10 @@ class ReportsConfig(AppConfig):
             events.TICKET_STATUS_CHANGED, stints.on_ticket_status_changed, phase=Phase.FACTS
         )
 
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, surveys.on_ticket_status_changed, phase=Phase.NOTIFY
+        )
+        events.subscribe(events.ESCALATION_STEP, surveys.on_escalation_step, phase=Phase.NOTIFY)
         connection_created.connect(sqlite.register, dispatch_uid="reports.percentile_cont")
         for connection in connections.all(initialized_only=True):
             if connection.connection is not None:

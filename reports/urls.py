@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reports import views
+from reports import survey_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("home/", views.home, name="home"),
+    path("survey/<str:token>/", survey_views.survey, name="survey"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.report_index, name="index"),
     path("reports/<slug:name>/", views.report_detail, name="detail"),

@@ -24,6 +24,10 @@ class EventKind(models.TextChoices):
     UPDATE_DUE = "update.due", _("Stakeholder update due")
     UPDATE_MISSED = "update.missed", _("Stakeholder update missed")
     WEBHOOK_DISABLED = "webhook.disabled", _("Webhook endpoint switched off")
+    # Reports: the requester's resolution message with its satisfaction survey,
+    # and the managers' weekly digest.
+    TICKET_RESOLVED = "ticket.resolved", _("Ticket resolved (satisfaction survey)")
+    REPORT_DIGEST = "report.digest", _("Weekly report digest")
 
 
 class Channel(models.TextChoices):
