@@ -46,6 +46,7 @@ def manager_dashboard(
     now = now or timezone.now()
     this_week = week_start(now, time_zone)
     last_week = this_week - timedelta(days=7)
+    next_week = this_week + timedelta(days=7)
     running = Q(state=ClockState.RUNNING)
     clocks = SlaClock.objects.filter(
         _teams("ticket__", teams), ticket__status__in=OPEN, metric__in=METRICS
@@ -69,7 +70,7 @@ def manager_dashboard(
             "pk", filter=Q(status__in=[Escalation.Status.ACTIVE, Escalation.Status.MONITORING])
         ),
         approvals=Count("pk", filter=Q(status=Escalation.Status.REQUESTED)),
-        this_week=Count("pk", filter=Q(created_at__gte=this_week)),
+        this_week=Count("pk", filter=Q(created_at__gte=this_week, created_at__lt=next_week)),
         last_week=Count("pk", filter=Q(created_at__gte=last_week, created_at__lt=this_week)),
     )
     due = now - timedelta(days=settings.REPORTS_REVIEW_DUE_DAYS)
@@ -80,13 +81,16 @@ def manager_dashboard(
         _teams("ticket__", teams), ticket__status__in=OPEN, due_at__lt=now
     ).count()
     tickets = Ticket.objects.filter(_teams("", teams)).aggregate(
-        created_this=Count("pk", filter=Q(created_at__gte=this_week)),
+        created_this=Count("pk", filter=Q(created_at__gte=this_week, created_at__lt=next_week)),
         created_last=Count("pk", filter=Q(created_at__gte=last_week, created_at__lt=this_week)),
-        resolved_this=Count("pk", filter=Q(resolved_at__gte=this_week)),
+        resolved_this=Count("pk", filter=Q(resolved_at__gte=this_week, resolved_at__lt=next_week)),
         resolved_last=Count("pk", filter=Q(resolved_at__gte=last_week, resolved_at__lt=this_week)),
     )
     breaches = SlaClockAlert.objects.filter(
-        _teams("clock__ticket__", teams), kind=SlaClockAlert.Kind.BREACH, recorded_at__gte=last_week
+        _teams("clock__ticket__", teams),
+        kind=SlaClockAlert.Kind.BREACH,
+        recorded_at__gte=last_week,
+        recorded_at__lt=next_week,
     ).aggregate(
         this_week=Count("pk", filter=Q(recorded_at__gte=this_week)),
         last_week=Count("pk", filter=Q(recorded_at__lt=this_week)),

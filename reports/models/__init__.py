@@ -2,6 +2,6 @@
 customer-satisfaction survey answers."""
 
 from reports.models.stints import LevelStint
-from reports.models.surveys import SurveyOptOut, SurveyResponse
+from reports.models.surveys import DigestLog, SurveyOptOut, SurveyResponse
 
-__all__ = ["LevelStint", "SurveyOptOut", "SurveyResponse"]
+__all__ = ["DigestLog", "LevelStint", "SurveyOptOut", "SurveyResponse"]

@@ -83,3 +83,20 @@ class SurveyOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization or self.email)
+
+
+class DigestLog(models.Model):
+    """One weekly digest sent to one manager: the uniqueness makes it once a week
+    whatever the number of beat runs or workers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly digest sent")
+        verbose_name_plural = _("weekly digests sent")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="digest_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.week}"
