@@ -142,3 +142,18 @@ def test_dashboard_counts_breached_and_at_risk_now(manager, client, dataset):
     figures = client.get("/dashboard/").context["d"]
     assert (figures["breached_now"], figures["at_risk"]) == (1, 1)
     assert [c.ticket_id for c in figures["worst"]] == [t4.pk]
+
+
+def test_demo_history_feeds_every_report(db, settings, admin_client):
+    from django.core.management import call_command
+
+    from reports.models import LevelStint, SurveyResponse
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert LevelStint.objects.filter(left_at__isnull=False).count() > 150
+    assert SurveyResponse.objects.filter(rating__isnull=False).exists()
+    for name in REPORTS:
+        page = admin_client.get(f"/reports/{name}/", {"period": "quarter"})
+        assert page.status_code == 200
+        assert page.context["report"].rows, name
