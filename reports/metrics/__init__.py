@@ -7,9 +7,10 @@ from collections.abc import Callable
 from reports.metrics.approvals import approvals, csat
 from reports.metrics.base import Column, Report, ReportFilter
 from reports.metrics.quality import quality, root_causes, train_on
+from reports.metrics.repeats import repeats
 from reports.metrics.sla import sla
 from reports.metrics.times import resolution_time, time_at_level
-from reports.metrics.volume import funnel, repeats, volume
+from reports.metrics.volume import funnel, volume
 
 REPORTS: dict[str, Callable[[ReportFilter], Report]] = {
     "volume": volume,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from escalations.models import Escalation
@@ -13,7 +11,6 @@ from reports.models import LevelStint
 from tickets.models import Tier
 
 Kind, Trigger = Escalation.Kind, Escalation.Trigger
-REPEAT_WINDOW = timedelta(days=30)
 
 
 def escalations_in(f: ReportFilter):
@@ -102,66 +99,4 @@ def funnel(f: ReportFilter) -> Report:
         },
         chart={"kind": "bars", "x": "level", "series": ["tickets"]},
         drill=("level",),
-    )
-
-
-def repeats(f: ReportFilter) -> Report:
-    """Tickets escalated more than once, and organization + category pairs whose
-    tickets escalate again within 30 days of an earlier escalation."""
-    base = escalations_in(f).exclude(ticket__organization=None).exclude(ticket__category=None)
-    again = Escalation.objects.filter(
-        ticket__organization=OuterRef("ticket__organization"),
-        ticket__category=OuterRef("ticket__category"),
-        created_at__gt=OuterRef("created_at"),
-        created_at__lte=OuterRef("created_at") + REPEAT_WINDOW,
-    ).exclude(ticket=OuterRef("ticket"))
-    rows = list(
-        base.annotate(again=Exists(again))
-        .values(
-            "ticket__organization",
-            "ticket__organization__name",
-            "ticket__category",
-            "ticket__category__name",
-        )
-        .annotate(
-            escalations=Count("pk"),
-            tickets=Count("ticket", distinct=True),
-            repeated=Count("pk", filter=Q(again=True)),
-        )
-        .filter(repeated__gt=0)
-        .order_by("-repeated", "-escalations", "ticket__organization__name")
-    )
-    rows = [
-        {
-            "organization": r["ticket__organization"],
-            "organization_name": r["ticket__organization__name"],
-            "category": r["ticket__category"],
-            "category_name": r["ticket__category__name"],
-            "escalations": r["escalations"],
-            "tickets": r["tickets"],
-            "repeated": r["repeated"],
-        }
-        for r in rows
-    ]
-    multi = (
-        escalations_in(f)
-        .values("ticket")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .aggregate(tickets=Count("ticket"))
-    )
-    return Report(
-        "repeats",
-        _("Repeat escalations"),
-        [
-            Column("organization_name", _("Organization"), "text"),
-            Column("category_name", _("Category"), "text"),
-            Column("escalations", _("Escalations")),
-            Column("tickets", _("Tickets")),
-            Column("repeated", _("Escalated again within 30 days")),
-        ],
-        rows,
-        summary={"tickets_escalated_more_than_once": multi["tickets"]},
-        chart={"kind": "hbars", "x": "organization_name", "series": ["repeated"]},
-        drill=("organization", "category"),
     )
