@@ -1,9 +1,9 @@
-"""Admin: level stints and survey answers to look at (the system writes them),
-opt-outs to manage."""
+"""Admin: level stints, survey answers and digests sent to look at (the system
+writes them), opt-outs to manage."""
 
 from django.contrib import admin
 
-from reports.models import LevelStint, SurveyOptOut, SurveyResponse
+from reports.models import DigestLog, LevelStint, SurveyOptOut, SurveyResponse
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -44,3 +44,10 @@ class SurveyResponseAdmin(ReadOnly):
 class SurveyOptOutAdmin(admin.ModelAdmin):
     list_display = ("__str__", "organization", "email", "created_at")
     search_fields = ("email", "organization__name")
+
+
+@admin.register(DigestLog)
+class DigestLogAdmin(ReadOnly):
+    list_display = ("user", "week", "sent_at")
+    list_select_related = ("user",)
+    date_hierarchy = "week"
