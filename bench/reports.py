@@ -176,8 +176,9 @@ def main() -> None:
         "EXPLAIN of its slowest query:\n"
     )
     print(explain(queries))
-    print("\nBackfill:")
-    bench_backfill(args.backfill)
+    if args.backfill:
+        print("\nBackfill:")
+        bench_backfill(args.backfill)
 
 
 if __name__ == "__main__":

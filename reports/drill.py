@@ -82,7 +82,7 @@ def _time_at_level(f, key):
 
 
 def _resolution(f, key):
-    return _in_bucket(resolution_clocks(f), "ticket__resolved_at", f, key).values("ticket")
+    return _in_bucket(resolution_clocks(f), "met_at", f, key).values("ticket")
 
 
 def _sla(f, key):

@@ -151,6 +151,13 @@ class SlaClock(models.Model):
                 condition=Q(next_action_at__isnull=False),
             ),
             models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
+            # Reports: resolutions in a period, read from the index alone.
+            models.Index(
+                fields=["met_at"],
+                name="sla_clock_resolution_met",
+                include=["started_at", "business_used", "state", "ticket"],
+                condition=Q(metric="resolution", met_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -138,6 +138,8 @@ def dataset(network_path):
     review(e4)  # overdue
 
     def clock(tk, metric, state, used_minutes=0, cycle=1, **times):
+        if state in ("met", "breached_met"):
+            times.setdefault("met_at", tk.resolved_at or tk.created_at)
         return SlaClock.objects.create(
             ticket=tk,
             metric=metric,
