@@ -41,7 +41,7 @@ def sla(f: ReportFilter, *, now=None) -> Report:
                     output_field=IntegerField(),
                 )
             ),
-            open_breached=Count("pk", filter=Q(state__in=BREACHED)),
+            breached=Count("pk", filter=Q(state__in=BREACHED)),
             at_risk=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
             breached_now=Count(
                 "pk",
@@ -49,22 +49,19 @@ def sla(f: ReportFilter, *, now=None) -> Report:
             ),
         )
     }
-    breaches = dict(
-        SlaClockAlert.objects.filter(
-            kind=SlaClockAlert.Kind.BREACH,
-            clock__in=clocks_of(f).values("pk"),
-        )
-        .values("clock__metric")
-        .annotate(n=Count("pk"))
-        .values_list("clock__metric", "n")
-    )
+    # First response and resolution have one cycle: a breached state is the
+    # breach. Next update breaches once per cycle at most: count its alerts.
+    updates_missed = SlaClockAlert.objects.filter(
+        kind=SlaClockAlert.Kind.BREACH,
+        clock__in=clocks_of(f).filter(metric=Metric.NEXT_UPDATE).values("pk"),
+    ).count()
     rows = []
     for metric in METRICS:
         row = figures.get(metric.value, {})
         targets = row.get("targets") or 0
-        # A breach the sweep has not recorded yet (still running past due) is not
-        # an alert; a breached clock always has one.
-        missed = breaches.get(metric.value, 0)
+        # A breach the sweep has not recorded yet (still running past due) is
+        # not counted until it is.
+        missed = updates_missed if metric == Metric.NEXT_UPDATE else row.get("breached", 0)
         rows.append(
             {
                 "metric": metric.value,
