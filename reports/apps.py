@@ -11,10 +11,12 @@ class ReportsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from reports.metrics import sqlite
+        from reports.pages import SURVEY_PAGES
         from reports.services import stints, surveys
-        from tickets import events
+        from tickets import events, hooks
         from tickets.events import Phase
 
+        hooks.add_page_extension(SURVEY_PAGES)
         events.subscribe(events.TICKET_CREATED, stints.on_ticket_created, phase=Phase.FACTS)
         events.subscribe(events.TICKET_CHANGED, stints.on_ticket_changed, phase=Phase.FACTS)
         events.subscribe(

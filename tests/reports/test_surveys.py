@@ -150,3 +150,16 @@ def test_survey_links_point_at_the_site(resolved, settings):
     assert [entry["url"].startswith(settings.SITE_URL) for entry in survey_links(survey)] == [
         True
     ] * 5
+
+
+def test_the_requester_rates_from_the_ticket_page_the_inbox_leads_to(resolved, client, requester):
+    client.force_login(requester)
+    note = Notification.objects.get(recipient=requester, kind="ticket.resolved")
+    assert note.url.endswith(resolved.get_absolute_url())
+    page = client.get(resolved.get_absolute_url())
+    assert 'id="ticket-survey"' in page.content.decode()
+    four = next(url for rating, url in page.context["survey_links"] if rating == 4)
+    client.get(four)
+    assert SurveyResponse.objects.get(ticket=resolved).rating == 4
+    client.force_login(User.objects.get(username="agent1"))
+    assert 'id="ticket-survey"' not in client.get(resolved.get_absolute_url()).content.decode()
