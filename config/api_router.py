@@ -11,6 +11,7 @@ from notifications.api import inbox as inbox_api
 from notifications.api import outbox as outbox_api
 from notifications.api import plans as plan_api
 from notifications.api import webhooks as webhook_api
+from reports.api import views as report_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -65,5 +66,6 @@ urlpatterns = [
     path("duty/assign-next/", duty_api.AssignNextView.as_view(), name="duty-assign-next"),
     path("duty/handover-notes/", duty_api.HandoverNoteView.as_view(), name="duty-handover-note"),
     path("duty/feed/", duty_api.FeedView.as_view(), name="duty-feed"),
+    path("reports/<slug:name>/", report_api.ReportView.as_view(), name="report"),
     *router.urls,
 ]

@@ -129,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "tickets:queue"
+LOGIN_REDIRECT_URL = "reports:home"  # team managers land on their dashboard
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("escalations.urls")),
     path("", include("notifications.urls")),
+    path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -3,6 +3,8 @@ the shared cache, and Escalade's own knobs (ticket references, links,
 notification delivery, webhooks). Read from the environment; imported by
 ``config.settings``."""
 
+from celery.schedules import crontab
+
 from config.environment import VAR_DIR, env
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker kept in files.
@@ -120,3 +122,17 @@ CELERY_TASK_ROUTES["notifications.tasks.deliver_many"] = {"queue": DELIVERY_QUEU
 # SLA sweep: clocks a batch hands to the listeners at a time; the time budget is
 # checked after each chunk, so a batch holds its locks about one chunk past it.
 SLA_SWEEP_CHUNK_SIZE = env.int("SLA_SWEEP_CHUNK_SIZE", default=25)
+# Reports (escalation analytics): a review not submitted after this many days
+# is overdue; survey links expire after SURVEY_EXPIRY_DAYS; the weekly digest
+# goes out on REPORTS_DIGEST_WEEKDAY (0 = Monday) at REPORTS_DIGEST_HOUR, in
+# each manager's own time zone.
+REPORTS_REVIEW_DUE_DAYS = env.int("REPORTS_REVIEW_DUE_DAYS", default=5)
+SURVEY_EXPIRY_DAYS = env.int("SURVEY_EXPIRY_DAYS", default=14)
+REPORTS_DIGEST_WEEKDAY = env.int("REPORTS_DIGEST_WEEKDAY", default=0)
+REPORTS_DIGEST_HOUR = env.int("REPORTS_DIGEST_HOUR", default=8)
+# Every quarter of an hour: each manager's digest goes out (once) when his own
+# day and hour come.
+CELERY_BEAT_SCHEDULE["reports-weekly-digest"] = {
+    "task": "reports.tasks.send_weekly_digests",
+    "schedule": crontab(minute="*/15"),
+}

@@ -1,12 +1,14 @@
-"""Authentication backend that loads the user's unread notification count with the
-user row itself, so the navigation shows it on every page without a query."""
+"""Authentication backend that loads the user's unread notification count (and
+whether they manage a team, for the reports links) with the user row itself, so
+the navigation shows them on every page without a query."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from notifications.models import Notification
+from tickets.models import Team
 
 
 class InboxAwareBackend(ModelBackend):
@@ -23,7 +25,8 @@ class InboxAwareBackend(ModelBackend):
             user = user_model._default_manager.annotate(
                 unread_notifications=Coalesce(
                     Subquery(unread, output_field=IntegerField()), Value(0)
-                )
+                ),
+                manages_teams=Exists(Team.objects.filter(manager=OuterRef("pk"))),
             ).get(pk=user_id)
         except user_model.DoesNotExist:
             return None

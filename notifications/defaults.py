@@ -191,4 +191,28 @@ TEMPLATES = {
             _TICKET,
         ),
     ),
+    "ticket.resolved": (
+        _("[{{ ticket.reference }}] Resolved: {{ ticket.title }}"),
+        _(
+            "Your ticket {{ ticket.reference }} ({{ ticket.title }}) has been resolved.\n\n"
+            "{% if extra.survey %}How satisfied are you with how it was handled? "
+            "One click answers (no sign-in needed):\n"
+            "{% for link in extra.survey %}{{ link.rating }}/5: {{ link.url }}\n{% endfor %}"
+            "\nThe links work until {{ extra.expires_at|date:'DATETIME_FORMAT' }}.\n\n{% endif %}"
+            "{{ ticket.url }}"
+        ),
+    ),
+    "report.digest": (
+        _("Escalade weekly digest, week of {{ extra.week|date:'DATE_FORMAT' }}"),
+        _(
+            "Your teams ({{ extra.teams }}) last week, against the week before:\n"
+            "{% for row in extra.figures %}- {{ row.label }}: {{ row.this }} ({{ row.last }})\n"
+            "{% endfor %}\nNow: {{ extra.breached_now }} breached, {{ extra.at_risk }} at risk, "
+            "{{ extra.approvals }} approvals waiting, {{ extra.reviews }} reviews due.\n"
+            "{% if extra.worst %}\nThe worst tickets:\n{% for t in extra.worst %}"
+            "- {{ t.reference }} {{ t.title }}: {{ t.metric }} was due "
+            "{{ t.due_at|date:'DATETIME_FORMAT' }} {{ t.url }}\n{% endfor %}{% endif %}"
+            "\nDashboard: {{ extra.dashboard }}\nReports: {{ extra.reports }}"
+        ),
+    ),
 }

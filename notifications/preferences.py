@@ -25,6 +25,8 @@ EMAIL_BY_DEFAULT = frozenset(
         EventKind.WEBHOOK_DISABLED,
         EventKind.HANDED_OVER,
         EventKind.LEVEL_OFF_DUTY,
+        EventKind.TICKET_RESOLVED,
+        EventKind.REPORT_DIGEST,
     }
 )
 # The channels a user chooses for themselves; webhooks are set up by admins.

@@ -5,3 +5,29 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from reports.metrics import sqlite
+        from reports.pages import SURVEY_PAGES
+        from reports.services import stints, surveys
+        from tickets import events, hooks
+        from tickets.events import Phase
+
+        hooks.add_page_extension(SURVEY_PAGES)
+        events.subscribe(events.TICKET_CREATED, stints.on_ticket_created, phase=Phase.FACTS)
+        events.subscribe(events.TICKET_CHANGED, stints.on_ticket_changed, phase=Phase.FACTS)
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, stints.on_ticket_status_changed, phase=Phase.FACTS
+        )
+
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, surveys.on_ticket_status_changed, phase=Phase.NOTIFY
+        )
+        events.subscribe(events.ESCALATION_STEP, surveys.on_escalation_step, phase=Phase.NOTIFY)
+        connection_created.connect(sqlite.register, dispatch_uid="reports.percentile_cont")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                sqlite.register(sender=None, connection=connection)

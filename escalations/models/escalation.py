@@ -117,6 +117,8 @@ class Escalation(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="escalation_status_kind"),
             models.Index(fields=["status", "monitoring_until"], name="escalation_monitoring"),
+            # Reports: escalations made in a period.
+            models.Index(fields=["created_at"], name="escalation_created"),
         ]
 
     def __str__(self) -> str:

@@ -136,6 +136,10 @@ class SlaClock(models.Model):
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     next_action_at = models.DateTimeField(_("next action at"), null=True, blank=True)
+    # What governed the clock when it was last started or re-targeted (policy name
+    # and targets, calendar and time zone), kept as it was so a report on an old
+    # ticket stays true after the policy is edited.
+    applied = models.JSONField(_("policy applied"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["ticket", "metric"]
@@ -152,6 +156,13 @@ class SlaClock(models.Model):
                 condition=Q(next_action_at__isnull=False),
             ),
             models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
+            # Reports: resolutions in a period, read from the index alone.
+            models.Index(
+                fields=["met_at"],
+                name="sla_clock_resolution_met",
+                include=["started_at", "business_used", "state", "ticket"],
+                condition=Q(metric="resolution", met_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,6 +27,10 @@ class EventKind(models.TextChoices):
     HANDED_OVER = "duty.handed_over", _("Ticket handed over at shift end")
     LEVEL_OFF_DUTY = "duty.level_off_duty", _("Ticket reached a level with nobody on duty")
     WEBHOOK_TEST = "webhook.test", _("Webhook test event")
+    # Reports: the requester's resolution message with its satisfaction survey,
+    # and the managers' weekly digest.
+    TICKET_RESOLVED = "ticket.resolved", _("Ticket resolved (satisfaction survey)")
+    REPORT_DIGEST = "report.digest", _("Weekly report digest")
 
 
 class Channel(models.TextChoices):

@@ -25,8 +25,9 @@ def test_login_page_and_demo_style_login(client, agent):
     assert 'name="username"' in page.content.decode()
     response = client.post(reverse("login"), {"username": "agent1", "password": "pw"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("tickets:queue")
-    queue = client.get(response["Location"])
+    # Home sends agents on to their queue (team managers to their dashboard).
+    assert response["Location"] == reverse("reports:home")
+    queue = client.get(client.get(response["Location"])["Location"])
     assert queue.status_code == 200
     assert queue.context["user"] == agent
 

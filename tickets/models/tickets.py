@@ -98,6 +98,12 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester_email"], name="ticket_requester_email"),
             models.Index(fields=["status", "priority"], name="ticket_status_priority"),
+            # Reports: tickets resolved in a period.
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved_at",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from escalations.demo import age_some_clocks, escalate_some, seed_sla
 from escalations.demo_duty import seed_duty
 from notifications.demo import seed_plans
+from reports.demo import seed_report_history
 from tickets.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -38,10 +39,13 @@ class Command(BaseCommand):
         seed_duty(password=DEMO_PASSWORD)  # duty: two regional service desks, on-call managers
         escalated = escalate_some() if result["tickets_created"] else 0
         aged = age_some_clocks() if result["tickets_created"] else 0
+        # Reports: three months of past tickets, stints, reviews and survey answers.
+        history = seed_report_history()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {result['tickets_created']} tickets created, "
-                f"{result['tickets_total']} in all, {escalated} escalated, {aged} SLA clocks aged."
+                f"{result['tickets_total']} in all, {escalated} escalated, {aged} SLA clocks aged, "
+                f"{history} past tickets for the reports."
             )
         )
         self.stdout.write(

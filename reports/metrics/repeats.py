@@ -1,0 +1,93 @@
+"""Repeat escalations: tickets escalated more than once, and organization +
+category pairs whose tickets keep escalating within 30 days of each other."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Min
+from django.utils.translation import gettext_lazy as _
+
+from reports.metrics.base import Column, Report, ReportFilter
+from reports.metrics.volume import escalations_in
+from tickets.models import Category, Organization
+
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def _pairs_sql(f: ReportFilter) -> tuple[str, list]:
+    """One row per escalated ticket of the period: its organization and category,
+    its first escalation, and 30 days before it."""
+    first = Min("created_at")
+    per_ticket = (
+        escalations_in(f)
+        .exclude(ticket__organization=None)
+        .exclude(ticket__category=None)
+        .annotate(org=F("ticket__organization"), cat=F("ticket__category"))
+        .values("ticket", "org", "cat")
+        .annotate(
+            first=first,
+            since=first - REPEAT_WINDOW,
+        )
+        .order_by()
+    )
+    return per_ticket.query.sql_with_params()
+
+
+def repeats(f: ReportFilter) -> Report:
+    """Per organization and category: escalations, tickets, and the tickets that
+    escalated within 30 days after the pair's previous escalated ticket (a window
+    over each pair's tickets in time order: one pass, no lookup per row); and how
+    many tickets were escalated more than once."""
+    inner, params = _pairs_sql(f)
+    org, cat = Organization._meta.db_table, Category._meta.db_table
+    sql = f"""
+        SELECT x.org, o.name, x.cat, c.name, COUNT(*) AS tickets,
+               SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END)
+        FROM (
+            SELECT y.org, y.cat, y.since,
+                   LAG(y.first) OVER (PARTITION BY y.org, y.cat ORDER BY y.first) AS previous
+            FROM ({inner}) y
+        ) x
+        JOIN {org} o ON o.id = x.org
+        JOIN {cat} c ON c.id = x.cat
+        GROUP BY x.org, o.name, x.cat, c.name
+        HAVING SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END) > 0
+        ORDER BY 6 DESC, 5 DESC, 2
+    """  # noqa: S608  (table names from the models, values as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    rows = [
+        {
+            "organization": org_id,
+            "organization_name": org_name,
+            "category": cat_id,
+            "category_name": cat_name,
+            "tickets": tickets,
+            "repeated": repeated,
+        }
+        for org_id, org_name, cat_id, cat_name, tickets, repeated in found
+    ]
+    multi = (
+        escalations_in(f)
+        .values("ticket")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .aggregate(tickets=Count("ticket"))
+    )
+    return Report(
+        "repeats",
+        _("Repeat escalations"),
+        [
+            Column("organization_name", _("Organization"), "text"),
+            Column("category_name", _("Category"), "text"),
+            Column("tickets", _("Tickets escalated")),
+            Column("repeated", _("Escalated within 30 days of the previous one")),
+        ],
+        rows,
+        summary={"tickets_escalated_more_than_once": multi["tickets"]},
+        chart={"kind": "hbars", "x": "organization_name", "series": ["repeated"]},
+        drill=("organization", "category"),
+    )

@@ -1,0 +1,102 @@
+"""Escalation volume, the level funnel and repeat escalations."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from escalations.models import Escalation
+from reports.metrics.base import Column, Report, ReportFilter, percent
+from reports.models import LevelStint
+from tickets.models import Tier
+
+Kind, Trigger = Escalation.Kind, Escalation.Trigger
+
+
+def escalations_in(f: ReportFilter):
+    """Escalations made in the period (those rejected included: they were asked
+    for), on tickets the filters keep; the level is the one escalated to."""
+    return Escalation.objects.filter(f.period_q("created_at"), f.ticket_q(level_field="to_tier"))
+
+
+def volume(f: ReportFilter) -> Report:
+    """Escalations per day / week / month: functional and hierarchical, by trigger."""
+    counts = {
+        "functional": Count("pk", filter=Q(kind=Kind.FUNCTIONAL)),
+        "hierarchical": Count("pk", filter=Q(kind=Kind.HIERARCHICAL)),
+        **{t.value: Count("pk", filter=Q(trigger=t.value)) for t in Trigger},
+    }
+    rows = list(
+        escalations_in(f)
+        .annotate(bucket=f.bucket("created_at"))
+        .values("bucket")
+        .annotate(total=Count("pk"), **counts)
+        .order_by("bucket")
+    )
+    columns = [
+        Column("bucket", _("Period"), "date"),
+        Column("total", _("Escalations")),
+        Column("functional", _("Functional")),
+        Column("hierarchical", _("Hierarchical")),
+        *[Column(t.value, t.label) for t in Trigger],
+    ]
+    summary = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
+    return Report(
+        "volume",
+        _("Escalation volume"),
+        columns,
+        rows,
+        summary=summary,
+        chart={"kind": "bars", "x": "bucket", "series": ["functional", "hierarchical"]},
+        drill=("bucket",),
+    )
+
+
+def funnel(f: ReportFilter) -> Report:
+    """Of the tickets opened in the period, the share that reached each level,
+    and the bounce-backs (stints that ended by going down a level)."""
+    stints = LevelStint.objects.filter(
+        f.period_q("ticket__created_at"), f.ticket_q(team_field="team_id", level_field="level")
+    )
+    figures = stints.aggregate(
+        tickets=Count("ticket", distinct=True),
+        bounced=Count("pk", filter=Q(how_left=LevelStint.How.DE_ESCALATED)),
+        bounced_tickets=Count(
+            "ticket", distinct=True, filter=Q(how_left=LevelStint.How.DE_ESCALATED)
+        ),
+        **{tier.value: Count("ticket", distinct=True, filter=Q(level=tier.value)) for tier in Tier},
+        **{
+            f"back_{tier.value}": Count(
+                "pk", filter=Q(level=tier.value, how_left=LevelStint.How.DE_ESCALATED)
+            )
+            for tier in Tier
+        },
+    )
+    total = figures["tickets"]
+    rows = [
+        {
+            "level": tier.value,
+            "tickets": figures[tier.value],
+            "share": percent(figures[tier.value], total),
+            "bounced": figures[f"back_{tier.value}"],
+        }
+        for tier in Tier
+    ]
+    return Report(
+        "funnel",
+        _("Funnel L1 → L2 → L3 → management"),
+        [
+            Column("level", _("Level"), "text"),
+            Column("tickets", _("Tickets reaching it")),
+            Column("share", _("Share of tickets"), "percent"),
+            Column("bounced", _("Sent back down from it")),
+        ],
+        rows,
+        summary={
+            "tickets": total,
+            "bounce_backs": figures["bounced"],
+            "tickets_bounced": figures["bounced_tickets"],
+        },
+        chart={"kind": "bars", "x": "level", "series": ["tickets"]},
+        drill=("level",),
+    )

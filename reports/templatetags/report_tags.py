@@ -1,0 +1,86 @@
+"""Showing report figures: values by column kind, drill-down links, the nav check."""
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
+
+from reports.access import can_see_reports
+from reports.charts import chart_svg
+
+register = template.Library()
+
+
+@register.filter
+def sees_reports(user) -> bool:
+    return can_see_reports(user)
+
+
+def duration(seconds) -> str:
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)02d min") % {"h": hours, "m": minutes}
+    return _("%(m)s min") % {"m": minutes}
+
+
+@register.simple_tag
+def report_value(row, column):
+    value = row.get(column.key)
+    if value is None or value == "":
+        return "-"
+    if column.kind == "seconds":
+        return duration(value)
+    if column.kind == "percent":
+        return f"{value:.1f} %"
+    if column.kind == "float":
+        return f"{value:.2f}"
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return value
+
+
+@register.simple_tag
+def drill_url(report, row, params):
+    """The drill-down page for ``row``: the page's filters and the row's key."""
+    query = {k: v for k, v in params.items() if k != "page"}
+    for key in report.drill:
+        value = row.get(key)
+        query[key] = value.strftime("%Y-%m-%d") if isinstance(value, datetime | date) else value
+    return reverse("reports:drill", args=[report.name]) + "?" + urlencode(query)
+
+
+@register.simple_tag
+def report_chart(report):
+    return chart_svg(report)
+
+
+SUMMARY_LABELS = {
+    "bounce_backs": _noop("Bounce-backs"),
+    "tickets_bounced": _noop("Tickets sent back down"),
+    "tickets_escalated_more_than_once": _noop("Tickets escalated more than once"),
+    "breaches": _noop("Breaches"),
+    "at_risk": _noop("At risk now"),
+    "reviews": _noop("Reviews"),
+}
+
+
+@register.simple_tag
+def summary_items(report):
+    """The report's headline figures as (label, value), nested ones left out."""
+    columns = {c.key: c for c in report.columns}
+    items = []
+    for key, value in report.summary.items():
+        if isinstance(value, dict) or value is None:
+            continue
+        column = columns.get(key)
+        label = column.label if column else _(SUMMARY_LABELS.get(key, key.replace("_", " ")))
+        items.append((label, report_value(report.summary, column) if column else value))
+    return items

@@ -1,0 +1,159 @@
+"""Report pages, downloads, drill-down and the manager dashboard."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from reports.metrics import REPORTS
+from tests.factories import UserFactory
+from tickets.models import User
+
+PARAMS = {"start": "2026-03-01", "end": "2026-03-31", "group": "week"}
+
+
+@pytest.fixture
+def manager(dataset, client):
+    user = User.objects.get(username="manager")
+    client.force_login(user)
+    return user
+
+
+def test_agents_and_requesters_are_refused(dataset, client, requester):
+    for user in (User.objects.get(username="agent1"), requester):
+        client.force_login(user)
+        for name in ("index", "dashboard"):
+            assert (
+                client.get(f"/{'reports' if name == 'index' else 'dashboard'}/").status_code == 403
+            )
+        assert client.get("/reports/volume/", PARAMS).status_code == 403
+        assert client.get("/reports/volume/export.csv", PARAMS).status_code == 403
+
+
+def test_report_page_shows_chart_table_and_figures(manager, client):
+    page = client.get("/reports/volume/", PARAMS)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<svg class="report-chart"' in html
+    assert "2026-03-09" in html
+    assert ">4<" in html
+    assert 'class="drill"' in html
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_report_page_renders(manager, client, name):
+    assert client.get(f"/reports/{name}/", PARAMS).status_code == 200
+
+
+def test_bad_filters_are_400_with_field_messages(manager, client):
+    page = client.get("/reports/volume/", {"start": "2026-03-31", "end": "2026-03-01"})
+    assert page.status_code == 400
+    assert "The period ends before it starts." in page.content.decode()
+    assert client.get("/reports/volume/", {"group": "year"}).status_code == 400
+    assert client.get("/reports/nope/").status_code == 404
+
+
+def test_a_manager_reports_only_on_his_teams(dataset, client):
+    teams = dataset["teams"]
+    lead = UserFactory(username="l1lead")
+    teams["L1"].manager = lead
+    teams["L1"].save()
+    client.force_login(lead)
+    page = client.get("/reports/volume/", {**PARAMS, "team": teams["L3"].pk})
+    assert page.status_code == 400  # not one of his teams
+    csv_rows = list(
+        csv.reader(io.StringIO(client.get("/reports/volume/export.csv", PARAMS).content.decode()))
+    )
+    # t1, t3 (Service Desk) only: e1 and the rejected request.
+    assert [row[1] for row in csv_rows[1:]] == ["1", "1"]
+
+
+def test_csv_and_xlsx_match_the_page(manager, client):
+    report = REPORTS["time_at_level"]
+    page = client.get("/reports/time_at_level/", PARAMS)
+    rows = page.context["report"].rows
+    text = client.get("/reports/time_at_level/export.csv", PARAMS)
+    assert text["Content-Type"].startswith("text/csv")
+    parsed = list(csv.reader(io.StringIO(text.content.decode())))
+    assert parsed[0][:3] == ["Period", "Level", "Stints ended"]
+    assert [(r[1], int(r[2]), int(r[5])) for r in parsed[1:]] == [
+        (r["level"], r["stints"], r["business_median"]) for r in rows
+    ]
+    book = load_workbook(
+        io.BytesIO(client.get("/reports/time_at_level/export.xlsx", PARAMS).content)
+    )
+    sheet = book.active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0][:3]) == ["Period", "Level", "Stints ended"]
+    assert [(r[1], r[2], r[5]) for r in values[1:]] == [
+        (r["level"], r["stints"], r["business_median"]) for r in rows
+    ]
+    assert report.__name__ == "time_at_level"
+
+
+def test_drill_down_lists_the_tickets_behind_a_figure(manager, client, dataset):
+    t1, t2, t3, *_ = dataset["tickets"]
+    page = client.get("/reports/volume/tickets/", {**PARAMS, "bucket": "2026-03-09"})
+    assert page.status_code == 200
+    assert {t.pk for t in page.context["page"]} == {t2.pk, t3.pk}
+    level = client.get("/reports/funnel/tickets/", {**PARAMS, "level": "L3"})
+    assert [t.pk for t in level.context["page"]] == [t2.pk]
+    breached = client.get("/reports/sla/tickets/", {**PARAMS, "metric": "next_update"})
+    assert [t.pk for t in breached.context["page"]] == [t1.pk]
+    assert client.get("/reports/volume/tickets/", {**PARAMS, "bucket": "soon"}).status_code == 400
+    assert client.get("/reports/funnel/tickets/", {**PARAMS, "level": "L9"}).status_code == 400
+
+
+def test_report_page_and_drill_query_counts(manager, client, django_assert_num_queries):
+    # Session, user, his teams, the report, the nav's team check, the filter's choices (3).
+    with django_assert_num_queries(8):
+        client.get("/reports/volume/", PARAMS)
+    with django_assert_num_queries(6):
+        client.get("/reports/volume/tickets/", {**PARAMS, "bucket": "2026-03-09"})
+    with django_assert_num_queries(11):
+        client.get("/dashboard/")
+
+
+def test_managers_start_on_their_dashboard(manager, client):
+    assert client.get("/home/").url == "/dashboard/"
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    figures = page.context["d"]
+    assert figures["open_escalations"] == 1  # t4's active escalation
+    assert figures["reviews_due"] == 1
+    client.force_login(User.objects.get(username="agent1"))
+    assert client.get("/home/").url == "/"
+
+
+def test_dashboard_counts_breached_and_at_risk_now(manager, client, dataset):
+    from escalations.models import SlaClock
+
+    t4 = dataset["tickets"][3]
+    now = timezone.now()
+    SlaClock.objects.filter(ticket=t4, metric="resolution").update(
+        warn_at=now - timedelta(minutes=5), due_at=now + timedelta(hours=1)
+    )
+    SlaClock.objects.filter(ticket=t4, metric="next_update").update(
+        due_at=now - timedelta(minutes=1)
+    )
+    figures = client.get("/dashboard/").context["d"]
+    assert (figures["breached_now"], figures["at_risk"]) == (1, 1)
+    assert [c.ticket_id for c in figures["worst"]] == [t4.pk]
+
+
+def test_demo_history_feeds_every_report(db, settings, admin_client):
+    from django.core.management import call_command
+
+    from reports.models import LevelStint, SurveyResponse
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert LevelStint.objects.filter(left_at__isnull=False).count() > 150
+    assert SurveyResponse.objects.filter(rating__isnull=False).exists()
+    for name in REPORTS:
+        page = admin_client.get(f"/reports/{name}/", {"period": "quarter"})
+        assert page.status_code == 200
+        assert page.context["report"].rows, name
