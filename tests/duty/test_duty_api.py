@@ -130,3 +130,38 @@ def test_assign_next_and_feed(api_as, regions):
     assert response.json()["ticket"] == ticket.pk
     assert client.post("/api/v1/duty/assign-next/", {}, format="json").status_code == 204
     assert client.get("/api/v1/duty/feed/").json()["url"].endswith(".ics")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/duty/schedules/",
+        "/api/v1/duty/overrides/",
+        "/api/v1/duty/absences/",
+        "/api/v1/duty/handovers/",
+    ],
+)
+def test_duty_lists_take_the_same_queries_whatever_their_length(
+    api_as, regions, url, admin_user, django_assert_max_num_queries
+):
+    emea, _apac, now = regions
+    client = api_as(admin_user)
+    path = emea.escalation_levels.first().path
+
+    def grow(names):
+        for name in names:
+            team = second_l1_team(path, f"Desk {name}", f"desk{name}")
+            on_duty(team, (now, now + H))
+            person = User.objects.get(username=f"desk{name}")
+            Absence.objects.create(user=person, starts_at=now, ends_at=now + H)
+            create_ticket(User.objects.get(username="agent1"), impact=1, urgency=1)
+        handover_sweep(now=now + H + H / 60)
+
+    grow(["a"])
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    grow(["b", "c", "d"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 2

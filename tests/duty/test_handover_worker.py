@@ -27,18 +27,26 @@ def _zone_near_noon() -> str:
 
 def test_each_ticket_is_handed_over_once_as_the_shift_ends(celery_processes):
     zone = _zone_near_noon()
-    end = (timezone.now() + SHIFT_END_IN).astimezone(ZoneInfo(zone))
-    weekday, cut = end.weekday(), end.time().replace(microsecond=0)
+
+    def shift_end_in(delta):
+        end = (timezone.now() + delta).astimezone(ZoneInfo(zone))
+        return end, end.time().replace(microsecond=0)
+
+    end, cut = shift_end_in(timedelta(minutes=10))
     agent = UserFactory(username="emea1")
     emea = TeamFactory(name="Desk EMEA", tier=Tier.L1, members=[agent])
     apac = TeamFactory(name="Desk APAC", tier=Tier.L1, members=[UserFactory(username="apac1")])
     for team, start, stop in [(emea, clock_time(0), cut), (apac, cut, clock_time(0))]:
         schedule = TeamSchedule.objects.create(team=team, time_zone=zone)
-        Shift.objects.create(schedule=schedule, weekday=weekday, start=start, end=stop)
+        Shift.objects.create(schedule=schedule, weekday=end.weekday(), start=start, end=stop)
     path = EscalationPath.objects.create(name="Follow the sun", is_default=True)
     EscalationLevel.objects.create(path=path, position=1, tier=Tier.L1).teams.add(emea, apac)
     tickets = [create_ticket(agent, title=f"Down {i}", impact=1, urgency=1) for i in range(40)]
     assert set(Ticket.objects.values_list("team__name", flat=True)) == {"Desk EMEA"}
+    # The shift now ends in a few seconds, while beat and the workers run.
+    end, cut = shift_end_in(SHIFT_END_IN)
+    Shift.objects.filter(schedule__team=emea).update(end=cut)
+    Shift.objects.filter(schedule__team=apac).update(start=cut)
 
     env = {"DUTY_SWEEP_INTERVAL": "1", "SLA_SWEEP_INTERVAL": "3600"}
     celery_processes.worker(concurrency=2, **env)
@@ -57,7 +65,7 @@ def test_each_ticket_is_handed_over_once_as_the_shift_ends(celery_processes):
     assert set(Handover.objects.values_list("number", flat=True)) == {1}
     assert set(Ticket.objects.values_list("team__name", flat=True)) == {"Desk APAC"}
     first = Handover.objects.order_by("handed_at").first()
-    assert first.handed_at >= end
+    assert first.handed_at >= end.replace(microsecond=0)  # the shift ends on the second
 
 
 def test_two_workers_reassigning_off_duty_tickets_respect_the_cap(celery_processes):
