@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "escalations",
     "notifications",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [

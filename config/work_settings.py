@@ -93,3 +93,21 @@ NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
 WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+
+# Privacy: retention of closed tickets' personal data (0 days keeps it for ever;
+# organizations may set their own period and action), the beat sweep that applies
+# it in small batches, and how long an export's download link lives.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=0)
+PRIVACY_RETENTION_ACTION = env.str("PRIVACY_RETENTION_ACTION", default="pseudonymise")
+PRIVACY_RETENTION_INTERVAL = env.float("PRIVACY_RETENTION_INTERVAL", default=3600.0)
+PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=200)
+PRIVACY_RETENTION_TIME_BUDGET = env.float("PRIVACY_RETENTION_TIME_BUDGET", default=600.0)
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.apply_retention",
+    "schedule": PRIVACY_RETENTION_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {
+    "task": "privacy.tasks.expire_exports",
+    "schedule": 600.0,
+}

@@ -88,6 +88,14 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        help_text=_("While set, this ticket's personal data is neither erased nor removed."),
+    )
+    pseudonymised_at = models.DateTimeField(
+        _("personal data removed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -98,6 +106,15 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester_email"], name="ticket_requester_email"),
             models.Index(fields=["status", "priority"], name="ticket_status_priority"),
+            # Retention finds closed tickets still holding personal data by closing time.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(status="closed", pseudonymised_at__isnull=True),
+                name="ticket_retention_due",
+            ),
+            models.Index(
+                fields=["closed_at"], condition=models.Q(status="closed"), name="ticket_closed_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

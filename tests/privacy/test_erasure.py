@@ -1,0 +1,73 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from privacy.models import ErasureLog
+from privacy.services.erasure import requester_erase
+from privacy.services.subject import LegalHold, NothingHeld
+from tests.privacy.conftest import EMAIL, NAME, report_figures, traces
+from tickets.models import Ticket, User
+
+
+def test_erasure_leaves_no_trace_of_the_address_or_name_and_keeps_report_figures(person):
+    before = report_figures()
+    assert traces(EMAIL, NAME)  # the fixture spreads them everywhere
+
+    log = requester_erase(email=EMAIL.upper(), actor=None)
+
+    assert traces(EMAIL, NAME, "Wiśniewska", "zofia") == {}
+    assert report_figures() == before
+    assert (log.tickets, log.accounts) == (3, 1)
+    # One pseudonym everywhere.
+    emails = set(
+        Ticket.objects.filter(pk__in=[t.pk for t in person.tickets]).values_list(
+            "requester_email", flat=True
+        )
+    )
+    assert emails == {f"erased-{log.pseudonym}@erased.invalid"}
+    user = User.objects.get(pk=person.user.pk)
+    assert (user.is_active, user.has_usable_password(), user.first_name) == (False, False, "")
+    assert user.username == f"erased-{log.pseudonym}"
+    assert not person.user.contact_for.exists()
+    # Others keep theirs.
+    other = Ticket.objects.get(pk=person.other.pk)
+    assert (other.requester_name, other.requester_email) == ("Jan Kowalski", "jan@x.example")
+
+
+def test_the_erasure_log_holds_no_personal_data(person):
+    requester_erase(email=EMAIL, actor=person.agent)
+    assert ErasureLog.objects.count() == 1
+    assert not any(key.startswith("privacy_erasurelog") for key in traces("zofia", "Wiśniewska"))
+
+
+def test_erasing_twice_or_an_unknown_address_says_nothing_is_held(person):
+    requester_erase(email=EMAIL, actor=None)
+    with pytest.raises(NothingHeld):
+        requester_erase(email=EMAIL, actor=None)
+    with pytest.raises(NothingHeld):
+        requester_erase(email="nobody@nowhere.example", actor=None)
+    assert ErasureLog.objects.count() == 1
+
+
+def test_a_bad_address_is_refused_with_a_field_message(db):
+    with pytest.raises(ValidationError) as error:
+        requester_erase(email="not an address", actor=None)
+    assert "email" in error.value.message_dict
+
+
+@pytest.mark.parametrize("held", ["organization", "ticket"])
+def test_a_legal_hold_refuses_the_erasure_and_changes_nothing(person, held):
+    if held == "organization":
+        person.org.legal_hold = True
+        person.org.save()
+    else:
+        Ticket.objects.filter(pk=person.tickets[1].pk).update(legal_hold=True)
+    before = traces(EMAIL, NAME)
+    with pytest.raises(LegalHold):
+        requester_erase(email=EMAIL, actor=None)
+    assert traces(EMAIL, NAME) == before
+    assert not ErasureLog.objects.exists()
+
+
+def test_staff_are_not_erased_as_requesters(person):
+    with pytest.raises(ValidationError):
+        requester_erase(email=person.agent.email, actor=None)
