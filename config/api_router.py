@@ -8,6 +8,7 @@ from escalations.api import paths as path_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
 from notifications.api import plans as plan_api
+from privacy.api import views as privacy_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -35,6 +36,9 @@ router.register("notifications", inbox_api.NotificationViewSet, basename="notifi
 router.register(
     "communication-plans", plan_api.CommunicationPlanViewSet, basename="communication-plan"
 )
+# Privacy (administrators): erasure, export, retention dry run.
+router.register("privacy/erasures", privacy_api.ErasureViewSet, basename="privacy-erasure")
+router.register("privacy/exports", privacy_api.ExportViewSet, basename="privacy-export")
 
 app_name = "api"
 urlpatterns = [
@@ -48,6 +52,11 @@ urlpatterns = [
         "tickets/<int:pk>/status-updates/",
         plan_api.StatusUpdateListView.as_view(),
         name="ticket-status-updates",
+    ),
+    path(
+        "privacy/retention/",
+        privacy_api.RetentionPreviewView.as_view(),
+        name="privacy-retention",
     ),
     *router.urls,
 ]

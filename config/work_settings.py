@@ -103,6 +103,8 @@ PRIVACY_RETENTION_INTERVAL = env.float("PRIVACY_RETENTION_INTERVAL", default=360
 PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=200)
 PRIVACY_RETENTION_TIME_BUDGET = env.float("PRIVACY_RETENTION_TIME_BUDGET", default=600.0)
 PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=24)
+# Export archives: a private folder (shared by web and workers), never public media.
+PRIVACY_EXPORT_DIR = env.str("PRIVACY_EXPORT_DIR", default=str(VAR_DIR / "exports"))
 CELERY_BEAT_SCHEDULE["privacy-retention"] = {
     "task": "privacy.tasks.apply_retention",
     "schedule": PRIVACY_RETENTION_INTERVAL,

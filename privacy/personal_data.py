@@ -1,11 +1,11 @@
 """The privacy app's own personal data: export jobs name the address asked about
 (and keep its archive until the link expires). Erasing the person removes them."""
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
 from privacy.models import ExportJob
+from privacy.services.export import archive_storage
 from tickets.holders import ModelHolder, Scope, register
 
 
@@ -24,7 +24,8 @@ class ExportJobHolder(ModelHolder):
 
     def pseudonymise(self, scope: Scope) -> int:
         archives = [name for name in self.rows(scope).values_list("archive", flat=True) if name]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in archives])
+        storage = archive_storage()
+        transaction.on_commit(lambda: [storage.delete(name) for name in archives])
         return self.rows(scope).delete()[0]
 
 

@@ -12,7 +12,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import (
+    FileSystemStorage,
+    InvalidStorageError,
+    default_storage,
+    storages,
+)
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +30,15 @@ from tickets.models import User
 
 FORMAT = "escalade-personal-data/1"
 SALT = "privacy.export"
+
+
+def archive_storage():
+    """Where archives are kept: the ``privacy_exports`` storage when STORAGES names
+    one (e.g. a private bucket), else PRIVACY_EXPORT_DIR. Never the public media."""
+    try:
+        return storages["privacy_exports"]
+    except InvalidStorageError:
+        return FileSystemStorage(location=settings.PRIVACY_EXPORT_DIR)
 
 
 class LinkInvalid(Exception):
@@ -98,7 +112,7 @@ def _build(job: ExportJob) -> tuple[str, int]:
                         archive.writestr(f"files/{name}", source.read())
         size = buffer.tell()
         buffer.seek(0)
-        name = default_storage.save(f"privacy/exports/{job.pk}.zip", File(buffer))
+        name = archive_storage().save(f"{job.pk}.zip", File(buffer))
     return name, size
 
 
@@ -122,13 +136,13 @@ def export_open(*, job_id: str, token: str):
         signed = signing.TimestampSigner(salt=SALT).unsign(token, max_age=max_age)
     except signing.BadSignature as error:
         raise LinkInvalid(_("This download link is invalid or has expired.")) from error
-    job = ExportJob.objects.filter(pk=job_id).first()
-    if job is None or signed != str(job.pk):
+    job = ExportJob.objects.filter(pk=job_id).first() if signed == job_id else None
+    if job is None:
         raise LinkInvalid(_("This download link is invalid or has expired."))
     expired = job.expires_at is not None and job.expires_at <= timezone.now()
     if job.status != ExportJob.Status.READY or expired:
         raise LinkInvalid(_("This export has expired; request a new one."))
-    return job, default_storage.open(job.archive, "rb")
+    return job, archive_storage().open(job.archive, "rb")
 
 
 def exports_expire(*, now=None) -> int:
@@ -137,7 +151,7 @@ def exports_expire(*, now=None) -> int:
     expired = 0
     for job in ExportJob.objects.filter(status=ExportJob.Status.READY, expires_at__lte=now):
         if job.archive:
-            default_storage.delete(job.archive)
+            archive_storage().delete(job.archive)
         expired += ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.READY).update(
             status=ExportJob.Status.EXPIRED, archive="", email=""
         )

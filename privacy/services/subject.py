@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tickets.holders import Pseudonym, Scope
 from tickets.models import Ticket, User
@@ -17,6 +18,10 @@ from tickets.models import Ticket, User
 # Shorter texts are too common to replace in free text (they stay in the fields
 # that hold only the name, which are replaced whole).
 SHORTEST_NEEDLE = 3
+NOTHING_HELD = gettext_lazy("Nothing is held about this address: it is unknown or already erased.")
+LEGAL_HOLD = gettext_lazy(
+    "A legal hold is set on the organization or on a ticket of this requester."
+)
 
 
 class NothingHeld(Exception):

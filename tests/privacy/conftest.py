@@ -24,6 +24,12 @@ HANDOFF = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_folders(settings, tmp_path):
+    settings.PRIVACY_EXPORT_DIR = str(tmp_path / "exports")
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def person(network_path, policy):
     """The requester, with three tickets (one closed), and another requester."""

@@ -33,7 +33,7 @@ class UserSummarySerializer(serializers.ModelSerializer):
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "tier"]
+        fields = ["id", "name", "tier", "data_region"]
 
 
 class CategorySerializer(serializers.ModelSerializer):

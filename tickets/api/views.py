@@ -165,7 +165,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     # For schema introspection only; get_queryset() narrows to what the user may see.
     queryset = Organization.objects.none()
     serializer_class = OrganizationSerializer
-    filterset_fields = ["tier"]
+    filterset_fields = ["tier", "data_region"]
 
     def get_queryset(self):
         return selectors.organization_list(user=self.request.user)
