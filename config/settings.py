@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "tickets.models.Tier",
         "OrganizationTierEnum": "tickets.models.Organization.Tier",
         "NotificationEventEnum": "notifications.models.EventKind",
+        "DataRegionEnum": "tickets.models.DataRegion",
     },
 }
 

@@ -4,6 +4,8 @@ channel, recipient) makes a retried or duplicated task harmless."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models.inbox import Channel, EventKind
@@ -59,7 +61,22 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status__in=["pending", "sending", "retry"]),
                 name="delivery_due",
-            )
+            ),
+            # Erasure and retention find a ticket's deliveries by the ticket named in
+            # their context (e-mails) or in the body they send (webhooks).
+            models.Index(
+                KeyTransform("id", KeyTransform("ticket", "context")), name="delivery_ticket"
+            ),
+            models.Index(
+                KeyTransform(
+                    "id",
+                    KeyTransform(
+                        "ticket", Cast(KeyTextTransform("body", "context"), models.JSONField())
+                    ),
+                ),
+                condition=models.Q(channel="webhook"),
+                name="delivery_webhook_ticket",
+            ),
         ]
 
     def __str__(self) -> str:

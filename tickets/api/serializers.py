@@ -33,7 +33,14 @@ class UserSummarySerializer(serializers.ModelSerializer):
 class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
-        fields = ["id", "name", "tier", "data_region"]
+        fields = ["id", "name", "tier"]
+
+
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """The organizations endpoint also says where each one's data is held."""
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "data_region"]
 
 
 class CategorySerializer(serializers.ModelSerializer):

@@ -30,6 +30,7 @@ class Organization(models.Model):
         max_length=8,
         choices=DataRegion,
         blank=True,
+        db_default="",
         help_text=_("Where this organization's data is held; exports and lists filter on it."),
     )
     retention_days = models.PositiveIntegerField(
@@ -47,10 +48,12 @@ class Organization(models.Model):
         choices=RetentionAction,
         blank=True,
         default=RetentionAction.DEFAULT,
+        db_default=RetentionAction.DEFAULT,
     )
     legal_hold = models.BooleanField(
         _("legal hold"),
         default=False,
+        db_default=False,
         help_text=_("While set, no personal data of this organization is erased or removed."),
     )
 

@@ -91,6 +91,7 @@ class Ticket(models.Model):
     legal_hold = models.BooleanField(
         _("legal hold"),
         default=False,
+        db_default=False,  # rows written by bulk SQL (loaders, imports) need no value
         help_text=_("While set, this ticket's personal data is neither erased nor removed."),
     )
     pseudonymised_at = models.DateTimeField(
