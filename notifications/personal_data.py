@@ -44,18 +44,25 @@ class DeliveryHolder(ModelHolder):
         self.rows(scope).filter(status__in=waiting).update(status=Delivery.Status.FAILED)
         return super().pseudonymise(scope)
 
-    def clean_row(self, row, scope, pattern) -> bool:
+    def ticket_of(self, row) -> int | None:
+        context = row.context if isinstance(row.context, dict) else {}
+        ticket = context.get("ticket")
+        if ticket is None and isinstance(context.get("body"), str):
+            ticket = json.loads(context["body"]).get("ticket")
+        return ticket.get("id") if isinstance(ticket, dict) else None
+
+    def clean_row(self, row, scope, needles=None) -> bool:
         body = row.context.get("body") if isinstance(row.context, dict) else None
         if isinstance(body, str) and body.startswith("{"):
-            cleaned = scope.scrub(json.loads(body), pattern)
+            cleaned = scope.scrub(json.loads(body), needles)
             if cleaned != json.loads(body):
                 row.context = {
                     **row.context,
                     "body": json.dumps(cleaned, sort_keys=True, separators=(",", ":")),
                 }
-                super().clean_row(row, scope, pattern)
+                super().clean_row(row, scope, needles)
                 return True
-        return super().clean_row(row, scope, pattern)
+        return super().clean_row(row, scope, needles)
 
     def delete(self, scope: Scope) -> int:
         if not scope.ticket_ids:

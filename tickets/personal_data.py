@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
-from tickets.holders import ModelHolder, Scope, register
+from tickets.holders import ModelHolder, Scope, register, rows_update
 from tickets.models import Comment, Ticket, TicketEvent, User
 
 
@@ -26,11 +26,11 @@ class TicketHolder(ModelHolder):
     def pseudonymise(self, scope: Scope) -> int:
         if not scope.ticket_ids:
             return 0
-        pattern, now, changed = scope.pattern, timezone.now(), 0
+        now, changed = timezone.now(), 0
         fields = [*self.text_fields, "requester", "pseudonymised_at"]
         rows = list(self.rows(scope).only("pk", "requester_id", *self.text_fields))
         for ticket in rows:
-            self.clean_row(ticket, scope, pattern)
+            self.clean_row(ticket, scope, scope.needles_for(ticket.pk))
             pseudonym = scope.pseudonym_for(ticket.requester_email)
             if pseudonym is not None:
                 ticket.requester_name, ticket.requester_email = pseudonym.name, pseudonym.email
@@ -39,7 +39,7 @@ class TicketHolder(ModelHolder):
                 ticket.requester = None
             ticket.pseudonymised_at = now
             changed += 1
-        Ticket.objects.bulk_update(rows, fields, batch_size=500)
+        rows_update(Ticket, rows, fields)
         return changed
 
 

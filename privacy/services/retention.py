@@ -151,17 +151,20 @@ def _batch(rule: Rule, *, now: datetime, size: int, state: _Pass) -> int:
 def tickets_pseudonymise(rows: list[tuple[int, str, str]], pseudonyms: dict) -> None:
     """Replace each ticket's requester by a pseudonym (one per address within a
     run) in every holder; accounts stay, unlinked from these tickets."""
-    replacements = {}
-    for _pk, name, email in rows:
+    replacements, by_ticket = {}, {}
+    for pk, name, email in rows:
         email = (email or "").lower()
         pseudonym = pseudonyms.setdefault(email, Pseudonym(secrets.token_hex(6)))
         replacements[email] = pseudonym.email
+        by_ticket[pk] = (email,)
         if name and len(name.strip()) >= 3:
             replacements[name.strip().lower()] = pseudonym.name
+            by_ticket[pk] = (email, name.strip().lower())
     scope = Scope(
-        ticket_ids=frozenset(pk for pk, _n, _e in rows),
+        ticket_ids=frozenset(by_ticket),
         replacements=replacements,
         pseudonyms={email.lower(): pseudonyms[email.lower()] for _pk, _n, email in rows},
+        by_ticket=by_ticket,
     )
     for holder in registered():
         holder.pseudonymise(scope)
