@@ -40,6 +40,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--closed", type=int, default=1_000_000)
     parser.add_argument("--batch-size", type=int, default=None, help="default: the setting")
     parser.add_argument("--action", choices=["pseudonymise", "delete"], default="pseudonymise")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="seconds retention may run in part b (default: until nothing is due)",
+    )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     return parser.parse_args()
 
@@ -244,13 +250,15 @@ def part_b(args, agent, endpoint) -> None:
     retention._batch = timed
     with count_queries() as queries:
         started = time.perf_counter()
-        run = retention.retention_apply(batch_size=size, time_budget=10**9)
+        budget = args.budget if args.budget is not None else 10**9
+        run = retention.retention_apply(batch_size=size, time_budget=budget)
         seconds = time.perf_counter() - started
     retention._batch = original
     done = run.pseudonymised + run.deleted
     print(
         f"{done:,} tickets in {seconds:.1f} s = {done / seconds:,.0f} tickets/s, "
         f"{run.batches:,} batches, {queries['n'] / max(run.batches, 1):.1f} queries per batch"
+        + ("" if run.complete else f" (time budget of {args.budget:g} s spent: the rest is left)")
     )
     print("lock held per batch (its transaction): " + _common.summary(durations))
     with connection.cursor() as cur:
