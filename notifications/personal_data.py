@@ -41,7 +41,10 @@ class DeliveryHolder(ModelHolder):
     def pseudonymise(self, scope: Scope) -> int:
         # What is still waiting to go to the person is never sent.
         waiting = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.SENDING)
-        self.rows(scope).filter(status__in=waiting).update(status=Delivery.Status.FAILED)
+        to_person = Q(user_id__in=scope.user_ids) if scope.user_ids else Q(pk__in=[])
+        for address in scope.pseudonyms if scope.person else ():
+            to_person |= Q(address__iexact=address)
+        Delivery.objects.filter(to_person, status__in=waiting).update(status=Delivery.Status.FAILED)
         return super().pseudonymise(scope)
 
     def ticket_of(self, row) -> int | None:

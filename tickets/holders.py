@@ -23,6 +23,8 @@ from django.db import connection, models
 from django.db.models import F, Q
 
 BATCH = 500
+# Pseudonymous addresses end here: a reserved domain no mail is ever sent to.
+ERASED_DOMAIN = "@erased.invalid"
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +45,7 @@ class Pseudonym:
 
     @property
     def email(self) -> str:
-        return f"erased-{self.token}@erased.invalid"
+        return f"erased-{self.token}{ERASED_DOMAIN}"
 
     @property
     def username(self) -> str:

@@ -71,3 +71,31 @@ def test_a_legal_hold_refuses_the_erasure_and_changes_nothing(person, held):
 def test_staff_are_not_erased_as_requesters(person):
     with pytest.raises(ValidationError):
         requester_erase(email=person.agent.email, actor=None)
+
+
+def test_what_still_waits_to_go_to_the_person_is_not_sent(person):
+    from notifications.models import Delivery
+
+    waiting = Delivery.objects.filter(address__iexact=EMAIL, status="pending")
+    to_agents = Delivery.objects.exclude(address__iexact=EMAIL).filter(status="pending")
+    assert waiting.exists()
+    others = set(to_agents.values_list("pk", flat=True))
+    requester_erase(email=EMAIL, actor=None)
+    assert not Delivery.objects.filter(address__endswith="@erased.invalid", status="pending")
+    assert (
+        set(Delivery.objects.filter(pk__in=others, status="pending").values_list("pk", flat=True))
+        == others
+    )
+
+
+def test_nothing_is_sent_to_an_erased_requester_afterwards(person):
+    from notifications.models import Delivery
+    from tickets import services
+
+    log = requester_erase(email=EMAIL, actor=None)
+    last = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first()
+    ticket = Ticket.objects.get(pk=person.tickets[1].pk)
+    services.comment_add(ticket=ticket, actor=person.agent, body="Any news?")
+    new = Delivery.objects.filter(pk__gt=last)
+    assert new.exists()  # the others are still told
+    assert not new.filter(address=f"erased-{log.pseudonym}@erased.invalid").exists()
