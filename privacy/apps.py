@@ -9,5 +9,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from privacy import checks  # noqa: F401  (system checks)
+
         # Each app's personal_data module registers its holders (tickets.holders).
         autodiscover_modules("personal_data")

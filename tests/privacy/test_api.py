@@ -143,3 +143,20 @@ def test_the_ticket_list_filters_by_region(admin_api, person):
     bad = admin_api.get("/api/v1/tickets/", {"region": "mars"})
     assert bad.status_code == 400
     assert "region" in bad.json()
+
+
+def test_the_privacy_lists_take_a_fixed_number_of_queries(
+    admin_api, person, django_assert_num_queries
+):
+    from tests.factories import AdminFactory as Admin
+
+    boss = Admin(username="boss2")
+    for number in range(5):
+        ErasureLog.objects.create(pseudonym=f"p{number}", erased_by=boss)
+        ExportJob.objects.create(email=f"x{number}@x.example", status="ready", archive="a.zip")
+    admin_api.get(ERASE)  # token and content types cached
+    # Session-less token auth: token + user, count, page.
+    with django_assert_num_queries(3):
+        assert len(admin_api.get(ERASE).json()["results"]) == 5
+    with django_assert_num_queries(3):
+        assert len(admin_api.get(EXPORT).json()["results"]) == 5

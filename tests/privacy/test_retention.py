@@ -115,3 +115,12 @@ def test_beat_and_a_real_worker_apply_retention_in_batches(celery_processes):  #
     runs = RetentionRun.objects.filter(pseudonymised__gt=0)
     assert sum(runs.values_list("pseudonymised", flat=True)) == 7
     assert sum(runs.values_list("batches", flat=True)) >= 3  # batches of at most 3
+
+
+def test_wrong_retention_settings_fail_the_system_check(settings):
+    from privacy.checks import retention_settings
+
+    assert retention_settings(None) == []
+    settings.PRIVACY_RETENTION_ACTION = "shred"
+    settings.PRIVACY_RETENTION_BATCH_SIZE = 0
+    assert {e.id for e in retention_settings(None)} == {"privacy.E001", "privacy.E003"}
