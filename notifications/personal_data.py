@@ -35,7 +35,7 @@ class DeliveryHolder(ModelHolder):
             condition |= Q(context__ticket__id__in=ids)
             condition |= Q(channel="webhook", sent_body__ticket__id__in=ids)
         for address in scope.pseudonyms if scope.person else ():
-            condition |= Q(address__iexact=address)
+            condition |= Q(channel="email", address__iexact=address)
         return condition
 
     def pseudonymise(self, scope: Scope) -> int:
@@ -43,7 +43,7 @@ class DeliveryHolder(ModelHolder):
         waiting = (Delivery.Status.PENDING, Delivery.Status.RETRY, Delivery.Status.SENDING)
         to_person = Q(user_id__in=scope.user_ids) if scope.user_ids else Q(pk__in=[])
         for address in scope.pseudonyms if scope.person else ():
-            to_person |= Q(address__iexact=address)
+            to_person |= Q(channel="email", address__iexact=address)
         Delivery.objects.filter(to_person, status__in=waiting).update(status=Delivery.Status.FAILED)
         return super().pseudonymise(scope)
 

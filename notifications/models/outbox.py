@@ -5,7 +5,7 @@ channel, recipient) makes a retried or duplicated task harmless."""
 from django.conf import settings
 from django.db import models
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Upper
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models.inbox import Channel, EventKind
@@ -76,6 +76,10 @@ class Delivery(models.Model):
                 ),
                 condition=models.Q(channel="webhook"),
                 name="delivery_webhook_ticket",
+            ),
+            # ... and the e-mails sent to a person by address, in any case.
+            models.Index(
+                Upper("address"), condition=models.Q(channel="email"), name="delivery_email_ci"
             ),
         ]
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +117,8 @@ class Ticket(models.Model):
             models.Index(
                 fields=["closed_at"], condition=models.Q(status="closed"), name="ticket_closed_at"
             ),
+            # Erasure and export find a person's tickets by address in any case.
+            models.Index(Upper("requester_email"), name="ticket_requester_email_ci"),
         ]
         constraints = [
             models.CheckConstraint(
