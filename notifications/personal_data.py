@@ -4,11 +4,10 @@ and bodies repeat the requester's name."""
 
 import json
 
-from django.db.models import JSONField, Q
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models import Q
 
 from notifications.models import Delivery, DeliveryAttempt, Notification, StatusUpdate
+from notifications.models.outbox import webhook_ticket
 from tickets.holders import ModelHolder, Scope, register
 
 
@@ -25,15 +24,15 @@ class DeliveryHolder(ModelHolder):
 
     def rows(self, scope: Scope):
         # A webhook delivery keeps the body it sends, a JSON document in a string.
-        sent_body = Cast(KeyTextTransform("body", "context"), JSONField())
-        return Delivery.objects.annotate(sent_body=sent_body).filter(self.condition(scope))
+        query = Delivery.objects.annotate(sent_ticket=webhook_ticket())
+        return query.filter(self.condition(scope)).order_by()
 
     def condition(self, scope: Scope) -> Q:
         condition = super().condition(scope)
         if scope.ticket_ids:
             ids = list(scope.ticket_ids)
             condition |= Q(context__ticket__id__in=ids)
-            condition |= Q(channel="webhook", sent_body__ticket__id__in=ids)
+            condition |= Q(sent_ticket__in=ids)
         for address in scope.pseudonyms if scope.person else ():
             condition |= Q(channel="email", address__iexact=address)
         return condition
