@@ -53,6 +53,7 @@ urlpatterns = [
         plan_api.StatusUpdateListView.as_view(),
         name="ticket-status-updates",
     ),
+    path("privacy/legal-holds/", privacy_api.LegalHoldView.as_view(), name="privacy-legal-holds"),
     path(
         "privacy/retention/",
         privacy_api.RetentionPreviewView.as_view(),

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from config.api import StrictFieldsMixin
 from privacy.models import ErasureLog, ExportJob
 from privacy.services.export import export_link_token
-from tickets.models import DataRegion, RetentionAction
+from tickets.models import DataRegion, Organization, RetentionAction, Ticket
 
 
 class EmailSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -88,3 +88,25 @@ class RetentionTotalsSerializer(serializers.Serializer):
 class RetentionPreviewSerializer(serializers.Serializer):
     totals = RetentionTotalsSerializer()
     organizations = RetentionRowSerializer(many=True)
+
+
+class LegalHoldSerializer(StrictFieldsMixin, serializers.Serializer):
+    on = serializers.BooleanField(help_text=_("Set (true) or lift (false) the hold."))
+    tickets = serializers.PrimaryKeyRelatedField(
+        queryset=Ticket.objects.all(), many=True, required=False, default=list
+    )
+    organizations = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), many=True, required=False, default=list
+    )
+
+    def validate(self, data):
+        if not data["tickets"] and not data["organizations"]:
+            raise serializers.ValidationError(
+                {"tickets": [_("Name at least one ticket or organization.")]}
+            )
+        return data
+
+
+class LegalHoldResultSerializer(serializers.Serializer):
+    tickets_changed = serializers.IntegerField()
+    organizations_changed = serializers.IntegerField()

@@ -15,11 +15,14 @@ from privacy.api.serializers import (
     ErasureLogSerializer,
     ExportJobSerializer,
     ExportRequestSerializer,
+    LegalHoldResultSerializer,
+    LegalHoldSerializer,
     RetentionPreviewSerializer,
 )
 from privacy.models import ErasureLog, ExportJob
-from privacy.services import erasure, export, retention
+from privacy.services import erasure, export, holds, retention
 from privacy.services.subject import LEGAL_HOLD, NOTHING_HELD, LegalHold, NothingHeld
+from tickets.models import Organization, Ticket
 
 
 class Conflict(exceptions.APIException):
@@ -121,3 +124,30 @@ class RetentionPreviewView(APIView):
         """How many closed tickets retention would pseudonymise or delete now, in
         total and per organization. Changes nothing."""
         return Response(RetentionPreviewSerializer(retention.retention_preview()).data)
+
+
+class LegalHoldView(APIView):
+    permission_classes = [IsAdmin]
+
+    @extend_schema(
+        summary="Set or lift a legal hold",
+        request=LegalHoldSerializer,
+        responses=LegalHoldResultSerializer,
+    )
+    def post(self, request):
+        """While held, a ticket's (or an organization's) personal data is neither
+        erased nor removed by retention. Changes to tickets go to their audit trail."""
+        data = LegalHoldSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        on = data.validated_data["on"]
+        ticket_ids = [t.pk for t in data.validated_data["tickets"]]
+        organization_ids = [o.pk for o in data.validated_data["organizations"]]
+        result = {
+            "tickets_changed": holds.tickets_legal_hold_set(
+                tickets=Ticket.objects.filter(pk__in=ticket_ids), on=on, actor=request.user
+            ),
+            "organizations_changed": holds.organizations_legal_hold_set(
+                organizations=Organization.objects.filter(pk__in=organization_ids), on=on
+            ),
+        }
+        return Response(LegalHoldResultSerializer(result).data)

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tickets.models import Ticket, TicketEvent, User
+from tickets.models import Organization, Ticket, TicketEvent, User
 
 
 def tickets_legal_hold_set(*, tickets: QuerySet[Ticket], on: bool, actor: User | None) -> int:
@@ -29,3 +29,8 @@ def tickets_legal_hold_set(*, tickets: QuerySet[Ticket], on: bool, actor: User |
             for pk in changed
         )
     return len(changed)
+
+
+def organizations_legal_hold_set(*, organizations: QuerySet[Organization], on: bool) -> int:
+    """Set or lift the legal hold on ``organizations``; returns how many changed."""
+    return organizations.exclude(legal_hold=on).update(legal_hold=on)

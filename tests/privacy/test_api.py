@@ -160,3 +160,35 @@ def test_the_privacy_lists_take_a_fixed_number_of_queries(
         assert len(admin_api.get(ERASE).json()["results"]) == 5
     with django_assert_num_queries(3):
         assert len(admin_api.get(EXPORT).json()["results"]) == 5
+
+
+def test_an_admin_sets_and_lifts_legal_holds_through_the_api(admin_api, person):
+    from tickets.models import Organization, TicketEvent
+
+    url = "/api/v1/privacy/legal-holds/"
+    ticket = person.tickets[0]
+    payload = {"on": True, "tickets": [ticket.pk], "organizations": [person.org.pk]}
+    answer = admin_api.post(url, payload, format="json")
+    assert answer.json() == {"tickets_changed": 1, "organizations_changed": 1}
+    assert Ticket.objects.get(pk=ticket.pk).legal_hold
+    assert Organization.objects.get(pk=person.org.pk).legal_hold
+    assert TicketEvent.objects.filter(ticket=ticket, field="legal_hold").count() == 1
+    assert admin_api.post(ERASE, {"email": EMAIL}, format="json").status_code == 409
+    payload["on"] = False
+    assert admin_api.post(url, payload, format="json").json()["tickets_changed"] == 1
+    assert admin_api.post(ERASE, {"email": EMAIL}, format="json").status_code == 201
+
+
+def test_legal_hold_requests_with_bad_input_are_400(admin_api, api_as, person):
+    url = "/api/v1/privacy/legal-holds/"
+    empty = admin_api.post(url, {"on": True}, format="json")
+    assert empty.status_code == 400
+    assert "tickets" in empty.json()
+    unknown = admin_api.post(url, {"on": True, "tickets": [999999]}, format="json")
+    assert unknown.status_code == 400
+    assert "tickets" in unknown.json()
+    missing = admin_api.post(url, {"tickets": [person.tickets[0].pk]}, format="json")
+    assert "on" in missing.json()
+    agent = api_as(person.agent).post(url, {"on": True, "tickets": [person.tickets[0].pk]})
+    assert agent.status_code == 403
+    assert not Ticket.objects.filter(legal_hold=True).exists()
