@@ -12,6 +12,7 @@ from notifications.api import outbox as outbox_api
 from notifications.api import plans as plan_api
 from notifications.api import webhooks as webhook_api
 from reports.api import views as report_api
+from reports.privacy.api import views as privacy_api
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
@@ -48,6 +49,9 @@ router.register("duty/handovers", duty_api.HandoverViewSet, basename="duty-hando
 router.register("webhooks", webhook_api.WebhookEndpointViewSet, basename="webhook")
 router.register("deliveries", outbox_api.DeliveryViewSet, basename="delivery")
 router.register("message-templates", outbox_api.MessageTemplateViewSet, basename="message-template")
+# Privacy (administrators): erasure, export, retention dry run.
+router.register("privacy/erasures", privacy_api.ErasureViewSet, basename="privacy-erasure")
+router.register("privacy/exports", privacy_api.ExportViewSet, basename="privacy-export")
 
 app_name = "api"
 urlpatterns = [
@@ -67,5 +71,11 @@ urlpatterns = [
     path("duty/handover-notes/", duty_api.HandoverNoteView.as_view(), name="duty-handover-note"),
     path("duty/feed/", duty_api.FeedView.as_view(), name="duty-feed"),
     path("reports/<slug:name>/", report_api.ReportView.as_view(), name="report"),
+    path("privacy/legal-holds/", privacy_api.LegalHoldView.as_view(), name="privacy-legal-holds"),
+    path(
+        "privacy/retention/",
+        privacy_api.RetentionPreviewView.as_view(),
+        name="privacy-retention",
+    ),
     *router.urls,
 ]

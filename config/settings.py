@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "escalations",
     "notifications",
     "reports",
+    "reports.privacy",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "tickets.models.Tier",
         "OrganizationTierEnum": "tickets.models.Organization.Tier",
         "NotificationEventEnum": "notifications.models.EventKind",
+        "DataRegionEnum": "tickets.models.DataRegion",
     },
 }
 

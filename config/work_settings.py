@@ -136,3 +136,22 @@ CELERY_BEAT_SCHEDULE["reports-weekly-digest"] = {
     "task": "reports.tasks.send_weekly_digests",
     "schedule": crontab(minute="*/15"),
 }
+# Privacy: retention of closed tickets' personal data (0 days keeps it for ever;
+# organizations may set their own period and action), the beat sweep that applies
+# it in small batches, and how long an export's download link lives.
+PRIVACY_RETENTION_DAYS = env.int("PRIVACY_RETENTION_DAYS", default=0)
+PRIVACY_RETENTION_ACTION = env.str("PRIVACY_RETENTION_ACTION", default="pseudonymise")
+PRIVACY_RETENTION_INTERVAL = env.float("PRIVACY_RETENTION_INTERVAL", default=3600.0)
+PRIVACY_RETENTION_BATCH_SIZE = env.int("PRIVACY_RETENTION_BATCH_SIZE", default=50)
+PRIVACY_RETENTION_TIME_BUDGET = env.float("PRIVACY_RETENTION_TIME_BUDGET", default=600.0)
+PRIVACY_EXPORT_LINK_HOURS = env.int("PRIVACY_EXPORT_LINK_HOURS", default=24)
+# Export archives: a private folder (shared by web and workers), never public media.
+PRIVACY_EXPORT_DIR = env.str("PRIVACY_EXPORT_DIR", default=str(VAR_DIR / "exports"))
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "reports.privacy.tasks.apply_retention",
+    "schedule": PRIVACY_RETENTION_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {
+    "task": "reports.privacy.tasks.expire_exports",
+    "schedule": 600.0,
+}

@@ -26,8 +26,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "tier", "created_at")
-    list_filter = ("tier",)
+    list_display = ("name", "tier", "data_region", "legal_hold", "created_at")
+    list_filter = ("tier", "data_region", "legal_hold")
     search_fields = ("name",)
     filter_horizontal = ("contacts",)
 

@@ -75,9 +75,9 @@ def seed_demo(
 ) -> dict[str, int]:
     """Create the demo world; running it again adds nothing. ``before_tickets`` lets
     apps built on the core add their setup (SLA policies...) before tickets exist."""
-    acme, _ = Organization.objects.get_or_create(name="Acme Retail")
+    acme, _ = Organization.objects.get_or_create(name="Acme Retail", defaults={"data_region": "eu"})
     globex, _ = Organization.objects.get_or_create(
-        name="Globex Corporation", defaults={"tier": Organization.Tier.VIP}
+        name="Globex Corporation", defaults={"tier": Organization.Tier.VIP, "data_region": "us"}
     )
     orgs = {org.name: org for org in (acme, globex)}
     categories = {

@@ -8,7 +8,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tickets.bounds import ModelChoiceFilter, MomentFilter
-from tickets.models import Category, Organization, Priority, Status, Team, Ticket, Tier, User
+from tickets.models import (
+    Category,
+    DataRegion,
+    Organization,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    Tier,
+    User,
+)
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -22,6 +32,11 @@ class TicketFilter(django_filters.FilterSet):
     )
     organization = ModelChoiceFilter(queryset=Organization.objects.all(), label=_("Organization"))
     category = ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
+    region = django_filters.MultipleChoiceFilter(
+        field_name="organization__data_region",
+        choices=DataRegion.choices,
+        label=_("Data region"),
+    )
     created_after = MomentFilter(
         field_name="created_at", lookup_expr="gte", label=_("Created at or after")
     )

@@ -4,9 +4,22 @@ channel, recipient) makes a retried or duplicated task harmless."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Upper
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models.inbox import Channel, EventKind
+
+
+def webhook_ticket() -> models.Case:
+    """The id of the ticket a webhook delivery's body names (the body is a JSON
+    document kept as a string). Guarded by the channel so no other row's context
+    is read as JSON, and not a partial index, so the planner has its statistics."""
+    body = Cast(KeyTextTransform("body", "context"), models.JSONField())
+    ticket = Cast(KeyTextTransform("id", KeyTransform("ticket", body)), models.BigIntegerField())
+    return models.Case(
+        models.When(channel="webhook", then=ticket), output_field=models.BigIntegerField()
+    )
 
 
 class Delivery(models.Model):
@@ -67,6 +80,16 @@ class Delivery(models.Model):
                 fields=["endpoint", "created_at"],
                 condition=models.Q(status="held"),
                 name="delivery_held",
+            ),
+            # Erasure and retention find a ticket's deliveries by the ticket named in
+            # their context (e-mails) or in the body they send (webhooks).
+            models.Index(
+                KeyTransform("id", KeyTransform("ticket", "context")), name="delivery_ticket"
+            ),
+            models.Index(webhook_ticket(), name="delivery_webhook_ticket"),
+            # ... and the e-mails sent to a person by address, in any case.
+            models.Index(
+                Upper("address"), condition=models.Q(channel="email"), name="delivery_email_ci"
             ),
         ]
 

@@ -27,6 +27,7 @@ from notifications.selectors import preference_choices
 from notifications.services import outbox
 from notifications.services.backlog import held_for
 from tickets import batch
+from tickets.holders import ERASED_DOMAIN
 from tickets.models import Ticket, User
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
@@ -109,7 +110,8 @@ def event_emit(
             )
         email = user.email if user is not None else person.email
         wants_email = choices[(user.pk, Channel.EMAIL)] if user is not None else True
-        if email and wants_email:
+        # An erased requester's pseudonym is no address: nothing is sent to it.
+        if email and wants_email and not email.endswith(ERASED_DOMAIN):
             deliveries.append(
                 Delivery(
                     key=f"{event_id}:email:{person.digest}",

@@ -36,6 +36,13 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "tier"]
 
 
+class OrganizationDetailSerializer(OrganizationSerializer):
+    """The organizations endpoint also says where each one's data is held."""
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "data_region"]
+
+
 class CategorySerializer(serializers.ModelSerializer):
     """In the reader's language when an admin wrote it, else the default text."""
 

@@ -13,7 +13,7 @@ from tickets.api.serializers import (
     CategorySerializer,
     CommentCreateSerializer,
     CommentSerializer,
-    OrganizationSerializer,
+    OrganizationDetailSerializer,
     TeamSerializer,
     TicketCreateSerializer,
     TicketEventSerializer,
@@ -164,8 +164,8 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
     # For schema introspection only; get_queryset() narrows to what the user may see.
     queryset = Organization.objects.none()
-    serializer_class = OrganizationSerializer
-    filterset_fields = ["tier"]
+    serializer_class = OrganizationDetailSerializer
+    filterset_fields = ["tier", "data_region"]
 
     def get_queryset(self):
         return selectors.organization_list(user=self.request.user)

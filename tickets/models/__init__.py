@@ -4,16 +4,27 @@ Models hold fields, choices, constraints and indexes. Workflows live in
 ``tickets.services``.
 """
 
-from tickets.models.choices import Impact, Priority, Status, Tier, Urgency, validate_time_zone
+from tickets.models.choices import (
+    DataRegion,
+    Impact,
+    Priority,
+    RetentionAction,
+    Status,
+    Tier,
+    Urgency,
+    validate_time_zone,
+)
 from tickets.models.people import Category, Organization, Team, User
 from tickets.models.tickets import Comment, Ticket, TicketEvent
 
 __all__ = [
     "Category",
     "Comment",
+    "DataRegion",
     "Impact",
     "Organization",
     "Priority",
+    "RetentionAction",
     "Status",
     "Team",
     "Ticket",

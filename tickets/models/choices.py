@@ -47,3 +47,22 @@ class Status(models.TextChoices):
     PENDING = "pending", _("Pending (waiting on customer)")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", pgettext_lazy("ticket status", "Closed")
+
+
+class DataRegion(models.TextChoices):
+    """Where an organization's data is held and may be processed."""
+
+    EU = "eu", _("European Union")
+    UK = "uk", _("United Kingdom")
+    CH = "ch", _("Switzerland")
+    US = "us", _("United States")
+    CA = "ca", _("Canada")
+    APAC = "apac", _("Asia-Pacific")
+
+
+class RetentionAction(models.TextChoices):
+    """What happens to a closed ticket once its retention period has passed."""
+
+    DEFAULT = "", _("Default (setting)")
+    PSEUDONYMISE = "pseudonymise", _("Pseudonymise personal data")
+    DELETE = "delete", _("Delete the ticket")

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.choices import Tier, validate_time_zone
+from tickets.models.choices import DataRegion, RetentionAction, Tier, validate_time_zone
 from tickets.translated import translated, validate_translations
 
 
@@ -24,6 +24,39 @@ class Organization(models.Model):
         help_text=_("People told about this organization's tickets."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Privacy: where the data lives, how long closed tickets keep personal data,
+    # and a legal hold that stops erasure and retention alike.
+    data_region = models.CharField(
+        _("data region"),
+        max_length=8,
+        choices=DataRegion,
+        blank=True,
+        db_default="",
+        help_text=_("Where this organization's data is held; exports and lists filter on it."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("retention (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days a closed ticket keeps its personal data; empty uses the default setting, "
+            "0 keeps it for ever."
+        ),
+    )
+    retention_action = models.CharField(
+        _("after retention"),
+        max_length=16,
+        choices=RetentionAction,
+        blank=True,
+        default=RetentionAction.DEFAULT,
+        db_default=RetentionAction.DEFAULT,
+    )
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        db_default=False,
+        help_text=_("While set, no personal data of this organization is erased or removed."),
+    )
 
     class Meta:
         ordering = ["name"]

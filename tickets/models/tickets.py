@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,15 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"),
+        default=False,
+        db_default=False,  # rows written by bulk SQL (loaders, imports) need no value
+        help_text=_("While set, this ticket's personal data is neither erased nor removed."),
+    )
+    pseudonymised_at = models.DateTimeField(
+        _("personal data removed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -104,6 +114,17 @@ class Ticket(models.Model):
                 name="ticket_resolved_at",
                 condition=models.Q(resolved_at__isnull=False),
             ),
+            # Retention finds closed tickets still holding personal data by closing time.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(status="closed", pseudonymised_at__isnull=True),
+                name="ticket_retention_due",
+            ),
+            models.Index(
+                fields=["closed_at"], condition=models.Q(status="closed"), name="ticket_closed_at"
+            ),
+            # Erasure and export find a person's tickets by address in any case.
+            models.Index(Upper("requester_email"), name="ticket_requester_email_ci"),
         ]
         constraints = [
             models.CheckConstraint(
