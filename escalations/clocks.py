@@ -81,3 +81,23 @@ def rebase(clock: SlaClock, now: datetime, calendar: bt.Calendar) -> None:
     if clock.state in COUNTING:
         clock.business_used = used(clock, now, calendar)
         clock.resumed_at = now
+
+
+def applied_snapshot(clock) -> dict:
+    """The policy, targets and calendar governing ``clock`` now, as plain values."""
+    policy, calendar = clock.policy, clock.calendar
+    snapshot = {
+        "target_minutes": int(clock.target.total_seconds() // 60),
+        "warning_percent": clock.warning_percent,
+        "calendar": calendar.name if calendar else "24x7",
+        "time_zone": calendar.time_zone if calendar else "UTC",
+    }
+    if policy is not None:
+        snapshot |= {
+            "policy_id": policy.pk,
+            "policy": policy.name,
+            "first_response_minutes": policy.first_response_minutes,
+            "next_update_minutes": policy.next_update_minutes,
+            "resolution_minutes": policy.resolution_minutes,
+        }
+    return snapshot

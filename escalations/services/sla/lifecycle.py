@@ -185,7 +185,7 @@ def clock_retarget(
         clocks.rebase(clock, now, _spec(clock))
     clock.policy, clock.calendar, clock.target = policy, calendar, target
     clock.warning_percent = policy.warning_percent
-    clock.applied = applied_snapshot(clock)
+    clock.applied = clocks.applied_snapshot(clock)
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
     if _retargeted_fields(clock) == before:
@@ -262,7 +262,7 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
 def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
     """Move a new clock, or one starting a new cycle, to running (scheduled) or paused."""
     current = None if clock.pk is None else clock.state
-    clock.applied = applied_snapshot(clock)
+    clock.applied = clocks.applied_snapshot(clock)
     if paused:
         clock.state = clock_move(current, Event.START_PAUSED)
         clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
@@ -285,26 +285,6 @@ def _retargeted_fields(clock: SlaClock) -> tuple:
         clock.due_at,
         clock.next_action_at,
     )
-
-
-def applied_snapshot(clock: SlaClock) -> dict:
-    """The policy, targets and calendar governing ``clock`` now, as plain values."""
-    policy, calendar = clock.policy, clock.calendar
-    snapshot = {
-        "target_minutes": int(clock.target.total_seconds() // 60),
-        "warning_percent": clock.warning_percent,
-        "calendar": calendar.name if calendar else "24x7",
-        "time_zone": calendar.time_zone if calendar else "UTC",
-    }
-    if policy is not None:
-        snapshot |= {
-            "policy_id": policy.pk,
-            "policy": policy.name,
-            "first_response_minutes": policy.first_response_minutes,
-            "next_update_minutes": policy.next_update_minutes,
-            "resolution_minutes": policy.resolution_minutes,
-        }
-    return snapshot
 
 
 def _spec(clock: SlaClock) -> bt.Calendar:
