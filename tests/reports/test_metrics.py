@@ -206,4 +206,16 @@ def test_reports_can_be_limited_to_a_data_region(dataset, client):
 
     client.force_login(User.objects.get(username="manager"))
     answer = client.get("/api/v1/reports/volume/", {"region": "mars"})
-    assert answer.status_code == 400 and "region" in answer.json()
+    assert answer.status_code == 400
+    assert "region" in answer.json()
+
+
+def test_time_at_level_counts_follow_the_sun_hand_overs(dataset):
+    from reports.models import LevelStint
+
+    t3 = dataset["tickets"][2]
+    stint = LevelStint.objects.get(ticket=t3)
+    LevelStint.objects.filter(pk=stint.pk).update(how_left="transferred")
+    rows = time_at_level(march()).rows
+    assert sum(r["handed_over"] for r in rows) == 1
+    assert sum(r["resolved"] for r in rows) == 3  # t1's L1, t2's two L3 stints
