@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.metrics.base import ReportFilter
-from tickets.models import Category, Organization, Priority, Team, Tier
+from tickets.models import Category, DataRegion, Organization, Priority, Team, Tier
 
 PERIODS = {"7d": 7, "30d": 30, "quarter": 91, "year": 365}
 MAX_DAYS = 3 * 366
@@ -51,6 +51,9 @@ class ReportFilterForm(forms.Form):
     )
     level = forms.ChoiceField(
         label=_("Level"), required=False, choices=[("", "---------"), *Tier.choices]
+    )
+    region = forms.ChoiceField(
+        label=_("Data region"), required=False, choices=[("", "---------"), *DataRegion.choices]
     )
 
     def __init__(self, *args, scope: tuple[int, ...] | None, time_zone: str = "UTC", **kwargs):
@@ -104,4 +107,5 @@ class ReportFilterForm(forms.Form):
             priority=data.get("priority") or "",
             organization=organization.pk if organization else None,
             level=data.get("level") or "",
+            region=data.get("region") or "",
         )

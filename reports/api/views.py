@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from reports.access import report_scope
 from reports.forms import ReportFilterForm
 from reports.metrics import REPORTS
-from tickets.models import Priority, Tier
+from tickets.models import DataRegion, Priority, Tier
 
 ColumnSerializer = inline_serializer(
     "ReportColumn",
@@ -62,6 +62,12 @@ PARAMETERS = [
     OpenApiParameter("priority", OpenApiTypes.STR, enum=Priority.values),
     OpenApiParameter("organization", OpenApiTypes.INT),
     OpenApiParameter("level", OpenApiTypes.STR, enum=Tier.values),
+    OpenApiParameter(
+        "region",
+        OpenApiTypes.STR,
+        enum=DataRegion.values,
+        description="Organization's data region.",
+    ),
 ]
 
 

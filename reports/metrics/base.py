@@ -34,6 +34,7 @@ class ReportFilter:
     priority: str = ""
     organization: int | None = None
     level: str = ""
+    region: str = ""  # the organization's data region
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -59,6 +60,8 @@ class ReportFilter:
             q &= Q(**{f"{prefix}organization_id": self.organization})
         if self.level:
             q &= Q(**{level_field: self.level})
+        if self.region:
+            q &= Q(**{f"{prefix}organization__data_region": self.region})
         return q
 
     def period_q(self, field_name: str) -> Q:

@@ -51,6 +51,8 @@ def time_at_level(f: ReportFilter) -> Report:
             stints=Count("pk"),
             escalated=Count("pk", filter=Q(how_left=LevelStint.How.ESCALATED)),
             resolved=Count("pk", filter=Q(how_left=LevelStint.How.RESOLVED)),
+            # Follow-the-sun: handed to the team taking over at the same level.
+            handed_over=Count("pk", filter=Q(how_left=LevelStint.How.TRANSFERRED)),
             **_percentiles(F("business_seconds"), F("wall_seconds")),
         )
         .order_by("bucket", "level")
@@ -70,6 +72,7 @@ def time_at_level(f: ReportFilter) -> Report:
             Column("stints", _("Stints ended")),
             Column("escalated", _("Escalated")),
             Column("resolved", _("Resolved")),
+            Column("handed_over", _("Handed over")),
             *_PERCENTILE_COLUMNS,
         ],
         [_round(row) for row in rows],

@@ -192,3 +192,30 @@ QUERIES = {
 def test_query_count_is_fixed(dataset, django_assert_num_queries, name):
     with django_assert_num_queries(QUERIES[name]):
         REPORTS[name](march())
+
+
+def test_reports_can_be_limited_to_a_data_region(dataset, client):
+    from tickets.models import Organization
+
+    beta = dataset["tickets"][2].organization
+    Organization.objects.filter(pk=beta.pk).update(data_region="us")
+    Organization.objects.exclude(pk=beta.pk).update(data_region="eu")
+    assert volume(march(region="us")).summary["total"] == 1
+    assert volume(march(region="eu")).summary["total"] == volume(march()).summary["total"] - 1
+    from tickets.models import User
+
+    client.force_login(User.objects.get(username="manager"))
+    answer = client.get("/api/v1/reports/volume/", {"region": "mars"})
+    assert answer.status_code == 400
+    assert "region" in answer.json()
+
+
+def test_time_at_level_counts_follow_the_sun_hand_overs(dataset):
+    from reports.models import LevelStint
+
+    t3 = dataset["tickets"][2]
+    stint = LevelStint.objects.get(ticket=t3)
+    LevelStint.objects.filter(pk=stint.pk).update(how_left="transferred")
+    rows = time_at_level(march()).rows
+    assert sum(r["handed_over"] for r in rows) == 1
+    assert sum(r["resolved"] for r in rows) == 3  # t1's L1, t2's two L3 stints
