@@ -7,6 +7,7 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
+        from escalations import selectors
         from escalations.pages import SLA_PAGES
         from escalations.services import automatic, intake, priority, resolution
         from escalations.services.sla import reactions as sla_reactions
@@ -15,6 +16,7 @@ class EscalationsConfig(AppConfig):
 
         hooks.set_priority_resolver(priority.priority_resolve)
         hooks.add_page_extension(SLA_PAGES)
+        hooks.add_reach_filter(selectors.ticket_reach)
         # Clocks first: they start on the new ticket, and follow the moves that
         # routing makes (each move publishes its own ticket.changed).
         events.subscribe(events.TICKET_CREATED, sla_reactions.on_ticket_created, phase=Phase.CLOCKS)

@@ -13,7 +13,7 @@ from escalations.pipeline import needs_approval
 from escalations.services import routing, sla
 from tickets.hooks import PageExtension
 from tickets.models import Team, Ticket, Tier
-from tickets.selectors import user_is_agent
+from tickets.selectors import user_is_agent, user_works_on
 
 
 def queue_prepare(queryset, request: HttpRequest):
@@ -71,14 +71,14 @@ def escalation_targets(ticket: Ticket) -> list[Target]:
     return list(targets.values())
 
 
-def escalation_context(request: HttpRequest, ticket: Ticket) -> dict:
-    """The ticket's escalations and, on open tickets with somewhere to go, the
-    escalate form (bound, with its errors, when a POST failed)."""
+def escalation_context(request: HttpRequest, ticket: Ticket, can_escalate: bool = True) -> dict:
+    """The ticket's escalations and, on open tickets with somewhere to go that the
+    user works on, the escalate form (bound, with its errors, when a POST failed)."""
     escalations = list(ticket.escalations.select_related("to_team").order_by("created_at", "id"))
     pending = next((e for e in escalations if e.status == Escalation.Status.REQUESTED), None)
     form = getattr(request, "escalate_form", None)
     targets = form.targets if form is not None else []
-    if form is None and ticket.is_open and pending is None:
+    if form is None and can_escalate and ticket.is_open and pending is None:
         targets = escalation_targets(ticket)
         if targets:
             form = EscalateForm(ticket=ticket, targets=targets)
@@ -93,12 +93,15 @@ def escalation_context(request: HttpRequest, ticket: Ticket) -> dict:
 def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
     now = timezone.now()
     context = {"sla_rows": clock_rows(ticket, now)}
-    if user_is_agent(request.user):
+    if not user_is_agent(request.user):
+        return context
+    works_on = user_works_on(user=request.user, ticket=ticket)
+    if works_on:
         context["override_form"] = getattr(request, "override_form", None) or (
             PriorityOverrideForm(ticket=ticket)
         )
-        context["priority_definitions"] = selectors.priority_definitions()
-        context.update(escalation_context(request, ticket))
+    context["priority_definitions"] = selectors.priority_definitions()
+    context.update(escalation_context(request, ticket, can_escalate=works_on))
     return context
 
 

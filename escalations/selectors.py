@@ -12,6 +12,7 @@ from escalations.models import (
     ActionItem,
     Escalation,
     EscalationReview,
+    EscalationTeamMember,
     PriorityDefinition,
     SlaClock,
 )
@@ -82,8 +83,22 @@ def escalation_list(*, user) -> QuerySet:
         return qs.none()
     visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
     return qs.filter(
-        Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user) | Q(requested_by=user)
+        Q(ticket__in=visible)
+        | Q(to_team__manager=user)
+        | Q(manager=user)
+        | Q(requested_by=user)
+        | Q(pk__in=EscalationTeamMember.objects.filter(user=user).values("escalation_id"))
     ).distinct()
+
+
+def ticket_reach(user) -> Q:
+    """Tickets an agent takes part in through escalations: those they asked to
+    escalate, and those whose escalation team names them (a ``tickets`` reach filter)."""
+    involved = Escalation.objects.filter(ticket=OuterRef("pk")).filter(
+        Q(requested_by=user)
+        | Q(pk__in=EscalationTeamMember.objects.filter(user=user).values("escalation_id"))
+    )
+    return Q(Exists(involved))
 
 
 def escalation_get(*, user, pk) -> Escalation:

@@ -163,8 +163,14 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.internal_only = False
         if not selectors.user_is_agent(user):
             del self.fields["is_public"]
+        elif not selectors.user_works_on(user=user, ticket=ticket):
+            # Taking part without working the ticket: internal notes only.
+            self.internal_only = True
+            self.fields["is_public"].choices = [("internal", _("Internal note (agents only)"))]
+            self.fields["is_public"].initial = "internal"
         self.helper = FormHelper()
         self.helper.form_id = "comment-form"
         self.helper.form_action = reverse("tickets:comment", args=[ticket.pk])

@@ -1,9 +1,10 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from tickets.models import Comment, Organization, Team, Ticket, TicketEvent, User
+from tickets import hooks
+from tickets.models import Comment, Follower, Organization, Team, Ticket, TicketEvent, User
 
 
 def user_is_admin(user: User) -> bool:
@@ -83,11 +84,61 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
 
 
 def ticket_get(*, user: User, pk: int | str) -> Ticket:
-    """One ticket the user may see; a ticket out of reach is a 404, not a 403."""
+    """One ticket the user works on; a ticket out of reach is a 404, not a 403."""
     try:
-        return ticket_list(user=user).get(pk=pk)
+        ticket = ticket_list(user=user).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No such ticket.") from exc
+    ticket._works_on = True
+    return ticket
+
+
+def ticket_involvement_filter(user: User) -> Q:
+    """Tickets an agent takes part in outside their teams: followed or once
+    assigned (``Follower``), and what other apps add (escalations the agent asked
+    for or is named on the escalation team of). Requesters take part in none."""
+    if not user_is_agent(user):
+        return Q(pk__in=[])
+    condition = Q(Exists(Follower.objects.filter(ticket=OuterRef("pk"), user=user)))
+    for reach in hooks.reach_filters():
+        condition |= reach(user)
+    return condition
+
+
+def ticket_read(*, user: User, pk: int | str) -> Ticket:
+    """One ticket the user may read: one they work on (``ticket_get``) or, for an
+    agent, one they take part in (``ticket_involvement_filter``); the latter comes
+    with ``user_works_on`` false. Anything else is a 404."""
+    try:
+        return ticket_get(user=user, pk=pk)
+    except Http404:
+        if not user_is_agent(user):
+            raise
+    try:
+        ticket = (
+            Ticket.objects.filter(ticket_involvement_filter(user))
+            .select_related("organization", "category", "team", "assignee")
+            .get(pk=pk)
+        )
+    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such ticket.") from exc
+    ticket._works_on = False
+    return ticket
+
+
+def user_works_on(*, user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` may work the ticket (reply, change status and routing), not
+    only read it; answered once per loaded ticket."""
+    known = getattr(ticket, "_works_on", None)
+    if known is None:
+        known = ticket_list(user=user).filter(pk=ticket.pk).exists()
+        ticket._works_on = known
+    return known
+
+
+def user_follows(*, user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` follows the ticket (and is told of its changes)."""
+    return Follower.objects.filter(ticket=ticket, user=user, notify=True).exists()
 
 
 def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:

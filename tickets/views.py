@@ -101,18 +101,25 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
         + [("event", e.created_at, e) for e in events],
         key=lambda item: item[1],
     )
+    works_on = selectors.user_works_on(user=user, ticket=ticket)
     context = {
         "ticket": ticket,
         "is_agent": agent,
+        "works_on": works_on,
+        "following": agent and selectors.user_follows(user=user, ticket=ticket),
         "timeline": timeline,
         "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
-        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket, user=user),
+        "transition_form": (
+            (forms.get("transition_form") or TransitionForm(ticket=ticket, user=user))
+            if works_on
+            else None
+        ),
     }
     context["extensions"] = hooks.page_extensions()
     for extension in context["extensions"]:
         if extension.detail_context is not None:
             context.update(extension.detail_context(request, ticket))
-    if agent:
+    if agent and works_on:
         context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
             ticket=ticket
         )
@@ -122,13 +129,13 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
 
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, selectors.ticket_get(user=request.user, pk=pk))
+    return render_detail(request, selectors.ticket_read(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = selectors.ticket_get(user=request.user, pk=pk)
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
     form = CommentForm(request.POST, ticket=ticket, user=request.user)
     if form.is_valid():
         try:
@@ -175,3 +182,17 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ticket updated."))
             return redirect(ticket)
     return render_detail(request, ticket, properties_form=form)
+
+
+@login_required
+@require_POST
+def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow (or, with ``follow=0``, stop following) a ticket the agent may read."""
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
+    follow = request.POST.get("follow", "1") != "0"
+    services.ticket_follow(ticket=ticket, actor=request.user, follow=follow)
+    if follow:
+        messages.success(request, _("You follow this ticket."))
+    else:
+        messages.success(request, _("You no longer follow this ticket."))
+    return redirect(ticket)

@@ -5,12 +5,15 @@ Models hold fields, choices, constraints and indexes. Workflows live in
 """
 
 from tickets.models.choices import Impact, Priority, Status, Tier, Urgency, validate_time_zone
+from tickets.models.followers import CcAddress, Follower
 from tickets.models.people import Category, Organization, Team, User
 from tickets.models.tickets import Comment, Ticket, TicketEvent
 
 __all__ = [
     "Category",
+    "CcAddress",
     "Comment",
+    "Follower",
     "Impact",
     "Organization",
     "Priority",

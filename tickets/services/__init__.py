@@ -20,6 +20,7 @@ from tickets.services.edit import (
     ticket_route,
     ticket_update,
 )
+from tickets.services.followers import cc_add, cc_remove, ticket_follow
 from tickets.services.status import REQUESTER_TRANSITIONS, ticket_transition, transitions_for
 
 __all__ = [
@@ -27,10 +28,13 @@ __all__ = [
     "FLAG_FIELDS",
     "PRIORITY_INPUTS",
     "REQUESTER_TRANSITIONS",
+    "cc_add",
+    "cc_remove",
     "check_assignee",
     "comment_add",
     "ticket_create",
     "ticket_event_record",
+    "ticket_follow",
     "ticket_lock",
     "ticket_override_priority",
     "ticket_route",

@@ -22,6 +22,7 @@ from tickets.services.base import (
     priority_decide,
     ticket_event_record,
 )
+from tickets.services.followers import follower_record_assignee
 
 
 @transaction.atomic
@@ -116,4 +117,5 @@ def ticket_create(
             field="assignee",
             new=assignee,
         )
+        follower_record_assignee(ticket=ticket, assignee=assignee)
     return events.publish(events.TICKET_CREATED, ticket=ticket, actor=actor)["ticket"]

@@ -25,6 +25,7 @@ from tickets.services.base import (
     priority_record,
     ticket_event_record,
 )
+from tickets.services.followers import follower_record_assignee
 
 # Fields an agent may change with ticket_update; status and level have their own services.
 EDITABLE_FIELDS = (
@@ -102,6 +103,9 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
             old=old_values[name],
             new=getattr(locked, name),
         )
+    if "assignee" in changes:
+        follower_record_assignee(ticket=locked, assignee=old_values["assignee"])
+        follower_record_assignee(ticket=locked, assignee=locked.assignee)
     changed = set(changes)
     if locked.priority != old_priority:
         changed.add("priority")
@@ -173,4 +177,6 @@ def ticket_route(
         ticket_event_record(
             ticket=locked, actor=actor, kind=kind, field=name, old=old, new=new, note=note
         )
+    if "assignee" in changes:
+        follower_record_assignee(ticket=locked, assignee=changes["assignee"][0])
     return changed_publish(ticket=locked, actor=actor, fields=set(changes))
