@@ -36,6 +36,13 @@ TEMPLATES = {
         _("[{{ ticket.reference }}] New reply: {{ ticket.title }}"),
         _("{{ actor }} replied:\n\n{{ extra.body }}\n\n{{ ticket.url }}"),
     ),
+    "ticket.status": (
+        _("[{{ ticket.reference }}] {{ extra.new }}: {{ ticket.title }}"),
+        _join(
+            _("{{ actor|default:'Escalade' }} set the status to {{ extra.new }}.\n\n"),
+            _TICKET,
+        ),
+    ),
     "sla.warning": (
         _("[{{ ticket.reference }}] {{ extra.metric }} due soon ({{ ticket.priority }})"),
         _join(

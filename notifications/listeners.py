@@ -73,14 +73,32 @@ def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -
 
 
 def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
-    """An agent's public reply goes to the requester."""
-    if comment.is_public and by_agent:
+    """A public reply goes to the other side and to the followers: an agent's to the
+    requester and the copied addresses, the requester's to the owner (the
+    assignee, else the team). Internal notes tell nobody."""
+    if not comment.is_public:
+        return
+    ticket = comment.ticket
+    people = [*to.requester(ticket), *to.copied(ticket)] if by_agent else to.owner(ticket)
+    event_emit(
+        kind=EventKind.TICKET_REPLIED,
+        ticket=ticket,
+        actor=actor,
+        recipients=[*people, *to.followers(ticket)],
+        extra={"body": comment.body},
+    )
+
+
+def on_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+    """Followers and copied addresses hear of every status change."""
+    people = [*to.followers(ticket), *to.copied(ticket)]
+    if people:
         event_emit(
-            kind=EventKind.TICKET_REPLIED,
-            ticket=comment.ticket,
+            kind=EventKind.TICKET_STATUS,
+            ticket=ticket,
             actor=actor,
-            recipients=to.requester(comment.ticket),
-            extra={"body": comment.body},
+            recipients=people,
+            extra={"old": old, "new": new},
         )
 
 

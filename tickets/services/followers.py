@@ -14,11 +14,11 @@ CC_LIMIT = 10
 
 def follower_record_assignee(*, ticket: Ticket, assignee: User | None) -> None:
     """An assignee takes part in the ticket from now on: read access stays with
-    them after a reassignment (without notices once they stop following)."""
+    them after a reassignment. Notices come from following, not from this record."""
     if assignee is None:
         return
     Follower.objects.get_or_create(
-        ticket=ticket, user=assignee, defaults={"reason": Follower.Reason.ASSIGNED}
+        ticket=ticket, user=assignee, defaults={"reason": Follower.Reason.ASSIGNED, "notify": False}
     )
 
 
