@@ -116,6 +116,7 @@ class Escalation(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="escalation_status_kind"),
             models.Index(fields=["status", "monitoring_until"], name="escalation_monitoring"),
+            models.Index(fields=["-created_at", "-id"], name="escalation_newest"),
         ]
 
     def __str__(self) -> str:

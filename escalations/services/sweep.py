@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from escalations.clocks import next_action
 from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
 from escalations.models import SlaClock, SlaClockAlert
+from escalations.services.sla.urgency import ticket_urgency_rerank
 from tickets import events
 from tickets.models import TicketEvent
 
@@ -195,4 +196,6 @@ def sla_sweep(
         result.batches += 1
         if len(clocks) < batch_size:
             break
+    # The queue's rank follows the clocks' warning and due times as they pass.
+    ticket_urgency_rerank(now=now)
     return result

@@ -4,7 +4,15 @@ Models hold fields, choices, constraints and indexes. Workflows live in
 ``tickets.services``.
 """
 
-from tickets.models.choices import Impact, Priority, Status, Tier, Urgency, validate_time_zone
+from tickets.models.choices import (
+    Impact,
+    Priority,
+    SlaRank,
+    Status,
+    Tier,
+    Urgency,
+    validate_time_zone,
+)
 from tickets.models.followers import CcAddress, Follower
 from tickets.models.people import Category, Organization, Team, User
 from tickets.models.tickets import Comment, Ticket, TicketEvent
@@ -17,6 +25,7 @@ __all__ = [
     "Impact",
     "Organization",
     "Priority",
+    "SlaRank",
     "Status",
     "Team",
     "Ticket",

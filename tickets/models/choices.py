@@ -46,3 +46,13 @@ class Status(models.TextChoices):
     PENDING = "pending", _("Pending (waiting on customer)")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")
+
+
+class SlaRank(models.IntegerChoices):
+    """Where a ticket stands against its SLA clocks, most urgent first (the queue's
+    first sort key)."""
+
+    BREACHED = 0, _("Breached")
+    AT_RISK = 1, _("At risk")
+    ON_TRACK = 2, _("On track")
+    NONE = 3, _("No clock running")

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.choices import Impact, Priority, Status, Tier, Urgency
+from tickets.models.choices import Impact, Priority, SlaRank, Status, Tier, Urgency
 from tickets.models.people import Category, Organization, Team
 
 
@@ -88,6 +88,14 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The queue's sort key, kept by the SLA clock services and the sweep (never
+    # computed per row at read time): 0 breached, 1 at risk, 2 on track, 3 no
+    # counting clock; then the earliest due time of a counting clock.
+    sla_rank = models.PositiveSmallIntegerField(
+        _("SLA urgency"), choices=SlaRank, default=SlaRank.NONE, editable=False
+    )
+    sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    sla_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -98,6 +106,11 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester_email"], name="ticket_requester_email"),
             models.Index(fields=["status", "priority"], name="ticket_status_priority"),
+            models.Index(
+                fields=["sla_rank", "sla_due_at", "priority", "created_at", "id"],
+                name="ticket_urgency",
+            ),
+            models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
         ]
         constraints = [
             models.CheckConstraint(

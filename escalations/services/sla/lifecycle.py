@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations import businesstime as bt
@@ -18,6 +19,7 @@ from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
+from escalations.services.sla.urgency import ticket_urgency_refresh
 from tickets.models import Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -59,7 +61,7 @@ def clock_start(
         started_at=now,
     )
     _begin(clock, now, paused=ticket.status == Status.PENDING)
-    clock.save()
+    _save(clock)
     _record(clock, actor, "", clock.state, _due_note(clock))
     return clock
 
@@ -70,7 +72,7 @@ def clock_pause(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.PAUSE)
     clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
-    clock.save()
+    _save(clock)
     _record(
         clock,
         actor,
@@ -88,7 +90,7 @@ def clock_resume(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.resumed_at, clock.paused_at = now, None
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
-    clock.save()
+    _save(clock)
     _record(clock, actor, old, clock.state, _due_note(clock))
 
 
@@ -99,7 +101,7 @@ def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: str)
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.MEET)
     clock.met_at, clock.resumed_at, clock.next_action_at = now, None, None
-    clock.save()
+    _save(clock)
     _record(clock, actor, old, clock.state, note)
 
 
@@ -111,7 +113,7 @@ def clock_reopen(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.met_at, clock.resumed_at, clock.paused_at = None, now, None
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
-    clock.save()
+    _save(clock)
     _record(
         clock,
         actor,
@@ -130,7 +132,7 @@ def clock_new_cycle(*, clock: SlaClock, now: datetime, actor: User | None, pause
     clock.started_at = now
     clock.warned_at = clock.breached_at = clock.met_at = None
     _begin(clock, now, paused=paused)
-    clock.save()
+    _save(clock)
     _record(
         clock,
         actor,
@@ -165,7 +167,7 @@ def clock_retarget(
     clock.warning_percent = policy.warning_percent
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
-    clock.save()
+    _save(clock)
     _record(
         clock,
         actor,
@@ -217,7 +219,7 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
     clocks.schedule(clock, _spec(clock))
     if clock.due_at == old_due:
         return
-    clock.save()
+    _save(clock)
     _record(
         clock,
         actor,
@@ -229,6 +231,12 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _save(clock: SlaClock) -> None:
+    """Save the clock and the ticket's queue sort key with it."""
+    clock.save()
+    ticket_urgency_refresh(ticket_ids=[clock.ticket_id], now=timezone.now())
 
 
 def _begin(clock: SlaClock, now: datetime, *, paused: bool) -> None:
