@@ -146,6 +146,19 @@ def action_item_get(*, escalation: Escalation, pk: int | str) -> ActionItem:
     return item
 
 
+def open_managed_escalation(*, ticket: Ticket) -> Escalation | None:
+    """The ticket's open managed (hierarchical) escalation, if any."""
+    return (
+        Escalation.objects.filter(
+            ticket=ticket,
+            kind=Escalation.Kind.HIERARCHICAL,
+            status__in=[Escalation.Status.ACTIVE, Escalation.Status.MONITORING],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def management_team() -> Team | None:
     """The team a managed escalation goes to: the first management team by name."""
     return Team.objects.filter(tier=Tier.MGMT).select_related("manager").order_by("name").first()

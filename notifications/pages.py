@@ -70,6 +70,9 @@ def panel_context(
 ) -> dict[str, Any]:
     """What the panel shows; nothing for requesters. A composer that failed on
     this request comes back bound, with its errors."""
+    # A closed or rejected escalation has nothing more to report.
+    if escalation is not None and not escalation.is_open:
+        return {"show": False}
     if not selectors.can_send_update(user=request.user, ticket=ticket, escalation=escalation):
         return {"show": False}
     plan = selectors.plan_for(priority=ticket.priority)
