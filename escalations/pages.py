@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from escalations import selectors
 from escalations.forms import EscalateForm, PriorityOverrideForm
-from escalations.models import Escalation
+from escalations.models import Escalation, SlaClock
 from escalations.pipeline import needs_approval
 from escalations.services import routing, sla
 from tickets.hooks import PageExtension
@@ -92,9 +92,12 @@ def escalation_context(request: HttpRequest, ticket: Ticket, can_escalate: bool 
 
 def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
     now = timezone.now()
-    context = {"sla_rows": clock_rows(ticket, now)}
+    rows = clock_rows(ticket, now)
     if not user_is_agent(request.user):
-        return context
+        # The time at a level is how the desk routes work: not the requester's business.
+        rows = [row for row in rows if row["clock"].metric != SlaClock.Metric.LEVEL]
+        return {"sla_rows": rows}
+    context = {"sla_rows": rows}
     works_on = user_works_on(user=request.user, ticket=ticket)
     if works_on:
         context["override_form"] = getattr(request, "override_form", None) or (

@@ -5,7 +5,8 @@ marked for translation, so a recipient gets them in their language. Admins
 override any of them with a ``MessageTemplate`` row.
 Context: ``ticket`` (reference, title, priority, status, level, team, assignee,
 url), ``escalation`` (kind, status, from_tier, to_tier, team, manager, reason,
-url), ``actor``, ``recipient``, ``site`` and the event's own values in ``extra``.
+url), ``actor``, ``recipient``, ``for_agent`` (false for requesters, who see
+no level, team, assignee nor escalation), ``site`` and the event's own values in ``extra``.
 """
 
 from django.utils.text import format_lazy
@@ -18,8 +19,8 @@ def _join(*parts):
 
 _TICKET = _(
     "Ticket {{ ticket.reference }}: {{ ticket.title }}\n"
-    "Priority {{ ticket.priority }}, status {{ ticket.status }}, "
-    "level {{ ticket.level }}, team {{ ticket.team|default:'-' }}.\n"
+    "Priority {{ ticket.priority }}, status {{ ticket.status }}"
+    "{% if for_agent %}, level {{ ticket.level }}, team {{ ticket.team|default:'-' }}{% endif %}.\n"
     "{{ ticket.url }}"
 )
 

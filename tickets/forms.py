@@ -185,9 +185,23 @@ class CommentForm(forms.Form):
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=())
     note = forms.CharField(label=_("Note"), max_length=2_000, required=False)
+    note_public = forms.TypedChoiceField(
+        label=_("Note visibility"),
+        coerce=lambda value: value == "public",
+        choices=[
+            ("internal", _("Internal (agents only)")),
+            ("public", _("Public (the requester sees it)")),
+        ],
+        initial="internal",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=False,
+    )
 
     def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        if not selectors.user_is_agent(user):
+            del self.fields["note_public"]
         self.fields["status"].choices = [
             (value, Status(value).label)
             for value in services.transitions_for(status=ticket.status, actor=user)
@@ -196,5 +210,5 @@ class TransitionForm(forms.Form):
         self.helper.form_id = "transition-form"
         self.helper.form_action = reverse("tickets:transition", args=[ticket.pk])
         self.helper.layout = Layout(
-            "status", "note", Submit("submit", _("Change status"), css_class="btn-sm")
+            *self.fields, Submit("submit", _("Change status"), css_class="btn-sm")
         )

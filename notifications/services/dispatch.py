@@ -25,6 +25,7 @@ from notifications.rendering import render_message
 from notifications.selectors import preference_choices
 from notifications.services import outbox
 from tickets.models import Ticket, User
+from tickets.selectors import agent_filter
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
 NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
@@ -65,12 +66,16 @@ def event_emit(
     sources: dict = {}
     inbox: list[Notification] = []
     deliveries: list[Delivery] = []
+    agent_ids = _agent_ids(people)
+    outside = ctx.requester_values(values)
     for person in people:
         user = person.user
+        # Requesters (and bare addresses) never read the routing: level, team, assignee.
+        seen = values if user is not None and user.pk in agent_ids else outside
         if user is not None and choices[(user.pk, Channel.INAPP)]:
             message = render_message(
                 kind=kind,
-                context=ctx.revive({**values, "recipient": str(user)}),
+                context=ctx.revive({**seen, "recipient": str(user)}),
                 language=user.language,
                 time_zone=user.time_zone,
                 sources=sources,
@@ -99,7 +104,7 @@ def event_emit(
                     address=email,
                     language=(user.language if user else person.language) or "en",
                     time_zone=(user.time_zone if user else person.time_zone) or "UTC",
-                    context={**values, "recipient": str(user) if user else person.name},
+                    context={**seen, "recipient": str(user) if user else person.name},
                     next_attempt_at=now,
                 )
             )
@@ -125,6 +130,14 @@ def event_emit(
         keys = [d.key for d in deliveries]
         transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
     return event_id
+
+
+def _agent_ids(people: list[Recipient]) -> set[int]:
+    """The agents among the people told, in one query (none when all are addresses)."""
+    ids = [person.user.pk for person in people if person.user is not None]
+    if not ids:
+        return set()
+    return set(User.objects.filter(agent_filter(), pk__in=ids).values_list("pk", flat=True))
 
 
 def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:

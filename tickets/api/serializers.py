@@ -175,3 +175,8 @@ class TicketEventSerializer(serializers.ModelSerializer):
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=2_000, required=False, allow_blank=True, default="")
+    note_public = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show the note to the requester (internal by default).",
+    )

@@ -200,6 +200,11 @@ class TicketEvent(models.Model):
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    note_public = models.BooleanField(
+        _("note shown to the requester"),
+        default=False,
+        help_text=_("Requesters see status changes; their notes only when marked public."),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -80,6 +80,7 @@ def ticket_event_record(
     old: Any = None,
     new: Any = None,
     note: str = "",
+    note_public: bool = False,
 ) -> TicketEvent:
     """Append one entry to a ticket's audit trail (for this app and those built on it)."""
     return TicketEvent.objects.create(
@@ -90,6 +91,7 @@ def ticket_event_record(
         old_value=_display(old),
         new_value=_display(new),
         note=note,
+        note_public=note_public,
     )
 
 
