@@ -45,11 +45,15 @@ TEMPLATES = {
         ),
     ),
     "sla.warning": (
-        _("[{{ ticket.reference }}] {{ extra.metric }} due soon ({{ ticket.priority }})"),
+        _(
+            "[{{ ticket.reference }}] {{ extra.metric }} "
+            "{% if extra.overdue %}overdue{% else %}due soon{% endif %} ({{ ticket.priority }})"
+        ),
         _join(
             _(
-                "The {{ extra.metric }} target of this ticket is due at "
-                "{{ extra.due_at|date:'DATETIME_FORMAT' }}.\n\n"
+                "The {{ extra.metric }} target of this ticket "
+                "{% if extra.overdue %}was{% else %}is{% endif %} due at:\n"
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }} ({{ extra.due_at|date:'T' }})\n\n"
             ),
             _TICKET,
         ),
@@ -58,8 +62,8 @@ TEMPLATES = {
         _("[{{ ticket.reference }}] {{ extra.metric }} breached ({{ ticket.priority }})"),
         _join(
             _(
-                "The {{ extra.metric }} target of this ticket was due at "
-                "{{ extra.due_at|date:'DATETIME_FORMAT' }} and has been missed.\n\n"
+                "The {{ extra.metric }} target of this ticket has been missed. It was due at:\n"
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }} ({{ extra.due_at|date:'T' }})\n\n"
             ),
             _TICKET,
         ),

@@ -102,7 +102,7 @@ def on_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str)
         )
 
 
-def _on_clock(kind: str, clock: SlaClock) -> None:
+def _on_clock(kind: str, clock: SlaClock, now: datetime) -> None:
     ticket = clock.ticket
     people = to.owner(ticket)
     if kind == EventKind.SLA_BREACH and ticket.team_id:
@@ -115,20 +115,22 @@ def _on_clock(kind: str, clock: SlaClock) -> None:
             "metric": str(clock.get_metric_display()),
             "metric_code": clock.metric,
             "due_at": clock.due_at,
+            # A warning recorded late (a sweep that caught up) must not say "soon".
+            "overdue": clock.due_at is not None and clock.due_at <= now,
         },
     )
 
 
 def on_sla_warning(*, clock: SlaClock, now: datetime) -> None:
     """The owner: the assignee, else the team."""
-    _on_clock(EventKind.SLA_WARNING, clock)
+    _on_clock(EventKind.SLA_WARNING, clock, now)
 
 
 def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
     """The owner and the team's manager."""
     # A level clock running out escalates the ticket: that escalation is the news.
     if clock.metric != SlaClock.Metric.LEVEL:
-        _on_clock(EventKind.SLA_BREACH, clock)
+        _on_clock(EventKind.SLA_BREACH, clock, now)
 
 
 def on_escalation_step(

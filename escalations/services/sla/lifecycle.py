@@ -270,7 +270,8 @@ def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) 
 def _due_note(clock: SlaClock) -> str:
     return _("%(metric)s due %(due)s (target %(target)s of business time)") % {
         "metric": clock.get_metric_display(),
-        "due": f"{clock.due_at:%Y-%m-%d %H:%M} UTC" if clock.due_at else "-",
+        # ISO 8601: pages show it in the reader's time zone (``moments`` filter).
+        "due": clock.due_at.isoformat(timespec="seconds") if clock.due_at else "-",
         "target": _hours_minutes(clock.target),
     }
 
