@@ -78,8 +78,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Escalade
 TICKET_REFERENCE_PREFIX = env.str("TICKET_REFERENCE_PREFIX", default="ESC")
-# Absolute links in e-mails and webhook bodies.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails and webhook bodies; by default the port `make run`
+# serves on (ESCALADE_PORT).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('ESCALADE_PORT', default=8000)}")
 # Notification delivery: retries back off from the base to the cap; a send that
 # has not finished within the lease is handed over again.
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
