@@ -192,6 +192,16 @@ class TicketAdmin(admin.ModelAdmin):
         # Tickets carry an append-only audit trail; close them instead.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        """A new ticket starts as new: no status to choose (it would be ignored)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "status"]})
+            for name, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         data = {
             name: form.cleaned_data[name]
