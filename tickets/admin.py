@@ -8,7 +8,17 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from tickets import services
-from tickets.models import Category, Comment, Organization, Team, Ticket, TicketEvent, User
+from tickets.models import (
+    Category,
+    CcAddress,
+    Comment,
+    Follower,
+    Organization,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+)
 from tickets.workflow import check_transition
 
 
@@ -76,6 +86,18 @@ class CommentInline(ReadOnlyInline):
 class TicketEventInline(ReadOnlyInline):
     model = TicketEvent
     fields = ("created_at", "actor", "kind", "field", "old_value", "new_value", "note")
+    readonly_fields = fields
+
+
+class FollowerInline(ReadOnlyInline):
+    model = Follower
+    fields = ("user", "reason", "notify", "created_at")
+    readonly_fields = fields
+
+
+class CcAddressInline(ReadOnlyInline):
+    model = CcAddress
+    fields = ("email", "added_by", "created_at")
     readonly_fields = fields
 
 
@@ -151,7 +173,7 @@ class TicketAdmin(admin.ModelAdmin):
         "resolved_at",
         "closed_at",
     )
-    inlines = [CommentInline, TicketEventInline]
+    inlines = [CommentInline, FollowerInline, CcAddressInline, TicketEventInline]
     fieldsets = (
         (None, {"fields": ("title", "description", "status")}),
         (
