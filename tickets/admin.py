@@ -89,18 +89,6 @@ class TicketEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class FollowerInline(ReadOnlyInline):
-    model = Follower
-    fields = ("user", "reason", "notify", "created_at")
-    readonly_fields = fields
-
-
-class CcAddressInline(ReadOnlyInline):
-    model = CcAddress
-    fields = ("email", "added_by", "created_at")
-    readonly_fields = fields
-
-
 class TicketAdminForm(forms.ModelForm):
     """Checks the workflow and assignment rules before the services run, so that
     a refused change shows on the form instead of failing after it."""
@@ -173,7 +161,7 @@ class TicketAdmin(admin.ModelAdmin):
         "resolved_at",
         "closed_at",
     )
-    inlines = [CommentInline, FollowerInline, CcAddressInline, TicketEventInline]
+    inlines = [CommentInline, TicketEventInline]
     fieldsets = (
         (None, {"fields": ("title", "description", "status")}),
         (
@@ -265,3 +253,28 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _WrittenByServices(admin.ModelAdmin):
+    """Followers and copied addresses change on the ticket pages and the API."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Follower)
+class FollowerAdmin(_WrittenByServices):
+    list_display = ("ticket", "user", "reason", "notify", "created_at")
+    list_filter = ("reason", "notify")
+    search_fields = ("user__username", "ticket__title")
+    list_select_related = ("ticket", "user")
+
+
+@admin.register(CcAddress)
+class CcAddressAdmin(_WrittenByServices):
+    list_display = ("ticket", "email", "added_by", "created_at")
+    search_fields = ("email", "ticket__title")
+    list_select_related = ("ticket", "added_by")
