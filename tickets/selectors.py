@@ -1,10 +1,19 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tickets import hooks
-from tickets.models import Comment, Follower, Organization, Team, Ticket, TicketEvent, User
+from tickets.models import (
+    Comment,
+    Follower,
+    Organization,
+    SavedView,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+)
 
 
 def user_is_admin(user: User) -> bool:
@@ -178,3 +187,14 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
     if user_is_agent(user):
         return qs
     return qs.filter(pk=user.organization_id)
+
+
+def saved_views_for(*, user: User) -> list[SavedView]:
+    """The queue views an agent may pick: the shared ones, then their own."""
+    if not user_is_agent(user):
+        return []
+    return list(
+        SavedView.objects.filter(Q(owner__isnull=True) | Q(owner=user)).order_by(
+            F("owner").asc(nulls_first=True), "position", "name", "id"
+        )
+    )

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from tickets import views
+from tickets import queue_views, views
 
 app_name = "tickets"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue_views.queue, name="queue"),
+    path("tickets/bulk/", queue_views.tickets_bulk, name="bulk"),
+    path("tickets/<int:pk>/take/", queue_views.ticket_take, name="take"),
+    path("views/", queue_views.saved_view_create, name="view_create"),
+    path("views/<int:pk>/delete/", queue_views.saved_view_delete, name="view_delete"),
     path("tickets/new/", views.ticket_create, name="create"),
     path("tickets/<int:pk>/", views.ticket_detail, name="detail"),
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="comment"),

@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tickets import hooks, selectors, services
-from tickets.filters import TicketFilter
 from tickets.forms import (
     CommentForm,
     TicketCreateForm,
@@ -18,53 +16,7 @@ from tickets.forms import (
     TransitionForm,
     add_service_errors,
 )
-from tickets.models import Status, Ticket, TicketEvent
-
-QUEUE_PAGE_SIZE = 25
-OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Agents: tickets of their teams and assigned to them. Requesters: their own."""
-    agent = selectors.user_is_agent(request.user)
-    params = request.GET.copy()
-    # Open work by default; a search looks through every status.
-    if "status" not in params and not params.get("q"):
-        params.setlist("status", OPEN_STATUSES)
-    tickets = selectors.ticket_list(user=request.user).order_by("priority", "created_at", "id")
-    scope = params.get("scope", "")
-    if agent and scope == "mine":
-        tickets = tickets.filter(assignee=request.user)
-    filterset = TicketFilter(params, queryset=tickets)
-    if not filterset.is_valid():
-        messages.warning(request, _("Some filters were not understood and were ignored."))
-        for name in filterset.errors:
-            params.pop(name, None)
-        if "status" not in params and not params.get("q"):
-            params.setlist("status", OPEN_STATUSES)
-        filterset = TicketFilter(params, queryset=tickets)
-    listed = filterset.qs
-    extensions = hooks.page_extensions()
-    for extension in extensions:
-        if extension.queue_prepare is not None:
-            listed = extension.queue_prepare(listed, request)
-    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tickets/queue.html",
-        {
-            "page": page,
-            "filter": filterset,
-            "is_agent": agent,
-            "scope": scope,
-            "statuses": Status.choices,
-            "selected_statuses": request.GET.getlist("status"),
-            "selected_priorities": params.getlist("priority"),
-            "query": params.get("q", ""),
-            "extensions": extensions,
-        },
-    )
+from tickets.models import Ticket, TicketEvent
 
 
 @login_required

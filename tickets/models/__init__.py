@@ -16,6 +16,7 @@ from tickets.models.choices import (
 from tickets.models.followers import CcAddress, Follower
 from tickets.models.people import Category, Organization, Team, User
 from tickets.models.tickets import Comment, Ticket, TicketEvent
+from tickets.models.views import SavedView
 
 __all__ = [
     "Category",
@@ -25,6 +26,7 @@ __all__ = [
     "Impact",
     "Organization",
     "Priority",
+    "SavedView",
     "SlaRank",
     "Status",
     "Team",

@@ -12,6 +12,7 @@ from tickets.services.base import (
     ticket_lock,
     tickets_locked,
 )
+from tickets.services.bulk import BULK_ACTIONS, BulkResult, ticket_take, tickets_bulk_change
 from tickets.services.comments import comment_add
 from tickets.services.create import ticket_create
 from tickets.services.edit import (
@@ -21,25 +22,33 @@ from tickets.services.edit import (
     ticket_update,
 )
 from tickets.services.followers import cc_add, cc_remove, ticket_follow
+from tickets.services.saved_views import saved_view_create, saved_view_delete, view_query
 from tickets.services.status import REQUESTER_TRANSITIONS, ticket_transition, transitions_for
 
 __all__ = [
+    "BULK_ACTIONS",
     "EDITABLE_FIELDS",
     "FLAG_FIELDS",
     "PRIORITY_INPUTS",
     "REQUESTER_TRANSITIONS",
+    "BulkResult",
     "cc_add",
     "cc_remove",
     "check_assignee",
     "comment_add",
+    "saved_view_create",
+    "saved_view_delete",
     "ticket_create",
     "ticket_event_record",
     "ticket_follow",
     "ticket_lock",
     "ticket_override_priority",
     "ticket_route",
+    "ticket_take",
     "ticket_transition",
     "ticket_update",
+    "tickets_bulk_change",
     "tickets_locked",
     "transitions_for",
+    "view_query",
 ]
