@@ -14,6 +14,7 @@ from tickets.models import (
     Comment,
     Follower,
     Organization,
+    SavedView,
     Team,
     Ticket,
     TicketEvent,
@@ -278,3 +279,14 @@ class CcAddressAdmin(_WrittenByServices):
     list_display = ("ticket", "email", "added_by", "created_at")
     search_fields = ("email", "ticket__title")
     list_select_related = ("ticket", "added_by")
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    """Shared views (no owner) are offered to every agent in the queue."""
+
+    list_display = ("__str__", "owner", "query", "position")
+    list_filter = (("owner", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "query")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
