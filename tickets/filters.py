@@ -12,9 +12,17 @@ from tickets.models import Category, Organization, Priority, Status, Team, Ticke
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
-    level = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Level"))
+    # distinct=False: a choice among a ticket's own columns never duplicates rows,
+    # and DISTINCT made the queue (and its count) sort every matching ticket.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), distinct=False
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=Tier.choices, label=_("Level"), distinct=False
+    )
     team = ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
     assignee = ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
     unassigned = django_filters.BooleanFilter(

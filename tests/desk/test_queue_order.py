@@ -74,3 +74,19 @@ def test_the_api_orders_breached_tickets_first_by_next_due(api_as, agent, policy
         t["id"] for t in api_as(agent).get("/api/v1/tickets/?ordering=next_due").json()["results"]
     ]
     assert ids == [late.pk, fine.pk]
+
+
+def test_the_queue_and_its_count_run_without_distinct_or_subquery_per_row(
+    client, agent, policy, frozen
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    create_ticket(agent, title="one")
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/?status=open&status=new&priority=P3")
+    ticket_sql = [q["sql"] for q in captured if 'FROM "tickets_ticket"' in q["sql"]]
+    assert ticket_sql
+    assert not any("DISTINCT" in sql for sql in ticket_sql)
+    assert not any('FROM "escalations_slaclock"' in sql.split("ORDER BY")[-1] for sql in ticket_sql)
