@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.bounds import ModelChoiceFilter, MomentFilter
 from tickets.models import Category, Organization, Priority, Status, Team, Ticket, Tier, User
+from tickets.search import search_tickets
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -43,18 +44,17 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["status", "priority", "level", "team", "assignee", "organization", "category"]
 
     def search(self, queryset, name, value):
-        """Text search over reference, title, description and requester."""
+        """Text search over reference, title, description, comments and requester."""
         value = value.strip()
         if not value:
             return queryset
-        condition = (
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(requester_email__icontains=value)
-            | Q(requester_name__icontains=value)
-        )
+        # Words: full text over title, description and comments; an e-mail
+        # address or a name: the requester; a reference: that ticket.
+        if "@" in value:  # an address, or part of one: the requester's only
+            return queryset.filter(requester_email__icontains=value)
+        extra = Q(requester_name__iexact=value)
         prefix = re.escape(settings.TICKET_REFERENCE_PREFIX)
         match = re.fullmatch(rf"(?:{prefix}-)?0*(\d{{1,12}})", value, flags=re.IGNORECASE)
         if match:
-            condition |= Q(pk=int(match.group(1)))
-        return queryset.filter(condition)
+            extra |= Q(pk=int(match.group(1)))
+        return search_tickets(queryset, value, extra)

@@ -1,6 +1,7 @@
 """Tickets, their comments and their append-only audit trail."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -96,6 +97,9 @@ class Ticket(models.Model):
     )
     sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
     sla_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, editable=False)
+    # Full-text search (PostgreSQL): title, description and comments, kept by
+    # ``tickets.search``; its GIN index is created on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,6 +15,7 @@ from tickets.models import (
     Tier,
     User,
 )
+from tickets.search import ticket_search_refresh
 from tickets.selectors import user_is_agent
 from tickets.services.base import (
     check_assignee,
@@ -118,4 +119,5 @@ def ticket_create(
             new=assignee,
         )
         follower_record_assignee(ticket=ticket, assignee=assignee)
+    ticket_search_refresh(ticket_ids=[ticket.pk])
     return events.publish(events.TICKET_CREATED, ticket=ticket, actor=actor)["ticket"]

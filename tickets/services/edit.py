@@ -14,6 +14,7 @@ from tickets.models import (
     TicketEvent,
     User,
 )
+from tickets.search import ticket_search_refresh
 from tickets.selectors import assignable_users, user_is_agent
 from tickets.services import base
 from tickets.services.base import (
@@ -106,6 +107,8 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
     if "assignee" in changes:
         follower_record_assignee(ticket=locked, assignee=old_values["assignee"])
         follower_record_assignee(ticket=locked, assignee=locked.assignee)
+    if {"title", "description"} & set(changes):
+        ticket_search_refresh(ticket_ids=[locked.pk])
     changed = set(changes)
     if locked.priority != old_priority:
         changed.add("priority")
