@@ -22,6 +22,7 @@ from tickets.services.edit import (
     ticket_update,
 )
 from tickets.services.followers import cc_add, cc_remove, ticket_follow
+from tickets.services.profile import api_token_create, api_token_revoke, profile_update
 from tickets.services.saved_views import saved_view_create, saved_view_delete, view_query
 from tickets.services.status import REQUESTER_TRANSITIONS, ticket_transition, transitions_for
 
@@ -32,10 +33,13 @@ __all__ = [
     "PRIORITY_INPUTS",
     "REQUESTER_TRANSITIONS",
     "BulkResult",
+    "api_token_create",
+    "api_token_revoke",
     "cc_add",
     "cc_remove",
     "check_assignee",
     "comment_add",
+    "profile_update",
     "saved_view_create",
     "saved_view_delete",
     "ticket_create",
