@@ -1,7 +1,6 @@
 """``/api/v1/users/me/``: who you are, your language, time zone and notification
 preferences (read and PATCH), and your API token (create, revoke)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -25,7 +24,7 @@ class MeSerializer(StrictFieldsMixin, serializers.Serializer):
     email = serializers.EmailField(read_only=True)
     is_agent = serializers.BooleanField(read_only=True)
     language = serializers.CharField(
-        max_length=8, required=False, help_text="One of: " + ", ".join(dict(settings.LANGUAGES))
+        max_length=8, required=False, help_text="A language the site speaks: en, pl, fr, nl, ru."
     )
     time_zone = serializers.CharField(max_length=64, required=False)
     preferences = PreferenceSerializer(many=True, required=False)
