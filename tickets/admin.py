@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets import services
 from tickets.models import (
+    Attachment,
     Category,
     CcAddress,
     Comment,
@@ -290,3 +291,10 @@ class SavedViewAdmin(admin.ModelAdmin):
     search_fields = ("name", "query")
     list_select_related = ("owner",)
     autocomplete_fields = ("owner",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(_WrittenByServices):
+    list_display = ("name", "ticket", "content_type", "size", "uploaded_by", "created_at")
+    search_fields = ("name", "ticket__title")
+    list_select_related = ("ticket", "uploaded_by")

@@ -146,7 +146,26 @@ class TicketPropertiesForm(forms.Form):
         )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the checks of what is accepted are the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class CommentForm(forms.Form):
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     body = forms.CharField(
         label=_("Message"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -174,7 +193,8 @@ class CommentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_id = "comment-form"
         self.helper.form_action = reverse("tickets:comment", args=[ticket.pk])
-        self.helper.layout = Layout(*self.fields, Submit("submit", _("Send")))
+        fields = [name for name in self.fields if name != "attachments"] + ["attachments"]
+        self.helper.layout = Layout(*fields, Submit("submit", _("Send")))
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from tickets import hooks
 from tickets.models import (
+    Attachment,
     Comment,
     Follower,
     Organization,
@@ -152,7 +153,11 @@ def user_follows(*, user: User, ticket: Ticket) -> bool:
 
 def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:
     """Comments on a ticket; requesters see public replies only."""
-    qs = ticket.comments.select_related("author").order_by("created_at", "id")
+    qs = (
+        ticket.comments.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
     if not user_is_agent(user):
         qs = qs.filter(is_public=True)
     return qs
@@ -198,3 +203,19 @@ def saved_views_for(*, user: User) -> list[SavedView]:
             F("owner").asc(nulls_first=True), "position", "name", "id"
         )
     )
+
+
+def attachment_get(*, user: User, pk: int | str) -> Attachment | None:
+    """An attachment whose ticket the user may read; requesters do not get those of
+    internal notes. None for anything else."""
+    attachment = Attachment.objects.select_related("comment").filter(pk=pk).first()
+    if attachment is None:
+        return None
+    try:
+        ticket_read(user=user, pk=attachment.ticket_id)
+    except Http404:
+        return None
+    comment = attachment.comment
+    if comment is not None and not comment.is_public and not user_is_agent(user):
+        return None
+    return attachment

@@ -15,4 +15,5 @@ urlpatterns = [
     path("tickets/<int:pk>/transition/", views.ticket_transition, name="transition"),
     path("tickets/<int:pk>/update/", views.ticket_update, name="update"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="follow"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,10 +89,19 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_read(user=request.user, pk=pk)
-    form = CommentForm(request.POST, ticket=ticket, user=request.user)
+    form = CommentForm(request.POST, request.FILES, ticket=ticket, user=request.user)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments", [])
         try:
-            services.comment_add(ticket=ticket, actor=request.user, **form.cleaned_data)
+            # Every file is checked before anything is written: a refusal leaves nothing.
+            services.attachments_check(ticket=ticket, files=files)
+            with transaction.atomic():
+                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
+                if files:
+                    services.attachments_add(
+                        ticket=ticket, actor=request.user, files=files, comment=comment
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -148,3 +158,20 @@ def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("You no longer follow this ticket."))
     return redirect(ticket)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file, to whoever may read its ticket (requesters: not on internal notes);
+    always as a download, never rendered by the browser."""
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    if attachment is None:
+        raise Http404(_("No such file."))
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

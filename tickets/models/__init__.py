@@ -4,6 +4,7 @@ Models hold fields, choices, constraints and indexes. Workflows live in
 ``tickets.services``.
 """
 
+from tickets.models.attachments import Attachment
 from tickets.models.choices import (
     Impact,
     Priority,
@@ -19,6 +20,7 @@ from tickets.models.tickets import Comment, Ticket, TicketEvent
 from tickets.models.views import SavedView
 
 __all__ = [
+    "Attachment",
     "Category",
     "CcAddress",
     "Comment",

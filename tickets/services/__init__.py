@@ -4,6 +4,7 @@ Pages, the API, admin and tasks all call these functions; none of them holds
 ticket rules of its own. One module per use case; this package names them all.
 """
 
+from tickets.services.attachments import attachments_add, attachments_check
 from tickets.services.base import (
     FLAG_FIELDS,
     PRIORITY_INPUTS,
@@ -35,6 +36,8 @@ __all__ = [
     "BulkResult",
     "api_token_create",
     "api_token_revoke",
+    "attachments_add",
+    "attachments_check",
     "cc_add",
     "cc_remove",
     "check_assignee",
