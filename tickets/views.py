@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import AuthenticationFailed
 
+from config.authentication import TokenAuthentication
 from tickets import hooks, selectors, services
 from tickets.forms import (
     CommentForm,
@@ -160,11 +163,20 @@ def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(ticket)
 
 
-@login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """A file, to whoever may read its ticket (requesters: not on internal notes);
-    always as a download, never rendered by the browser."""
-    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    always as a download, never rendered by the browser. Signed in, or with an API
+    token (the API lists each file with this address)."""
+    user = request.user
+    if not user.is_authenticated:
+        try:
+            found = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            found = None
+        if found is None:
+            return redirect_to_login(request.get_full_path())
+        user = found[0]
+    attachment = selectors.attachment_get(user=user, pk=pk)
     if attachment is None:
         raise Http404(_("No such file."))
     response = FileResponse(

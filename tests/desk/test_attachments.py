@@ -101,3 +101,27 @@ def test_a_requester_attaches_to_their_reply(client, requester, ticket, media):
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert client.get(f"/attachments/{attachment.pk}/").status_code == 200
+
+
+def test_the_api_takes_files_in_multipart_and_lists_them(api_as, agent, ticket, media):
+    client = api_as(agent)
+    url = f"/api/v1/tickets/{ticket.pk}/comments/"
+    created = client.post(
+        url,
+        {"body": "Screenshot", "attachments": [SimpleUploadedFile("s.png", PNG, "image/png")]},
+        format="multipart",
+    )
+    assert created.status_code == 201, created.json()
+    (listed,) = created.json()["attachments"]
+    assert listed["name"] == "s.png"
+    assert client.get(listed["url"]).status_code == 200
+    refused = client.post(
+        url,
+        {"body": "x", "attachments": [SimpleUploadedFile("x.png", b"GIF89a", "image/png")]},
+        format="multipart",
+    )
+    assert refused.status_code == 400
+    assert "attachments" in refused.json()
+    assert ticket.comments.count() == 1
+    plain = client.post(url, {"body": "no files"}, format="json")
+    assert plain.status_code == 201

@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -102,7 +103,10 @@ class TicketViewSet(
     )
     @extend_schema(
         methods=["POST"],
-        request=CommentCreateSerializer,
+        request={
+            "application/json": CommentCreateSerializer,
+            "multipart/form-data": CommentCreateSerializer,
+        },
         responses={201: CommentSerializer},
         summary="Add a public reply or an internal note",
     )
@@ -112,9 +116,16 @@ class TicketViewSet(
         if request.method == "POST":
             serializer = CommentCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            comment = services.comment_add(
-                ticket=ticket, actor=request.user, **serializer.validated_data
-            )
+            data = dict(serializer.validated_data)
+            files = data.pop("attachments", [])
+            # Every file is checked before anything is written: a refusal leaves nothing.
+            services.attachments_check(ticket=ticket, files=files)
+            with transaction.atomic():
+                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
+                if files:
+                    services.attachments_add(
+                        ticket=ticket, actor=request.user, files=files, comment=comment
+                    )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = selectors.ticket_comments(ticket=ticket, user=request.user)
         page = self.paginate_queryset(comments)
