@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets import services
 from tickets.models import (
     Attachment,
+    CannedReply,
     Category,
     CcAddress,
     Comment,
@@ -298,3 +299,10 @@ class AttachmentAdmin(_WrittenByServices):
     list_display = ("name", "ticket", "content_type", "size", "uploaded_by", "created_at")
     search_fields = ("name", "ticket__title")
     list_select_related = ("ticket", "uploaded_by")
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "team", "set_status", "is_active")
+    list_filter = ("is_active", "team")
+    search_fields = ("title", "body")

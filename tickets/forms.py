@@ -180,11 +180,16 @@ class CommentForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    set_status = forms.ChoiceField(
+        choices=[("", ""), *Status.choices], required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.internal_only = False
         if not selectors.user_is_agent(user):
             del self.fields["is_public"]
+            del self.fields["set_status"]
         elif not selectors.user_works_on(user=user, ticket=ticket):
             # Taking part without working the ticket: internal notes only.
             self.internal_only = True

@@ -58,13 +58,24 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
         key=lambda item: item[1],
     )
     works_on = selectors.user_works_on(user=user, ticket=ticket)
+    canned = list(services.canned_replies_for(user=user)) if works_on else []
+    chosen = next((c for c in canned if str(c.pk) == request.GET.get("canned", "")), None)
+    comment_form = forms.get("comment_form")
+    if comment_form is None:
+        initial = {}
+        if chosen is not None:
+            body = services.canned_reply_text(reply=chosen, ticket=ticket, agent=user)
+            initial = {"body": body, "set_status": chosen.set_status}
+        comment_form = CommentForm(ticket=ticket, user=user, initial=initial)
     context = {
         "ticket": ticket,
         "is_agent": agent,
         "works_on": works_on,
         "following": agent and selectors.user_follows(user=user, ticket=ticket),
         "timeline": timeline,
-        "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
+        "comment_form": comment_form,
+        "canned_replies": canned,
+        "canned_chosen": chosen,
         "transition_form": (
             (forms.get("transition_form") or TransitionForm(ticket=ticket, user=user))
             if works_on
@@ -96,6 +107,7 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         files = data.pop("attachments", [])
+        set_status = data.pop("set_status", "")
         try:
             # Every file is checked before anything is written: a refusal leaves nothing.
             services.attachments_check(ticket=ticket, files=files)
@@ -104,6 +116,11 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 if files:
                     services.attachments_add(
                         ticket=ticket, actor=request.user, files=files, comment=comment
+                    )
+                if set_status and selectors.user_works_on(user=request.user, ticket=ticket):
+                    # A canned reply that sets the status: sent and set together.
+                    services.ticket_transition(
+                        ticket=comment.ticket, actor=request.user, status=set_status
                     )
         except ValidationError as error:
             add_service_errors(form, error)

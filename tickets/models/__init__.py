@@ -5,6 +5,7 @@ Models hold fields, choices, constraints and indexes. Workflows live in
 """
 
 from tickets.models.attachments import Attachment
+from tickets.models.canned import CannedReply
 from tickets.models.choices import (
     Impact,
     Priority,
@@ -21,6 +22,7 @@ from tickets.models.views import SavedView
 
 __all__ = [
     "Attachment",
+    "CannedReply",
     "Category",
     "CcAddress",
     "Comment",

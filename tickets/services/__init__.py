@@ -14,6 +14,7 @@ from tickets.services.base import (
     tickets_locked,
 )
 from tickets.services.bulk import BULK_ACTIONS, BulkResult, ticket_take, tickets_bulk_change
+from tickets.services.canned import canned_replies_for, canned_reply_text
 from tickets.services.comments import comment_add
 from tickets.services.create import ticket_create
 from tickets.services.edit import (
@@ -38,6 +39,8 @@ __all__ = [
     "api_token_revoke",
     "attachments_add",
     "attachments_check",
+    "canned_replies_for",
+    "canned_reply_text",
     "cc_add",
     "cc_remove",
     "check_assignee",
