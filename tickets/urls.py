@@ -15,5 +15,6 @@ urlpatterns = [
     path("tickets/<int:pk>/transition/", views.ticket_transition, name="transition"),
     path("tickets/<int:pk>/update/", views.ticket_update, name="update"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="follow"),
+    path("tickets/<int:pk>/cc/", views.ticket_cc, name="cc"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -90,6 +90,7 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
         context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
             ticket=ticket
         )
+    context["cc_addresses"] = list(ticket.cc_addresses.order_by("email"))
     status = 400 if forms or getattr(request, "form_errors", False) else 200
     return render(request, "tickets/detail.html", context, status=status)
 
@@ -204,3 +205,27 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def ticket_cc(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy an address on the ticket, or (``remove``) stop copying it: the
+    requester and the agents who work on the ticket."""
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
+    if selectors.user_is_agent(request.user) and not selectors.user_works_on(
+        user=request.user, ticket=ticket
+    ):
+        raise PermissionDenied
+    email = request.POST.get("email", "")[:254]
+    try:
+        if request.POST.get("remove"):
+            services.cc_remove(ticket=ticket, actor=request.user, email=email)
+            messages.success(request, _("%(email)s is no longer copied.") % {"email": email})
+        else:
+            services.cc_add(ticket=ticket, actor=request.user, email=email)
+            messages.success(request, _("%(email)s is copied from now on.") % {"email": email})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_detail(request, ticket, cc_error=True)
+    return redirect(ticket)

@@ -70,3 +70,19 @@ def test_a_bad_cc_address_is_a_field_error(customer_ticket):
     with pytest.raises(ValidationError) as error:
         services.cc_add(ticket=ticket, actor=customer, email="not an address")
     assert "email" in error.value.message_dict
+
+
+def test_the_requester_copies_an_address_from_the_page(client, customer_ticket):
+    customer, ticket = customer_ticket
+    client.force_login(customer)
+    assert (
+        client.post(f"/tickets/{ticket.pk}/cc/", {"email": "boss@acme.example"}).status_code == 302
+    )
+    assert list(ticket.cc_addresses.values_list("email", flat=True)) == ["boss@acme.example"]
+    bad = client.post(f"/tickets/{ticket.pk}/cc/", {"email": "nope"})
+    assert bad.status_code == 400
+    removed = client.post(
+        f"/tickets/{ticket.pk}/cc/", {"email": "boss@acme.example", "remove": "1"}
+    )
+    assert removed.status_code == 302
+    assert not ticket.cc_addresses.exists()
