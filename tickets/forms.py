@@ -20,6 +20,24 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the checks of what is accepted are the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class TicketCreateForm(forms.ModelForm):
     """New ticket. Requesters see the problem fields only; agents also name the requester,
     flags, team and assignee."""
@@ -58,6 +76,8 @@ class TicketCreateForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
@@ -95,7 +115,7 @@ class TicketCreateForm(forms.ModelForm):
                 ),
                 Row(Column("team"), Column("assignee")),
             ]
-        self.helper.layout = Layout(*layout, Submit("submit", _("Create ticket")))
+        self.helper.layout = Layout(*layout, "attachments", Submit("submit", _("Create ticket")))
 
     def _post_clean(self):
         # The service validates the instance it builds; don't build one here.
@@ -144,24 +164,6 @@ class TicketPropertiesForm(forms.Form):
             "assignee",
             Submit("submit", _("Save"), css_class="btn-sm"),
         )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field; the checks of what is accepted are the service's."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class CommentForm(forms.Form):

@@ -25,11 +25,15 @@ from tickets.models import Ticket, TicketEvent
 
 @login_required
 def ticket_create(request: HttpRequest) -> HttpResponse:
-    form = TicketCreateForm(request.POST or None, user=request.user)
+    form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        files = data.pop("attachments", [])
         try:
-            ticket = services.ticket_create(actor=request.user, **data)
+            with transaction.atomic():
+                ticket = services.ticket_create(actor=request.user, **data)
+                if files:
+                    services.attachments_add(ticket=ticket, actor=request.user, files=files)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -91,6 +95,7 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
             ticket=ticket
         )
     context["cc_addresses"] = list(ticket.cc_addresses.order_by("email"))
+    context["ticket_files"] = list(ticket.attachments.filter(comment__isnull=True))
     status = 400 if forms or getattr(request, "form_errors", False) else 200
     return render(request, "tickets/detail.html", context, status=status)
 

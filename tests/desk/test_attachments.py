@@ -125,3 +125,25 @@ def test_the_api_takes_files_in_multipart_and_lists_them(api_as, agent, ticket, 
     assert ticket.comments.count() == 1
     plain = client.post(url, {"body": "no files"}, format="json")
     assert plain.status_code == 201
+
+
+def test_a_new_ticket_takes_files_and_a_refusal_creates_nothing(client, requester, agent, media):
+    from tickets.models import Ticket
+
+    client.force_login(requester)
+    data = {"title": "Broken", "description": "See the picture", "impact": 3, "urgency": 3}
+    refused = client.post(
+        "/tickets/new/",
+        {**data, "attachments": [SimpleUploadedFile("a.png", b"not png", "image/png")]},
+    )
+    assert refused.status_code == 200
+    assert "not the kind of file" in refused.content.decode()
+    assert not Ticket.objects.exists()
+    assert stored(media) == []
+    created = client.post(
+        "/tickets/new/", {**data, "attachments": [SimpleUploadedFile("a.png", PNG, "image/png")]}
+    )
+    assert created.status_code == 302
+    ticket = Ticket.objects.get()
+    attachment = ticket.attachments.get()
+    assert f'href="/attachments/{attachment.pk}/"' in client.get(created.url).content.decode()

@@ -123,7 +123,14 @@ def test_create_page_shows_errors_and_saves_nothing(agent_client, l1_team):
 def test_requester_create_form_has_only_the_problem_fields(client, requester, l1_team):
     client.force_login(requester)
     form = client.get("/tickets/new/").context["form"]
-    assert set(form.fields) == {"title", "description", "category", "impact", "urgency"}
+    assert set(form.fields) == {
+        "title",
+        "description",
+        "category",
+        "impact",
+        "urgency",
+        "attachments",
+    }
     response = client.post(
         "/tickets/new/",
         {"title": "Help", "description": "Please", "impact": 3, "urgency": 3, "team": l1_team.pk},
