@@ -86,3 +86,21 @@ def test_the_requester_copies_an_address_from_the_page(client, customer_ticket):
     )
     assert removed.status_code == 302
     assert not ticket.cc_addresses.exists()
+
+
+def test_the_api_follows_and_copies(api_as, customer_ticket):
+    customer, ticket = customer_ticket
+    agent1 = user("agent1")
+    client = api_as(agent1)
+    assert client.post(f"/api/v1/tickets/{ticket.pk}/follow/").status_code == 204
+    assert ticket.followers.get(user=agent1).notify is True
+    assert client.delete(f"/api/v1/tickets/{ticket.pk}/follow/").status_code == 204
+    assert ticket.followers.get(user=agent1).notify is False
+    mine = api_as(customer)
+    url = f"/api/v1/tickets/{ticket.pk}/cc/"
+    added = mine.post(url, {"email": "boss@acme.example"}, format="json")
+    assert added.json() == [{"email": "boss@acme.example"}]
+    assert mine.post(url, {"email": "bad"}, format="json").status_code == 400
+    assert mine.post(url, {"email": "boss@acme.example"}, format="json").status_code == 400
+    assert mine.delete(url, {"email": "boss@acme.example"}, format="json").json() == []
+    assert mine.post(f"/api/v1/tickets/{ticket.pk}/follow/").status_code == 403

@@ -185,6 +185,10 @@ class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
+class CcSerializer(StrictFieldsMixin, serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
 class TicketEventSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(read_only=True)
 
