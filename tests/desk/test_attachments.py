@@ -147,3 +147,23 @@ def test_a_new_ticket_takes_files_and_a_refusal_creates_nothing(client, requeste
     ticket = Ticket.objects.get()
     attachment = ticket.attachments.get()
     assert f'href="/attachments/{attachment.pk}/"' in client.get(created.url).content.decode()
+
+
+def test_ticket_page_query_count_is_flat_with_files_followers_and_cc(client, agent, ticket, media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets import services
+
+    client.force_login(agent)
+    post(client, ticket, SimpleUploadedFile("a.txt", b"one", "text/plain"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(ticket.get_absolute_url())
+    for n in range(6):
+        post(client, ticket, SimpleUploadedFile(f"b{n}.txt", b"more", "text/plain"))
+        services.cc_add(ticket=ticket, actor=agent, email=f"cc{n}@example.com")
+    services.ticket_follow(ticket=ticket, actor=agent)
+    with CaptureQueriesContext(connection) as many:
+        client.get(ticket.get_absolute_url())
+    assert len(few) > 5
+    assert len(many) == len(few)
