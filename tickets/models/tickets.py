@@ -115,6 +115,8 @@ class Ticket(models.Model):
                 name="ticket_urgency",
             ),
             models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
+            # The API's ordering=next_due, over every status.
+            models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
         ]
         constraints = [
             models.CheckConstraint(
