@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run ESCALADE_PORT=8123`: the banner, the web server and the links in
+# e-mails (SITE_URL, unless set) all follow the port.
+ESCALADE_PORT ?= 8000
+export ESCALADE_PORT
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check migrate seed clean messages compilemessages
@@ -31,9 +35,9 @@ messages: $(STAMP)
 
 run: seed
 	@echo ""
-	@echo "  Escalade is starting on http://127.0.0.1:8000/"
+	@echo "  Escalade is starting on http://127.0.0.1:$(ESCALADE_PORT)/"
 	@echo "  Logins (password 'demo'): admin, agent1, agent2, agent3, manager, customer"
-	@echo "  API docs: http://127.0.0.1:8000/api/docs/   Admin: http://127.0.0.1:8000/admin/"
+	@echo "  API docs: http://127.0.0.1:$(ESCALADE_PORT)/api/docs/   Admin: http://127.0.0.1:$(ESCALADE_PORT)/admin/"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo ""
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start

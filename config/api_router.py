@@ -8,6 +8,7 @@ from escalations.api import escalations as escalation_api
 from escalations.api import paths as path_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
+from notifications.api import me as me_api
 from notifications.api import outbox as outbox_api
 from notifications.api import plans as plan_api
 from notifications.api import webhooks as webhook_api
@@ -56,6 +57,9 @@ router.register("privacy/exports", privacy_api.ExportViewSet, basename="privacy-
 app_name = "api"
 urlpatterns = [
     path("auth/token/", ticket_views.TokenView.as_view(), name="token"),
+    # The agent's desk: yourself (profile, preferences, API token).
+    path("users/me/", me_api.MeView.as_view(), name="users-me"),
+    path("users/me/token/", me_api.MyTokenView.as_view(), name="users-me-token"),
     path(
         "notifications/preferences/",
         inbox_api.PreferencesView.as_view(),

@@ -80,8 +80,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # Escalade
 TICKET_REFERENCE_PREFIX = env.str("TICKET_REFERENCE_PREFIX", default="ESC")
-# Absolute links in e-mails and webhook bodies.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in e-mails and webhook bodies; by default the port `make run`
+# serves on (ESCALADE_PORT).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('ESCALADE_PORT', default=8000)}")
 # Notification delivery: retries back off from the base to the cap; a send that
 # has not finished within the lease is handed over again.
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=8)
@@ -155,3 +156,15 @@ CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {
     "task": "reports.privacy.tasks.expire_exports",
     "schedule": 600.0,
 }
+# --- Agent's desk: attachments ---------------------------------------------------------
+# Stored through Django's storage API: local files under MEDIA_ROOT by default;
+# an S3-compatible store by setting STORAGES["default"] (see README). Never served
+# from MEDIA_URL: downloads go through a permission-checked view.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=5)
+# Allowed file name extensions (the content is checked against them too).
+ATTACHMENT_TYPES = env.list(
+    "ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"]
+)

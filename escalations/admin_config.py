@@ -213,7 +213,10 @@ class TeamAdmin(BaseTeamAdmin):
 # --- escalation paths -----------------------------------------------------------------------
 
 
-class EscalationLevelInline(admin.TabularInline):
+class EscalationLevelInline(admin.StackedInline):
+    """Stacked: a level has too many fields (and a two-pane team picker) for a
+    table row, which made the page some 1,900 px wide."""
+
     model = EscalationLevel
     formset = EscalationLevelFormSet
     extra = 0

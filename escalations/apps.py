@@ -7,6 +7,7 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
+        from escalations import selectors
         from escalations.clockstates import ClockState
         from escalations.pages import SLA_PAGES
         from escalations.services import automatic, intake, priority, resolution
@@ -20,6 +21,7 @@ class EscalationsConfig(AppConfig):
         from escalations.views.duty_ticket import DUTY_PAGES
 
         hooks.add_page_extension(DUTY_PAGES)
+        hooks.add_reach_filter(selectors.ticket_reach)
         # Clocks first: they start on the new ticket, and follow the moves that
         # routing makes (each move publishes its own ticket.changed).
         events.subscribe(events.TICKET_CREATED, sla_reactions.on_ticket_created, phase=Phase.CLOCKS)

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 
 from escalations import selectors
 from escalations.forms import EscalateForm, PriorityOverrideForm
-from escalations.models import Escalation
+from escalations.models import Escalation, SlaClock
 from escalations.pipeline import needs_approval
 from escalations.services import routing, sla
 from tickets.hooks import PageExtension
 from tickets.models import Team, Ticket, Tier
-from tickets.selectors import user_is_agent
+from tickets.selectors import user_is_agent, user_works_on
 
 
 def queue_prepare(queryset, request: HttpRequest):
@@ -71,14 +71,14 @@ def escalation_targets(ticket: Ticket) -> list[Target]:
     return list(targets.values())
 
 
-def escalation_context(request: HttpRequest, ticket: Ticket) -> dict:
-    """The ticket's escalations and, on open tickets with somewhere to go, the
-    escalate form (bound, with its errors, when a POST failed)."""
+def escalation_context(request: HttpRequest, ticket: Ticket, can_escalate: bool = True) -> dict:
+    """The ticket's escalations and, on open tickets with somewhere to go that the
+    user works on, the escalate form (bound, with its errors, when a POST failed)."""
     escalations = list(ticket.escalations.select_related("to_team").order_by("created_at", "id"))
     pending = next((e for e in escalations if e.status == Escalation.Status.REQUESTED), None)
     form = getattr(request, "escalate_form", None)
     targets = form.targets if form is not None else []
-    if form is None and ticket.is_open and pending is None:
+    if form is None and can_escalate and ticket.is_open and pending is None:
         targets = escalation_targets(ticket)
         if targets:
             form = EscalateForm(ticket=ticket, targets=targets)
@@ -92,13 +92,19 @@ def escalation_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
     now = timezone.now()
-    context = {"sla_rows": clock_rows(ticket, now)}
-    if user_is_agent(request.user):
+    rows = clock_rows(ticket, now)
+    if not user_is_agent(request.user):
+        # The time at a level is how the desk routes work: not the requester's business.
+        rows = [row for row in rows if row["clock"].metric != SlaClock.Metric.LEVEL]
+        return {"sla_rows": rows}
+    context = {"sla_rows": rows}
+    works_on = user_works_on(user=request.user, ticket=ticket)
+    if works_on:
         context["override_form"] = getattr(request, "override_form", None) or (
             PriorityOverrideForm(ticket=ticket)
         )
-        context["priority_definitions"] = selectors.priority_definitions()
-        context.update(escalation_context(request, ticket))
+    context["priority_definitions"] = selectors.priority_definitions()
+    context.update(escalation_context(request, ticket, can_escalate=works_on))
     return context
 
 

@@ -3,7 +3,7 @@ a user may see, and who may take which step on an escalation."""
 
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from escalations.models import (
     ActionItem,
     Escalation,
     EscalationReview,
+    EscalationTeamMember,
     PriorityDefinition,
     SlaClock,
 )
@@ -42,16 +43,19 @@ def with_clocks(queryset: QuerySet) -> QuerySet:
 
 
 def with_next_due(queryset: QuerySet) -> QuerySet:
-    """Annotate ``next_due``: the earliest due time of a running clock."""
-    running = SlaClock.objects.filter(ticket=OuterRef("pk"), state=ClockState.RUNNING)
-    return queryset.annotate(next_due=Subquery(running.order_by("due_at").values("due_at")[:1]))
+    """Annotate ``next_due``: the earliest due time of a counting clock, breached
+    ones included (kept on the ticket by the SLA services)."""
+    return queryset.annotate(next_due=F("sla_due_at"))
+
+
+URGENCY_ORDER = ("sla_rank", F("sla_due_at").asc(nulls_last=True), "priority", "created_at", "id")
 
 
 def order_by_urgency(queryset: QuerySet) -> QuerySet:
-    """Nearest SLA due time first; tickets with no running clock after, by priority."""
-    return with_next_due(queryset).order_by(
-        F("next_due").asc(nulls_last=True), "priority", "created_at", "id"
-    )
+    """Breached first (most overdue first), then at risk, then on track, each by
+    next due time; tickets with no counting clock last, by priority. One indexed
+    column set (``ticket_urgency``), no subquery per row."""
+    return with_next_due(queryset).order_by(*URGENCY_ORDER)
 
 
 def filter_sla_status(queryset: QuerySet, state: str, now: datetime) -> QuerySet:
@@ -83,8 +87,22 @@ def escalation_list(*, user) -> QuerySet:
         return qs.none()
     visible = Ticket.objects.filter(ticket_visibility_filter(user)).values("pk")
     return qs.filter(
-        Q(ticket__in=visible) | Q(to_team__manager=user) | Q(manager=user) | Q(requested_by=user)
+        Q(ticket__in=visible)
+        | Q(to_team__manager=user)
+        | Q(manager=user)
+        | Q(requested_by=user)
+        | Q(pk__in=EscalationTeamMember.objects.filter(user=user).values("escalation_id"))
     ).distinct()
+
+
+def ticket_reach(user) -> Q:
+    """Tickets an agent takes part in through escalations: those they asked to
+    escalate, and those whose escalation team names them (a ``tickets`` reach filter)."""
+    involved = Escalation.objects.filter(ticket=OuterRef("pk")).filter(
+        Q(requested_by=user)
+        | Q(pk__in=EscalationTeamMember.objects.filter(user=user).values("escalation_id"))
+    )
+    return Q(Exists(involved))
 
 
 def escalation_get(*, user, pk) -> Escalation:
@@ -127,6 +145,19 @@ def action_item_get(*, escalation: Escalation, pk: int | str) -> ActionItem:
     if item is None:
         raise Http404(_("No such action item."))
     return item
+
+
+def open_managed_escalation(*, ticket: Ticket) -> Escalation | None:
+    """The ticket's open managed (hierarchical) escalation, if any."""
+    return (
+        Escalation.objects.filter(
+            ticket=ticket,
+            kind=Escalation.Kind.HIERARCHICAL,
+            status__in=[Escalation.Status.ACTIVE, Escalation.Status.MONITORING],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def management_team() -> Team | None:

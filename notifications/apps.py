@@ -25,6 +25,9 @@ class NotificationsConfig(AppConfig):
         events.subscribe(events.TICKET_CREATED, listeners.on_ticket_created, phase=Phase.NOTIFY)
         events.subscribe(events.TICKET_CHANGED, listeners.on_ticket_changed, phase=Phase.NOTIFY)
         events.subscribe(events.COMMENT_ADDED, listeners.on_comment, phase=Phase.NOTIFY)
+        events.subscribe(
+            events.TICKET_STATUS_CHANGED, listeners.on_status_changed, phase=Phase.NOTIFY
+        )
         events.subscribe(events.SLA_WARNING, listeners.on_sla_warning, phase=Phase.NOTIFY)
         events.subscribe(events.SLA_BREACH, listeners.on_sla_breach, phase=Phase.NOTIFY)
         events.subscribe(events.ESCALATION_STEP, listeners.on_escalation_step, phase=Phase.NOTIFY)

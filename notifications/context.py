@@ -81,7 +81,20 @@ def event_values(
         "actor": str(actor) if actor is not None else "",
         "extra": {k: _when(v) if isinstance(v, datetime) else v for k, v in (extra or {}).items()},
         "site": settings.SITE_URL,
+        "for_agent": True,
     }
+
+
+INTERNAL_TICKET_KEYS = ("level", "team", "assignee")
+
+
+def requester_values(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` as a requester may read them: no level, team or assignee of the
+    ticket and no escalation (how the ticket is routed inside stays inside)."""
+    seen = {**values, "for_agent": False, "escalation": None}
+    if values.get("ticket"):
+        seen["ticket"] = {**values["ticket"], **dict.fromkeys(INTERNAL_TICKET_KEYS, "")}
+    return seen
 
 
 def revive(values: Any, key: str = "") -> Any:

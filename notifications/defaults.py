@@ -5,9 +5,10 @@ marked for translation, so a recipient gets them in their language. Admins
 override any of them with a ``MessageTemplate`` row.
 Context: ``ticket`` (reference, title, priority, status, level, team, assignee,
 url), ``escalation`` (kind, status, from_tier, to_tier, team, manager, reason,
-url), ``actor``, ``recipient``, ``site`` and the event's own values in ``extra``.
-Statuses, kinds, triggers and SLA metrics arrive as labels in the reader's
-language (the codes as ``status_code`` etc.; ``priority_label`` and
+url), ``actor``, ``recipient``, ``for_agent`` (false for requesters, who see
+no level, team, assignee nor escalation), ``site`` and the event's own values in
+``extra``. Statuses, kinds, triggers and SLA metrics arrive as labels in the
+reader's language (the codes as ``status_code`` etc.; ``priority_label`` and
 ``level_label`` too), see ``notifications.localize``.
 """
 
@@ -21,8 +22,8 @@ def _join(*parts):
 
 _TICKET = _(
     "Ticket {{ ticket.reference }}: {{ ticket.title }}\n"
-    "Priority {{ ticket.priority }}, status {{ ticket.status }}, "
-    "level {{ ticket.level }}, team {{ ticket.team|default:'-' }}.\n"
+    "Priority {{ ticket.priority }}, status {{ ticket.status }}"
+    "{% if for_agent %}, level {{ ticket.level }}, team {{ ticket.team|default:'-' }}{% endif %}.\n"
     "{{ ticket.url }}"
 )
 
@@ -39,12 +40,23 @@ TEMPLATES = {
         _("[{{ ticket.reference }}] New reply: {{ ticket.title }}"),
         _("{{ actor }} replied:\n\n{{ extra.body }}\n\n{{ ticket.url }}"),
     ),
+    "ticket.status": (
+        _("[{{ ticket.reference }}] {{ extra.new }}: {{ ticket.title }}"),
+        _join(
+            _("{{ actor|default:'Escalade' }} set the status to {{ extra.new }}.\n\n"),
+            _TICKET,
+        ),
+    ),
     "sla.warning": (
-        _("[{{ ticket.reference }}] {{ extra.metric }} due soon ({{ ticket.priority }})"),
+        _(
+            "[{{ ticket.reference }}] {{ extra.metric }} "
+            "{% if extra.overdue %}overdue{% else %}due soon{% endif %} ({{ ticket.priority }})"
+        ),
         _join(
             _(
-                "The {{ extra.metric }} target of this ticket is due at "
-                "{{ extra.due_at|date:'DATETIME_FORMAT' }}.\n\n"
+                "The {{ extra.metric }} target of this ticket "
+                "{% if extra.overdue %}was{% else %}is{% endif %} due at:\n"
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }} ({{ extra.due_at|date:'T' }})\n\n"
             ),
             _TICKET,
         ),
@@ -53,8 +65,8 @@ TEMPLATES = {
         _("[{{ ticket.reference }}] {{ extra.metric }} breached ({{ ticket.priority }})"),
         _join(
             _(
-                "The {{ extra.metric }} target of this ticket was due at "
-                "{{ extra.due_at|date:'DATETIME_FORMAT' }} and has been missed.\n\n"
+                "The {{ extra.metric }} target of this ticket has been missed. It was due at:\n"
+                "{{ extra.due_at|date:'DATETIME_FORMAT' }} ({{ extra.due_at|date:'T' }})\n\n"
             ),
             _TICKET,
         ),

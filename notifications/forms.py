@@ -48,7 +48,10 @@ class MessageTemplateForm(forms.ModelForm):
         help_texts = {
             "body_text": _(
                 "Django template language without tags that load or include anything. "
-                "Values: ticket, escalation, actor, recipient, extra, site."
+                "Values: {{ recipient }} (the name of the person told), {{ actor }}, "
+                "{{ ticket.reference }}, {{ ticket.title }}, {{ ticket.url }} and the other "
+                "ticket values, escalation, extra, site, for_agent (false for requesters, "
+                "who get no level, team or assignee)."
             )
         }
 

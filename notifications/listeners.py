@@ -73,18 +73,36 @@ def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: set[str]) -
 
 
 def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
-    """An agent's public reply goes to the requester."""
-    if comment.is_public and by_agent:
+    """A public reply goes to the other side and to the followers: an agent's to the
+    requester and the copied addresses, the requester's to the owner (the
+    assignee, else the team). Internal notes tell nobody."""
+    if not comment.is_public:
+        return
+    ticket = comment.ticket
+    people = [*to.requester(ticket), *to.copied(ticket)] if by_agent else to.owner(ticket)
+    event_emit(
+        kind=EventKind.TICKET_REPLIED,
+        ticket=ticket,
+        actor=actor,
+        recipients=[*people, *to.followers(ticket)],
+        extra={"body": comment.body},
+    )
+
+
+def on_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+    """Followers and copied addresses hear of every status change."""
+    people = [*to.followers(ticket), *to.copied(ticket)]
+    if people:
         event_emit(
-            kind=EventKind.TICKET_REPLIED,
-            ticket=comment.ticket,
+            kind=EventKind.TICKET_STATUS,
+            ticket=ticket,
             actor=actor,
-            recipients=to.requester(comment.ticket),
-            extra={"body": comment.body},
+            recipients=people,
+            extra={"old": old, "new": new},
         )
 
 
-def _on_clock(kind: str, clock: SlaClock) -> None:
+def _on_clock(kind: str, clock: SlaClock, now: datetime) -> None:
     ticket = clock.ticket
     people = to.owner(ticket)
     if kind == EventKind.SLA_BREACH:
@@ -97,20 +115,22 @@ def _on_clock(kind: str, clock: SlaClock) -> None:
             "metric": str(clock.get_metric_display()),
             "metric_code": clock.metric,
             "due_at": clock.due_at,
+            # A warning recorded late (a sweep that caught up) must not say "soon".
+            "overdue": clock.due_at is not None and clock.due_at <= now,
         },
     )
 
 
 def on_sla_warning(*, clock: SlaClock, now: datetime) -> None:
     """The owner: the assignee, else the team."""
-    _on_clock(EventKind.SLA_WARNING, clock)
+    _on_clock(EventKind.SLA_WARNING, clock, now)
 
 
 def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
     """The owner and the team's manager."""
     # A level clock running out escalates the ticket: that escalation is the news.
     if clock.metric != SlaClock.Metric.LEVEL:
-        _on_clock(EventKind.SLA_BREACH, clock)
+        _on_clock(EventKind.SLA_BREACH, clock, now)
 
 
 def on_escalation_step(

@@ -33,7 +33,6 @@ from notifications.services.status_updates import BODY_MAX, status_update_send
 from tickets.forms import add_service_errors
 from tickets.hooks import PageExtension
 from tickets.models import Ticket
-from tickets.selectors import user_is_agent
 from tickets.views import render_detail
 
 RECENT_UPDATES = 5
@@ -71,7 +70,10 @@ def panel_context(
 ) -> dict[str, Any]:
     """What the panel shows; nothing for requesters. A composer that failed on
     this request comes back bound, with its errors."""
-    if not user_is_agent(request.user):
+    # A closed or rejected escalation has nothing more to report.
+    if escalation is not None and not escalation.is_open:
+        return {"show": False}
+    if not selectors.can_send_update(user=request.user, ticket=ticket, escalation=escalation):
         return {"show": False}
     plan = selectors.plan_for(priority=ticket.priority)
     form = getattr(request, "status_update_form", None)

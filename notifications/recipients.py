@@ -88,6 +88,23 @@ def requester(ticket: Ticket) -> list[Recipient]:
     ]
 
 
+def followers(ticket: Ticket) -> list[Recipient]:
+    """Active agents following the ticket and told of its changes."""
+    return users(
+        User.objects.filter(
+            followed_tickets__ticket=ticket, followed_tickets__notify=True, is_active=True
+        )
+    )
+
+
+def copied(ticket: Ticket) -> list[Recipient]:
+    """The addresses the requester copies on the ticket (e-mail only)."""
+    return [
+        Recipient(email=email, language=ticket.requester_language)
+        for email in ticket.cc_addresses.values_list("email", flat=True)
+    ]
+
+
 def organization_contacts(ticket: Ticket) -> list[Recipient]:
     """The active contacts of the ticket's organization."""
     if not ticket.organization_id:

@@ -23,10 +23,10 @@ from django.template import (
     defaulttags,
 )
 from django.utils import timezone, translation
-from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from notifications import defaults
+from notifications.email_layout import email_html, text_as_html
 from notifications.localize import localized
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,11 @@ def _render(subject_src: str, text_src: str, html_src: str, context: dict) -> Me
     subject = " ".join(compile_template(subject_src).render(ctx).split())[:300]
     text = compile_template(text_src).render(ctx).strip()
     if html_src:
-        html = compile_template(html_src).render(Context(context, autoescape=True))
+        body = compile_template(html_src).render(Context(context, autoescape=True))
     else:
-        html = linebreaks(escape(text))
+        body = text_as_html(text)
+    link = (context.get("escalation") or {}).get("url") or (context.get("ticket") or {}).get("url")
+    html = email_html(
+        subject=subject, body_html=body, link=link or "", site=context.get("site") or ""
+    )
     return Message(subject=subject, text=text, html=html)

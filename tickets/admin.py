@@ -8,7 +8,20 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from tickets import services
-from tickets.models import Category, Comment, Organization, Team, Ticket, TicketEvent, User
+from tickets.models import (
+    Attachment,
+    CannedReply,
+    Category,
+    CcAddress,
+    Comment,
+    Follower,
+    Organization,
+    SavedView,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+)
 from tickets.translated import TranslationsAdminMixin, TranslationsFormMixin
 from tickets.workflow import check_transition
 
@@ -202,6 +215,16 @@ class TicketAdmin(admin.ModelAdmin):
         # Tickets carry an append-only audit trail; close them instead.
         return False
 
+    def get_fieldsets(self, request, obj=None):
+        """A new ticket starts as new: no status to choose (it would be ignored)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "status"]})
+            for name, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
         data = {
             name: form.cleaned_data[name]
@@ -243,3 +266,53 @@ class TicketEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _WrittenByServices(admin.ModelAdmin):
+    """Followers and copied addresses change on the ticket pages and the API."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Follower)
+class FollowerAdmin(_WrittenByServices):
+    list_display = ("ticket", "user", "reason", "notify", "created_at")
+    list_filter = ("reason", "notify")
+    search_fields = ("user__username", "ticket__title")
+    list_select_related = ("ticket", "user")
+
+
+@admin.register(CcAddress)
+class CcAddressAdmin(_WrittenByServices):
+    list_display = ("ticket", "email", "added_by", "created_at")
+    search_fields = ("email", "ticket__title")
+    list_select_related = ("ticket", "added_by")
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    """Shared views (no owner) are offered to every agent in the queue."""
+
+    list_display = ("__str__", "owner", "query", "position")
+    list_filter = (("owner", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "query")
+    list_select_related = ("owner",)
+    autocomplete_fields = ("owner",)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(_WrittenByServices):
+    list_display = ("name", "ticket", "content_type", "size", "uploaded_by", "created_at")
+    search_fields = ("name", "ticket__title")
+    list_select_related = ("ticket", "uploaded_by")
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "team", "set_status", "is_active")
+    list_filter = ("is_active", "team")
+    search_fields = ("title", "body")

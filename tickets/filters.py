@@ -19,12 +19,21 @@ from tickets.models import (
     Tier,
     User,
 )
+from tickets.search import search_tickets
 
 
 class TicketFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("Priority"))
-    level = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Level"))
+    # distinct=False: a choice among a ticket's own columns never duplicates rows,
+    # and DISTINCT made the queue (and its count) sort every matching ticket.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), distinct=False
+    )
+    level = django_filters.MultipleChoiceFilter(
+        choices=Tier.choices, label=_("Level"), distinct=False
+    )
     team = ModelChoiceFilter(queryset=Team.objects.all(), label=_("Team"))
     assignee = ModelChoiceFilter(queryset=User.objects.all(), label=_("Assignee"))
     unassigned = django_filters.BooleanFilter(
@@ -50,18 +59,17 @@ class TicketFilter(django_filters.FilterSet):
         fields = ["status", "priority", "level", "team", "assignee", "organization", "category"]
 
     def search(self, queryset, name, value):
-        """Text search over reference, title, description and requester."""
+        """Text search over reference, title, description, comments and requester."""
         value = value.strip()
         if not value:
             return queryset
-        condition = (
-            Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(requester_email__icontains=value)
-            | Q(requester_name__icontains=value)
-        )
+        # Words: full text over title, description and comments; an e-mail
+        # address or a name: the requester; a reference: that ticket.
+        if "@" in value:  # an address, or part of one: the requester's only
+            return queryset.filter(requester_email__icontains=value)
+        extra = Q(requester_name__iexact=value)
         prefix = re.escape(settings.TICKET_REFERENCE_PREFIX)
         match = re.fullmatch(rf"(?:{prefix}-)?0*(\d{{1,12}})", value, flags=re.IGNORECASE)
         if match:
-            condition |= Q(pk=int(match.group(1)))
-        return queryset.filter(condition)
+            extra |= Q(pk=int(match.group(1)))
+        return search_tickets(queryset, value, extra)

@@ -20,6 +20,24 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the checks of what is accepted are the service's."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class TicketCreateForm(forms.ModelForm):
     """New ticket. Requesters see the problem fields only; agents also name the requester,
     flags, team and assignee."""
@@ -58,6 +76,8 @@ class TicketCreateForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
@@ -95,7 +115,7 @@ class TicketCreateForm(forms.ModelForm):
                 ),
                 Row(Column("team"), Column("assignee")),
             ]
-        self.helper.layout = Layout(*layout, Submit("submit", _("Create ticket")))
+        self.helper.layout = Layout(*layout, "attachments", Submit("submit", _("Create ticket")))
 
     def _post_clean(self):
         # The service validates the instance it builds; don't build one here.
@@ -147,6 +167,7 @@ class TicketPropertiesForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
     body = forms.CharField(
         label=_("Message"), max_length=50_000, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -161,14 +182,26 @@ class CommentForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    set_status = forms.ChoiceField(
+        choices=[("", ""), *Status.choices], required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.internal_only = False
         if not selectors.user_is_agent(user):
             del self.fields["is_public"]
+            del self.fields["set_status"]
+        elif not selectors.user_works_on(user=user, ticket=ticket):
+            # Taking part without working the ticket: internal notes only.
+            self.internal_only = True
+            self.fields["is_public"].choices = [("internal", _("Internal note (agents only)"))]
+            self.fields["is_public"].initial = "internal"
         self.helper = FormHelper()
         self.helper.form_id = "comment-form"
         self.helper.form_action = reverse("tickets:comment", args=[ticket.pk])
-        self.helper.layout = Layout(*self.fields, Submit("submit", _("Send")))
+        fields = [name for name in self.fields if name != "attachments"] + ["attachments"]
+        self.helper.layout = Layout(*fields, Submit("submit", _("Send")))
 
     def clean(self):
         data = super().clean()
@@ -179,9 +212,23 @@ class CommentForm(forms.Form):
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=())
     note = forms.CharField(label=_("Note"), max_length=2_000, required=False)
+    note_public = forms.TypedChoiceField(
+        label=_("Note visibility"),
+        coerce=lambda value: value == "public",
+        choices=[
+            ("internal", _("Internal (agents only)")),
+            ("public", _("Public (the requester sees it)")),
+        ],
+        initial="internal",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_value=False,
+    )
 
     def __init__(self, *args, ticket: Ticket, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        if not selectors.user_is_agent(user):
+            del self.fields["note_public"]
         self.fields["status"].choices = [
             (value, Status(value).label)
             for value in services.transitions_for(status=ticket.status, actor=user)
@@ -190,5 +237,5 @@ class TransitionForm(forms.Form):
         self.helper.form_id = "transition-form"
         self.helper.form_action = reverse("tickets:transition", args=[ticket.pk])
         self.helper.layout = Layout(
-            "status", "note", Submit("submit", _("Change status"), css_class="btn-sm")
+            *self.fields, Submit("submit", _("Change status"), css_class="btn-sm")
         )

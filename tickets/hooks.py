@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Q, QuerySet
     from django.http import HttpRequest
 
     from tickets.models import Ticket
@@ -91,3 +91,20 @@ def value_label(field: str, value: str) -> str:
         except ValueError:
             continue
     return value
+
+
+# --- read reach beyond the teams -----------------------------------------------------
+# (user) -> Q on tickets: the tickets an agent takes part in through another app
+# (escalations they asked for or work in). They give read access, internal notes
+# and following; never the work on the ticket itself.
+ReachFilter = Callable[[object], "Q"]
+_reach_filters: list[ReachFilter] = []
+
+
+def add_reach_filter(reach: ReachFilter) -> None:
+    if reach not in _reach_filters:
+        _reach_filters.append(reach)
+
+
+def reach_filters() -> tuple[ReachFilter, ...]:
+    return tuple(_reach_filters)

@@ -1,10 +1,21 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from tickets.models import Comment, Organization, Team, Ticket, TicketEvent, User
+from tickets import hooks
+from tickets.models import (
+    Attachment,
+    Comment,
+    Follower,
+    Organization,
+    SavedView,
+    Team,
+    Ticket,
+    TicketEvent,
+    User,
+)
 
 
 def user_is_admin(user: User) -> bool:
@@ -84,16 +95,70 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
 
 
 def ticket_get(*, user: User, pk: int | str) -> Ticket:
-    """One ticket the user may see; a ticket out of reach is a 404, not a 403."""
+    """One ticket the user works on; a ticket out of reach is a 404, not a 403."""
     try:
-        return ticket_list(user=user).get(pk=pk)
+        ticket = ticket_list(user=user).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such ticket.")) from exc
+    ticket._works_on = True
+    return ticket
+
+
+def ticket_involvement_filter(user: User) -> Q:
+    """Tickets an agent takes part in outside their teams: followed or once
+    assigned (``Follower``), and what other apps add (escalations the agent asked
+    for or is named on the escalation team of). Requesters take part in none."""
+    if not user_is_agent(user):
+        return Q(pk__in=[])
+    condition = Q(Exists(Follower.objects.filter(ticket=OuterRef("pk"), user=user)))
+    for reach in hooks.reach_filters():
+        condition |= reach(user)
+    return condition
+
+
+def ticket_read(*, user: User, pk: int | str) -> Ticket:
+    """One ticket the user may read: one they work on (``ticket_get``) or, for an
+    agent, one they take part in (``ticket_involvement_filter``); the latter comes
+    with ``user_works_on`` false. Anything else is a 404."""
+    try:
+        return ticket_get(user=user, pk=pk)
+    except Http404:
+        if not user_is_agent(user):
+            raise
+    try:
+        ticket = (
+            Ticket.objects.filter(ticket_involvement_filter(user))
+            .select_related("organization", "category", "team", "assignee")
+            .get(pk=pk)
+        )
+    except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(_("No such ticket.")) from exc
+    ticket._works_on = False
+    return ticket
+
+
+def user_works_on(*, user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` may work the ticket (reply, change status and routing), not
+    only read it; answered once per loaded ticket."""
+    known = getattr(ticket, "_works_on", None)
+    if known is None:
+        known = ticket_list(user=user).filter(pk=ticket.pk).exists()
+        ticket._works_on = known
+    return known
+
+
+def user_follows(*, user: User, ticket: Ticket) -> bool:
+    """Whether ``user`` follows the ticket (and is told of its changes)."""
+    return Follower.objects.filter(ticket=ticket, user=user, notify=True).exists()
 
 
 def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:
     """Comments on a ticket; requesters see public replies only."""
-    qs = ticket.comments.select_related("author").order_by("created_at", "id")
+    qs = (
+        ticket.comments.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
     if not user_is_agent(user):
         qs = qs.filter(is_public=True)
     return qs
@@ -128,3 +193,30 @@ def organization_list(*, user: User) -> QuerySet[Organization]:
     if user_is_agent(user):
         return qs
     return qs.filter(pk=user.organization_id)
+
+
+def saved_views_for(*, user: User) -> list[SavedView]:
+    """The queue views an agent may pick: the shared ones, then their own."""
+    if not user_is_agent(user):
+        return []
+    return list(
+        SavedView.objects.filter(Q(owner__isnull=True) | Q(owner=user)).order_by(
+            F("owner").asc(nulls_first=True), "position", "name", "id"
+        )
+    )
+
+
+def attachment_get(*, user: User, pk: int | str) -> Attachment | None:
+    """An attachment whose ticket the user may read; requesters do not get those of
+    internal notes. None for anything else."""
+    attachment = Attachment.objects.select_related("comment").filter(pk=pk).first()
+    if attachment is None:
+        return None
+    try:
+        ticket_read(user=user, pk=attachment.ticket_id)
+    except Http404:
+        return None
+    comment = attachment.comment
+    if comment is not None and not comment.is_public and not user_is_agent(user):
+        return None
+    return attachment

@@ -2,15 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import AuthenticationFailed
 
+from config.authentication import TokenAuthentication
 from tickets import hooks, selectors, services
-from tickets.filters import TicketFilter
 from tickets.forms import (
     CommentForm,
     TicketCreateForm,
@@ -18,62 +20,20 @@ from tickets.forms import (
     TransitionForm,
     add_service_errors,
 )
-from tickets.models import Status, Ticket, TicketEvent
-
-QUEUE_PAGE_SIZE = 25
-OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Agents: tickets of their teams and assigned to them. Requesters: their own."""
-    agent = selectors.user_is_agent(request.user)
-    params = request.GET.copy()
-    # Open work by default; a search looks through every status.
-    if "status" not in params and not params.get("q"):
-        params.setlist("status", OPEN_STATUSES)
-    tickets = selectors.ticket_list(user=request.user).order_by("priority", "created_at", "id")
-    scope = params.get("scope", "")
-    if agent and scope == "mine":
-        tickets = tickets.filter(assignee=request.user)
-    filterset = TicketFilter(params, queryset=tickets)
-    if not filterset.is_valid():
-        messages.warning(request, _("Some filters were not understood and were ignored."))
-        for name in filterset.errors:
-            params.pop(name, None)
-        if "status" not in params and not params.get("q"):
-            params.setlist("status", OPEN_STATUSES)
-        filterset = TicketFilter(params, queryset=tickets)
-    listed = filterset.qs
-    extensions = hooks.page_extensions()
-    for extension in extensions:
-        if extension.queue_prepare is not None:
-            listed = extension.queue_prepare(listed, request)
-    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tickets/queue.html",
-        {
-            "page": page,
-            "filter": filterset,
-            "is_agent": agent,
-            "scope": scope,
-            "statuses": Status.choices,
-            "selected_statuses": request.GET.getlist("status"),
-            "selected_priorities": params.getlist("priority"),
-            "query": params.get("q", ""),
-            "extensions": extensions,
-        },
-    )
+from tickets.models import Ticket, TicketEvent
 
 
 @login_required
 def ticket_create(request: HttpRequest) -> HttpResponse:
-    form = TicketCreateForm(request.POST or None, user=request.user)
+    form = TicketCreateForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if value is not None}
+        files = data.pop("attachments", [])
         try:
-            ticket = services.ticket_create(actor=request.user, **data)
+            with transaction.atomic():
+                ticket = services.ticket_create(actor=request.user, **data)
+                if files:
+                    services.attachments_add(ticket=ticket, actor=request.user, files=files)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -101,38 +61,73 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
         + [("event", e.created_at, e) for e in events],
         key=lambda item: item[1],
     )
+    works_on = selectors.user_works_on(user=user, ticket=ticket)
+    canned = list(services.canned_replies_for(user=user)) if works_on else []
+    chosen = next((c for c in canned if str(c.pk) == request.GET.get("canned", "")), None)
+    comment_form = forms.get("comment_form")
+    if comment_form is None:
+        initial = {}
+        if chosen is not None:
+            body = services.canned_reply_text(reply=chosen, ticket=ticket, agent=user)
+            initial = {"body": body, "set_status": chosen.set_status}
+        comment_form = CommentForm(ticket=ticket, user=user, initial=initial)
     context = {
         "ticket": ticket,
         "is_agent": agent,
+        "works_on": works_on,
+        "following": agent and selectors.user_follows(user=user, ticket=ticket),
         "timeline": timeline,
-        "comment_form": forms.get("comment_form") or CommentForm(ticket=ticket, user=user),
-        "transition_form": forms.get("transition_form") or TransitionForm(ticket=ticket, user=user),
+        "comment_form": comment_form,
+        "canned_replies": canned,
+        "canned_chosen": chosen,
+        "transition_form": (
+            (forms.get("transition_form") or TransitionForm(ticket=ticket, user=user))
+            if works_on
+            else None
+        ),
     }
     context["extensions"] = hooks.page_extensions()
     for extension in context["extensions"]:
         if extension.detail_context is not None:
             context.update(extension.detail_context(request, ticket))
-    if agent:
+    if agent and works_on:
         context["properties_form"] = forms.get("properties_form") or TicketPropertiesForm(
             ticket=ticket
         )
+    context["cc_addresses"] = list(ticket.cc_addresses.order_by("email"))
+    context["ticket_files"] = list(ticket.attachments.filter(comment__isnull=True))
     status = 400 if forms or getattr(request, "form_errors", False) else 200
     return render(request, "tickets/detail.html", context, status=status)
 
 
 @login_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, selectors.ticket_get(user=request.user, pk=pk))
+    return render_detail(request, selectors.ticket_read(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = selectors.ticket_get(user=request.user, pk=pk)
-    form = CommentForm(request.POST, ticket=ticket, user=request.user)
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
+    form = CommentForm(request.POST, request.FILES, ticket=ticket, user=request.user)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        files = data.pop("attachments", [])
+        set_status = data.pop("set_status", "")
         try:
-            services.comment_add(ticket=ticket, actor=request.user, **form.cleaned_data)
+            # Every file is checked before anything is written: a refusal leaves nothing.
+            services.attachments_check(ticket=ticket, files=files)
+            with transaction.atomic():
+                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
+                if files:
+                    services.attachments_add(
+                        ticket=ticket, actor=request.user, files=files, comment=comment
+                    )
+                if set_status and selectors.user_works_on(user=request.user, ticket=ticket):
+                    # A canned reply that sets the status: sent and set together.
+                    services.ticket_transition(
+                        ticket=comment.ticket, actor=request.user, status=set_status
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -175,3 +170,67 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Ticket updated."))
             return redirect(ticket)
     return render_detail(request, ticket, properties_form=form)
+
+
+@login_required
+@require_POST
+def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow (or, with ``follow=0``, stop following) a ticket the agent may read."""
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
+    follow = request.POST.get("follow", "1") != "0"
+    services.ticket_follow(ticket=ticket, actor=request.user, follow=follow)
+    if follow:
+        messages.success(request, _("You follow this ticket."))
+    else:
+        messages.success(request, _("You no longer follow this ticket."))
+    return redirect(ticket)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file, to whoever may read its ticket (requesters: not on internal notes);
+    always as a download, never rendered by the browser. Signed in, or with an API
+    token (the API lists each file with this address)."""
+    user = request.user
+    if not user.is_authenticated:
+        try:
+            found = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            found = None
+        if found is None:
+            return redirect_to_login(request.get_full_path())
+        user = found[0]
+    attachment = selectors.attachment_get(user=user, pk=pk)
+    if attachment is None:
+        raise Http404(_("No such file."))
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def ticket_cc(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy an address on the ticket, or (``remove``) stop copying it: the
+    requester and the agents who work on the ticket."""
+    ticket = selectors.ticket_read(user=request.user, pk=pk)
+    if selectors.user_is_agent(request.user) and not selectors.user_works_on(
+        user=request.user, ticket=ticket
+    ):
+        raise PermissionDenied
+    email = request.POST.get("email", "")[:254]
+    try:
+        if request.POST.get("remove"):
+            services.cc_remove(ticket=ticket, actor=request.user, email=email)
+            messages.success(request, _("%(email)s is no longer copied.") % {"email": email})
+        else:
+            services.cc_add(ticket=ticket, actor=request.user, email=email)
+            messages.success(request, _("%(email)s is copied from now on.") % {"email": email})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_detail(request, ticket, cc_error=True)
+    return redirect(ticket)

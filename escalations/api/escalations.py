@@ -118,6 +118,11 @@ class MonitorSerializer(StrictFieldsMixin, serializers.Serializer):
 class CloseSerializer(StrictFieldsMixin, serializers.Serializer):
     closure_note = serializers.CharField(max_length=5000)
     customer_agreed = serializers.BooleanField()
+    close_open_actions = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Close although action items are still open (they are recorded).",
+    )
 
 
 class ManagerSerializer(StrictFieldsMixin, serializers.Serializer):

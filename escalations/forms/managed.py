@@ -105,14 +105,25 @@ class CloseForm(EscalationForm):
     )
     # Not required here: the service refuses to close without it and says so.
     customer_agreed = forms.BooleanField(label=_("The customer agreed to close"), required=False)
+    close_open_actions = forms.BooleanField(
+        label=_("Close with the open action items still open"), required=False
+    )
 
     def __init__(self, *args, escalation: Escalation, **kwargs):
         super().__init__(*args, escalation=escalation, **kwargs)
+        fields = ["closure_note", "customer_agreed"]
+        open_items = [i for i in escalation.action_items.all() if i.done_at is None]
+        if open_items:
+            fields.append("close_open_actions")
+            self.fields["close_open_actions"].help_text = _(
+                "Still open: %(items)s. They are recorded with the closure."
+            ) % {"items": "; ".join(item.description for item in open_items)}
+        else:
+            del self.fields["close_open_actions"]
         self.helper = form_helper(
             self.form_id,
             self.action,
-            "closure_note",
-            "customer_agreed",
+            *fields,
             button=_("Close the escalation"),
             css="btn-success btn-sm",
         )

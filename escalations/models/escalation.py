@@ -119,6 +119,7 @@ class Escalation(models.Model):
             models.Index(fields=["status", "monitoring_until"], name="escalation_monitoring"),
             # Reports: escalations made in a period.
             models.Index(fields=["created_at"], name="escalation_created"),
+            models.Index(fields=["-created_at", "-id"], name="escalation_newest"),
         ]
 
     def __str__(self) -> str:

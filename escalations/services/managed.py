@@ -183,10 +183,16 @@ def managed_escalation_reopen(
 
 @transaction.atomic
 def managed_escalation_close(
-    *, escalation: Escalation, actor: User, closure_note: str, customer_agreed: bool
+    *,
+    escalation: Escalation,
+    actor: User,
+    closure_note: str,
+    customer_agreed: bool,
+    close_open_actions: bool = False,
 ) -> Escalation:
     """Its manager closes an active or monitored escalation with a note recording the
-    customer's agreement, once the post-escalation review is submitted."""
+    customer's agreement, once the post-escalation review is submitted. Action
+    items still open need ``close_open_actions``; which were open is recorded."""
     closure_note = (closure_note or "").strip()
     locked = step_begin(escalation=escalation, actor=actor, action=Action.CLOSE)
     errors = {}
@@ -197,6 +203,15 @@ def managed_escalation_close(
     review = review_get(escalation=locked)
     if review is None or not review.is_submitted:
         errors["review"] = _("Submit the post-escalation review first.")
+    still_open = list(
+        locked.action_items.filter(done_at__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("description", flat=True)
+    )
+    if still_open and not close_open_actions:
+        errors["close_open_actions"] = _(
+            "%(count)d action items are still open: %(items)s. Confirm to close with them open."
+        ) % {"count": len(still_open), "items": "; ".join(still_open)}
     if errors:
         raise ValidationError(errors)
     set_status(locked, State.CLOSED)
@@ -208,7 +223,12 @@ def managed_escalation_close(
         actor=actor,
         escalation=locked,
         step=events.Step.CLOSED,
-        what=_("Managed escalation closed: %(n)s") % {"n": locked.closure_note},
+        what=_("Managed escalation closed: %(n)s") % {"n": locked.closure_note}
+        + (
+            " " + _("Closed with open action items: %(items)s.") % {"items": "; ".join(still_open)}
+            if still_open
+            else ""
+        ),
     )
     return locked
 

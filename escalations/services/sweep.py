@@ -48,6 +48,7 @@ from escalations.clocks import next_action
 from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
 from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.automatic import escalation_read_ahead
+from escalations.services.sla.urgency import ticket_urgency_rerank
 from tickets import batch as work
 from tickets import events
 from tickets.models import TicketEvent
@@ -241,6 +242,8 @@ def sla_sweep(
         result.batches += 1
         if reached < len(clocks) or len(clocks) < batch_size:
             break
+    # The queue's rank follows the clocks' warning and due times as they pass.
+    ticket_urgency_rerank(now=now)
     return result
 
 

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from escalations import forms as f
+from escalations import selectors as esc_selectors
 from escalations.models import Escalation
 from escalations.pages import escalation_targets
 from escalations.services import escalate
 from escalations.views.base import agents_only, detail_url
 from tickets import selectors, services
 from tickets.forms import add_service_errors
+from tickets.models import Tier
 from tickets.views import render_detail
 
 State = Escalation.Status
@@ -71,6 +73,11 @@ def ticket_escalate(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Escalated to %(tier)s (%(team)s).") % names)
+            # Into management: the managed escalation (team, action plan, review) is
+            # where the work goes on, not the record of the move.
+            managed = esc_selectors.open_managed_escalation(ticket=ticket)
+            if escalation.to_tier == Tier.MGMT and managed is not None:
+                return redirect(detail_url(managed))
             # Moved to another team, the ticket may be out of the requester's sight now.
             if selectors.ticket_list(user=request.user).filter(pk=ticket.pk).exists():
                 return redirect(ticket)

@@ -9,6 +9,7 @@ class EventKind(models.TextChoices):
     TICKET_CREATED = "ticket.created", _("Ticket created")
     TICKET_ASSIGNED = "ticket.assigned", _("Ticket assigned")
     TICKET_REPLIED = "ticket.replied", _("Public reply")
+    TICKET_STATUS = "ticket.status", _("Status changed")
     SLA_WARNING = "sla.warning", _("SLA warning")
     SLA_BREACH = "sla.breach", _("SLA breached")
     ESCALATED = "escalation.escalated", _("Escalated to the next level")

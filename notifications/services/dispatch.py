@@ -29,6 +29,7 @@ from notifications.services.backlog import held_for
 from tickets import batch
 from tickets.holders import ERASED_DOMAIN
 from tickets.models import Ticket, User
+from tickets.selectors import agent_filter
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
 NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
@@ -87,12 +88,16 @@ def event_emit(
     sources: dict = batch.memo("message-sources", dict)
     inbox: list[Notification] = []
     deliveries: list[Delivery] = []
+    agent_ids = _agent_ids(people)
+    outside = ctx.requester_values(values)
     for person in people:
         user = person.user
+        # Requesters (and bare addresses) never read the routing: level, team, assignee.
+        seen = values if user is not None and user.pk in agent_ids else outside
         if user is not None and choices[(user.pk, Channel.INAPP)]:
             message = render_message(
                 kind=kind,
-                context=ctx.revive({**values, "recipient": str(user)}),
+                context=ctx.revive({**seen, "recipient": str(user)}),
                 language=user.language,
                 time_zone=user.time_zone,
                 sources=sources,
@@ -122,7 +127,7 @@ def event_emit(
                     address=email,
                     language=(user.language if user else person.language) or "en",
                     time_zone=(user.time_zone if user else person.time_zone) or "UTC",
-                    context={**values, "recipient": str(user) if user else person.name},
+                    context={**seen, "recipient": str(user) if user else person.name},
                     next_attempt_at=now,
                 )
             )
@@ -176,6 +181,14 @@ def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
         transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
     inbox.clear()
     deliveries.clear()
+
+
+def _agent_ids(people: list[Recipient]) -> set[int]:
+    """The agents among the people told, in one query (none when all are addresses)."""
+    ids = [person.user.pk for person in people if person.user is not None]
+    if not ids:
+        return set()
+    return set(User.objects.filter(agent_filter(), pk__in=ids).values_list("pk", flat=True))
 
 
 def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:

@@ -51,7 +51,11 @@ def _managed(state: str) -> Escalation:
     if state == "closed":
         reviews.review_submit(escalation=escalation, actor=boss, data=REVIEW)
         managed.managed_escalation_close(
-            escalation=escalation, actor=boss, closure_note="Fixed", customer_agreed=True
+            escalation=escalation,
+            actor=boss,
+            closure_note="Fixed",
+            customer_agreed=True,
+            close_open_actions=True,
         )
     return escalation
 

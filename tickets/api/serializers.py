@@ -1,8 +1,10 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import StrictFieldsMixin
 from tickets.models import (
+    Attachment,
     Category,
     Comment,
     Impact,
@@ -161,18 +163,42 @@ class TicketCreateSerializer(TicketWriteSerializer):
         return fields
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "created_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        """The permission-checked download (a session or token may fetch it)."""
+        return reverse("tickets:attachment", args=[obj.pk])
+
+
 class CommentSerializer(serializers.ModelSerializer):
     author = UserSummarySerializer(read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Comment
-        fields = ["id", "author", "body", "is_public", "created_at"]
-        read_only_fields = ["id", "author", "created_at"]
+        fields = ["id", "author", "body", "is_public", "created_at", "attachments"]
+        read_only_fields = ["id", "author", "created_at", "attachments"]
 
 
 class CommentCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     body = serializers.CharField(max_length=50_000)
     is_public = serializers.BooleanField(default=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="Files (multipart/form-data); limits and types as the site sets them.",
+    )
+
+
+class CcSerializer(StrictFieldsMixin, serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
@@ -187,3 +213,8 @@ class TicketEventSerializer(serializers.ModelSerializer):
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     note = serializers.CharField(max_length=2_000, required=False, allow_blank=True, default="")
+    note_public = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Show the note to the requester (internal by default).",
+    )

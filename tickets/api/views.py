@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -11,6 +12,7 @@ from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
     CategorySerializer,
+    CcSerializer,
     CommentCreateSerializer,
     CommentSerializer,
     OrganizationDetailSerializer,
@@ -102,7 +104,10 @@ class TicketViewSet(
     )
     @extend_schema(
         methods=["POST"],
-        request=CommentCreateSerializer,
+        request={
+            "application/json": CommentCreateSerializer,
+            "multipart/form-data": CommentCreateSerializer,
+        },
         responses={201: CommentSerializer},
         summary="Add a public reply or an internal note",
     )
@@ -112,9 +117,16 @@ class TicketViewSet(
         if request.method == "POST":
             serializer = CommentCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            comment = services.comment_add(
-                ticket=ticket, actor=request.user, **serializer.validated_data
-            )
+            data = dict(serializer.validated_data)
+            files = data.pop("attachments", [])
+            # Every file is checked before anything is written: a refusal leaves nothing.
+            services.attachments_check(ticket=ticket, files=files)
+            with transaction.atomic():
+                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
+                if files:
+                    services.attachments_add(
+                        ticket=ticket, actor=request.user, files=files, comment=comment
+                    )
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = selectors.ticket_comments(ticket=ticket, user=request.user)
         page = self.paginate_queryset(comments)
@@ -139,6 +151,38 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         services.ticket_transition(ticket=ticket, actor=request.user, **serializer.validated_data)
         return self.written(ticket)
+
+    @extend_schema(
+        request=None, responses={204: None}, summary="Follow the ticket, or (DELETE) stop"
+    )
+    @action(detail=True, methods=["post", "delete"], filterset_class=None, ordering_fields=[])
+    def follow(self, request, pk=None):
+        """Agents follow a ticket: told of its public replies and status changes."""
+        ticket = self.get_object()
+        services.ticket_follow(ticket=ticket, actor=request.user, follow=request.method == "POST")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=CcSerializer,
+        responses={200: CcSerializer(many=True)},
+        summary="Copy an address on the ticket, or (DELETE) stop copying it",
+    )
+    @action(detail=True, methods=["post", "delete"], filterset_class=None, ordering_fields=[])
+    def cc(self, request, pk=None):
+        """Addresses told of public replies and status changes (at most 10)."""
+        ticket = self.get_object()
+        serializer = CcSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        email = serializer.validated_data["email"]
+        if request.method == "POST":
+            services.cc_add(ticket=ticket, actor=request.user, email=email)
+        else:
+            services.cc_remove(ticket=ticket, actor=request.user, email=email)
+        listed = [
+            {"email": e}
+            for e in ticket.cc_addresses.order_by("email").values_list("email", flat=True)
+        ]
+        return Response(listed)
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):

@@ -66,3 +66,13 @@ class RetentionAction(models.TextChoices):
     DEFAULT = "", _("Default (setting)")
     PSEUDONYMISE = "pseudonymise", _("Pseudonymise personal data")
     DELETE = "delete", _("Delete the ticket")
+
+
+class SlaRank(models.IntegerChoices):
+    """Where a ticket stands against its SLA clocks, most urgent first (the queue's
+    first sort key)."""
+
+    BREACHED = 0, _("Breached")
+    AT_RISK = 1, _("At risk")
+    ON_TRACK = 2, _("On track")
+    NONE = 3, _("No clock running")

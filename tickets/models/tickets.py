@@ -1,13 +1,14 @@
 """Tickets, their comments and their append-only audit trail."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.choices import Impact, Priority, Status, Tier, Urgency
+from tickets.models.choices import Impact, Priority, SlaRank, Status, Tier, Urgency
 from tickets.models.people import Category, Organization, Team
 
 
@@ -98,6 +99,17 @@ class Ticket(models.Model):
     pseudonymised_at = models.DateTimeField(
         _("personal data removed at"), null=True, blank=True, editable=False
     )
+    # The queue's sort key, kept by the SLA clock services and the sweep (never
+    # computed per row at read time): 0 breached, 1 at risk, 2 on track, 3 no
+    # counting clock; then the earliest due time of a counting clock.
+    sla_rank = models.PositiveSmallIntegerField(
+        _("SLA urgency"), choices=SlaRank, default=SlaRank.NONE, editable=False
+    )
+    sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
+    sla_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, editable=False)
+    # Full-text search (PostgreSQL): title, description and comments, kept by
+    # ``tickets.search``; its GIN index is created on PostgreSQL only.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,6 +137,13 @@ class Ticket(models.Model):
             ),
             # Erasure and export find a person's tickets by address in any case.
             models.Index(Upper("requester_email"), name="ticket_requester_email_ci"),
+            models.Index(
+                fields=["sla_rank", "sla_due_at", "priority", "created_at", "id"],
+                name="ticket_urgency",
+            ),
+            models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
+            # The API's ordering=next_due, over every status.
+            models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -214,6 +233,11 @@ class TicketEvent(models.Model):
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    note_public = models.BooleanField(
+        _("note shown to the requester"),
+        default=False,
+        help_text=_("Requesters see status changes; their notes only when marked public."),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ Pages, the API, admin and tasks all call these functions; none of them holds
 ticket rules of its own. One module per use case; this package names them all.
 """
 
+from tickets.services.attachments import attachments_add, attachments_check
 from tickets.services.base import (
     FLAG_FIELDS,
     PRIORITY_INPUTS,
@@ -12,6 +13,8 @@ from tickets.services.base import (
     ticket_lock,
     tickets_locked,
 )
+from tickets.services.bulk import BULK_ACTIONS, BulkResult, ticket_take, tickets_bulk_change
+from tickets.services.canned import canned_replies_for, canned_reply_text
 from tickets.services.comments import comment_add
 from tickets.services.create import ticket_create
 from tickets.services.edit import (
@@ -20,22 +23,42 @@ from tickets.services.edit import (
     ticket_route,
     ticket_update,
 )
+from tickets.services.followers import cc_add, cc_remove, ticket_follow
+from tickets.services.profile import api_token_create, api_token_revoke, profile_update
+from tickets.services.saved_views import saved_view_create, saved_view_delete, view_query
 from tickets.services.status import REQUESTER_TRANSITIONS, ticket_transition, transitions_for
 
 __all__ = [
+    "BULK_ACTIONS",
     "EDITABLE_FIELDS",
     "FLAG_FIELDS",
     "PRIORITY_INPUTS",
     "REQUESTER_TRANSITIONS",
+    "BulkResult",
+    "api_token_create",
+    "api_token_revoke",
+    "attachments_add",
+    "attachments_check",
+    "canned_replies_for",
+    "canned_reply_text",
+    "cc_add",
+    "cc_remove",
     "check_assignee",
     "comment_add",
+    "profile_update",
+    "saved_view_create",
+    "saved_view_delete",
     "ticket_create",
     "ticket_event_record",
+    "ticket_follow",
     "ticket_lock",
     "ticket_override_priority",
     "ticket_route",
+    "ticket_take",
     "ticket_transition",
     "ticket_update",
+    "tickets_bulk_change",
     "tickets_locked",
     "transitions_for",
+    "view_query",
 ]

@@ -80,6 +80,7 @@ def ticket_event_record(
     old: Any = None,
     new: Any = None,
     note: str = "",
+    note_public: bool = False,
 ) -> TicketEvent:
     """Append one entry to a ticket's audit trail (for this app and those built on it);
     inside a batch job, with the batch's other entries when it is flushed."""
@@ -91,6 +92,7 @@ def ticket_event_record(
         old_value=_display(old),
         new_value=_display(new),
         note=note,
+        note_public=note_public,
     )
     if not batch.queue_event(event):
         event.save(force_insert=True)

@@ -13,6 +13,7 @@ from tickets.models import (
     TicketEvent,
     User,
 )
+from tickets.search import ticket_search_refresh
 from tickets.selectors import user_is_agent
 from tickets.services import base
 from tickets.services.base import ticket_event_record
@@ -35,6 +36,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
     comment = Comment(ticket=ticket, author=actor, body=body, is_public=is_public)
     comment.full_clean()
     comment.save()
+    ticket_search_refresh(ticket_ids=[ticket.pk])
     ticket_event_record(
         ticket=ticket,
         actor=actor,

@@ -17,6 +17,7 @@ from tickets.models import (
     Tier,
     User,
 )
+from tickets.search import ticket_search_refresh
 from tickets.selectors import user_is_agent
 from tickets.services.base import (
     check_assignee,
@@ -24,6 +25,7 @@ from tickets.services.base import (
     priority_decide,
     ticket_event_record,
 )
+from tickets.services.followers import follower_record_assignee
 
 
 @transaction.atomic
@@ -119,6 +121,8 @@ def ticket_create(
             field="assignee",
             new=assignee,
         )
+        follower_record_assignee(ticket=ticket, assignee=assignee)
+    ticket_search_refresh(ticket_ids=[ticket.pk])
     return events.publish(events.TICKET_CREATED, ticket=ticket, actor=actor)["ticket"]
 
 

@@ -15,6 +15,7 @@ from tickets.models import (
     TicketEvent,
     User,
 )
+from tickets.search import ticket_search_refresh
 from tickets.selectors import assignable_users, user_is_agent
 from tickets.services import base
 from tickets.services.base import (
@@ -26,6 +27,7 @@ from tickets.services.base import (
     priority_record,
     ticket_event_record,
 )
+from tickets.services.followers import follower_record_assignee
 
 # Fields an agent may change with ticket_update; status and level have their own services.
 EDITABLE_FIELDS = (
@@ -103,6 +105,11 @@ def ticket_update(*, ticket: Ticket, actor: User, data: Mapping[str, Any]) -> Ti
             old=old_values[name],
             new=getattr(locked, name),
         )
+    if "assignee" in changes:
+        follower_record_assignee(ticket=locked, assignee=old_values["assignee"])
+        follower_record_assignee(ticket=locked, assignee=locked.assignee)
+    if {"title", "description"} & set(changes):
+        ticket_search_refresh(ticket_ids=[locked.pk])
     changed = set(changes)
     if locked.priority != old_priority:
         changed.add("priority")
@@ -174,4 +181,6 @@ def ticket_route(
         ticket_event_record(
             ticket=locked, actor=actor, kind=kind, field=name, old=old, new=new, note=note
         )
+    if "assignee" in changes:
+        follower_record_assignee(ticket=locked, assignee=changes["assignee"][0])
     return changed_publish(ticket=locked, actor=actor, fields=set(changes))

@@ -35,8 +35,13 @@ def transitions_for(*, status: str, actor: User) -> list[str]:
 
 
 @transaction.atomic
-def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "") -> Ticket:
+def ticket_transition(
+    *, ticket: Ticket, actor: User, status: str, note: str = "", note_public: bool = False
+) -> Ticket:
     """Move a ticket along the status workflow (``tickets.workflow.TRANSITIONS``).
+
+    The requester sees the change; its note only with ``note_public`` (a
+    requester's own note always is).
 
     Agents make any allowed move; a requester may only answer a pending ticket,
     or reopen or close their resolved ticket. Resolving stamps ``resolved_at``, reopening clears it.
@@ -63,6 +68,7 @@ def ticket_transition(*, ticket: Ticket, actor: User, status: str, note: str = "
         old=old,
         new=status,
         note=note,
+        note_public=note_public or not user_is_agent(actor),
     )
     return events.publish(
         events.TICKET_STATUS_CHANGED, ticket=locked, actor=actor, old=old, new=status

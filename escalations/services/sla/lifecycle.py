@@ -18,6 +18,7 @@ from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
+from escalations.services.sla.urgency import clock_save
 from tickets import batch
 from tickets.models import Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
@@ -81,7 +82,7 @@ def clock_start(
         started_at=now,
     )
     _begin(clock, now, paused=ticket.status == Status.PENDING)
-    clock.save()
+    clock_save(clock)
     _record(clock, actor, "", clock.state, _due_note(clock))
     return clock
 
@@ -92,7 +93,7 @@ def clock_pause(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.PAUSE)
     clock.resumed_at, clock.paused_at, clock.next_action_at = None, now, None
-    clock.save()
+    clock_save(clock)
     _record(
         clock,
         actor,
@@ -110,7 +111,7 @@ def clock_resume(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.resumed_at, clock.paused_at = now, None
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
-    clock.save()
+    clock_save(clock)
     _record(clock, actor, old, clock.state, _due_note(clock))
 
 
@@ -121,7 +122,7 @@ def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: str)
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.MEET)
     clock.met_at, clock.resumed_at, clock.next_action_at = now, None, None
-    clock.save()
+    clock_save(clock)
     _record(clock, actor, old, clock.state, note)
 
 
@@ -133,7 +134,7 @@ def clock_reopen(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     clock.met_at, clock.resumed_at, clock.paused_at = None, now, None
     if clock.state == ClockState.RUNNING:
         clocks.schedule(clock, _spec(clock))
-    clock.save()
+    clock_save(clock)
     _record(
         clock,
         actor,
@@ -152,7 +153,7 @@ def clock_new_cycle(*, clock: SlaClock, now: datetime, actor: User | None, pause
     clock.started_at = now
     clock.warned_at = clock.breached_at = clock.met_at = None
     _begin(clock, now, paused=paused)
-    clock.save()
+    clock_save(clock)
     _record(
         clock,
         actor,
@@ -190,7 +191,7 @@ def clock_retarget(
         clocks.schedule(clock, _spec(clock))
     if _retargeted_fields(clock) == before:
         return  # the same policy, calendar and times (a team change that moves nothing)
-    clock.save()
+    clock_save(clock)
     _record(
         clock,
         actor,
@@ -245,7 +246,7 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
     clocks.schedule(clock, _spec(clock))
     if clock.due_at == old_due:
         return
-    clock.save()
+    clock_save(clock)
     _record(
         clock,
         actor,
@@ -306,7 +307,8 @@ def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) 
 def _due_note(clock: SlaClock) -> str:
     return _("%(metric)s due %(due)s (target %(target)s of business time)") % {
         "metric": clock.get_metric_display(),
-        "due": f"{clock.due_at:%Y-%m-%d %H:%M} UTC" if clock.due_at else "-",
+        # ISO 8601: pages show it in the reader's time zone (``moments`` filter).
+        "due": clock.due_at.isoformat(timespec="seconds") if clock.due_at else "-",
         "target": _hours_minutes(clock.target),
     }
 

@@ -1,0 +1,77 @@
+"""The queue's sort key, kept on the ticket: rank (breached, at risk, on track,
+none) and the earliest due and warning times of its counting clocks.
+
+Written whenever a clock's times or state change (``lifecycle``) and by the
+sweep when it records warnings and breaches, so the queue orders by an indexed
+column instead of a subquery per row. Between two sweeps a ticket whose clock
+just ran out may keep its old rank for a few seconds, as its notices do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Case, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from escalations.clockstates import COUNTING
+from escalations.models import SlaClock
+from tickets import batch
+from tickets.models import SlaRank, Ticket
+
+
+def _earliest(field: str) -> Subquery:
+    counting = (
+        SlaClock.objects.filter(ticket=OuterRef("pk"), state__in=COUNTING)
+        .values("ticket")
+        .annotate(first=Min(field))
+        .values("first")
+    )
+    return Subquery(counting[:1])
+
+
+def rank_expression(now: datetime, due="sla_due_at", warn="sla_warn_at") -> Case:
+    return Case(
+        When(Q(**{f"{due}__isnull": True}), then=Value(SlaRank.NONE)),
+        When(Q(**{f"{due}__lte": now}), then=Value(SlaRank.BREACHED)),
+        When(Q(**{f"{warn}__lte": now}), then=Value(SlaRank.AT_RISK)),
+        default=Value(SlaRank.ON_TRACK),
+        output_field=IntegerField(),
+    )
+
+
+def ticket_urgency_refresh(*, ticket_ids: Iterable[int], now: datetime) -> int:
+    """Recompute the sort key of the tickets given from their clocks, as of ``now``."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return 0
+    tickets = Ticket.objects.filter(pk__in=ids)
+    tickets.update(sla_due_at=_earliest("due_at"), sla_warn_at=_earliest("warn_at"))
+    return tickets.update(sla_rank=Coalesce(rank_expression(now), Value(SlaRank.NONE)))
+
+
+def ticket_urgency_rerank(*, now: datetime) -> int:
+    """Move the tickets whose warning or due time has passed to their new rank (the
+    sweep's safety net, by the ``ticket_urgency`` index: only rows that change)."""
+    stale = Ticket.objects.filter(
+        Q(sla_rank=SlaRank.ON_TRACK, sla_warn_at__lte=now)
+        | Q(sla_rank__in=[SlaRank.ON_TRACK, SlaRank.AT_RISK], sla_due_at__lte=now)
+    )
+    return stale.update(sla_rank=rank_expression(now))
+
+
+def clock_save(clock: SlaClock) -> None:
+    """Save the clock and the ticket's queue sort key with it (in a batch job,
+    the sort keys of every ticket it touched, once, when it is flushed)."""
+    clock.save()
+    touched = batch.memo("urgency-tickets", set)
+    touched.add(clock.ticket_id)
+    if not batch.on_flush("urgency-tickets", lambda: _urgency_refresh(touched)):
+        _urgency_refresh(touched)
+
+
+def _urgency_refresh(ticket_ids: set[int]) -> None:
+    ticket_urgency_refresh(ticket_ids=sorted(ticket_ids), now=timezone.now())
+    ticket_ids.clear()

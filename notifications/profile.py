@@ -1,0 +1,88 @@
+"""The profile page: language, time zone, notification preferences and the API
+token, for every user. Forms validate; services decide."""
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from notifications.forms import PreferencesForm
+from notifications.services import inbox
+from tickets import services
+from tickets.forms import add_service_errors
+
+
+class ProfileForm(forms.Form):
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(zoneinfo.available_timezones())
+        self.fields["time_zone"].choices = [(zone, zone) for zone in zones]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def _render(request: HttpRequest, profile_form=None, preferences_form=None, status=200, key=""):
+    user = request.user
+    return render(
+        request,
+        "notifications/profile.html",
+        {
+            "profile_form": profile_form
+            or ProfileForm(initial={"language": user.language, "time_zone": user.time_zone}),
+            "form": preferences_form or PreferencesForm(user=user),
+            "has_token": Token.objects.filter(user=user).exists(),
+            "new_token": key,
+        },
+        status=status,
+    )
+
+
+@login_required
+def profile_page(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render(request)
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            services.profile_update(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("notifications:profile")
+    return _render(request, profile_form=form, status=400)
+
+
+@login_required
+@require_POST
+def profile_preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _render(request, preferences_form=form, status=400)
+    inbox.preferences_set(user=request.user, choices=form.choices())
+    messages.success(request, _("Your notification preferences are saved."))
+    return redirect("notifications:profile")
+
+
+@login_required
+@require_POST
+def profile_token(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) the API token, shown once; or revoke it."""
+    if request.POST.get("revoke"):
+        services.api_token_revoke(user=request.user)
+        messages.success(request, _("Your API token is revoked."))
+        return redirect("notifications:profile")
+    token = services.api_token_create(user=request.user)
+    return _render(request, key=token.key)

@@ -1,0 +1,87 @@
+"""Requesters see their ticket, not the desk's internals."""
+
+import pytest
+
+from escalations.models import SlaClock
+from notifications.models import Delivery
+from tests.factories import UserFactory, create_ticket
+from tickets import services
+from tickets.models import User
+
+
+def user(name):
+    return User.objects.get(username=name)
+
+
+@pytest.fixture
+def customer_ticket(network_path, policy):
+    customer = UserFactory(username="customer", email="customer@acme.example")
+    ticket = create_ticket(user("agent1"), requester_email="customer@acme.example")
+    return customer, ticket
+
+
+def test_the_ticket_page_hides_level_team_and_the_level_clock(client, customer_ticket):
+    customer, ticket = customer_ticket
+    assert ticket.sla_clocks.filter(metric=SlaClock.Metric.LEVEL).exists()
+    client.force_login(customer)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Service Desk" not in body
+    assert 'data-metric="level"' not in body
+    assert ">API<" not in body
+
+
+def test_the_queue_offers_requesters_no_priority_nor_sla_filter(client, customer_ticket):
+    customer, _ticket = customer_ticket
+    client.force_login(customer)
+    body = client.get("/").content.decode()
+    assert 'id="priority"' not in body
+    assert 'id="sla_status"' not in body
+    client.force_login(user("agent1"))
+    body = client.get("/").content.decode()
+    assert 'id="priority"' in body
+    assert 'id="sla_status"' in body
+
+
+def test_notifications_to_requesters_carry_no_routing(network_path, policy):
+    dispatcher = UserFactory(username="dispatcher", is_superuser=True)
+    create_ticket(dispatcher, requester_email="customer@acme.example")
+    delivery = Delivery.objects.get(kind="ticket.created", address="customer@acme.example")
+    assert delivery.context["ticket"]["team"] == ""
+    assert delivery.context["ticket"]["level"] == ""
+    agents = Delivery.objects.get(kind="ticket.created", address="agent1@example.com")
+    assert "Service Desk" in agents.context["ticket"]["team"]
+    from notifications.rendering import render_message
+
+    text = render_message(
+        kind="ticket.created", context=delivery.context, language="en", time_zone="UTC"
+    ).text
+    assert "level" not in text
+    assert "team" not in text
+
+
+def test_status_notes_are_internal_unless_made_public(client, customer_ticket):
+    customer, ticket = customer_ticket
+    agent1 = user("agent1")
+    client.force_login(agent1)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Note visibility" in page
+    url = f"/tickets/{ticket.pk}/transition/"
+    client.post(url, {"status": "open", "note": "Escalating to vendor", "note_public": "internal"})
+    client.post(url, {"status": "pending", "note": "Please send logs", "note_public": "public"})
+    client.force_login(customer)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Please send logs" in body
+    assert "Escalating to vendor" not in body
+
+
+def test_the_api_transition_note_is_internal_by_default(api_as, customer_ticket):
+    _customer, ticket = customer_ticket
+    client = api_as(user("agent1"))
+    url = f"/api/v1/tickets/{ticket.pk}/transition/"
+    assert client.post(url, {"status": "open", "note": "inside"}, format="json").status_code == 200
+    event = ticket.events.filter(kind="status").last()
+    assert event.note_public is False
+    services.ticket_transition(
+        ticket=ticket, actor=user("agent1"), status="pending", note="out", note_public=True
+    )
+    assert ticket.events.filter(kind="status").last().note_public is True

@@ -1,0 +1,77 @@
+"""The desk on a 390 px phone: no sideways scrolling on the queue, the ticket and
+the escalation pages; the filters fold away; the reply box is near the top."""
+
+import pytest
+from playwright.sync_api import expect
+
+from escalations.models import ActionItem, Escalation
+from escalations.services import escalate
+from tests.escalations.data import HANDOFF
+from tests.factories import create_ticket
+from tickets import services
+from tickets.models import User
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+
+
+def phone(new_page, log_in, username):
+    """Logged in (the user's name sits in the folded menu on a phone), then a phone."""
+    page = log_in(new_page(), username)
+    page.set_viewport_size(PHONE)
+    return page
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide"
+    # Nor inside: no table scrolled sideways within its own box.
+    inner = page.evaluate(
+        "Math.max(0, ...[...document.querySelectorAll('.table-responsive, table')]"
+        ".map(e => e.scrollWidth - e.clientWidth))"
+    )
+    assert inner <= 1, f"a table on {page.url} scrolls {inner} px sideways"
+
+
+def test_queue_and_ticket_fit_a_phone(new_page, log_in, network_path, policy):
+    agent1 = User.objects.get(username="agent1")
+    ticket = None
+    for n in range(8):
+        ticket = create_ticket(
+            agent1,
+            title=f"Checkout fails for every shopper in the Warsaw store number {n}",
+            requester_email=f"a.very.long.requester.address.{n}@retail-customer.example.com",
+        )
+    for n in range(12):
+        services.comment_add(ticket=ticket, actor=agent1, body=f"Checked thing {n}. " * 8)
+    page = phone(new_page, log_in, "agent1")
+    page.goto("/")
+    expect(page.locator("#queue")).to_be_visible()
+    no_sideways_scroll(page)
+    # The filters are folded away until asked for.
+    expect(page.locator("#queue-filters")).to_be_hidden()
+    page.locator("#filters-toggle").click()
+    expect(page.locator("#queue-filters")).to_be_visible()
+
+    page.goto(ticket.get_absolute_url())
+    expect(page.locator("#reply-card")).to_be_visible()
+    no_sideways_scroll(page)
+    top = page.locator("#reply-card").bounding_box()["y"]
+    assert top < 900, f"the reply box is {top:.0f} px down"
+
+
+def test_the_action_plan_fits_a_phone(new_page, log_in, network_path, policy):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, title="Warsaw offline", impact=2, urgency=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    managed = Escalation.objects.get(ticket=ticket, kind="hierarchical")
+    ActionItem.objects.create(
+        escalation=managed, description="Replace the core switch in the Warsaw rack room"
+    )
+    page = phone(new_page, log_in, "manager")
+    page.goto(f"/escalations/{managed.pk}/")
+    expect(page.locator("#action-plan-table")).to_be_visible()
+    no_sideways_scroll(page)
+    box = page.locator("#action-plan-table button", has_text="Done").bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"]

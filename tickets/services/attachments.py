@@ -1,0 +1,137 @@
+"""Attachments: checked (count, size, type by name and by content) before any is
+stored, stored through Django's storage API, and recorded in the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from tickets.models import Attachment, Comment, Ticket, TicketEvent, User
+from tickets.services.base import ticket_event_record
+
+# What the first bytes of each allowed type look like; text types must be UTF-8
+# without NUL bytes. A file whose content is not what its name says is refused.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+}
+TEXT_TYPES = {"txt", "log", "csv"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "txt": "text/plain",
+    "log": "text/plain",
+    "csv": "text/csv",
+}
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _content_matches(upload: UploadedFile, extension: str) -> bool:
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    if extension in SIGNATURES:
+        return head.startswith(SIGNATURES[extension])
+    if extension in TEXT_TYPES:
+        if b"\x00" in head:
+            return False
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as error:
+            # A multi-byte character cut at the end of the sample is still text.
+            return error.start >= len(head) - 3
+        return True
+    return False
+
+
+def attachments_check(*, ticket: Ticket, files: Sequence[UploadedFile]) -> None:
+    """Refuse the whole lot, with a message, unless every file passes: at most
+    ``ATTACHMENT_MAX_COUNT`` per message, each at most ``ATTACHMENT_MAX_BYTES``,
+    an allowed extension, and content of that type."""
+    if len(files) > settings.ATTACHMENT_MAX_COUNT:
+        raise ValidationError(
+            {
+                "attachments": _("At most %(n)d files at a time.")
+                % {"n": settings.ATTACHMENT_MAX_COUNT}
+            }
+        )
+    allowed = {ext.lower() for ext in settings.ATTACHMENT_TYPES}
+    for upload in files:
+        name = upload.name or ""
+        extension = _extension(name)
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024) or 1
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s is larger than %(mb)d MB.")
+                    % {"name": name, "mb": limit}
+                }
+            )
+        if extension not in allowed or extension not in CONTENT_TYPES:
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s: files of this type are not accepted (%(types)s).")
+                    % {"name": name, "types": ", ".join(sorted(allowed))}
+                }
+            )
+        if not _content_matches(upload, extension):
+            raise ValidationError(
+                {
+                    "attachments": _("%(name)s is not the kind of file its name says.")
+                    % {"name": name}
+                }
+            )
+
+
+@transaction.atomic
+def attachments_add(
+    *, ticket: Ticket, actor: User, files: Sequence[UploadedFile], comment: Comment | None = None
+) -> list[Attachment]:
+    """Store the files on the ticket (and comment), once all of them pass the
+    checks; each is recorded in the ticket's audit trail. Files stored before a
+    failing database write are removed again, so a refusal leaves nothing behind."""
+    attachments_check(ticket=ticket, files=files)
+    stored: list[Attachment] = []
+    try:
+        for upload in files:
+            extension = _extension(upload.name)
+            name = get_valid_filename(upload.name)[:200] or f"file.{extension}"
+            attachment = Attachment(
+                ticket=ticket,
+                comment=comment,
+                name=name,
+                content_type=CONTENT_TYPES[extension],
+                size=upload.size,
+                uploaded_by=actor,
+            )
+            attachment.file.save(name, upload, save=False)
+            attachment.save()
+            stored.append(attachment)
+            ticket_event_record(
+                ticket=ticket,
+                actor=actor,
+                kind=TicketEvent.Kind.CHANGED,
+                field="attachment",
+                new=name,
+                note=_("Internal note") if comment is not None and not comment.is_public else "",
+            )
+    except Exception:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    return stored

@@ -1,0 +1,116 @@
+"""Times on every page, one way: relative ("3 hours ago", "in 20 minutes",
+"overdue by 2 hours") with the exact time on hover, in the viewer's time zone
+and language.
+
+``{{ value|moment }}`` for when something happened or will; ``{{ value|due }}``
+for a due time (past ones read "overdue by"); ``{{ text|moments_in_text }}``
+for free text that carries timestamps (audit-trail notes, old or new values).
+Values may be datetimes or ISO 8601 strings; anything else is shown as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# ISO 8601 with an offset, and the "YYYY-MM-DD HH:MM UTC" of older notes.
+_STAMP = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC)"
+)
+
+
+def as_moment(value) -> datetime | None:
+    """A datetime from a datetime or an ISO string (naive ones are UTC); else None."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        text = value.strip()
+        if text.endswith(" UTC"):
+            text = text[:-4] + "+00:00"
+        try:
+            moment = parse_datetime(text)
+        except ValueError:
+            return None
+        if moment is None:
+            return None
+    else:
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def exact(moment: datetime) -> str:
+    """The exact time in the viewer's zone and locale, with the zone's name."""
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}".strip()
+
+
+def relative(moment: datetime, *, due: bool = False, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if abs((moment - now).total_seconds()) < 60:
+        return _("due now") if due else _("just now")
+    if moment <= now:
+        span = timesince(moment, now, depth=1)
+        return (
+            _("overdue by %(span)s") % {"span": span} if due else _("%(span)s ago") % {"span": span}
+        )
+    span = timesince(now, moment, depth=1)
+    return _("due in %(span)s") % {"span": span} if due else _("in %(span)s") % {"span": span}
+
+
+def _markup(moment: datetime, *, due: bool) -> str:
+    overdue = due and moment <= timezone.now()
+    return format_html(
+        '<time datetime="{}" title="{}"{}>{}</time>',
+        timezone.localtime(moment).isoformat(timespec="seconds"),
+        exact(moment),
+        mark_safe(' class="text-danger"') if overdue else "",
+        relative(moment, due=due),
+    )
+
+
+@register.filter(is_safe=True)
+def moment(value) -> str:
+    """When something happened (or will): relative, the exact time on hover."""
+    found = as_moment(value)
+    if found is None:
+        return conditional_escape(value if value not in (None, "") else "—")
+    return _markup(found, due=False)
+
+
+@register.filter(is_safe=True)
+def due(value) -> str:
+    """A due time: "due in 20 minutes", or "overdue by 2 hours" once past."""
+    found = as_moment(value)
+    if found is None:
+        return conditional_escape(value if value not in (None, "") else "—")
+    return _markup(found, due=True)
+
+
+@register.filter(is_safe=True)
+def moments_in_text(value) -> str:
+    """Free text with each timestamp in it shown the one way."""
+    text = str(value or "")
+    parts, last = [], 0
+    for match in _STAMP.finditer(text):
+        found = as_moment(match.group(0))
+        if found is None:
+            continue
+        parts.append(conditional_escape(text[last : match.start()]))
+        parts.append(_markup(found, due=False))
+        last = match.end()
+    parts.append(conditional_escape(text[last:]))
+    # Every part is escaped text or format_html output.
+    return mark_safe("".join(str(part) for part in parts))  # noqa: S308
