@@ -185,10 +185,13 @@ def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
 
 def _agent_ids(people: list[Recipient]) -> set[int]:
     """The agents among the people told, in one query (none when all are addresses)."""
-    ids = [person.user.pk for person in people if person.user is not None]
+    ids = tuple(sorted({person.user.pk for person in people if person.user is not None}))
     if not ids:
         return set()
-    return set(User.objects.filter(agent_filter(), pk__in=ids).values_list("pk", flat=True))
+    return batch.memo(  # a batch job (the sweep) tells the same teams again and again
+        ("agent-ids", ids),
+        lambda: set(User.objects.filter(agent_filter(), pk__in=ids).values_list("pk", flat=True)),
+    )
 
 
 def _distinct(recipients: Iterable[Recipient], actor: User | None) -> list[Recipient]:

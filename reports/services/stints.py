@@ -16,10 +16,12 @@ from datetime import datetime
 from django.utils import timezone
 
 from escalations import businesstime as bt
-from escalations.models import BusinessCalendar, TeamCalendar, TicketRoute
+from escalations.models import BusinessCalendar
+from escalations.services import routing
 from escalations.services.routing import TIER_ORDER
-from escalations.services.sla.governing import calendar_spec
+from escalations.services.sla.governing import calendar_spec, team_calendar
 from reports.models import LevelStint
+from tickets import batch
 from tickets.models import Status, Ticket, User
 
 How = LevelStint.How
@@ -37,17 +39,13 @@ def how_left(old_level: str, new_level: str) -> str:
 
 def stint_calendar(*, ticket: Ticket, level: str, team_id: int | None) -> BusinessCalendar | None:
     """The calendar a stint is counted on: the calendar of the ticket's path level
-    of that tier, else the team's, else none (24x7)."""
-    route = TicketRoute.objects.filter(ticket=ticket).select_related("path").first()
+    of that tier, else the team's, else none (24x7). Read once per batch job."""
+    route = routing.route_of(ticket)
     if route is not None:
-        step = route.path.levels.filter(tier=level, calendar__isnull=False).first()
-        if step is not None:
-            return step.calendar
-    if team_id:
-        link = TeamCalendar.objects.select_related("calendar").filter(team=team_id).first()
-        if link is not None:
-            return link.calendar
-    return None
+        for step in routing.levels_of(route.path):
+            if step.tier == level and step.calendar_id is not None:
+                return step.calendar
+    return team_calendar(team_id) if team_id else None
 
 
 def _seconds(calendar: BusinessCalendar | None, start: datetime, end: datetime) -> tuple[int, int]:
@@ -84,6 +82,9 @@ def stint_end(
 
 
 def _open_stint(ticket: Ticket) -> LevelStint | None:
+    pending = _batch_stints()
+    if pending is not None and ticket.pk in pending.open:
+        return pending.open[ticket.pk]
     return (
         LevelStint.objects.select_for_update().filter(ticket=ticket, left_at__isnull=True).first()
     )
@@ -92,17 +93,62 @@ def _open_stint(ticket: Ticket) -> LevelStint | None:
 def _close(ticket: Ticket, stint: LevelStint, now: datetime, how: str) -> None:
     calendar = stint_calendar(ticket=ticket, level=stint.level, team_id=stint.team_id)
     stint_end(stint, now=now, how=how, calendar=calendar)
-    stint.save()
+    pending = _batch_stints()
+    if pending is None:
+        stint.save()
+        return
+    pending.open.pop(ticket.pk, None)
+    if stint.pk is not None:  # a stint begun in this batch is inserted as it ends
+        pending.closed.append(stint)
 
 
 def _begin(ticket: Ticket, now: datetime) -> LevelStint:
-    return LevelStint.objects.create(
+    stint = LevelStint(
         ticket=ticket,
         level=ticket.level,
         team_id=ticket.team_id,
         entered_at=now,
         paused_since=now if ticket.status == Status.PENDING else None,
     )
+    pending = _batch_stints()
+    if pending is None:
+        stint.save()
+    else:
+        pending.begun.append(stint)
+        pending.open[ticket.pk] = stint
+    return stint
+
+
+class _BatchStints:
+    """A batch job's stint writes (the sweep escalating many tickets): the open
+    stints of the tickets it holds read in one query, the ended ones updated and
+    the new ones inserted in one statement each when the batch is flushed."""
+
+    def __init__(self, ticket_ids: list[int]) -> None:
+        self.open: dict[int, LevelStint] = {
+            stint.ticket_id: stint
+            for stint in LevelStint.objects.select_for_update().filter(
+                ticket_id__in=ticket_ids, left_at__isnull=True
+            )
+        }
+        self.closed: list[LevelStint] = []
+        self.begun: list[LevelStint] = []
+
+    def flush(self) -> None:
+        fields = ["left_at", "how_left", "calendar", "wall_seconds", "business_seconds"]
+        fields += ["paused_since", "paused_wall_seconds", "paused_business_seconds"]
+        LevelStint.objects.bulk_update(self.closed, fields)
+        LevelStint.objects.bulk_create(self.begun)
+        self.closed, self.begun = [], []
+
+
+def _batch_stints() -> _BatchStints | None:
+    work = batch.current()
+    if work is None:
+        return None
+    pending = batch.memo("level-stints", lambda: _BatchStints(list(work.tickets)))
+    batch.on_flush("level-stints", pending.flush)
+    return pending
 
 
 def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
@@ -140,8 +186,12 @@ def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, ne
             _begin(ticket, now)
     elif stint is not None and new == Status.PENDING:
         stint_pause(stint, now)
-        stint.save(update_fields=["paused_since"])
+        if stint.pk is not None:  # else inserted with it when the batch is flushed
+            stint.save(update_fields=["paused_since"])
     elif stint is not None and old == Status.PENDING:
         calendar = stint_calendar(ticket=ticket, level=stint.level, team_id=stint.team_id)
         stint_resume(stint, now, calendar)
-        stint.save(update_fields=["paused_since", "paused_wall_seconds", "paused_business_seconds"])
+        if stint.pk is not None:
+            stint.save(
+                update_fields=["paused_since", "paused_wall_seconds", "paused_business_seconds"]
+            )

@@ -98,7 +98,9 @@ def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(
     result, loaded = sweep_statements(later + timedelta(minutes=31))
     assert result.breaches == 10
     assert Escalation.objects.count() == 20
-    assert loaded <= plain, (loaded, plain)
+    # One statement more for the whole batch: the former assignees' records (they
+    # keep reading the tickets), inserted together.
+    assert loaded <= plain + 1, (loaded, plain)
 
 
 def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, clock):

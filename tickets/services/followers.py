@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tickets import batch
 from tickets.models import CcAddress, Follower, Ticket, TicketEvent, User
 from tickets.selectors import user_is_agent
 from tickets.services.base import ticket_event_record
@@ -17,9 +18,21 @@ def follower_record_assignee(*, ticket: Ticket, assignee: User | None) -> None:
     them after a reassignment. Notices come from following, not from this record."""
     if assignee is None:
         return
+    pending = batch.memo("assignee-followers", list)
+    if batch.on_flush("assignee-followers", lambda: _followers_write(pending)):
+        # a batch job (the sweep moving tickets on) writes them in one statement
+        pending.append(
+            Follower(ticket=ticket, user=assignee, reason=Follower.Reason.ASSIGNED, notify=False)
+        )
+        return
     Follower.objects.get_or_create(
         ticket=ticket, user=assignee, defaults={"reason": Follower.Reason.ASSIGNED, "notify": False}
     )
+
+
+def _followers_write(rows: list[Follower]) -> None:
+    Follower.objects.bulk_create(rows, ignore_conflicts=True)  # kept as they are if known
+    rows.clear()
 
 
 @transaction.atomic
