@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from config.api import StrictFieldsMixin
+from config.api import StrictFieldsMixin, WholeListSerializer
 from escalations.models import (
     BusinessCalendar,
     Holiday,
@@ -110,12 +110,14 @@ class WorkingIntervalSerializer(serializers.ModelSerializer):
     class Meta:
         model = WorkingInterval
         fields = list(calendars.INTERVAL_FIELDS)
+        list_serializer_class = WholeListSerializer
 
 
 class HolidaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Holiday
         fields = list(calendars.HOLIDAY_FIELDS)
+        list_serializer_class = WholeListSerializer
 
 
 class BusinessCalendarSerializer(StrictFieldsMixin, serializers.ModelSerializer):
