@@ -17,6 +17,7 @@ from escalations.models import (
 )
 from tickets.models import Team, Ticket, Tier, User
 from tickets.selectors import (
+    agent_filter,
     ticket_visibility_filter,
     user_is_admin,
     user_is_agent,
@@ -126,6 +127,19 @@ def action_item_get(*, escalation: Escalation, pk: int | str) -> ActionItem:
     if item is None:
         raise Http404(_("No such action item."))
     return item
+
+
+def member_candidates(*, escalation: Escalation) -> QuerySet[User]:
+    """Who may join the escalation team as a user: active agents, and the contacts
+    of the ticket's own organization (as its customer contact; the model says so)."""
+    who = agent_filter()
+    if escalation.ticket.organization_id is not None:
+        who |= Q(contact_for=escalation.ticket.organization_id)
+    return (
+        User.objects.filter(who, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def management_team() -> Team | None:

@@ -203,7 +203,7 @@ class TicketViewSet(ticket_views.TicketViewSet):
         """Escalate to a higher level of the ticket's path. Every hand-off field is
         required; into a level that needs approval a P3/P4 ticket waits as
         ``requested`` for the target team's manager."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can escalate tickets."))
         serializer = EscalateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         escalation = escalate.escalation_request(
@@ -216,7 +216,7 @@ class TicketViewSet(ticket_views.TicketViewSet):
     def priority(self, request, pk=None):
         """Set the priority by hand with a reason; an empty priority hands it back to
         the matrix and the criteria. Audited."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can set the priority by hand."))
         serializer = PriorityOverrideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.ticket_override_priority(

@@ -1,9 +1,10 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -80,6 +81,14 @@ class TicketViewSet(
         fresh = self.with_related(Ticket.objects.all()).get(pk=ticket.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
+    def agent_object(self, refusal: str) -> Ticket:
+        """The ticket of an agents-only write, refused (403) to a requester before the
+        body is read: someone who may not act learns nothing from a 400."""
+        ticket = self.get_object()
+        if not selectors.user_is_agent(self.request.user):
+            raise PermissionDenied(refusal)
+        return ticket
+
     @extend_schema(request=TicketCreateSerializer)
     def create(self, request):
         """Open a ticket. Requesters file for themselves; agents name the requester."""
@@ -91,7 +100,7 @@ class TicketViewSet(
     @extend_schema(request=TicketWriteSerializer)
     def partial_update(self, request, pk=None):
         """Change some fields of a ticket (agents only). Status has its own endpoint."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can edit tickets."))
         serializer = TicketWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.ticket_update(ticket=ticket, actor=request.user, data=serializer.validated_data)
