@@ -63,8 +63,8 @@ class ReviewSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
-    manager = UserSummarySerializer(read_only=True)
-    requested_by = UserSummarySerializer(read_only=True)
+    manager = UserSummarySerializer(read_only=True, allow_null=True)
+    requested_by = UserSummarySerializer(read_only=True, allow_null=True)
     members = MemberSerializer(many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
 

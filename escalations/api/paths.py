@@ -12,7 +12,7 @@ from escalations.services.config import paths
 from tickets.models import Team
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from escalations.api.serializers import (
     PriorityDefinitionSerializer,
     PriorityMatrixRowSerializer,
     PriorityOverrideSerializer,
+    SlaClockHistorySerializer,
     SlaPolicySerializer,
     TicketWithSlaSerializer,
 )
@@ -30,6 +31,7 @@ from escalations.models import (
 )
 from escalations.selectors import (
     SLA_STATUS_CHOICES,
+    clock_history,
     filter_sla_status,
     with_clocks,
     with_next_due,
@@ -210,6 +212,24 @@ class TicketViewSet(ticket_views.TicketViewSet):
             ticket=ticket, actor=request.user, **serializer.validated_data
         )
         return Response(EscalationSerializer(escalation).data, status=201)
+
+    @extend_schema(
+        responses=SlaClockHistorySerializer(many=True),
+        summary="The ticket's SLA clocks with their alerts and pauses",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="sla-clocks",
+        filterset_class=None,
+        ordering_fields=[],
+        pagination_class=None,
+    )
+    def sla_clocks(self, request, pk=None):
+        """Each clock with its warnings and breaches (per cycle) and every pause
+        (``resumed_at`` null while it is still paused)."""
+        clocks = clock_history(ticket=self.get_object())
+        return Response(SlaClockHistorySerializer(clocks, many=True).data)
 
     @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")
     @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])

@@ -11,11 +11,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
-    CategorySerializer,
     CommentCreateSerializer,
     CommentSerializer,
-    OrganizationSerializer,
-    TeamSerializer,
     TicketCreateSerializer,
     TicketEventSerializer,
     TicketSerializer,
@@ -23,7 +20,7 @@ from tickets.api.serializers import (
     TransitionSerializer,
 )
 from tickets.filters import TicketFilter
-from tickets.models import Category, Organization, Ticket
+from tickets.models import Ticket
 
 
 class TokenView(ObtainAuthToken):
@@ -148,33 +145,3 @@ class TicketViewSet(
         serializer.is_valid(raise_exception=True)
         services.ticket_transition(ticket=ticket, actor=request.user, **serializer.validated_data)
         return self.written(ticket)
-
-
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Ticket categories (issue types and services)."""
-
-    serializer_class = CategorySerializer
-    queryset = Category.objects.order_by("name")
-    filterset_fields = ["is_active"]
-
-
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
-    """Support teams and their tiers."""
-
-    serializer_class = TeamSerializer
-    filterset_fields = ["tier"]
-
-    def get_queryset(self):
-        return selectors.team_list(user=self.request.user)
-
-
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Customer organizations: agents see all, a requester sees their own."""
-
-    # For schema introspection only; get_queryset() narrows to what the user may see.
-    queryset = Organization.objects.none()
-    serializer_class = OrganizationSerializer
-    filterset_fields = ["tier"]
-
-    def get_queryset(self):
-        return selectors.organization_list(user=self.request.user)

@@ -14,6 +14,7 @@ from tickets.services.base import (
 )
 from tickets.services.comments import comment_add
 from tickets.services.create import ticket_create
+from tickets.services.directory import category_save, organization_save, team_save
 from tickets.services.edit import (
     EDITABLE_FIELDS,
     ticket_override_priority,
@@ -27,8 +28,11 @@ __all__ = [
     "FLAG_FIELDS",
     "PRIORITY_INPUTS",
     "REQUESTER_TRANSITIONS",
+    "category_save",
     "check_assignee",
     "comment_add",
+    "organization_save",
+    "team_save",
     "ticket_create",
     "ticket_event_record",
     "ticket_lock",
