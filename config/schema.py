@@ -4,6 +4,9 @@ views alone.
 - Every operation declares the error answers it can give: 400 (bad body or query),
   401 and 403 (who may not), 404 (an id in the path), 409 (in use), 415 (a body
   that is not JSON or a form), 429 (sign-in lock-out and throttles).
+- Times of day are what the API writes and reads, ``09:00`` or ``09:00:00``
+  (RFC 3339 ``partial-time``, no offset: the calendar's time zone applies), not
+  the offset time JSON Schema's ``time`` format means.
 - Request bodies whose serializer refuses unknown keys (``StrictFieldsMixin``)
   say so with ``additionalProperties: false``; answers may gain fields in later
   versions, so clients should ignore fields they do not know.
@@ -52,11 +55,29 @@ ANSWERS = {
 }
 
 
+TIME_OF_DAY = {
+    "format": "partial-time",
+    "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+}
+
+
+def _times_of_day(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            node.update(TIME_OF_DAY)
+        for value in node.values():
+            _times_of_day(value)
+    elif isinstance(node, list):
+        for value in node:
+            _times_of_day(value)
+
+
 def _errors_of(path: str, method: str, operation: dict) -> list[str]:
     codes = ["400", "429"]
     if operation.get("security") != [{}] or "{" in path:
         codes += ["401", "403"]
-    if "{" in path:
+    paged = any(p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paged:  # an id in the path, or a page past the last
         codes.append("404")
     if method in WRITES:
         codes.append("415")
@@ -89,6 +110,7 @@ def postprocess(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in _errors_of(path, method, operation):
                 responses.setdefault(code, ANSWERS[code])
+    _times_of_day(schemas)
     for name in _strict_requests(generator):
         if name in schemas:
             schemas[name]["additionalProperties"] = False
