@@ -16,6 +16,7 @@ from escalations.models import (
     SlaPolicy,
     WorkingInterval,
 )
+from escalations.services import reviews
 from tests.factories import (
     AdminFactory,
     CategoryFactory,
@@ -90,6 +91,7 @@ def build_world(network_path) -> World:
     other_ticket = create_ticket(agent, requester_email=other_requester.email, organization=globex)
     escalation = Escalation.objects.get(ticket=ticket, kind="hierarchical")
     item = ActionItem.objects.create(escalation=escalation, description="Swap the switch")
+    reviews.review_request(escalation=escalation, actor=None)
     TeamFactory(name="Elsewhere", tier=Tier.L1)
     return World(
         users={
@@ -113,7 +115,7 @@ def build_world(network_path) -> World:
             "organizations": acme.pk,
             "users": requester.pk,
             "priority-criteria": PriorityCriterion.objects.get().pk,
-            "notifications": _first_notification(agent),
+            "notifications": _first_notification(manager),
             "impact": 1,
             "priority": "P1",
         },
@@ -121,6 +123,7 @@ def build_world(network_path) -> World:
 
 
 def _first_notification(user: User) -> int:
+    """One of ``user``'s inbox messages (an inbox is its owner's alone)."""
     from notifications.models import Notification
 
     found = Notification.objects.filter(recipient=user).order_by("pk").first()
