@@ -7,6 +7,9 @@ views alone.
 - Times of day are what the API writes and reads, ``09:00`` or ``09:00:00``
   (RFC 3339 ``partial-time``, no offset: the calendar's time zone applies), not
   the offset time JSON Schema's ``time`` format means.
+- Request bodies are documented as JSON, the API's language. The server reads the
+  same fields from a form too (``curl -d``), but one documented media type per
+  body is what client generators handle well.
 - Request bodies whose serializer refuses unknown keys (``StrictFieldsMixin``)
   say so with ``additionalProperties: false``; answers may gain fields in later
   versions, so clients should ignore fields they do not know.
@@ -107,6 +110,9 @@ def postprocess(result, generator, request, public):
         for method, operation in operations.items():
             if method not in METHODS:
                 continue
+            body = operation.get("requestBody", {}).get("content")
+            if body and "application/json" in body:
+                operation["requestBody"]["content"] = {"application/json": body["application/json"]}
             responses = operation.setdefault("responses", {})
             for code in _errors_of(path, method, operation):
                 responses.setdefault(code, ANSWERS[code])
