@@ -56,6 +56,14 @@ def test_agents_filter_to_the_agents_of_a_team(api_as, agent, l1_team, people):
     assert usernames(response) == ["agent1"]
 
 
+@pytest.mark.parametrize("team", ["99999999999999999999", "abc", "0"])
+def test_a_team_filter_no_team_has_is_a_field_error(api_as, agent, team):
+    response = api_as(agent).get(f"/api/v1/users/?team={team}")
+
+    assert response.status_code == 400
+    assert "team" in response.json()
+
+
 def test_a_requester_sees_only_themselves(api_as, requester, people):
     client = api_as(requester)
 

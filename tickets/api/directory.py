@@ -4,6 +4,7 @@ categories and organizations through ``tickets.services``. Nothing here is
 deleted through the API: tickets and reports name these rows (switch a category
 off instead)."""
 
+from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -17,6 +18,7 @@ from tickets.api.serializers import (
     TeamSerializer,
     UserSummarySerializer,
 )
+from tickets.bounds import ModelChoiceFilter
 from tickets.models import Category, Organization, Team, User
 
 
@@ -87,14 +89,17 @@ class UserSerializer(UserSummarySerializer):
 
 class UserFilter(filters.FilterSet):
     is_agent = filters.BooleanFilter(label="Agents only (true) or requesters only (false)")
-    team = filters.NumberFilter(method="filter_team", label="Members or manager of this team")
+    team = ModelChoiceFilter(
+        queryset=Team.objects.all(), method="filter_team", label="Members or manager of this team"
+    )
 
     class Meta:
         model = User
         fields = ["organization", "is_active"]
 
     def filter_team(self, queryset, name, value):
-        return queryset.filter(teams=value) | queryset.filter(managed_teams=value)
+        works = Team.objects.filter(Q(members=OuterRef("pk")) | Q(manager=OuterRef("pk")))
+        return queryset.filter(Exists(works.filter(pk=value.pk)))
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
