@@ -6,7 +6,8 @@ off instead)."""
 
 from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -87,9 +88,14 @@ class UserSerializer(UserSummarySerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class TeamChoiceFilter(ModelChoiceFilter):
+    """A team by id."""
+
+
 class UserFilter(filters.FilterSet):
     is_agent = filters.BooleanFilter(label="Agents only (true) or requesters only (false)")
-    team = ModelChoiceFilter(
+    team = TeamChoiceFilter(
         queryset=Team.objects.all(), method="filter_team", label="Members or manager of this team"
     )
 
