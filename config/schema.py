@@ -31,12 +31,15 @@ ERROR = {
     "required": ["detail"],
 }
 FIELD_ERRORS = {
-    "type": "object",
     "description": (
         "Messages per field (``non_field_errors`` for the body as a whole); a nested "
-        "list or object has its messages at the same place. Or ``detail`` alone."
+        "list or object has its messages at the same place. Or ``detail`` alone. A "
+        "body that is a list (preferences) gets a list: one object per item."
     ),
-    "additionalProperties": {},
+    "anyOf": [
+        {"type": "object", "additionalProperties": {}},
+        {"type": "array", "items": {}},
+    ],
 }
 
 
