@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check migrate seed clean
+.PHONY: run test lint check migrate seed clean messages compilemessages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(STAMP) compilemessages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+
+# Translations: the .po catalogs under locale/ are committed, the .mo files are built.
+compilemessages: $(STAMP)
+	cd $(CURDIR) && env -u DJANGO_SETTINGS_MODULE $(BIN)/django-admin compilemessages --ignore=.venv --ignore=var --ignore=staticfiles
+
+# Extract the marked strings into the catalogs of every language, then list what
+# is untranslated or fuzzy (see README, Languages).
+messages: $(STAMP)
+	$(BIN)/python -m config.i18n_check --update || true
 
 run: seed
 	@echo ""
@@ -29,7 +38,7 @@ run: seed
 	@echo ""
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
-test: $(STAMP)
+test: $(STAMP) compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

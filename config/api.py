@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, permissions, serializers
 from rest_framework.fields import empty
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,7 +39,7 @@ class StrictFieldsMixin:
             unknown = sorted(set(data) - writable)
             if unknown:
                 raise exceptions.ValidationError(
-                    {name: ["Unknown field: it cannot be set here."] for name in unknown}
+                    {name: [_("Unknown field: it cannot be set here.")] for name in unknown}
                 )
         return super().to_internal_value(data)
 
@@ -71,7 +72,7 @@ class WholeListSerializer(serializers.ListSerializer):
 class IsAdmin(permissions.BasePermission):
     """Configuration endpoints: superusers only."""
 
-    message = "Only administrators may use this endpoint."
+    message = _("Only administrators may use this endpoint.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_superuser)

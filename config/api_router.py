@@ -3,12 +3,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from escalations.api import duty as duty_api
 from escalations.api import escalations as escalation_api
 from escalations.api import paths as path_api
 from escalations.api import teams as team_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
+from notifications.api import outbox as outbox_api
 from notifications.api import plans as plan_api
+from notifications.api import webhooks as webhook_api
 from tickets.api import directory
 from tickets.api import views as ticket_views
 
@@ -38,6 +41,15 @@ router.register("notifications", inbox_api.NotificationViewSet, basename="notifi
 router.register(
     "communication-plans", plan_api.CommunicationPlanViewSet, basename="communication-plan"
 )
+# Duty: schedules, overrides, absences, hand-overs.
+router.register("duty/schedules", duty_api.TeamScheduleViewSet, basename="duty-schedule")
+router.register("duty/overrides", duty_api.DutyOverrideViewSet, basename="duty-override")
+router.register("duty/absences", duty_api.AbsenceViewSet, basename="duty-absence")
+router.register("duty/handovers", duty_api.HandoverViewSet, basename="duty-handover")
+# Webhooks and the outbox (admins).
+router.register("webhooks", webhook_api.WebhookEndpointViewSet, basename="webhook")
+router.register("deliveries", outbox_api.DeliveryViewSet, basename="delivery")
+router.register("message-templates", outbox_api.MessageTemplateViewSet, basename="message-template")
 
 app_name = "api"
 urlpatterns = [
@@ -52,5 +64,9 @@ urlpatterns = [
         plan_api.StatusUpdateListView.as_view(),
         name="ticket-status-updates",
     ),
+    path("duty/directory/", duty_api.DirectoryView.as_view(), name="duty-directory"),
+    path("duty/assign-next/", duty_api.AssignNextView.as_view(), name="duty-assign-next"),
+    path("duty/handover-notes/", duty_api.HandoverNoteView.as_view(), name="duty-handover-note"),
+    path("duty/feed/", duty_api.FeedView.as_view(), name="duty-feed"),
     *router.urls,
 ]

@@ -2,8 +2,9 @@
 views alone.
 
 - Every operation declares the error answers it can give: 400 (bad body or query),
-  401 and 403 (who may not), 404 (an id in the path), 409 (in use), 415 (a body
-  that is not JSON or a form), 429 (sign-in lock-out and throttles).
+  401 and 403 (who may not), 404 (an id out of reach, a page past the last),
+  409 (in use), 415 (a body that is not JSON or a form), 429 (sign-in lock-out
+  and throttles).
 - Times of day are what the API writes and reads, ``09:00`` or ``09:00:00``
   (RFC 3339 ``partial-time``, no offset: the calendar's time zone applies), not
   the offset time JSON Schema's ``time`` format means.
@@ -82,9 +83,9 @@ def _errors_of(path: str, method: str, operation: dict) -> list[str]:
     codes = ["400", "429"]
     if operation.get("security") != [{}] or "{" in path:
         codes += ["401", "403"]
-    paged = any(p.get("name") == "page" for p in operation.get("parameters", []))
-    if "{" in path or paged:  # an id in the path, or a page past the last
-        codes.append("404")
+    # An id in the path or the body out of reach, a page past the last: any
+    # operation may answer 404.
+    codes.append("404")
     if method in WRITES:
         codes.append("415")
     if method in {"put", "patch", "delete"} and "{" in path:

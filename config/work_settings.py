@@ -54,7 +54,7 @@ SLA_SWEEP_INTERVAL = env.float("SLA_SWEEP_INTERVAL", default=10.0)
 SLA_SWEEP_TIME_BUDGET = env.float("SLA_SWEEP_TIME_BUDGET", default=SLA_SWEEP_INTERVAL * 0.8)
 SLA_SWEEP_BATCH_SIZE = env.int("SLA_SWEEP_BATCH_SIZE", default=100)
 # How often beat hands the outbox's stale deliveries to the workers again.
-NOTIFY_REQUEUE_INTERVAL = env.float("NOTIFY_REQUEUE_INTERVAL", default=30.0)
+NOTIFY_REQUEUE_INTERVAL = env.float("NOTIFY_REQUEUE_INTERVAL", default=10.0)
 # The sweeps never expire: one that waited in the queue still runs (finding
 # nothing due costs one index probe), so no sweep is ever dropped.
 CELERY_BEAT_SCHEDULE = {
@@ -87,9 +87,33 @@ NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=10.0)
 NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)
 NOTIFY_LEASE_SECONDS = env.float("NOTIFY_LEASE_SECONDS", default=120.0)
 NOTIFY_REQUEUE_AFTER_SECONDS = env.float("NOTIFY_REQUEUE_AFTER_SECONDS", default=30.0)
-# Outbound webhooks: seconds one delivery may take, failed attempts in a row
-# before an endpoint is switched off, and whether URLs may point at this server
-# or its private network (only where receivers live on the internal network).
+# Outbound webhooks: seconds one delivery may take, and whether URLs may point
+# at this server or its private network (only where receivers live on the
+# internal network).
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=5.0)
-WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+
+# Duty (follow-the-sun): how often beat hands over the open tickets of teams
+# whose duty ended, and re-assigns those whose assignee went off duty.
+DUTY_SWEEP_INTERVAL = env.float("DUTY_SWEEP_INTERVAL", default=60.0)
+DUTY_SWEEP_TIME_BUDGET = env.float("DUTY_SWEEP_TIME_BUDGET", default=DUTY_SWEEP_INTERVAL * 0.8)
+CELERY_BEAT_SCHEDULE["duty-sweep"] = {
+    "task": "escalations.tasks.sweep_duty",
+    "schedule": DUTY_SWEEP_INTERVAL,
+}
+# Webhook deliveries and the outbox sweep (held deliveries, time-based switch-off,
+# catch-up after a broker restart).
+# An endpoint failing with no success for this long is switched off; what is
+# raised meanwhile is held for it and sent, oldest first, when it is switched on.
+WEBHOOK_DISABLE_AFTER_MINUTES = env.float("WEBHOOK_DISABLE_AFTER_MINUTES", default=15.0)
+# The outbox sweep hands stale deliveries back in batches until none is left,
+# for at most this long per run.
+NOTIFY_REQUEUE_BATCH_SIZE = env.int("NOTIFY_REQUEUE_BATCH_SIZE", default=500)
+NOTIFY_REQUEUE_TIME_BUDGET = env.float(
+    "NOTIFY_REQUEUE_TIME_BUDGET", default=NOTIFY_REQUEUE_INTERVAL * 0.8
+)
+# Deliveries handed back by the sweep go out in tasks of this many.
+NOTIFY_REQUEUE_CHUNK_SIZE = env.int("NOTIFY_REQUEUE_CHUNK_SIZE", default=20)
+# An endpoint's held backlog is sent by one task at a time, oldest first.
+CELERY_TASK_ROUTES["notifications.tasks.send_backlog"] = {"queue": DELIVERY_QUEUE}
+CELERY_TASK_ROUTES["notifications.tasks.deliver_many"] = {"queue": DELIVERY_QUEUE}

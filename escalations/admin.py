@@ -4,7 +4,7 @@ exported here; the configuration is in ``admin_config``."""
 
 from django.contrib import admin
 
-from escalations import admin_config  # noqa: F401  (registers the configuration admin)
+from escalations import admin_config, admin_duty  # noqa: F401  (register the configuration and duty admin)
 from escalations.models import (
     ActionItem,
     Escalation,

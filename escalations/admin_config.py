@@ -6,6 +6,7 @@ Every save and delete goes through the write's service
 open clocks when deadlines may move. The forms (``admin_forms``) run the same
 checks first, so their messages show on the form instead of failing the save."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,7 @@ from escalations.models import (
 from escalations.services.config import calendars, paths, policies, priority
 from tickets.admin import TeamAdmin as BaseTeamAdmin
 from tickets.models import Team
+from tickets.translated import TranslationsAdminMixin, TranslationsFormMixin
 
 # --- priority -----------------------------------------------------------------------------
 
@@ -56,8 +58,17 @@ class PriorityMatrixAdmin(admin.ModelAdmin):
         priority.priority_matrix_row_save(row=obj, data=form_data(form, priority.MATRIX_FIELDS))
 
 
+class PriorityDefinitionForm(TranslationsFormMixin, forms.ModelForm):
+    translated_fields = ("name", "description", "example")
+
+    class Meta:
+        model = PriorityDefinition
+        fields = ("priority", "name", "description", "example")
+
+
 @admin.register(PriorityDefinition)
-class PriorityDefinitionAdmin(admin.ModelAdmin):
+class PriorityDefinitionAdmin(TranslationsAdminMixin, admin.ModelAdmin):
+    form = PriorityDefinitionForm
     list_display = ("priority", "name", "description", "example")
 
 

@@ -7,6 +7,7 @@ class EscalationsConfig(AppConfig):
     verbose_name = _("Escalations")
 
     def ready(self) -> None:
+        from escalations.clockstates import ClockState
         from escalations.pages import SLA_PAGES
         from escalations.services import automatic, intake, priority, resolution
         from escalations.services.sla import reactions as sla_reactions
@@ -15,6 +16,10 @@ class EscalationsConfig(AppConfig):
 
         hooks.set_priority_resolver(priority.priority_resolve)
         hooks.add_page_extension(SLA_PAGES)
+        hooks.add_value_choices("sla:", ClockState)
+        from escalations.views.duty_ticket import DUTY_PAGES
+
+        hooks.add_page_extension(DUTY_PAGES)
         # Clocks first: they start on the new ticket, and follow the moves that
         # routing makes (each move publishes its own ticket.changed).
         events.subscribe(events.TICKET_CREATED, sla_reactions.on_ticket_created, phase=Phase.CLOCKS)
@@ -29,3 +34,8 @@ class EscalationsConfig(AppConfig):
             events.TICKET_STATUS_CHANGED, resolution.on_ticket_status_changed, phase=Phase.ROUTING
         )
         events.subscribe(events.SLA_BREACH, automatic.on_clock_breach, phase=Phase.ROUTING)
+        # Duty: a ticket entering a team is assigned by the team's rule, after routing.
+        from escalations.services.duty import assignment
+
+        events.subscribe(events.TICKET_CREATED, assignment.on_ticket_created, phase=Phase.ROUTING)
+        events.subscribe(events.TICKET_CHANGED, assignment.on_team_entered, phase=Phase.ROUTING)

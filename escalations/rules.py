@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 PRIORITIES = ("P1", "P2", "P3", "P4")  # most to least urgent
 FLAGS = ("security", "safety", "legal", "major_outage")
 
@@ -61,11 +63,19 @@ class PriorityDecision:
 
     @property
     def reason(self) -> str:
-        base = f"{self.matrix_priority} from impact {self.impact} x urgency {self.urgency}"
+        base = _("%(priority)s from impact %(impact)s x urgency %(urgency)s") % {
+            "priority": self.matrix_priority,
+            "impact": self.impact,
+            "urgency": self.urgency,
+        }
         raising = [c for c in self.matched if c.minimum_priority == self.priority]
         if self.priority != self.matrix_priority and raising:
             names = ", ".join(c.name for c in raising)
-            return f"{self.priority} by criteria: {names} ({base})"
+            return _("%(priority)s by criteria: %(names)s (%(base)s)") % {
+                "priority": self.priority,
+                "names": names,
+                "base": base,
+            }
         return base
 
 

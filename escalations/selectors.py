@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from escalations.clockstates import BREACHED, ClockState
 from escalations.models import (
@@ -35,9 +36,9 @@ from tickets.selectors import (
 )
 
 SLA_STATUS_CHOICES = [
-    ("at_risk", "at risk"),
-    ("breached", "breached"),
-    ("paused", "paused"),
+    ("at_risk", gettext_lazy("at risk")),
+    ("breached", gettext_lazy("breached")),
+    ("paused", gettext_lazy("paused")),
 ]
 
 
@@ -136,7 +137,7 @@ def escalation_get(*, user, pk) -> Escalation:
     try:
         return escalation_list(user=user).get(pk=pk)
     except (Escalation.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such escalation.") from exc
+        raise Http404(_("No such escalation.")) from exc
 
 
 def approvals_for(*, user) -> QuerySet:

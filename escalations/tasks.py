@@ -32,3 +32,15 @@ def recompute_clocks(*, policy_id: int | None = None, calendar_id: int | None = 
 def recompute_clocks_after_commit(**ids: int | None) -> None:
     """Enqueue ``recompute_clocks`` once the edit that needs it has committed."""
     transaction.on_commit(lambda: recompute_clocks.delay(**ids))
+
+
+@shared_task(ignore_result=True)
+def sweep_duty() -> dict[str, int]:
+    """Beat runs this every ``DUTY_SWEEP_INTERVAL`` seconds: shift-end hand-overs,
+    then tickets whose assignee went off duty."""
+    from escalations.services.duty.assignment import off_duty_reassign_sweep
+    from escalations.services.duty.handover import handover_sweep
+
+    result = handover_sweep(time_budget=settings.DUTY_SWEEP_TIME_BUDGET)
+    reassigned = off_duty_reassign_sweep()
+    return {"handed_over": result.handed_over, "reassigned": reassigned}

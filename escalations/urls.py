@@ -1,6 +1,6 @@
 from django.urls import path
 
-from escalations.views import detail, lists, steps, ticket
+from escalations.views import detail, duty, duty_ticket, lists, steps, ticket
 
 app_name = "escalations"
 urlpatterns = [
@@ -19,4 +19,14 @@ urlpatterns = [
     path("escalations/<int:pk>/close/", steps.escalation_close, name="close"),
     path("escalations/<int:pk>/reopen/", steps.escalation_reopen, name="reopen"),
     path("escalations/<int:pk>/review/", steps.review_submit, name="review"),
+    # Duty: directory, team schedules, assign next, calendar feeds.
+    path("duty/", duty.directory, name="duty_directory"),
+    path("duty/teams/<int:pk>/", duty.team_schedule, name="duty_schedule"),
+    path("duty/assign-next/", duty.assign_next, name="duty_assign_next"),
+    path("duty/feed/<str:token>.ics", duty.feed, name="duty_feed"),
+    path(
+        "duty/tickets/<int:pk>/handover-note/",
+        duty_ticket.handover_note,
+        name="duty_handover_note",
+    ),
 ]

@@ -28,3 +28,6 @@ class NotificationsConfig(AppConfig):
         events.subscribe(events.SLA_WARNING, listeners.on_sla_warning, phase=Phase.NOTIFY)
         events.subscribe(events.SLA_BREACH, listeners.on_sla_breach, phase=Phase.NOTIFY)
         events.subscribe(events.ESCALATION_STEP, listeners.on_escalation_step, phase=Phase.NOTIFY)
+        # Duty: shift-end hand-overs, and levels reached while all their teams are off duty.
+        events.subscribe(events.TICKETS_HANDED_OVER, listeners.on_handed_over, phase=Phase.NOTIFY)
+        events.subscribe(events.LEVEL_OFF_DUTY, listeners.on_level_off_duty, phase=Phase.NOTIFY)

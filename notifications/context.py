@@ -36,7 +36,7 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
         "team": str(ticket.team) if ticket.team_id else "",
         "assignee": str(ticket.assignee) if ticket.assignee_id else "",
         "organization": str(ticket.organization) if ticket.organization_id else "",
-        "category": str(ticket.category) if ticket.category_id else "",
+        "category": ticket.category.name if ticket.category_id else "",
         "requester": ticket.requester_name,
         "created_at": _when(ticket.created_at),
         "url": _url(ticket.get_absolute_url()),

@@ -6,6 +6,9 @@ override any of them with a ``MessageTemplate`` row.
 Context: ``ticket`` (reference, title, priority, status, level, team, assignee,
 url), ``escalation`` (kind, status, from_tier, to_tier, team, manager, reason,
 url), ``actor``, ``recipient``, ``site`` and the event's own values in ``extra``.
+Statuses, kinds, triggers and SLA metrics arrive as labels in the reader's
+language (the codes as ``status_code`` etc.; ``priority_label`` and
+``level_label`` too), see ``notifications.localize``.
 """
 
 from django.utils.text import format_lazy
@@ -164,6 +167,28 @@ TEMPLATES = {
         _(
             "The webhook endpoint {{ extra.endpoint }} ({{ extra.url }}) failed too often "
             "and was switched off.\n{{ extra.reason }}"
+        ),
+    ),
+    "duty.handed_over": (
+        _(
+            "{% if ticket %}[{{ ticket.reference }}] {% endif %}Hand-over from "
+            "{{ extra.from_team }} to {{ extra.to_team }}: {{ extra.count }} ticket(s)"
+        ),
+        _(
+            "{{ extra.from_team }}'s duty ended; handed over to {{ extra.to_team }}:\n"
+            "{{ extra.tickets }}\n\n{% if extra.note %}Note: {{ extra.note }}\n\n{% endif %}"
+            "{{ extra.draft }}{% if ticket %}\n\n{{ ticket.url }}{% endif %}"
+        ),
+    ),
+    "duty.level_off_duty": (
+        _("[{{ ticket.reference }}] Nobody on duty at {{ extra.level }}"),
+        _join(
+            _(
+                "The ticket reached {{ extra.level }} while none of its teams was on duty. "
+                "It waits for {{ ticket.team|default:'-' }}, on duty from "
+                "{{ extra.starts_at|date:'DATETIME_FORMAT'|default:'-' }}.\n\n"
+            ),
+            _TICKET,
         ),
     ),
 }

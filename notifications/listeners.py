@@ -87,8 +87,8 @@ def on_comment(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
 def _on_clock(kind: str, clock: SlaClock) -> None:
     ticket = clock.ticket
     people = to.owner(ticket)
-    if kind == EventKind.SLA_BREACH and ticket.team_id:
-        people += to.users([ticket.team.manager])
+    if kind == EventKind.SLA_BREACH:
+        people += to.managers_on_duty(ticket)
     event_emit(
         kind=kind,
         ticket=ticket,
@@ -153,4 +153,41 @@ def on_escalation_step(
         actor=actor,
         recipients=people,
         extra={"note": what, "step": str(step)},
+    )
+
+
+def on_handed_over(*, handovers: list) -> None:
+    """Both sides of shift-end hand-overs, once per pair of teams: the ticket and
+    its note when one was handed over, the list of tickets when several were."""
+    pairs: dict[tuple[int, int], list] = {}
+    for handover in handovers:
+        pairs.setdefault((handover.from_team_id, handover.to_team_id), []).append(handover)
+    for group in pairs.values():
+        first = group[0]
+        lines = [f"{h.ticket.reference} [{h.ticket.priority}] {h.ticket.title}" for h in group]
+        event_emit(
+            kind=EventKind.HANDED_OVER,
+            ticket=first.ticket if len(group) == 1 else None,
+            recipients=[
+                *to.handover_sides(first),
+                *to.users(h.from_assignee for h in group),
+            ],
+            extra={
+                "from_team": first.from_team.name,
+                "to_team": first.to_team.name,
+                "count": len(group),
+                "tickets": "\n".join(lines),
+                "note": first.note if len(group) == 1 else "",
+                "draft": first.draft if len(group) == 1 else "",
+            },
+        )
+
+
+def on_level_off_duty(*, ticket: Ticket, level, starts_at) -> None:
+    """A ticket reached a level while none of its teams was on duty: its managers."""
+    event_emit(
+        kind=EventKind.LEVEL_OFF_DUTY,
+        ticket=ticket,
+        recipients=to.level_managers(level),
+        extra={"level": str(level), "starts_at": starts_at},
     )

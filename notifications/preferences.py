@@ -23,6 +23,8 @@ EMAIL_BY_DEFAULT = frozenset(
         EventKind.UPDATE_SENT,
         EventKind.UPDATE_MISSED,
         EventKind.WEBHOOK_DISABLED,
+        EventKind.HANDED_OVER,
+        EventKind.LEVEL_OFF_DUTY,
     }
 )
 # The channels a user chooses for themselves; webhooks are set up by admins.

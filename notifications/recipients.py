@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from escalations.models import Escalation, EscalationLevel, TicketRoute
 from escalations.services import routing
+from escalations.services.duty import management
 from notifications.models import Audience
 from notifications.selectors import managed_escalation_of
 from tickets.models import Team, Ticket, Tier, User
@@ -88,19 +90,57 @@ def organization_contacts(ticket: Ticket) -> list[Recipient]:
     return users(ticket.organization.contacts.filter(is_active=True))
 
 
-def management_chain(ticket: Ticket) -> list[Recipient]:
-    """The manager of the ticket's team, and the people of the management tier on
-    the ticket's path (every management team when the path has none)."""
-    people: list[User | None] = [ticket.team.manager if ticket.team_id else None]
+def _management_teams(ticket: Ticket) -> list[Team]:
+    """The management teams on the ticket's path (every one when the path has none)."""
     route = TicketRoute.objects.filter(ticket=ticket).only("path_id").first()
     levels = EscalationLevel.objects.filter(tier=Tier.MGMT)
     teams = Team.objects.filter(tier=Tier.MGMT)
     if route is not None and levels.filter(path_id=route.path_id).exists():
         teams = Team.objects.filter(escalation_levels__in=levels.filter(path_id=route.path_id))
-    for team in teams.select_related("manager").prefetch_related("members").distinct():
+    return list(teams.select_related("manager").prefetch_related("members").distinct())
+
+
+def management_chain(ticket: Ticket) -> list[Recipient]:
+    """The management on duty: for each management team on the ticket's path
+    (every one when the path has none), the manager on call in its on-call
+    rotation; for a team without one on call, its manager and members, and then
+    the manager of the ticket's team too."""
+    teams = _management_teams(ticket)
+    on_call = management.on_call_now(teams, at=timezone.now())
+    people: list[User | None] = []
+    if len(on_call) < len(teams) or not teams:
+        people.append(ticket.team.manager if ticket.team_id else None)
+    for team in teams:
+        if team.pk in on_call:
+            people.append(on_call[team.pk])
+            continue
         people.append(team.manager)
         people.extend(m for m in team.members.all() if m.is_active)
     return users(people)
+
+
+def managers_on_duty(ticket: Ticket) -> list[Recipient]:
+    """Breach notices: the managers on call in the management teams on the
+    ticket's path, falling back to the manager of the ticket's team."""
+    on_call = management.on_call_now(_management_teams(ticket), at=timezone.now())
+    if on_call:
+        return users(on_call.values())
+    return users([ticket.team.manager if ticket.team_id else None])
+
+
+def handover_sides(handover) -> list[Recipient]:
+    """Both sides of a hand-over: the team giving it and the team taking over,
+    with its manager."""
+    return [
+        *team_members(handover.from_team),
+        *team_members(handover.to_team),
+        *users([handover.to_team.manager]),
+    ]
+
+
+def level_managers(level: EscalationLevel) -> list[Recipient]:
+    """The managers of a level's teams."""
+    return users(team.manager for team in level.teams.select_related("manager"))
 
 
 def escalation_team(escalation: Escalation) -> list[Recipient]:

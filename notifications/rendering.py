@@ -27,6 +27,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from notifications import defaults
+from notifications.localize import localized
 
 logger = logging.getLogger(__name__)
 register = Library()
@@ -152,6 +153,7 @@ def render_message(
             sources = {}
         if (kind, language) not in sources:
             sources[(kind, language)] = _source(kind, language)
+        context = localized(context)
         try:
             return _render(*sources[(kind, language)], context)
         except Exception:

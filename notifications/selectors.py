@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,8 @@ from escalations.models import Escalation
 from escalations.selectors import escalation_list
 from notifications.models import (
     CommunicationPlan,
+    Delivery,
+    DeliveryAttempt,
     EventKind,
     Notification,
     Preference,
@@ -66,6 +68,7 @@ def preference_grid(*, user: User) -> list[dict]:
             },
         }
         for kind in EventKind
+        if kind != EventKind.WEBHOOK_TEST  # sent to one endpoint on an admin's request only
     ]
 
 
@@ -159,3 +162,15 @@ def update_target(
         pk=escalation.ticket_id
     )
     return ticket, escalation
+
+
+# --- the outbox ----------------------------------------------------------------------------
+
+
+def delivery_list(*, endpoint_id: int | None = None) -> QuerySet[Delivery]:
+    """Deliveries, newest first, each with its attempts in order (two queries a
+    page); only those of one webhook endpoint when ``endpoint_id`` is given."""
+    attempts = DeliveryAttempt.objects.order_by("number")
+    rows = Delivery.objects.prefetch_related(Prefetch("attempt_log", queryset=attempts))
+    rows = rows.order_by("-created_at", "-pk")
+    return rows if endpoint_id is None else rows.filter(endpoint_id=endpoint_id)

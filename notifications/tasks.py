@@ -17,10 +17,29 @@ def deliver(delivery_id: int) -> None:
         deliver.apply_async((delivery_id,), eta=delivery.next_attempt_at)
 
 
+@shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
+def deliver_many(delivery_ids: list[int]) -> None:
+    """Deliveries handed back together by the outbox sweep, one after another."""
+    for delivery_id in delivery_ids:
+        deliver(delivery_id)
+
+
+@shared_task(name="notifications.tasks.send_backlog", ignore_result=True)
+def send_backlog(endpoint_id: int) -> None:
+    """What an endpoint switched on again missed while it was off, oldest first."""
+    from notifications.services.backlog import backlog_send
+
+    go_on_at = backlog_send(endpoint_id=endpoint_id)
+    if go_on_at is not None:
+        send_backlog.apply_async((endpoint_id,), eta=go_on_at)
+
+
 @shared_task(name="notifications.tasks.requeue_deliveries", ignore_result=True)
 def requeue_deliveries() -> int:
     """Beat: hand over again what the broker lost or never got."""
-    return outbox.deliveries_requeue()
+    from notifications.services.requeue import deliveries_requeue
+
+    return deliveries_requeue()
 
 
 @shared_task(name="notifications.tasks.sweep_update_cadences", ignore_result=True)

@@ -183,3 +183,13 @@ def _fresh_calendar_specs():
     from escalations.services.sla import governing
 
     governing._spec_cache.clear()
+
+
+# Languages: build the .mo files from the committed catalogs when they changed, so
+# plain `pytest` sees the translations `make test` compiles (the controller only:
+# xdist workers would race on the files).
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):
+        from config.i18n_check.checks import compile_catalogs
+
+        compile_catalogs()

@@ -16,12 +16,13 @@ def test_seed_demo_builds_the_demo_world_once(db, settings):
         ("Network Engineering", "L2"),
         ("Senior Architects", "L3"),
         ("IT Management", "MGMT"),
+        ("Service Desk APAC", "L1"),  # duty: the second regional service desk
     }
-    for username in ("admin", "agent1", "agent2", "agent3", "manager", "customer"):
+    for username in ("admin", "agent1", "agent2", "agent3", "agent4", "manager", "customer"):
         assert User.objects.get(username=username).check_password("demo")
     assert User.objects.get(username="admin").is_superuser
     manager = User.objects.get(username="manager")
-    assert Team.objects.filter(manager=manager).count() == 4
+    assert Team.objects.filter(manager=manager).count() == 5
     assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
     assert SlaPolicy.objects.filter(is_active=True).count() >= 5
     assert PriorityCriterion.objects.filter(is_active=True).exists()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets import services
 from tickets.models import Category, Comment, Organization, Team, Ticket, TicketEvent, User
+from tickets.translated import TranslationsAdminMixin, TranslationsFormMixin
 from tickets.workflow import check_transition
 
 
@@ -31,8 +32,17 @@ class OrganizationAdmin(admin.ModelAdmin):
     filter_horizontal = ("contacts",)
 
 
+class CategoryForm(TranslationsFormMixin, forms.ModelForm):
+    translated_fields = ("name", "description")
+
+    class Meta:
+        model = Category
+        fields = ("name", "description", "is_active")
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationsAdminMixin, admin.ModelAdmin):
+    form = CategoryForm
     list_display = ("name", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "description")

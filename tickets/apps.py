@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from tickets import hooks
+        from tickets.models import Impact, Status, Tier, Urgency
+
+        for field, choices in (
+            ("status", Status),
+            ("level", Tier),
+            ("impact", Impact),
+            ("urgency", Urgency),
+        ):
+            hooks.add_value_choices(field, choices)

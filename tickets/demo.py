@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from tickets import services
+from tickets.demo_translations import CATEGORY_TRANSLATIONS
 from tickets.models import Category, Organization, Status, Team, Ticket, Tier, User
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo logins
@@ -80,7 +81,10 @@ def seed_demo(
     )
     orgs = {org.name: org for org in (acme, globex)}
     categories = {
-        name: Category.objects.get_or_create(name=name, defaults={"description": text})[0]
+        name: Category.objects.get_or_create(
+            name=name,
+            defaults={"description": text, "translations": CATEGORY_TRANSLATIONS.get(name, {})},
+        )[0]
         for name, text in CATEGORIES.items()
     }
     admin = _user(

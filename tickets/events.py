@@ -45,6 +45,9 @@ COMMENT_ADDED = "comment.added"
 SLA_WARNING = "sla.warning"
 SLA_BREACH = "sla.breach"
 ESCALATION_STEP = "escalation.step"
+# Duty (follow-the-sun): see ``escalations.services.duty``.
+TICKETS_HANDED_OVER = "tickets.handed_over"
+LEVEL_OFF_DUTY = "duty.level_off_duty"
 
 EVENTS: dict[str, frozenset[str]] = {
     # A ticket was opened (``tickets.services.ticket_create``).
@@ -61,6 +64,12 @@ EVENTS: dict[str, frozenset[str]] = {
     # A recorded step of an escalation: ``step`` (``escalations.events.Step``) and
     # ``what``, the note written into the ticket's trail.
     ESCALATION_STEP: frozenset({"escalation", "actor", "step", "what"}),
+    # A team's duty ended: ``handovers`` (``escalations.models.Handover`` rows, each
+    # moving one ticket to the team taking over) were made together.
+    TICKETS_HANDED_OVER: frozenset({"handovers"}),
+    # A ticket entered ``level`` while none of its teams was on duty: it went to
+    # the ticket's team, whose duty starts at ``starts_at`` (None: not scheduled).
+    LEVEL_OFF_DUTY: frozenset({"ticket", "level", "starts_at"}),
 }
 
 Listener = Callable[..., Mapping[str, Any] | None]

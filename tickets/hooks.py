@@ -64,3 +64,30 @@ def add_page_extension(extension: PageExtension) -> None:
 
 def page_extensions() -> tuple[PageExtension, ...]:
     return tuple(_page_extensions)
+
+
+# --- timeline values -----------------------------------------------------------------
+
+# The audit trail keeps codes ("open", "breached_running"); the timeline shows
+# their labels in the reader's language. Apps register the choices of the fields
+# they write (a field name, or a prefix ending in ":" such as "sla:").
+_value_choices: dict[str, type] = {}
+
+
+def add_value_choices(field: str, choices: type) -> None:
+    _value_choices[field] = choices
+
+
+def value_label(field: str, value: str) -> str:
+    """``value`` of ``field`` as people read it, or the value itself."""
+    choices = _value_choices.get(field)
+    if choices is None and ":" in field:
+        choices = _value_choices.get(field.split(":", 1)[0] + ":")
+    if choices is None:
+        return value
+    for code in (value, int(value) if value.isdigit() else None):
+        try:
+            return str(choices(code).label)
+        except ValueError:
+            continue
+    return value

@@ -2,6 +2,7 @@
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tickets.models import Comment, Organization, Team, Ticket, TicketEvent, User
 
@@ -87,7 +88,7 @@ def ticket_get(*, user: User, pk: int | str) -> Ticket:
     try:
         return ticket_list(user=user).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such ticket.") from exc
+        raise Http404(_("No such ticket.")) from exc
 
 
 def ticket_comments(*, ticket: Ticket, user: User) -> QuerySet[Comment]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets import views
+from tickets import account, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:pk>/transition/", views.ticket_transition, name="transition"),
     path("tickets/<int:pk>/update/", views.ticket_update, name="update"),
+    path("account/", account.account, name="account"),
 ]

@@ -29,7 +29,7 @@ class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        help_text=(
+        help_text=_(
             "An agent, or a contact of the ticket's organization in the role customer_contact."
         ),
     )
@@ -44,7 +44,7 @@ class ActionItemSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        help_text="An agent (a member or manager of a team).",
+        help_text=_("An agent (a member or manager of a team)."),
     )
     done = serializers.BooleanField(required=False, write_only=True)
 

@@ -119,6 +119,12 @@ class PriorityOverrideSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class PriorityDefinitionSerializer(serializers.ModelSerializer):
+    """In the reader's language when an admin wrote it, else the default text."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    description = serializers.CharField(source="display_description", read_only=True)
+    example = serializers.CharField(source="display_example", read_only=True)
+
     class Meta:
         model = PriorityDefinition
         fields = ["priority", "name", "description", "example"]

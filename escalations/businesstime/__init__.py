@@ -152,4 +152,15 @@ def is_open(calendar: Calendar, moment: datetime) -> bool:
     return compiled(calendar).is_open(to_us(moment))
 
 
+def next_change(calendar: Calendar, moment: datetime) -> tuple[bool, datetime | None]:
+    """Whether ``moment`` is in working time, and the next instant at which that
+    changes (the end of the working stretch, or the start of the next one); None
+    for never (24x7, or no working time for years ahead)."""
+    check_aware(moment)
+    if calendar.always_open:
+        return True, None
+    is_open_now, edge = compiled(calendar).next_edge(to_us(moment))
+    return is_open_now, None if edge is None else from_us(edge)
+
+
 # --- compilation ---------------------------------------------------------------------

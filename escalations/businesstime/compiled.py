@@ -166,6 +166,21 @@ class _Compiled:
         i = bisect.bisect_right(table.starts, moment) - 1
         return i >= 0 and moment < table.ends[i]
 
+    def next_edge(self, moment: int) -> tuple[bool, int | None]:
+        """Whether ``moment`` is open, and the next instant that changes it (None
+        when the calendar has no working time for years ahead)."""
+        table = self._covering(moment, moment)
+        for _attempt in range(3):
+            i = bisect.bisect_right(table.starts, moment) - 1
+            if i >= 0 and moment < table.ends[i]:
+                if table.ends[i] < table.high or i + 1 < len(table.starts):
+                    return True, table.ends[i]
+            elif i + 1 < len(table.starts):
+                return False, table.starts[i + 1]
+            table = self._covering(moment, table.high + DAY_US * 366)
+        i = bisect.bisect_right(table.starts, moment) - 1
+        return (i >= 0 and moment < table.ends[i]), None
+
     def add(self, start: int, duration: int) -> int:
         table = self._covering(start, start)
         empty_years = 0

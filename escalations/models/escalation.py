@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escalations.models.paths import EscalationLevel
 from tickets.models import Team, Ticket, Tier
@@ -39,7 +40,7 @@ class Escalation(models.Model):
         REQUESTED = "requested", _("Awaiting approval")
         ACTIVE = "active", _("Active")
         MONITORING = "monitoring", _("Monitoring")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("escalation status", "Closed")
         REJECTED = "rejected", _("Rejected")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
@@ -273,7 +274,7 @@ class EscalationReview(models.Model):
         verbose_name_plural = _("post-escalation reviews")
 
     def __str__(self) -> str:
-        return f"Review of {self.escalation}"
+        return _("Review of %(escalation)s") % {"escalation": self.escalation}
 
     @property
     def is_submitted(self) -> bool:

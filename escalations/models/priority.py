@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Category, Impact, Organization, Priority, Tier
+from tickets.translated import translated, validate_translations
 
 
 class PriorityMatrixRow(models.Model):
@@ -36,6 +37,13 @@ class PriorityDefinition(models.Model):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"))
     example = models.CharField(_("example"), max_length=300, blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text=_("Name, description and example in other languages; empty: the default."),
+    )
 
     class Meta:
         ordering = ["priority"]
@@ -43,7 +51,19 @@ class PriorityDefinition(models.Model):
         verbose_name_plural = _("priority definitions")
 
     def __str__(self) -> str:
-        return f"{self.priority} {self.name}"
+        return f"{self.priority} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return translated(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def display_example(self) -> str:
+        return translated(self, "example")
 
 
 class PriorityCriterion(models.Model):

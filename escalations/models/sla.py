@@ -51,6 +51,7 @@ class SlaPolicy(models.Model):
         _("resolution (business minutes)"), validators=TARGET_VALIDATORS
     )
     warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at (% of target)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
@@ -117,7 +118,11 @@ class SlaClock(models.Model):
         help_text=_("Empty: 24x7."),
     )
     target = models.DurationField(_("target (business time)"))
-    warning_percent = models.PositiveSmallIntegerField(_("warn at (% of target)"), default=75)
+    warning_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("warn at (% of target)"),
+        default=75,
+    )
     business_used = models.DurationField(_("business time used"), default=timedelta(0))
     cycle = models.PositiveIntegerField(
         _("cycle"), default=1, help_text=_("Next-update clocks start a new cycle at every update.")
@@ -150,7 +155,11 @@ class SlaClock(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} of ticket {self.ticket_id}: {self.status}"
+        return _("%(metric)s of ticket %(ticket)s: %(status)s") % {
+            "metric": self.get_metric_display(),
+            "ticket": self.ticket_id,
+            "status": self.status,
+        }
 
     @property
     def status(self) -> str:
@@ -190,4 +199,8 @@ class SlaClockAlert(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of clock {self.clock_id} (cycle {self.cycle})"
+        return _("%(kind)s of clock %(clock)s (cycle %(cycle)s)") % {
+            "kind": self.get_kind_display(),
+            "clock": self.clock_id,
+            "cycle": self.cycle,
+        }

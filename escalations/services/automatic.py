@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escalations.models import Escalation, SlaClock
 from escalations.services import routing
@@ -30,13 +31,20 @@ from tickets.services import ticket_lock
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 
 
+def _comments_so_far(n: int) -> str:
+    return ngettext(
+        "%(n)s comment so far; see the ticket's timeline.",
+        "%(n)s comments so far; see the ticket's timeline.",
+        n,
+    ) % {"n": n}
+
+
 def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
     """What an automatic escalation can say for itself, from the ticket."""
     org = ticket.organization
     return {
         "summary": f"{ticket.reference} {ticket.title}: {why}",
-        "steps_taken": _("%(n)s comments so far; see the ticket's timeline.")
-        % {"n": ticket.comments.count()},
+        "steps_taken": _comments_so_far(ticket.comments.count()),
         "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
         % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
         "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"

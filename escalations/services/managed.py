@@ -23,9 +23,10 @@ from escalations import events
 from escalations.models import Escalation
 from escalations.pipeline import Action, set_status
 from escalations.selectors import management_team, review_get
+from escalations.services.duty.management import on_call_now
 from escalations.services.records import escalation_create_once, escalation_step_record
 from escalations.services.steps import check_moment, escalation_lock, step_begin
-from tickets.models import Ticket, Tier, User
+from tickets.models import Team, Ticket, Tier, User
 from tickets.services import ticket_lock
 
 Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
@@ -43,7 +44,8 @@ def managed_escalation_open(
     handoff: Mapping[str, str] | None = None,
 ) -> Escalation | None:
     """Open the ticket's managed escalation, unless one is open already (at most one
-    per ticket; None then). Its escalation manager is the management team's manager.
+    per ticket; None then). Its escalation manager is the management team's manager
+    on call (its on-call rotation), else the team's manager.
 
     Opened because the ticket entered a management level, it comes ``from_tier``
     (where the ticket was before) with the ``handoff`` of that move; otherwise from
@@ -65,7 +67,7 @@ def managed_escalation_open(
         to_team=team,
         reason=reason,
         requested_by=actor,
-        manager=team.manager if team else None,
+        manager=_manager_on_duty(team, now),
         trigger_key=key,
         **handoff,
     )
@@ -80,6 +82,12 @@ def managed_escalation_open(
         % {"m": escalation.manager or _("none"), "why": reason},
     )
     return escalation
+
+
+def _manager_on_duty(team: Team | None, now: datetime) -> User | None:
+    if team is None:
+        return None
+    return on_call_now([team], at=now).get(team.pk, team.manager)
 
 
 @transaction.atomic

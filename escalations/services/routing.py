@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from escalations.models import (
@@ -20,6 +21,7 @@ from escalations.models import (
 )
 from escalations.rules import PolicyKey, match_policy
 from escalations.services import sla
+from escalations.services.duty import routing as duty_routing
 from tickets.models import Team, Ticket, User
 from tickets.services import ticket_route
 
@@ -76,12 +78,11 @@ def level_for_jump(route: TicketRoute, tier: str) -> EscalationLevel | None:
     return _jump_target(levels_of(route.path), route.level.position, tier)
 
 
-def team_for(level: EscalationLevel, ticket: Ticket) -> Team | None:
-    """The ticket's team if it serves the level, else the level's first team by name."""
-    teams = sorted(level.teams.all(), key=lambda t: t.name)
-    if ticket.team_id and any(t.pk == ticket.team_id for t in teams):
-        return ticket.team
-    return teams[0] if teams else None
+def team_for(level: EscalationLevel, ticket: Ticket, now: datetime | None = None) -> Team | None:
+    """The level's team on duty: the ticket's team if it serves the level and is on
+    duty, else the first on duty by name; with none on duty, the one whose duty
+    starts soonest (``duty.routing``)."""
+    return duty_routing.level_team_choice(level=level, ticket=ticket, at=now or timezone.now()).team
 
 
 def _level_calendar(level: EscalationLevel, team: Team | None):
@@ -107,7 +108,8 @@ def enter_level(
     """Put the ticket on ``level`` (its team and tier), restart the level clock.
     ``handed_over`` (an escalation): the new level's team takes the ticket up, so
     nobody stays assigned."""
-    team = team_for(level, ticket)
+    choice = duty_routing.level_team_choice(level=level, ticket=ticket, at=now)
+    team = choice.team
     ticket = ticket_route(
         ticket=ticket,
         actor=actor,
@@ -129,6 +131,7 @@ def enter_level(
         )
     else:
         sla.level_clock_stop(ticket=ticket, now=now, actor=actor)
+    duty_routing.level_off_duty_tell(ticket=ticket, level=level, choice=choice)
     return ticket
 
 

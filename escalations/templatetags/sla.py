@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from escalations.services import sla
 
@@ -16,7 +17,12 @@ BADGES = {
     "paused": ("text-bg-secondary", _("paused")),
     "met": ("text-bg-light border", _("met")),
 }
-SHORT = {"first_response": "FR", "next_update": "NU", "resolution": "RES", "level": "LVL"}
+SHORT = {
+    "first_response": pgettext_lazy("short for first response", "FR"),
+    "next_update": pgettext_lazy("short for next update", "NU"),
+    "resolution": pgettext_lazy("short for resolution", "RES"),
+    "level": pgettext_lazy("short for time at level", "LVL"),
+}
 
 
 @register.simple_tag
@@ -43,5 +49,9 @@ def business_duration(value: timedelta) -> str:
     hours, rest = divmod(abs(seconds), 3600)
     minutes = rest // 60
     if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m"
+        # Translators: short business time, hours and minutes, e.g. "27h 05m"
+        text = _("%(hours)sh %(minutes)sm") % {"hours": hours, "minutes": f"{minutes:02d}"}
+    else:
+        # Translators: short business time in minutes, e.g. "45m"
+        text = _("%(minutes)sm") % {"minutes": minutes}
+    return f"{sign}{text}"

@@ -4,6 +4,7 @@ attempts (read-only)."""
 from django.contrib import admin, messages
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.admin.base import ReadOnlyAdmin
 from notifications.models import Delivery, DeliveryAttempt
@@ -14,7 +15,7 @@ class AttemptInline(admin.TabularInline):
     """Every attempt of one delivery, for the delivery's admin page."""
 
     model = DeliveryAttempt
-    fields = ["number", "started_at", "status_code", "duration_ms", "ok", "error"]
+    fields = ["number", "started_at", "finished_at", "status_code", "duration_ms", "ok", "error"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -53,7 +54,10 @@ class DeliveryAdmin(admin.ModelAdmin):
             delivery_retry_now(delivery_id=pk) for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(
-            request, _("%(n)d deliveries queued again.") % {"n": count}, messages.SUCCESS
+            request,
+            ngettext("%(n)d delivery queued again.", "%(n)d deliveries queued again.", count)
+            % {"n": count},
+            messages.SUCCESS,
         )
 
 
@@ -63,6 +67,7 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
         "delivery",
         "number",
         "started_at",
+        "finished_at",
         "status_code",
         "duration_ms",
         "ok",

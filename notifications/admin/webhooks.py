@@ -5,14 +5,16 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications.forms import ChoicesInOrderField
-from notifications.models import EventKind, WebhookEndpoint
-from notifications.services.dispatch import NOT_SENT_TO_WEBHOOKS
+from notifications.models import WebhookEndpoint
+from notifications.services.dispatch import WEBHOOK_EVENTS
 from notifications.services.webhooks import (
     webhook_endpoint_save,
     webhook_endpoint_secret_renew,
     webhook_endpoint_switch_on,
+    webhook_endpoint_test,
 )
 
 
@@ -22,11 +24,14 @@ class WebhookEndpointForm(forms.ModelForm):
         max_length=500,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"size": 80}),
-        help_text=_("http:// or https://, on a public address unless private targets are allowed."),
+        help_text=_(
+            "http:// or https://, on a public address unless private targets are allowed. "
+            "A host that does not resolve yet is saved with a warning and checked at every send."
+        ),
     )
     events = ChoicesInOrderField(
         label=_("events"),
-        choices=[c for c in EventKind.choices if c[0] not in NOT_SENT_TO_WEBHOOKS],
+        choices=WEBHOOK_EVENTS,
         required=False,
         help_text=_("Tick none to send every event."),
     )
@@ -49,7 +54,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         "name",
         "url",
         "is_active",
-        "consecutive_failures",
+        "failing_since",
         "disabled_at",
         "attempt_log",
     ]
@@ -58,6 +63,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     readonly_fields = [
         "secret_for_copying",
         "consecutive_failures",
+        "failing_since",
         "disabled_at",
         "disabled_reason",
         "created_at",
@@ -67,10 +73,18 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         (_("Signing"), {"fields": ["secret_for_copying"]}),
         (
             _("Health"),
-            {"fields": ["consecutive_failures", "disabled_at", "disabled_reason", "created_at"]},
+            {
+                "fields": [
+                    "failing_since",
+                    "consecutive_failures",
+                    "disabled_at",
+                    "disabled_reason",
+                    "created_at",
+                ]
+            },
         ),
     ]
-    actions = ["switch_on_again", "new_secret"]
+    actions = ["switch_on_again", "new_secret", "send_test_event"]
 
     @admin.display(description=_("secret"))
     def secret_for_copying(self, obj: WebhookEndpoint) -> str:
@@ -99,6 +113,33 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         webhook_endpoint_save(
             endpoint=obj, by=request.user, is_active_changed="is_active" in form.changed_data
         )
+        if getattr(obj, "url_warning", ""):
+            self.message_user(
+                request,
+                _("Saved, but %(problem)s Deliveries are retried until it resolves.")
+                % {"problem": obj.url_warning},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Send a test event"))
+    def send_test_event(self, request, queryset):
+        """Sent now, one attempt each, switched on or off; the outcome is told
+        here and logged with the endpoint's attempts."""
+        for endpoint in queryset:
+            delivery = webhook_endpoint_test(endpoint_id=endpoint.pk, by=request.user)
+            if delivery.status == delivery.Status.SENT:
+                self.message_user(
+                    request,
+                    _("%(name)s: the test event was delivered.") % {"name": endpoint.name},
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s: the test event failed: %(error)s")
+                    % {"name": endpoint.name, "error": delivery.last_error},
+                    messages.ERROR,
+                )
 
     @admin.action(description=_("Switch on again (clears the failure count)"))
     def switch_on_again(self, request, queryset):
@@ -107,7 +148,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             for pk in queryset.values_list("pk", flat=True)
         )
         self.message_user(
-            request, _("%(n)d endpoints switched on.") % {"n": count}, messages.SUCCESS
+            request,
+            ngettext("%(n)d endpoint switched on.", "%(n)d endpoints switched on.", count)
+            % {"n": count},
+            messages.SUCCESS,
         )
 
     @admin.action(description=_("Make a new secret"))

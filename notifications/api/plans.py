@@ -1,5 +1,6 @@
 """Communication plans (admins) and a ticket's status updates (agents)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -66,7 +67,7 @@ class StatusUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         source="escalation_id",
         required=False,
         allow_null=True,
-        help_text="The escalation the update is sent from (optional).",
+        help_text=_("The escalation the update is sent from (optional)."),
     )
     author = serializers.StringRelatedField()
 
@@ -77,7 +78,7 @@ class StatusUpdateSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 
 ESCALATION_PARAM = OpenApiParameter(
-    "escalation", int, description="Reach the ticket through this escalation of it."
+    "escalation", int, description=_("Reach the ticket through this escalation of it.")
 )
 
 

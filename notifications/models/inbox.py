@@ -24,6 +24,9 @@ class EventKind(models.TextChoices):
     UPDATE_DUE = "update.due", _("Stakeholder update due")
     UPDATE_MISSED = "update.missed", _("Stakeholder update missed")
     WEBHOOK_DISABLED = "webhook.disabled", _("Webhook endpoint switched off")
+    HANDED_OVER = "duty.handed_over", _("Ticket handed over at shift end")
+    LEVEL_OFF_DUTY = "duty.level_off_duty", _("Ticket reached a level with nobody on duty")
+    WEBHOOK_TEST = "webhook.test", _("Webhook test event")
 
 
 class Channel(models.TextChoices):

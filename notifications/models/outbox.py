@@ -16,6 +16,9 @@ class Delivery(models.Model):
         RETRY = "retry", _("Failed, will retry")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, gave up")
+        # Written while its webhook endpoint is switched off: sent, oldest
+        # first, when the endpoint is switched on again.
+        HELD = "held", _("Held while the endpoint is off")
 
     key = models.CharField(_("key"), max_length=200, unique=True)
     event_id = models.UUIDField(_("event id"), db_index=True)
@@ -59,7 +62,12 @@ class Delivery(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status__in=["pending", "sending", "retry"]),
                 name="delivery_due",
-            )
+            ),
+            models.Index(
+                fields=["endpoint", "created_at"],
+                condition=models.Q(status="held"),
+                name="delivery_held",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,6 +84,9 @@ class DeliveryAttempt(models.Model):
     status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     ok = models.BooleanField(_("succeeded"), default=False)
     error = models.TextField(_("error"), blank=True)
+    # Empty while the send is under way, and for good when the worker stopped
+    # between sending and recording (the receiver may have got it).
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["delivery", "number"]

@@ -30,6 +30,12 @@ class WebhookEndpoint(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    failing_since = models.DateTimeField(
+        _("failing since"),
+        null=True,
+        blank=True,
+        help_text=_("First failure with no success since; empty while deliveries succeed."),
+    )
     disabled_at = models.DateTimeField(_("switched off at"), null=True, blank=True)
     disabled_reason = models.TextField(_("why it was switched off"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -46,11 +52,17 @@ class WebhookEndpoint(models.Model):
         from notifications.urlsafety import validate_webhook_url
 
         errors = {}
+        # A host that does not resolve yet (DNS still to be set up) is saved with
+        # a warning; it is resolved and checked again at every send.
+        self.url_warning = ""
         if self.url:
             try:
                 validate_webhook_url(self.url)
             except ValidationError as error:
-                errors["url"] = error
+                if error.code == "unresolvable":
+                    self.url_warning = " ".join(error.messages)
+                else:
+                    errors["url"] = error
         if not isinstance(self.events, list):
             errors["events"] = [_("A list of event kinds.")]
         else:
@@ -61,4 +73,8 @@ class WebhookEndpoint(models.Model):
             raise ValidationError(errors)
 
     def wants(self, kind: str) -> bool:
-        return self.is_active and (not self.events or kind in self.events)
+        return self.is_active and self.subscribes(kind)
+
+    def subscribes(self, kind: str) -> bool:
+        """Whether the endpoint takes ``kind``, switched on or off."""
+        return not self.events or kind in self.events

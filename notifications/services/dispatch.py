@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from escalations.models import Escalation
@@ -24,10 +25,17 @@ from notifications.recipients import Recipient
 from notifications.rendering import render_message
 from notifications.selectors import preference_choices
 from notifications.services import outbox
+from notifications.services.backlog import held_for
 from tickets.models import Ticket, User
 
 # Told to people only: a switched-off endpoint's event names its URL, often a secret.
 NOT_SENT_TO_WEBHOOKS = frozenset({EventKind.WEBHOOK_DISABLED})
+# What an endpoint may subscribe to (a test event is sent on request only).
+WEBHOOK_EVENTS = [
+    (kind, label)
+    for kind, label in EventKind.choices
+    if kind not in NOT_SENT_TO_WEBHOOKS and kind != EventKind.WEBHOOK_TEST
+]
 
 
 def event_emit(
@@ -40,7 +48,8 @@ def event_emit(
     extra: dict[str, Any] | None = None,
 ) -> uuid.UUID:
     """Tell ``recipients`` about the event on the channels each chose, and every
-    active webhook endpoint that wants it; returns the event's id.
+    webhook endpoint that subscribes to it (held for one switched off); returns
+    the event's id.
 
     Nobody is told of their own action (the actor is left out) and inactive
     users are never told; a person in the list twice is told once. The inbox
@@ -104,9 +113,12 @@ def event_emit(
                 )
             )
     body = json.dumps(values, sort_keys=True, separators=(",", ":"))
-    endpoints = WebhookEndpoint.objects.filter(is_active=True)
+    # An endpoint switched off, or still sending what it missed, gets its
+    # delivery held: sent in order when its turn comes (services.backlog).
+    endpoints = WebhookEndpoint.objects.annotate(backlog=Exists(held_for(OuterRef("pk"))))
     for endpoint in endpoints.none() if kind in NOT_SENT_TO_WEBHOOKS else endpoints:
-        if endpoint.wants(kind):
+        if endpoint.subscribes(kind):
+            held = not endpoint.is_active or endpoint.backlog
             deliveries.append(
                 Delivery(
                     key=f"{event_id}:webhook:{endpoint.pk}",
@@ -117,12 +129,13 @@ def event_emit(
                     address=endpoint.url,
                     context={"body": body},
                     next_attempt_at=now,
+                    status=Delivery.Status.HELD if held else Delivery.Status.PENDING,
                 )
             )
     Notification.objects.bulk_create(inbox, ignore_conflicts=True)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-    if deliveries:
-        keys = [d.key for d in deliveries]
+    keys = [d.key for d in deliveries if d.status == Delivery.Status.PENDING]
+    if keys:
         transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
     return event_id
 

@@ -9,21 +9,23 @@ by the event id it carries).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from notifications.channels import Outcome
-from notifications.models import Channel, Delivery, DeliveryAttempt
+from notifications.models import Channel, Delivery, DeliveryAttempt, EventKind
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ Status = Delivery.Status
 OPEN = (Status.PENDING, Status.RETRY, Status.SENDING)
 # Recorded in the worker's language when a delivery finds its endpoint switched off.
 SWITCHED_OFF = gettext_lazy("The endpoint is switched off.")
+NO_OUTCOME = gettext_lazy(
+    "No outcome recorded: the worker stopped after the send began; the receiver may have got it."
+)
+T = TypeVar("T")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -47,47 +53,105 @@ def _channel_send(delivery: Delivery) -> Outcome:
     if delivery.channel == Channel.WEBHOOK:
         from notifications.channels import webhook
 
-        if delivery.endpoint is None or not delivery.endpoint.is_active:
+        if delivery.endpoint is None:
             return Outcome(ok=False, error=str(SWITCHED_OFF), retryable=False)
         return webhook.send(delivery)
     error = _("Unknown channel: %(channel)s.") % {"channel": delivery.channel}
     return Outcome(ok=False, error=error, retryable=False)
 
 
+def _held_back(delivery: Delivery) -> bool:
+    # A test event goes out even while the endpoint is off: it is how an admin
+    # checks a receiver before switching it on.
+    return (
+        delivery.channel == Channel.WEBHOOK
+        and delivery.endpoint is not None
+        and not delivery.endpoint.is_active
+        and delivery.kind != EventKind.WEBHOOK_TEST
+    )
+
+
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery | None:
     """Send one delivery if it is still to be sent; None when another run has it
-    or it is done. Returns the delivery as it ended (sent, retry or failed).
+    or it is done. Returns the delivery as it ended (sent, retry, failed or held).
 
-    Claimed by a guarded update, so it is sent once however many runs try.
-    Every attempt is logged with its outcome in one commit. A failure worth
-    retrying waits ``backoff`` before the next attempt, up to
-    ``NOTIFY_MAX_ATTEMPTS``; any other failure, or the last, fails it. A webhook
-    attempt counts towards its endpoint's failures in a row."""
+    Claimed by a guarded update, so it is sent once however many runs try. The
+    attempt is logged with the claim, before anything is sent, so every attempt
+    shows in the log even when its worker dies mid-send; its outcome is written
+    afterwards, retried on a fresh database connection when the connection was
+    lost meanwhile (the send has happened: sending again is what must not
+    follow). A failure worth retrying waits ``backoff`` before the next attempt,
+    up to ``NOTIFY_MAX_ATTEMPTS``; any other failure, or the last, fails it. A
+    webhook whose endpoint is switched off is held, not attempted."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.NOTIFY_LEASE_SECONDS)
     ready = Q(status=Status.PENDING) | Q(
         status__in=[Status.RETRY, Status.SENDING], next_attempt_at__lte=now
     )
-    claimed = (
-        Delivery.objects.filter(ready, pk=delivery_id)
-        .filter(attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
-        .update(status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + lease)
-    )
+    with transaction.atomic():
+        claimed = (
+            Delivery.objects.filter(ready, pk=delivery_id)
+            .filter(attempts__lt=settings.NOTIFY_MAX_ATTEMPTS)
+            .update(status=Status.SENDING, attempts=F("attempts") + 1, next_attempt_at=now + lease)
+        )
+        if claimed:
+            delivery = Delivery.objects.select_related("endpoint", "user").get(pk=delivery_id)
+            if _held_back(delivery):
+                _hold(delivery, now=now)
+                return delivery
+            attempt = _attempt_start(delivery, now=now)
     if not claimed:
         _give_up_exhausted(delivery_id)
         return None
-    delivery = Delivery.objects.select_related("endpoint", "user").get(pk=delivery_id)
     started = time.monotonic()
     try:
         outcome = _channel_send(delivery)
     except Exception as error:
         outcome = Outcome(ok=False, error=f"{type(error).__name__}: {error}")
-    with transaction.atomic():  # the attempt and its outcome, in one commit
-        DeliveryAttempt.objects.create(
-            delivery=delivery,
-            number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,
-            started_at=now,
-            duration_ms=round((time.monotonic() - started) * 1000),
+    duration_ms = round((time.monotonic() - started) * 1000)
+    durably(lambda: _record(delivery, attempt, outcome, duration_ms=duration_ms))
+    # A success needs writing only when the endpoint was failing when claimed.
+    healthy = outcome.ok and delivery.endpoint is not None and not delivery.endpoint.failing_since
+    if (
+        delivery.channel == Channel.WEBHOOK
+        and delivery.kind != EventKind.WEBHOOK_TEST
+        and not healthy
+    ):
+        # Imported here: the webhook services hand deliveries back to this module.
+        from notifications.services.webhooks import webhook_endpoint_attempt_record
+
+        endpoint_id = delivery.endpoint_id
+        durably(lambda: webhook_endpoint_attempt_record(endpoint_id=endpoint_id, outcome=outcome))
+    return delivery
+
+
+def _hold(delivery: Delivery, *, now: datetime) -> None:
+    # Not an attempt: the claim's count is given back.
+    Delivery.objects.filter(pk=delivery.pk, status=Status.SENDING).update(
+        status=Status.HELD, attempts=F("attempts") - 1, next_attempt_at=now
+    )
+    delivery.status = Status.HELD
+
+
+def _attempt_start(delivery: Delivery, *, now: datetime) -> DeliveryAttempt:
+    earlier = DeliveryAttempt.objects.filter(delivery=delivery).count()
+    if earlier:
+        # An earlier attempt still open lost its worker between sending and recording.
+        DeliveryAttempt.objects.filter(delivery=delivery, finished_at__isnull=True).update(
+            finished_at=now, error=str(NO_OUTCOME)
+        )
+    return DeliveryAttempt.objects.create(delivery=delivery, number=earlier + 1, started_at=now)
+
+
+def _record(
+    delivery: Delivery, attempt: DeliveryAttempt, outcome: Outcome, *, duration_ms: int
+) -> None:
+    """The attempt's outcome and the delivery's next state, in one commit."""
+    finished = timezone.now()
+    with transaction.atomic():
+        DeliveryAttempt.objects.filter(pk=attempt.pk).update(
+            finished_at=finished,
+            duration_ms=duration_ms,
             status_code=outcome.status_code,
             ok=outcome.ok,
             error=outcome.error[:2000],
@@ -96,11 +160,11 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
             pk=delivery.pk, status=Status.SENDING, attempts=delivery.attempts
         )
         if outcome.ok:
-            delivery.status, delivery.sent_at, delivery.last_error = Status.SENT, timezone.now(), ""
+            delivery.status, delivery.sent_at, delivery.last_error = Status.SENT, finished, ""
             mine.update(status=Status.SENT, sent_at=delivery.sent_at, last_error="")
         elif outcome.retryable and delivery.attempts < settings.NOTIFY_MAX_ATTEMPTS:
             delivery.status = Status.RETRY
-            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+            delivery.next_attempt_at = finished + backoff(delivery.attempts)
             delivery.last_error = outcome.error
             mine.update(
                 status=Status.RETRY,
@@ -110,12 +174,26 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> Delivery 
         else:
             delivery.status, delivery.last_error = Status.FAILED, outcome.error
             mine.update(status=Status.FAILED, last_error=outcome.error)
-    if delivery.channel == Channel.WEBHOOK and delivery.endpoint is not None:
-        # Imported here: the webhook services hand deliveries back to this module.
-        from notifications.services.webhooks import webhook_endpoint_attempt_record
 
-        webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=outcome)
-    return delivery
+
+def durably(write: Callable[[], T]) -> T:
+    """Run ``write``; when the database connection was lost, run it again on a
+    fresh one, for up to a quarter of the claim lease (so a send plus its
+    record stay within the lease). Inside an outer transaction nothing can be
+    recovered, and the error is raised."""
+    deadline = time.monotonic() + settings.NOTIFY_LEASE_SECONDS / 4
+    pause = 0.05
+    while True:
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("Database connection lost while recording a delivery; retrying")
+            with contextlib.suppress(OperationalError, InterfaceError):
+                connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def _give_up_exhausted(delivery_id: int) -> None:
@@ -126,54 +204,6 @@ def _give_up_exhausted(delivery_id: int) -> None:
         attempts__gte=settings.NOTIFY_MAX_ATTEMPTS,
         next_attempt_at__lte=timezone.now(),
     ).update(status=Status.FAILED, last_error=_("No answer after the last attempt."))
-
-
-def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Deliveries the workers should have by now: pending ones the broker never
-    got (it was down when they were committed), retries whose time has come and
-    sends whose worker died. A pending row is marked so that, while its task
-    still waits in a long queue, the sweeps hand it over less and less often:
-    when it is ``NOTIFY_REQUEUE_AFTER_SECONDS`` old, then twice, four times ...
-    as old, at most ``NOTIFY_RETRY_MAX_SECONDS`` apart."""
-    now = now or timezone.now()
-    grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
-    rows = list(
-        Delivery.objects.filter(status__in=OPEN, next_attempt_at__lte=now - grace)
-        .order_by("next_attempt_at")
-        .values_list("pk", "status", "created_at")[:limit]
-    )
-    waits: dict[timedelta, list[int]] = defaultdict(list)
-    for pk, status, created_at in rows:
-        if status == Status.PENDING:
-            waits[_requeue_wait(age=now - created_at, grace=grace)].append(pk)
-    for wait, ids in waits.items():
-        # Due again ``wait`` from now: the sweep takes rows ``grace`` past this time.
-        Delivery.objects.filter(pk__in=ids, status=Status.PENDING).update(
-            next_attempt_at=now + wait - grace
-        )
-    return [pk for pk, _status, _created_at in rows]
-
-
-def _requeue_wait(*, age: timedelta, grace: timedelta) -> timedelta:
-    """The row's age rounded down to grace, 2 x grace, 4 x grace ..., capped."""
-    cap = timedelta(seconds=settings.NOTIFY_RETRY_MAX_SECONDS)
-    wait = grace
-    while timedelta(0) < wait < cap and wait * 2 <= age:
-        wait *= 2
-    return min(wait, cap)
-
-
-def deliveries_requeue(*, now: datetime | None = None) -> int:
-    """Beat: hand over again what the broker lost or never got. What cannot be
-    handed over (the broker went away meanwhile) is due again at the next run."""
-    now = now or timezone.now()
-    ids = deliveries_due(now=now)
-    missed = deliveries_enqueue(ids=ids)
-    grace = timedelta(seconds=settings.NOTIFY_REQUEUE_AFTER_SECONDS)
-    Delivery.objects.filter(pk__in=missed, status=Status.PENDING).update(
-        next_attempt_at=now - grace
-    )
-    return len(ids) - len(missed)
 
 
 def deliveries_enqueue(*, ids: list[int]) -> list[int]:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escalations.models import Escalation
 from notifications.models import Audience, EventKind, StatusUpdate
@@ -28,7 +29,11 @@ def _checked_body(body: str) -> str:
     if len(body) > BODY_MAX:
         raise ValidationError(
             {
-                "body": _("An update has at most %(max)s characters (this one has %(n)s).")
+                "body": ngettext(
+                    "An update has at most %(max)s characters (this one has %(n)s).",
+                    "An update has at most %(max)s characters (this one has %(n)s).",
+                    BODY_MAX,
+                )
                 % {"max": f"{BODY_MAX:,}", "n": f"{len(body):,}"}
             }
         )

@@ -71,3 +71,20 @@ def test_status_update_page_of_an_id_no_key_can_hold_is_not_found(client, db):
     response = client.post(f"/tickets/{BIG}/status-update/", {"body": "x"})
 
     assert response.status_code == 404
+
+
+def test_an_absence_without_a_kind_is_leave_not_a_server_error(api_as, agent):
+    response = api_as(agent).post(
+        "/api/v1/duty/absences/",
+        {"starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-02T00:00:00Z"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["kind"] == "leave"
+
+
+def test_the_duty_directory_shows_a_team_without_e_mail(api_as, agent):
+    response = api_as(agent).get("/api/v1/duty/directory/")
+
+    assert response.status_code == 200

@@ -218,7 +218,7 @@ def test_detail_shows_the_timeline(page, log_in, agent, l1_team):
     expect(items.nth(2)).to_contain_text("We are looking into it.")
     # The first public reply opened the ticket.
     expect(items.nth(3)).to_contain_text("Status changed")
-    expect(items.nth(3)).to_contain_text("new → open")
+    expect(items.nth(3)).to_contain_text("New → Open")
     expect(page.locator("#ticket-status")).to_have_text("Open")
 
 
@@ -270,7 +270,7 @@ def test_agent_changes_the_status(page, log_in, agent, l1_team):
     expect(page.locator("#ticket-status")).to_have_text("Pending (waiting on customer)")
     last = page.locator("#timeline > li").last
     expect(last).to_contain_text("Status changed")
-    expect(last).to_contain_text("new → pending")
+    expect(last).to_contain_text("New → Pending (waiting on customer)")
     expect(last).to_contain_text("Asked for the client logs.")
     expect(status.locator("option")).to_have_text(["Open", "Resolved"])
     ticket.refresh_from_db()

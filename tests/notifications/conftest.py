@@ -25,7 +25,9 @@ def receiver():
     """A real HTTP server on 127.0.0.1 that checks the signature like a receiver
     would (401 when it does not match, or when its time is more than
     ``tolerance`` seconds from the clock) and answers from ``replies`` in turn."""
-    state = SimpleNamespace(requests=[], replies=[], secret=SECRET, tolerance=300)
+    state = SimpleNamespace(
+        requests=[], replies=[], secret=SECRET, tolerance=300, on_request=None, status=200
+    )
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
@@ -40,16 +42,22 @@ def receiver():
                 and timestamp.isdigit()
                 and abs(time.time() - int(timestamp)) <= state.tolerance
             )
-            state.requests.append(
-                SimpleNamespace(
-                    path=self.path,
-                    headers=self.headers,
-                    body=body,
-                    signed=signed,
-                    timestamp=int(timestamp) if timestamp.isdigit() else None,
-                )
+            request = SimpleNamespace(
+                path=self.path,
+                headers=self.headers,
+                body=body,
+                signed=signed,
+                timestamp=int(timestamp) if timestamp.isdigit() else None,
+                answered=None,
             )
-            status, headers = state.replies.pop(0) if state.replies else (200, {})
+            state.requests.append(request)
+            # A fault to cause while the sender waits for the answer; "drop"
+            # closes the connection unanswered (a receiver going down).
+            if state.on_request is not None and state.on_request(request) == "drop":
+                self.close_connection = True
+                return
+            status, headers = state.replies.pop(0) if state.replies else (state.status, {})
+            request.answered = status if signed else 401
             self.send_response(status if signed else 401)
             for name, value in headers.items():
                 self.send_header(name, value)

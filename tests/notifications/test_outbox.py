@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -14,7 +15,7 @@ from notifications import tasks
 from notifications.channels import Outcome
 from notifications.models import Delivery, DeliveryAttempt
 from notifications.recipients import Recipient
-from notifications.services import outbox
+from notifications.services import outbox, requeue
 from notifications.services.dispatch import event_emit
 from tests.factories import TicketFactory, create_ticket
 from tests.notifications.test_recipients import HANDOFF
@@ -102,7 +103,7 @@ def test_a_send_whose_worker_died_is_handed_over_after_its_lease(settings):
     )
     assert outbox.delivery_send(delivery_id=delivery.pk, now=now) is None
     later = now + timedelta(seconds=121)
-    assert outbox.deliveries_due(now=later + timedelta(seconds=30)) == [delivery.pk]
+    assert requeue.deliveries_due(now=later + timedelta(seconds=30)) == [delivery.pk]
     assert outbox.delivery_send(delivery_id=delivery.pk, now=later).status == "sent"
     assert len(mail.outbox) == 1
 
@@ -161,13 +162,13 @@ def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings)
     monkeypatch.setattr(translation._trans, "gettext", lambda message: f"[pl] {message}")
     settings.NOTIFY_MAX_ATTEMPTS = 1
     switched_off = one_delivery()
+    unknown = one_delivery()
+    lost = one_delivery()
     endpoint = WebhookEndpoint.objects.create(
         name="Ops", url="https://hooks.example.com/in", is_active=False
     )
     Delivery.objects.filter(pk=switched_off.pk).update(channel="webhook", endpoint=endpoint)
-    unknown = one_delivery()
     Delivery.objects.filter(pk=unknown.pk).update(channel="pigeon")
-    lost = one_delivery()
     Delivery.objects.filter(pk=lost.pk).update(
         status="sending", attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
@@ -175,7 +176,7 @@ def test_what_the_outbox_records_for_admins_is_translated(monkeypatch, settings)
         outbox.delivery_send(delivery_id=delivery.pk)
     errors = dict(Delivery.objects.values_list("pk", "last_error"))
     assert errors == {
-        switched_off.pk: "[pl] The endpoint is switched off.",
+        switched_off.pk: "",  # held for the endpoint, not attempted
         unknown.pk: "[pl] Unknown channel: pigeon.",
         lost.pk: "[pl] No answer after the last attempt.",
     }
@@ -208,7 +209,7 @@ def test_a_pending_delivery_still_waiting_in_the_queue_is_handed_over_less_and_l
     delivery = one_delivery()  # its task waits behind a backlog: nobody claims it
     handed_over = []
     for second in range(0, 8000, 30):  # a sweep every 30 seconds
-        if delivery.pk in outbox.deliveries_due(
+        if delivery.pk in requeue.deliveries_due(
             now=delivery.created_at + timedelta(seconds=second)
         ):
             handed_over.append(second)
@@ -222,6 +223,111 @@ def test_what_the_sweep_could_not_hand_over_is_due_again_at_the_next_sweep():
     Delivery.objects.filter(pk=delivery.pk).update(
         created_at=an_hour_ago, next_attempt_at=an_hour_ago
     )
-    with mock.patch.object(tasks.deliver, "delay", side_effect=OperationalError("broker down")):
+    down = OperationalError("broker down")
+    with mock.patch.object(tasks.deliver_many, "delay", side_effect=down):
         assert tasks.requeue_deliveries() == 0
-    assert outbox.deliveries_due() == [delivery.pk]
+    assert requeue.deliveries_due() == [delivery.pk]
+
+
+def stale_deliveries(count: int, *, status: str = "pending") -> list[int]:
+    """``count`` deliveries the broker lost a minute ago."""
+    template = one_delivery()
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    rows = [
+        Delivery(
+            key=f"lost-{n}",
+            event_id=template.event_id,
+            kind=template.kind,
+            channel=template.channel,
+            address=template.address,
+            status=status,
+            next_attempt_at=a_minute_ago,
+            attempts=1 if status != "pending" else 0,
+        )
+        for n in range(count)
+    ]
+    Delivery.objects.filter(pk=template.pk).delete()
+    Delivery.objects.bulk_create(rows)
+    Delivery.objects.update(created_at=a_minute_ago)
+    return list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("status", ["pending", "retry", "sending"])
+def test_after_a_broker_restart_every_stale_delivery_is_handed_back_in_one_run(settings, status):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(1_250, status=status)
+    with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
+        assert requeue.deliveries_requeue() == 1_250
+        # Each once, 20 to a task: handed back, a pending one is not stale again
+        # within the run.
+        chunks = [call.args[0] for call in enqueued.call_args_list]
+        assert {len(chunk) for chunk in chunks[:-1]} == {20}
+        assert sorted(pk for chunk in chunks for pk in chunk) == ids
+        enqueued.reset_mock()
+        if status == "pending":
+            assert requeue.deliveries_requeue() == 0
+
+
+def test_a_requeue_run_stops_at_its_time_budget_and_the_next_goes_on(settings):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(350)
+    with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
+        assert requeue.deliveries_requeue(budget=0) == 100  # one batch, then out of time
+        assert requeue.deliveries_requeue(budget=0) == 100
+        assert requeue.deliveries_requeue() == 150
+    assert sorted(pk for call in enqueued.call_args_list for pk in call.args[0]) == ids
+
+
+def test_the_tasks_of_handed_back_deliveries_send_each_once(settings):
+    settings.NOTIFY_REQUEUE_BATCH_SIZE = 100
+    ids = stale_deliveries(45)
+    with mock.patch.object(
+        tasks.deliver_many, "delay", side_effect=lambda chunk: tasks.deliver_many(chunk)
+    ):
+        assert requeue.deliveries_requeue() == 45
+        assert requeue.deliveries_requeue() == 0
+    assert len(mail.outbox) == 45
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_connection_while_recording_is_retried_on_a_fresh_one(settings, caplog):
+    from django.db import OperationalError as DatabaseError
+
+    with mock.patch.object(outbox, "deliveries_enqueue", return_value=[]):
+        delivery = one_delivery()
+    record = outbox._record
+    failures = [DatabaseError("server closed the connection unexpectedly")]
+
+    def flaky(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return record(*args, **kwargs)
+
+    with mock.patch.object(outbox, "_record", side_effect=flaky):
+        sent = outbox.delivery_send(delivery_id=delivery.pk)
+    assert sent.status == "sent"
+    assert len(mail.outbox) == 1
+    attempt = DeliveryAttempt.objects.get(delivery=delivery)
+    assert (attempt.ok, attempt.finished_at is not None) == (True, True)
+    assert "Database connection lost while recording" in caplog.text
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one run at a time is a PostgreSQL lock"
+)
+def test_a_requeue_run_while_another_is_at_it_hands_nothing_back_twice():
+    import psycopg
+
+    from tests.workers import database_url
+
+    stale_deliveries(10)
+    with (
+        psycopg.connect(database_url(), autocommit=True) as other_run,
+        mock.patch.object(tasks.deliver_many, "delay") as enqueued,
+    ):
+        other_run.execute("SELECT pg_advisory_lock(%s)", [requeue.REQUEUE_LOCK])
+        assert requeue.deliveries_requeue() == 0
+        other_run.execute("SELECT pg_advisory_unlock(%s)", [requeue.REQUEUE_LOCK])
+        assert requeue.deliveries_requeue() == 10
+    assert enqueued.call_count == 1

@@ -31,14 +31,15 @@ from notifications.models import (
     Notification,
     WebhookEndpoint,
 )
-from notifications.services import outbox
+from notifications.services import outbox, requeue
+from notifications.services.backlog import backlog_send
 from notifications.services.dispatch import event_emit
 from notifications.services.webhooks import (
     webhook_endpoint_attempt_record,
     webhook_endpoint_switch_on,
 )
 from tests.factories import AdminFactory, UserFactory
-from tests.notifications.conftest import SECRET
+from tests.notifications.conftest import SECRET, T0
 
 pytestmark = pytest.mark.django_db
 
@@ -381,10 +382,10 @@ def test_https_checks_the_certificate_of_the_endpoints_name(
 # --- switching an endpoint off -----------------------------------------------------------------
 
 
-def test_an_endpoint_is_switched_off_once_after_a_run_of_failures_and_admins_are_told(
-    private_ok, receiver, django_capture_on_commit_callbacks
+def test_an_endpoint_failing_continuously_for_the_set_time_is_switched_off_once_and_admins_are_told(
+    private_ok, receiver, clock
 ):
-    private_ok.WEBHOOK_DISABLE_AFTER = 3
+    private_ok.WEBHOOK_DISABLE_AFTER_MINUTES = 15
     boss = AdminFactory(username="root")
     AdminFactory(username="retired", is_active=False)
     UserFactory(username="agent")
@@ -393,17 +394,24 @@ def test_an_endpoint_is_switched_off_once_after_a_run_of_failures_and_admins_are
     endpoint_for(receiver.url, events=["webhook.disabled"])
     delivery = delivery_for(failing)
     error = Outcome(ok=False, status_code=503, error="HTTP 503 Service Unavailable")
-    webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=error)
-    webhook_endpoint_attempt_record(
-        endpoint_id=delivery.endpoint_id, outcome=Outcome(ok=True, status_code=200)
-    )
-    for _ in range(5):
-        webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=error)
-    failing.refresh_from_db()
-    assert not failing.is_active
-    assert failing.consecutive_failures == 3
-    assert failing.disabled_at is not None
-    assert "3 failed deliveries in a row" in failing.disabled_reason
+
+    def record(minutes, outcome=error, times=1):
+        clock(minutes)
+        for _ in range(times):
+            webhook_endpoint_attempt_record(endpoint_id=delivery.endpoint_id, outcome=outcome)
+        failing.refresh_from_db()
+        return failing.is_active
+
+    # A burst of failures at volume is a short outage, not a dead receiver.
+    assert record(0, times=500)
+    assert record(1, Outcome(ok=True, status_code=200))  # a success ends the failing period
+    assert failing.failing_since is None
+    assert record(2)
+    assert record(16.9, times=3)  # 14.9 minutes of failing
+    assert not record(17)  # 15 minutes with no success
+    assert not record(18)
+    assert failing.disabled_at == T0 + timedelta(minutes=17)
+    assert "Failing for 15 minutes" in failing.disabled_reason
     assert "503" in failing.disabled_reason
     told = Notification.objects.filter(kind=EventKind.WEBHOOK_DISABLED)
     assert [n.recipient for n in told] == [boss]
@@ -420,7 +428,7 @@ def test_an_endpoint_is_switched_off_once_after_a_run_of_failures_and_admins_are
 )
 @pytest.mark.django_db(transaction=True)
 def test_failures_finishing_together_switch_the_endpoint_off_once(settings):
-    settings.WEBHOOK_DISABLE_AFTER = 3
+    settings.WEBHOOK_DISABLE_AFTER_MINUTES = 0
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     AdminFactory(username="root")
     endpoint = endpoint_for("http://127.0.0.1:9/")
@@ -452,7 +460,7 @@ def test_failures_finishing_together_switch_the_endpoint_off_once(settings):
 
 
 def test_switching_on_again_clears_the_failures(private_ok):
-    private_ok.WEBHOOK_DISABLE_AFTER = 1
+    private_ok.WEBHOOK_DISABLE_AFTER_MINUTES = 0
     endpoint = endpoint_for("http://127.0.0.1:9/")
     webhook_endpoint_attempt_record(
         endpoint_id=delivery_for(endpoint).endpoint_id, outcome=Outcome(ok=False, error="boom")
@@ -461,37 +469,38 @@ def test_switching_on_again_clears_the_failures(private_ok):
     assert not endpoint.is_active
     assert webhook_endpoint_switch_on(endpoint_id=endpoint.pk)
     endpoint.refresh_from_db()
-    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at) == (
-        True,
-        0,
-        None,
-    )
+    assert (
+        endpoint.is_active,
+        endpoint.consecutive_failures,
+        endpoint.failing_since,
+        endpoint.disabled_at,
+    ) == (True, 0, None, None)
 
 
-def switched_off_with_waiting_deliveries(settings):
-    """An endpoint the workers switched off, and what happened to its deliveries."""
-    settings.WEBHOOK_DISABLE_AFTER = 1
+def switched_off_with_held_deliveries(settings):
+    """An endpoint the workers switched off, what was waiting for it and what
+    was raised while it was off."""
+    settings.WEBHOOK_DISABLE_AFTER_MINUTES = 0
     endpoint = endpoint_for("http://127.0.0.1:9/")
-    refused, *waiting = (delivery_for(endpoint) for _ in range(3))
-    # Failed for good on an answer of its own, and long ago because the endpoint was off.
+    refused, waiting = delivery_for(endpoint), delivery_for(endpoint)
     gone = delivery_for(endpoint)
     Delivery.objects.filter(pk=gone.pk).update(status="failed", last_error="HTTP 410 Gone")
-    old = delivery_for(endpoint)
-    Delivery.objects.filter(pk=old.pk).update(
-        status="failed", attempts=1, last_error="The endpoint is switched off."
-    )
-    DeliveryAttempt.objects.create(
-        delivery=old, number=1, started_at=timezone.now() - timedelta(days=30)
-    )
     outbox.delivery_send(delivery_id=refused.pk)  # connection refused: retry later
     endpoint.refresh_from_db()
     assert not endpoint.is_active
-    for delivery in [refused, *waiting]:
+    raised_while_off = [delivery_for(endpoint) for _ in range(3)]
+    for delivery in [refused, waiting]:  # their turn comes: held, not attempted
         Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        assert outbox.delivery_send(delivery_id=delivery.pk).status == "failed"
-    failed = Delivery.objects.filter(status="failed", last_error="The endpoint is switched off.")
-    assert failed.count() == 4
-    return SimpleNamespace(endpoint=endpoint, off=[refused, *waiting], gone=gone, old=old)
+        assert outbox.delivery_send(delivery_id=delivery.pk).status == "held"
+    held = Delivery.objects.filter(status="held")
+    assert set(held.values_list("pk", flat=True)) == {
+        refused.pk,
+        waiting.pk,
+        *(d.pk for d in raised_while_off),
+    }
+    assert DeliveryAttempt.objects.filter(delivery__in=held).count() == 1  # the refused one
+    assert Delivery.objects.get(pk=waiting.pk).attempts == 0
+    return SimpleNamespace(endpoint=endpoint, held=[refused, waiting, *raised_while_off], gone=gone)
 
 
 def switch_on_by_action(endpoint, client):
@@ -508,26 +517,65 @@ def switch_on_by_form(endpoint, client):
 
 @pytest.mark.urls(__name__)
 @pytest.mark.parametrize("switch_on", [switch_on_by_action, switch_on_by_form])
-def test_switching_on_again_sends_what_failed_only_because_the_endpoint_was_off(
+def test_switching_on_again_sends_what_was_held_in_event_order(
     private_ok, admin_client, django_capture_on_commit_callbacks, switch_on
 ):
-    case = switched_off_with_waiting_deliveries(private_ok)
+    case = switched_off_with_held_deliveries(private_ok)
     with (
-        mock.patch("notifications.tasks.deliver.delay") as enqueued,
+        mock.patch("notifications.tasks.send_backlog.apply_async") as started,
         django_capture_on_commit_callbacks(execute=True),
     ):
         switch_on(case.endpoint, admin_client)
-    off = [d.pk for d in case.off]
-    assert sorted(call.args[0] for call in enqueued.call_args_list) == sorted(off)
-    back = Delivery.objects.filter(pk__in=off)
-    assert set(back.values_list("status", "attempts", "last_error")) == {("pending", 0, "")}
-    assert all(d.next_attempt_at <= timezone.now() for d in back)
+    assert [call.args[0] for call in started.call_args_list] == [(case.endpoint.pk,)]
+    # An event raised while the backlog goes out waits behind it.
+    behind = delivery_for(case.endpoint)
+    assert behind.status == "held"
+    sent = []
+
+    def post(delivery):
+        sent.append(delivery.pk)
+        return Outcome(ok=True, status_code=200)
+
+    with mock.patch.object(webhook, "send", side_effect=post):
+        assert backlog_send(endpoint_id=case.endpoint.pk) is None
+    assert sent == [*(d.pk for d in case.held), behind.pk]
+    assert set(Delivery.objects.filter(pk__in=sent).values_list("status", flat=True)) == {"sent"}
     assert Delivery.objects.get(pk=case.gone.pk).status == "failed"
-    assert Delivery.objects.get(pk=case.old.pk).status == "failed"  # before this switch-off
-    # Sent now, once each.
-    with mock.patch.object(webhook, "send", return_value=Outcome(ok=True, status_code=200)):
-        for pk in off:
-            assert outbox.delivery_send(delivery_id=pk).status == "sent"
+    # Back to normal: a new event is not held.
+    assert delivery_for(case.endpoint).status == "pending"
+
+
+def test_a_backlog_stops_at_a_retry_and_goes_on_from_it_in_order(private_ok, clock):
+    endpoint = endpoint_for("http://127.0.0.1:9/", is_active=False)
+    first, second = delivery_for(endpoint), delivery_for(endpoint)
+    assert webhook_endpoint_switch_on(endpoint_id=endpoint.pk)
+    outcomes = [Outcome(ok=False, status_code=503, error="HTTP 503")]
+    sent = []
+
+    def post(delivery):
+        sent.append(delivery.pk)
+        return outcomes.pop(0) if outcomes else Outcome(ok=True, status_code=200)
+
+    with mock.patch.object(webhook, "send", side_effect=post):
+        go_on_at = backlog_send(endpoint_id=endpoint.pk)
+        assert go_on_at == Delivery.objects.get(pk=first.pk).next_attempt_at
+        assert Delivery.objects.get(pk=second.pk).status == "held"
+        assert backlog_send(endpoint_id=endpoint.pk) == go_on_at  # not yet
+        clock(10)
+        assert backlog_send(endpoint_id=endpoint.pk) is None
+    assert sent == [first.pk, first.pk, second.pk]
+
+
+def test_the_outbox_sweep_resumes_the_backlog_of_an_endpoint_switched_on(private_ok):
+    endpoint = endpoint_for("http://127.0.0.1:9/", is_active=False)
+    delivery_for(endpoint)
+    WebhookEndpoint.objects.create(name="Still off", url="http://127.0.0.1:9/", is_active=False)
+    with mock.patch("notifications.tasks.send_backlog.apply_async") as started:
+        requeue.deliveries_requeue()
+        assert started.call_count == 0
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=True)
+        requeue.deliveries_requeue()
+    assert [call.args[0] for call in started.call_args_list] == [(endpoint.pk,)]
 
 
 # --- admin ---------------------------------------------------------------------------------
@@ -675,3 +723,89 @@ def test_admin_shows_every_attempt_read_only(client, admin_user, private_ok, rec
     endpoints = client.get("/admin/notifications/webhookendpoint/")
     assert endpoints.status_code == 200
     assert list(endpoints.context["cl"].result_list) == [endpoint]
+
+
+@pytest.mark.urls(__name__)
+def test_admin_saves_an_endpoint_whose_host_does_not_resolve_yet_with_a_warning(
+    client, admin_user, monkeypatch
+):
+    def unknown(host, port, *args, **kwargs):
+        raise socket.gaierror(-2, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", unknown)
+    client.force_login(admin_user)
+    response = client.post(
+        ADD, {"name": "New receiver", "url": "https://hooks.not-yet.example/in"}, follow=True
+    )
+    assert response.status_code == 200
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.url == "https://hooks.not-yet.example/in"
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    assert "hooks.not-yet.example could not be resolved" in warnings[0]
+    # Checked at send time: a retry, not a loss.
+    outcome = webhook.send(delivery_for(endpoint))
+    assert (outcome.ok, outcome.retryable) == (False, True)
+    assert "could not be resolved" in outcome.error
+
+
+@pytest.mark.urls(__name__)
+def test_admin_still_refuses_a_host_that_resolves_to_a_private_address(
+    client, admin_user, monkeypatch
+):
+    resolving_to(monkeypatch, "10.1.2.3")
+    client.force_login(admin_user)
+    response = client.post(ADD, {"name": "Inside", "url": "https://intranet.example/in"})
+    assert response.status_code == 200
+    assert "private network" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("is_active", [True, False])
+def test_admin_sends_a_test_event_and_tells_the_outcome(
+    client, admin_user, private_ok, receiver, is_active
+):
+    endpoint = endpoint_for(receiver.url, is_active=is_active)
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/notifications/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ops bridge: the test event was delivered."
+    ]
+    (request,) = receiver.requests
+    assert request.signed
+    assert request.headers["X-Escalade-Event"] == "webhook.test"
+    body = json.loads(request.body)
+    assert (body["event"], body["extra"], body["actor"]) == (
+        "webhook.test",
+        {"endpoint": "Ops bridge"},
+        str(admin_user),
+    )
+    delivery = Delivery.objects.get(kind="webhook.test")
+    assert (delivery.status, delivery.endpoint) == ("sent", endpoint)
+    assert DeliveryAttempt.objects.get(delivery=delivery).status_code == 200
+
+
+@pytest.mark.urls(__name__)
+def test_a_failed_test_event_is_told_once_and_not_retried_or_counted(
+    client, admin_user, private_ok, receiver
+):
+    endpoint = endpoint_for(receiver.url)
+    receiver.status = 503
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/notifications/webhookendpoint/",
+        {"action": "send_test_event", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert message.startswith("Ops bridge: the test event failed: HTTP 503")
+    delivery = Delivery.objects.get(kind="webhook.test")
+    assert delivery.status == "failed"
+    assert len(receiver.requests) == 1
+    endpoint.refresh_from_db()
+    assert (endpoint.failing_since, endpoint.consecutive_failures) == (None, 0)

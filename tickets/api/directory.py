@@ -5,6 +5,7 @@ deleted through the API: tickets and reports name these rows (switch a category
 off instead)."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -26,7 +27,7 @@ from tickets.models import Category, Organization, Team, User
 class IsAdminOrReadOnly(permissions.BasePermission):
     """Reads for everyone signed in; writes for superusers."""
 
-    message = "Only administrators may change this."
+    message = _("Only administrators may change this.")
 
     def has_permission(self, request, view):
         user = request.user

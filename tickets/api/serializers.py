@@ -37,6 +37,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class CategorySerializer(serializers.ModelSerializer):
+    """In the reader's language when an admin wrote it, else the default text."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+    description = serializers.CharField(source="display_description", read_only=True)
+
     class Meta:
         model = Category
         fields = ["id", "name", "description", "is_active"]

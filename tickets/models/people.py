@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models.choices import Tier, validate_time_zone
+from tickets.translated import translated, validate_translations
 
 
 class Organization(models.Model):
@@ -48,7 +49,12 @@ class User(AbstractUser):
         verbose_name=_("organization"),
     )
     language = models.CharField(
-        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        blank=True,
+        help_text=_("Pages, API answers and messages in this language; empty: the browser's."),
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
@@ -65,6 +71,13 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        validators=[validate_translations],
+        help_text=_("Name and description in other languages; empty: the default text."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -72,7 +85,16 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (requesters read it)."""
+        return translated(self, "name")
+
+    @property
+    def display_description(self) -> str:
+        return translated(self, "description")
 
 
 class Team(models.Model):

@@ -1,7 +1,9 @@
 """Opening a ticket."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tickets import events
@@ -59,7 +61,8 @@ def ticket_create(
             raise PermissionDenied(_("Only agents can flag a ticket."))
         requester_name = actor.get_full_name() or actor.username
         requester_email = actor.email
-        requester_language = actor.language
+        # a requester who follows the browser's language files in the one in use
+        requester_language = actor.language or _active_language()
         organization = actor.organization
         requester = actor
     else:
@@ -117,3 +120,8 @@ def ticket_create(
             new=assignee,
         )
     return events.publish(events.TICKET_CREATED, ticket=ticket, actor=actor)["ticket"]
+
+
+def _active_language() -> str:
+    code = (translation.get_language() or "").split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else ""

@@ -1,9 +1,28 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+
+from tickets import hooks
+from tickets.models import Ticket
 
 register = template.Library()
 
 
 @register.filter
 def title_field(name: str) -> str:
-    """``first_response`` -> ``First response``: field names as words in the timeline."""
-    return name.replace("_", " ").capitalize()
+    """``urgency`` -> ``Urgency``, in the reader's language: a ticket field by its
+    verbose name, anything else (an SLA metric) by its words, translated when the
+    catalogs know them."""
+    try:
+        return capfirst(Ticket._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return gettext(name.replace("_", " ").capitalize())
+
+
+@register.filter
+def event_value(value: str, event) -> str:
+    """A value of the audit trail (a code) as the reader reads it."""
+    if value in ("yes", "no"):
+        return gettext("yes") if value == "yes" else gettext("no")
+    return hooks.value_label(event.field, value)

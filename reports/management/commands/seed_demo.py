@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from escalations.demo import age_some_clocks, escalate_some, seed_sla
+from escalations.demo_duty import seed_duty
 from notifications.demo import seed_plans
 from tickets.demo import DEMO_PASSWORD, seed_demo
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             seed_plans()
 
         result = seed_demo(before_tickets=before_tickets)
+        seed_duty(password=DEMO_PASSWORD)  # duty: two regional service desks, on-call managers
         escalated = escalate_some() if result["tickets_created"] else 0
         aged = age_some_clocks() if result["tickets_created"] else 0
         self.stdout.write(
@@ -43,5 +45,6 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(
-            f"Logins (password '{DEMO_PASSWORD}'): admin, agent1, agent2, agent3, manager, customer"
+            f"Logins (password '{DEMO_PASSWORD}'): "
+            "admin, agent1, agent2, agent3, agent4, manager, customer"
         )

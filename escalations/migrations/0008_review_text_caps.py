@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('escalations', '0005_clock_state'),
+        ('escalations', '0007_merge_duty_and_translations'),
     ]
 
     operations = [

@@ -1,0 +1,59 @@
+"""Values inside messages in the reader's language.
+
+Events carry codes (``open``, ``L2``, ``sla_breach``), which webhooks receive as
+they are. A message is rendered under the reader's language, and there the codes
+a person reads become labels: ``ticket.status`` reads "Otwarte" in Polish. The
+code stays at hand as ``<name>_code`` (``ticket.status_code``), and the priority
+and level, which people read as codes (P1, L2), gain a ``*_label``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from escalations.models import Escalation, SlaClock
+from tickets.models import Priority, Status, Tier
+
+_TICKET_LABELS = {"status": Status}
+_TICKET_EXTRA = {"priority": Priority, "level": Tier}
+_ESCALATION_LABELS = {
+    "kind": Escalation.Kind,
+    "trigger": Escalation.Trigger,
+    "status": Escalation.Status,
+}
+_ESCALATION_EXTRA = {"from_tier": Tier, "to_tier": Tier}
+
+
+def _label(choices, code: Any) -> Any:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def _relabel(values: dict | None, replaced: dict, added: dict) -> dict | None:
+    if not isinstance(values, dict):
+        return values
+    values = dict(values)
+    for name, choices in replaced.items():
+        if name in values:
+            values[f"{name}_code"] = values[name]
+            values[name] = _label(choices, values[name])
+    for name, choices in added.items():
+        if name in values:
+            values[f"{name}_label"] = _label(choices, values[name])
+    return values
+
+
+def localized(context: dict) -> dict:
+    """``context`` with its labels in the active language (call it under
+    ``translation.override``); the original is left as it is."""
+    context = dict(context)
+    context["ticket"] = _relabel(context.get("ticket"), _TICKET_LABELS, _TICKET_EXTRA)
+    context["escalation"] = _relabel(
+        context.get("escalation"), _ESCALATION_LABELS, _ESCALATION_EXTRA
+    )
+    extra = context.get("extra")
+    if isinstance(extra, dict) and extra.get("metric_code"):
+        context["extra"] = {**extra, "metric": _label(SlaClock.Metric, extra["metric_code"])}
+    return context

@@ -1,0 +1,1 @@
+from tests.workers import celery_processes  # noqa: F401  (fixture)

@@ -1,0 +1,58 @@
+"""Languages in a real browser: a Polish agent's pages, the switcher on the login page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import CategoryFactory, UserFactory
+from tickets import services
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_agent_whose_profile_says_polish_works_in_polish(page, log_in, agent):
+    agent.language = "pl"
+    agent.time_zone = "Europe/Warsaw"
+    agent.save()
+    category = CategoryFactory(name="Network", translations={"pl": {"name": "Sieć"}})
+    ticket = services.ticket_create(
+        actor=agent,
+        title="VPN nie działa",
+        description="Nikt w Warszawie nie może się połączyć.",
+        requester_name="Ola",
+        requester_email="ola@example.com",
+        category=category,
+    )
+
+    log_in(page, "agent1")  # the login page follows the browser (English here)
+
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    expect(page.get_by_role("heading", name="Kolejka")).to_be_visible()
+    expect(page.locator("#main-nav").get_by_role("link", name="Nowe zgłoszenie")).to_be_visible()
+    row = page.locator(f'#queue tr[data-ticket="{ticket.reference}"]')
+    expect(row).to_contain_text("Sieć")
+    page.goto(f"/tickets/{ticket.pk}/")
+    expect(page.locator("main")).to_contain_text("Oś czasu")
+    expect(page.locator("main")).to_contain_text("Nowe")
+    expect(page.get_by_role("button", name="Wyloguj")).to_be_visible()
+
+
+def test_the_login_page_switches_language_on_a_phone(new_page, live_server):
+    UserFactory(username="luc", language="fr")
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("heading", name="Log in to Escalade")).to_be_visible()
+
+    switcher = page.locator("#language-switcher")
+    expect(switcher.get_by_role("button", name="Русский")).to_be_visible()
+    switcher.get_by_role("button", name="Polski").click()
+
+    expect(page.get_by_role("heading", name="Zaloguj się do Escalade")).to_be_visible()
+    expect(switcher.get_by_role("button", name="Polski")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.locator("#id_username").fill("luc")
+    page.locator("#id_password").fill("pw")
+    page.locator("#login-form").get_by_role("button").click()
+    # signed in, the person's own language wins over the one picked on the login page
+    expect(page.get_by_role("heading", name="Mes demandes")).to_be_visible()
