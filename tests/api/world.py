@@ -116,6 +116,7 @@ def build_world(network_path) -> World:
             "users": requester.pk,
             "priority-criteria": PriorityCriterion.objects.get().pk,
             "notifications": _first_notification(manager),
+            "deliveries": _first_delivery(),
             "impact": 1,
             "priority": "P1",
         },
@@ -127,6 +128,14 @@ def _first_notification(user: User) -> int:
     from notifications.models import Notification
 
     found = Notification.objects.filter(recipient=user).order_by("pk").first()
+    return found.pk if found else 1
+
+
+def _first_delivery() -> int:
+    """One of the outbox's deliveries (the ticket's e-mails)."""
+    from notifications.models import Delivery
+
+    found = Delivery.objects.order_by("pk").first()
     return found.pk if found else 1
 
 
