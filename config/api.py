@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, permissions, serializers
+from rest_framework.fields import empty
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -41,6 +42,31 @@ class StrictFieldsMixin:
                     {name: [_("Unknown field: it cannot be set here.")] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+class WholeListSerializer(serializers.ListSerializer):
+    """A nested list that replaces what it holds, so each item is validated whole.
+
+    Under a partial update (PATCH) DRF skips the required fields of every nested
+    serializer too, and a service would then meet items without them. A list sent
+    here replaces the stored one, so its items are checked as new ones, with a
+    message per missing field, whatever the outer request."""
+
+    def run_validation(self, data=empty):
+        is_empty, data = self.validate_empty_values(data)
+        if is_empty:
+            return data
+        child = type(self.child)(context=self.context)
+        detached = serializers.ListSerializer(
+            child=child,
+            data=data,
+            allow_empty=self.allow_empty,
+            max_length=self.max_length,
+            context=self.context,
+        )
+        if not detached.is_valid():
+            raise exceptions.ValidationError(detached.errors)
+        return detached.validated_data
 
 
 class IsAdmin(permissions.BasePermission):

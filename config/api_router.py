@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from escalations.api import duty as duty_api
 from escalations.api import escalations as escalation_api
 from escalations.api import paths as path_api
+from escalations.api import teams as team_api
 from escalations.api import views as escalation_views
 from notifications.api import inbox as inbox_api
 from notifications.api import me as me_api
@@ -14,14 +15,16 @@ from notifications.api import plans as plan_api
 from notifications.api import webhooks as webhook_api
 from reports.api import views as report_api
 from reports.privacy.api import views as privacy_api
+from tickets.api import directory
 from tickets.api import views as ticket_views
 
 router = DefaultRouter()
 # Tickets as escalations extends them: with SLA clocks, SLA filters and priority override.
 router.register("tickets", escalation_views.TicketViewSet, basename="ticket")
-router.register("teams", ticket_views.TeamViewSet, basename="team")
-router.register("categories", ticket_views.CategoryViewSet, basename="category")
-router.register("organizations", ticket_views.OrganizationViewSet, basename="organization")
+router.register("teams", team_api.TeamViewSet, basename="team")
+router.register("categories", directory.CategoryViewSet, basename="category")
+router.register("organizations", directory.OrganizationViewSet, basename="organization")
+router.register("users", directory.UserViewSet, basename="user")
 router.register(
     "priority-definitions",
     escalation_views.PriorityDefinitionViewSet,

@@ -260,3 +260,13 @@ LOGGING = {
 
 # Celery, the sweeps and Escalade's own knobs.
 from config.work_settings import *  # noqa: E402, F403
+
+# --- API schema (a schema clients can trust): names for clashing choice sets and the
+# post-processing that declares error answers and the extra-fields policy.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ClockStatusEnum"] = (
+    "escalations.models.SlaClock.Status"
+)
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "config.schema.postprocess",
+]

@@ -1,9 +1,18 @@
 """Reads: SLA-aware lists (next due time, per-clock state filters), the escalations
 a user may see, and who may take which step on an escalation."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,8 +26,9 @@ from escalations.models import (
     PriorityDefinition,
     SlaClock,
 )
-from tickets.models import Team, Ticket, Tier, User
+from tickets.models import Team, Ticket, TicketEvent, Tier, User
 from tickets.selectors import (
+    agent_filter,
     ticket_visibility_filter,
     user_is_admin,
     user_is_agent,
@@ -40,6 +50,40 @@ def with_clocks(queryset: QuerySet) -> QuerySet:
             queryset=SlaClock.objects.select_related("calendar").order_by("metric"),
         )
     )
+
+
+PAUSED_STATES = frozenset({ClockState.PAUSED, ClockState.BREACHED_PAUSED})
+
+
+@dataclass(frozen=True)
+class Pause:
+    paused_at: datetime
+    resumed_at: datetime | None  # None while the clock is still paused
+
+
+def clock_history(*, ticket: Ticket) -> list[SlaClock]:
+    """The ticket's clocks with their warnings and breaches (``alerts``) and their
+    pauses (``pauses``), read from the audit trail every state change is written
+    to. ``ticket`` comes from a list ``with_clocks`` made (the API's tickets): then
+    two more queries whatever the length of the history."""
+    clocks = list(ticket.sla_clocks.all())
+    prefetch_related_objects(clocks, "alerts")
+    changes = TicketEvent.objects.filter(
+        ticket=ticket, kind=TicketEvent.Kind.SLA, field__startswith="sla:"
+    ).order_by("created_at", "id")
+    pauses: dict[str, list[Pause]] = {}
+    since: dict[str, datetime] = {}
+    for change in changes.values_list("field", "new_value", "created_at"):
+        metric, state, at = change[0].removeprefix("sla:"), change[1], change[2]
+        if state in PAUSED_STATES and metric not in since:
+            since[metric] = at
+        elif state not in PAUSED_STATES and metric in since:
+            pauses.setdefault(metric, []).append(Pause(since.pop(metric), at))
+    for metric, at in since.items():
+        pauses.setdefault(metric, []).append(Pause(at, None))
+    for clock in clocks:
+        clock.pauses = pauses.get(clock.metric, [])
+    return clocks
 
 
 def with_next_due(queryset: QuerySet) -> QuerySet:
@@ -157,6 +201,19 @@ def open_managed_escalation(*, ticket: Ticket) -> Escalation | None:
         )
         .order_by("-created_at", "-id")
         .first()
+    )
+
+
+def member_candidates(*, escalation: Escalation) -> QuerySet[User]:
+    """Who may join the escalation team as a user: active agents, and the contacts
+    of the ticket's own organization (as its customer contact; the model says so)."""
+    who = agent_filter()
+    if escalation.ticket.organization_id is not None:
+        who |= Q(contact_for=escalation.ticket.organization_id)
+    return (
+        User.objects.filter(who, is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
     )
 
 

@@ -1,6 +1,6 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -173,7 +173,34 @@ def ticket_events(*, ticket: Ticket, user: User) -> QuerySet[TicketEvent]:
 
 
 def team_list(*, user: User) -> QuerySet[Team]:
-    return Team.objects.select_related("manager").order_by("tier", "name")
+    return (
+        Team.objects.select_related("manager").prefetch_related("members").order_by("tier", "name")
+    )
+
+
+def user_list(*, user: User) -> QuerySet[User]:
+    """The people a user may look up: admins everyone; agents the agents and the
+    requesters of the tickets they may see; a requester only themselves."""
+    works = Team.objects.filter(Q(members=OuterRef("pk")) | Q(manager=OuterRef("pk")))
+    qs = (
+        User.objects.select_related("organization")
+        .annotate(
+            is_agent=ExpressionWrapper(
+                Q(is_superuser=True) | Exists(works), output_field=BooleanField()
+            )
+        )
+        .order_by("username")
+    )
+    if user_is_admin(user):
+        return qs
+    if not user_is_agent(user):
+        return qs.filter(pk=user.pk)
+    asked = Ticket.objects.filter(
+        ticket_visibility_filter(user),
+        Q(requester=OuterRef("pk"))
+        | (Q(requester_email__iexact=OuterRef("email")) & ~Q(requester_email="")),
+    )
+    return qs.filter(Q(is_superuser=True) | Exists(works) | Exists(asked))
 
 
 def assignable_users(*, team: Team | None) -> QuerySet[User]:

@@ -130,6 +130,7 @@ class AbsenceViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.setdefault("user", self.request.user)
+        data.setdefault("kind", Absence._meta.get_field("kind").get_default())
         serializer.instance = records.absence_create(actor=self.request.user, **data)
 
     def perform_destroy(self, instance):

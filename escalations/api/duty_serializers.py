@@ -89,7 +89,8 @@ class AbsenceSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="user.pk")
     name = serializers.CharField()
-    email = serializers.EmailField()
+    # Blank when the person has none: a string, not the schema's "email" format.
+    email = serializers.CharField()
     phone = serializers.CharField()
 
 
@@ -99,7 +100,7 @@ class DirectoryRowSerializer(serializers.Serializer):
     tier = serializers.CharField(source="level.tier")
     team_id = serializers.IntegerField(source="team.pk")
     team = serializers.CharField(source="team.name")
-    team_email = serializers.EmailField(source="team.email")
+    team_email = serializers.CharField(source="team.email")  # blank when the team has none
     on_duty = serializers.BooleanField()
     until = serializers.DateTimeField(allow_null=True)
     now = PersonSerializer(many=True)

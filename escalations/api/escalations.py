@@ -16,6 +16,7 @@ from escalations.models import (
     EscalationReview,
     EscalationTeamMember,
 )
+from escalations.pipeline import Action, check_permission
 from escalations.services import escalate, managed, managed_team, reviews
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Tier, User
@@ -28,7 +29,9 @@ class MemberSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True),
         required=False,
         allow_null=True,
-        help_text=_("An agent (a member or manager of a team)."),
+        help_text=_(
+            "An agent, or a contact of the ticket's organization in the role customer_contact."
+        ),
     )
 
     class Meta:
@@ -60,8 +63,8 @@ class ReviewSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 class EscalationSerializer(serializers.ModelSerializer):
     ticket_reference = serializers.CharField(source="ticket.reference", read_only=True)
-    manager = UserSummarySerializer(read_only=True)
-    requested_by = UserSummarySerializer(read_only=True)
+    manager = UserSummarySerializer(read_only=True, allow_null=True)
+    requested_by = UserSummarySerializer(read_only=True, allow_null=True)
     members = MemberSerializer(many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
 
@@ -156,60 +159,58 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"], filterset_class=None)
     def approve(self, request, pk=None):
         """The target team's manager approves; the ticket moves."""
-        return self._answer(
-            escalate.escalation_approve(escalation=self.get_object(), actor=request.user)
-        )
+        escalation = self._begin(Action.APPROVE)
+        return self._answer(escalate.escalation_approve(escalation=escalation, actor=request.user))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def reject(self, request, pk=None):
         """The target team's manager refuses, saying why."""
+        escalation = self._begin(Action.REJECT)
         data = self._valid(ReasonSerializer)
         return self._answer(
-            escalate.escalation_reject(escalation=self.get_object(), actor=request.user, **data)
+            escalate.escalation_reject(escalation=escalation, actor=request.user, **data)
         )
 
     @extend_schema(request=MonitorSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def monitor(self, request, pk=None):
         """Watch a managed escalation until the date agreed with the customer."""
+        escalation = self._begin(Action.MONITOR)
         data = self._valid(MonitorSerializer)
         return self._answer(
-            managed.managed_escalation_monitor(
-                escalation=self.get_object(), actor=request.user, **data
-            )
+            managed.managed_escalation_monitor(escalation=escalation, actor=request.user, **data)
         )
 
     @extend_schema(request=CloseSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def close(self, request, pk=None):
         """Close a managed escalation, once the customer agrees and the review is in."""
+        escalation = self._begin(Action.CLOSE)
         data = self._valid(CloseSerializer)
         return self._answer(
-            managed.managed_escalation_close(
-                escalation=self.get_object(), actor=request.user, **data
-            )
+            managed.managed_escalation_close(escalation=escalation, actor=request.user, **data)
         )
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def reopen(self, request, pk=None):
         """Make a managed escalation in monitoring or closed active again, saying why."""
+        escalation = self._begin(Action.REOPEN)
         data = self._valid(ReasonSerializer)
         return self._answer(
-            managed.managed_escalation_reopen(
-                escalation=self.get_object(), actor=request.user, **data
-            )
+            managed.managed_escalation_reopen(escalation=escalation, actor=request.user, **data)
         )
 
     @extend_schema(request=ManagerSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)
     def manager(self, request, pk=None):
         """Hand a managed escalation to another escalation manager (an agent)."""
+        escalation = self._begin(Action.SET_MANAGER)
         data = self._valid(ManagerSerializer)
         return self._answer(
             managed_team.escalation_manager_change(
-                escalation=self.get_object(), actor=request.user, **data
+                escalation=escalation, actor=request.user, **data
             )
         )
 
@@ -221,6 +222,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         escalation = self.get_object()
         if request.method == "GET":
             return Response(MemberSerializer(escalation.members.all(), many=True).data)
+        self._check(Action.ADD_MEMBER, escalation)
         data = self._valid(MemberSerializer)
         member = managed_team.escalation_member_add(
             escalation=escalation, actor=request.user, **data
@@ -243,6 +245,7 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         escalation = self.get_object()
         if request.method == "GET":
             return Response(ActionItemSerializer(escalation.action_items.all(), many=True).data)
+        self._check(Action.ADD_ACTION, escalation)
         data = self._valid(ActionItemSerializer)
         data.pop("done", None)
         item = managed_team.action_item_add(escalation=escalation, actor=request.user, **data)
@@ -257,7 +260,8 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     )
     def action_item(self, request, pk=None, item_id=None):
         """Mark an action item done (``{"done": true}``) or not done."""
-        item = selectors.action_item_get(escalation=self.get_object(), pk=item_id)
+        escalation = self._begin(Action.MARK_ACTION)
+        item = selectors.action_item_get(escalation=escalation, pk=item_id)
         data = self._valid(ActionItemSerializer, partial=True)
         if "done" not in data:
             return Response({"done": [_("Send done: true or false.")]}, status=400)
@@ -275,9 +279,20 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             if review is None:
                 return Response({"detail": _("No review has been requested.")}, status=404)
             return Response(ReviewSerializer(review).data)
+        self._check(Action.REVIEW, escalation)
         data = self._valid(ReviewSerializer)
         review = reviews.review_submit(escalation=escalation, actor=request.user, data=data)
         return Response(ReviewSerializer(review).data)
+
+    def _check(self, action: Action, escalation: Escalation) -> None:
+        """Who may take a step comes first, as on the pages: someone who may not
+        learns nothing from a 400 about what the body lacks."""
+        check_permission(action, escalation=escalation, user=self.request.user)
+
+    def _begin(self, action: Action) -> Escalation:
+        escalation = self.get_object()
+        self._check(action, escalation)
+        return escalation
 
     def _valid(self, serializer_class, **kwargs):
         serializer = serializer_class(data=self.request.data, **kwargs)

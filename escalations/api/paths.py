@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from config.api import IsAdmin, StrictFieldsMixin
+from config.api import IsAdmin, StrictFieldsMixin, WholeListSerializer
 from escalations.api.errors import InUse
 from escalations.models import EscalationLevel, EscalationPath
 from escalations.services.config import InUse as ConfigInUse
@@ -12,12 +12,13 @@ from escalations.services.config import paths
 from tickets.models import Team
 
 
-class EscalationLevelSerializer(serializers.ModelSerializer):
+class EscalationLevelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True)
 
     class Meta:
         model = EscalationLevel
         fields = list(paths.LEVEL_FIELDS)
+        list_serializer_class = WholeListSerializer
 
 
 class EscalationPathSerializer(StrictFieldsMixin, serializers.ModelSerializer):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from config.api import StrictFieldsMixin
+from config.api import StrictFieldsMixin, WholeListSerializer
 from escalations.models import (
     BusinessCalendar,
     Holiday,
@@ -13,6 +13,7 @@ from escalations.models import (
     PriorityDefinition,
     PriorityMatrixRow,
     SlaClock,
+    SlaClockAlert,
     SlaPolicy,
     WorkingInterval,
 )
@@ -69,11 +70,41 @@ class SlaClockSerializer(serializers.ModelSerializer):
         return sla.clock_state(clock, self._now())
 
 
+class SlaAlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SlaClockAlert
+        fields = ["kind", "cycle", "due_at", "recorded_at"]
+        read_only_fields = fields
+
+
+class PauseSerializer(serializers.Serializer):
+    paused_at = serializers.DateTimeField(read_only=True)
+    resumed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null while the clock is still paused."
+    )
+
+
+class SlaClockHistorySerializer(SlaClockSerializer):
+    """A clock with its warnings and breaches and the times it was paused."""
+
+    alerts = SlaAlertSerializer(many=True, read_only=True)
+    pauses = PauseSerializer(many=True, read_only=True)
+
+    class Meta(SlaClockSerializer.Meta):
+        fields = [*SlaClockSerializer.Meta.fields, "alerts", "pauses"]
+        read_only_fields = fields
+
+
 @extend_schema_serializer(component_name="Ticket")
 class TicketWithSlaSerializer(TicketSerializer):
     """A ticket with its SLA clocks."""
 
     sla_clocks = SlaClockSerializer(many=True, read_only=True)
+    priority_override = serializers.ChoiceField(
+        choices=[("", _("none: the rules decide")), *Priority.choices],
+        read_only=True,
+        help_text=_("While set, the matrix and the criteria no longer change the priority."),
+    )
 
     class Meta(TicketSerializer.Meta):
         fields = [*TicketSerializer.Meta.fields, "priority_override", "sla_clocks"]
@@ -99,7 +130,7 @@ class PriorityDefinitionSerializer(serializers.ModelSerializer):
         fields = ["priority", "name", "description", "example"]
 
 
-class PriorityMatrixRowSerializer(serializers.ModelSerializer):
+class PriorityMatrixRowSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = PriorityMatrixRow
         fields = ["impact", "urgency_1", "urgency_2", "urgency_3", "urgency_4"]
@@ -112,16 +143,18 @@ class PriorityCriterionSerializer(StrictFieldsMixin, serializers.ModelSerializer
         fields = ["id", *priority.CRITERION_FIELDS]
 
 
-class WorkingIntervalSerializer(serializers.ModelSerializer):
+class WorkingIntervalSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = WorkingInterval
         fields = list(calendars.INTERVAL_FIELDS)
+        list_serializer_class = WholeListSerializer
 
 
-class HolidaySerializer(serializers.ModelSerializer):
+class HolidaySerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Holiday
         fields = list(calendars.HOLIDAY_FIELDS)
+        list_serializer_class = WholeListSerializer
 
 
 class BusinessCalendarSerializer(StrictFieldsMixin, serializers.ModelSerializer):

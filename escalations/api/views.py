@@ -18,6 +18,7 @@ from escalations.api.serializers import (
     PriorityDefinitionSerializer,
     PriorityMatrixRowSerializer,
     PriorityOverrideSerializer,
+    SlaClockHistorySerializer,
     SlaPolicySerializer,
     TicketWithSlaSerializer,
 )
@@ -30,6 +31,7 @@ from escalations.models import (
 )
 from escalations.selectors import (
     SLA_STATUS_CHOICES,
+    clock_history,
     filter_sla_status,
     with_clocks,
     with_next_due,
@@ -203,7 +205,7 @@ class TicketViewSet(ticket_views.TicketViewSet):
         """Escalate to a higher level of the ticket's path. Every hand-off field is
         required; into a level that needs approval a P3/P4 ticket waits as
         ``requested`` for the target team's manager."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can escalate tickets."))
         serializer = EscalateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         escalation = escalate.escalation_request(
@@ -211,12 +213,30 @@ class TicketViewSet(ticket_views.TicketViewSet):
         )
         return Response(EscalationSerializer(escalation).data, status=201)
 
+    @extend_schema(
+        responses=SlaClockHistorySerializer(many=True),
+        summary="The ticket's SLA clocks with their alerts and pauses",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="sla-clocks",
+        filterset_class=None,
+        ordering_fields=[],
+        pagination_class=None,
+    )
+    def sla_clocks(self, request, pk=None):
+        """Each clock with its warnings and breaches (per cycle) and every pause
+        (``resumed_at`` null while it is still paused)."""
+        clocks = clock_history(ticket=self.get_object())
+        return Response(SlaClockHistorySerializer(clocks, many=True).data)
+
     @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")
     @action(detail=True, methods=["post"], filterset_class=None, ordering_fields=[])
     def priority(self, request, pk=None):
         """Set the priority by hand with a reason; an empty priority hands it back to
         the matrix and the criteria. Audited."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can set the priority by hand."))
         serializer = PriorityOverrideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.ticket_override_priority(

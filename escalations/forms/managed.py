@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escalations.forms.widgets import DateTimeLocalInput, form_helper
 from escalations.models import Escalation, EscalationTeamMember
+from escalations.selectors import member_candidates
 from tickets.models import User
 from tickets.selectors import agents
 
@@ -42,16 +43,17 @@ class MemberForm(EscalationForm):
         label=_("User"),
         queryset=User.objects.none(),
         required=False,
-        help_text=_("Or name someone outside Escalade below."),
+        help_text=_(
+            "An agent, or a contact of the ticket's organization as customer contact; "
+            "or name someone outside Escalade below."
+        ),
     )
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact = forms.CharField(label=_("E-mail or phone"), max_length=200, required=False)
 
     def __init__(self, *args, escalation: Escalation, **kwargs):
         super().__init__(*args, escalation=escalation, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by(
-            "first_name", "last_name", "username"
-        )
+        self.fields["user"].queryset = member_candidates(escalation=escalation)
         self.helper = form_helper(
             self.form_id,
             self.action,

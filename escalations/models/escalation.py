@@ -1,7 +1,8 @@
 """Escalation records, managed escalations (team, action plan) and reviews."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,10 @@ from django.utils.translation import pgettext_lazy
 
 from escalations.models.paths import EscalationLevel
 from tickets.models import Team, Ticket, Tier
+from tickets.selectors import user_is_agent
+
+# The longest text a review field holds, as the hand-off fields' forms and API allow.
+REVIEW_TEXT_MAX = 5000
 
 HANDOFF_FIELDS = (
     "summary",
@@ -163,6 +168,30 @@ class EscalationTeamMember(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.user or self.name}"
 
+    def clean(self):
+        """A member who is a user is an active agent, or a contact of the ticket's own
+        organization named as its customer contact: nobody else is told about a
+        ticket they cannot open."""
+        if self.user is None:
+            return
+        if not self.user.is_active:
+            raise ValidationError({"user": _("This user is not active.")})
+        if user_is_agent(self.user):
+            return
+        organization_id = self.escalation.ticket.organization_id
+        is_contact = (
+            organization_id is not None
+            and self.user.contact_for.filter(pk=organization_id).exists()
+        )
+        if not is_contact:
+            raise ValidationError(
+                {"user": _("Members are agents, or contacts of the ticket's organization.")}
+            )
+        if self.role != self.Role.CUSTOMER_CONTACT:
+            raise ValidationError(
+                {"role": _("A contact of the organization joins as its customer contact.")}
+            )
+
 
 class ActionItem(models.Model):
     escalation = models.ForeignKey(
@@ -188,6 +217,15 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+def review_text(label):
+    return models.TextField(
+        label,
+        blank=True,
+        max_length=REVIEW_TEXT_MAX,
+        validators=[MaxLengthValidator(REVIEW_TEXT_MAX)],
+    )
 
 
 def rating(label):
@@ -220,14 +258,14 @@ class EscalationReview(models.Model):
         blank=True,
         related_name="+",
     )
-    root_cause = models.TextField(_("root cause"), blank=True)
+    root_cause = review_text(_("root cause"))
     root_cause_category = models.CharField(
         _("root-cause category"), max_length=16, choices=RootCause, blank=True
     )
-    what_helped = models.TextField(_("what helped"), blank=True)
-    what_hindered = models.TextField(_("what hindered"), blank=True)
-    lessons_learned = models.TextField(_("lessons learned"), blank=True)
-    preventive_actions = models.TextField(_("preventive actions"), blank=True)
+    what_helped = review_text(_("what helped"))
+    what_hindered = review_text(_("what hindered"))
+    lessons_learned = review_text(_("lessons learned"))
+    preventive_actions = review_text(_("preventive actions"))
     problem_reference = models.CharField(_("problem reference"), max_length=100, blank=True)
     effectiveness = rating(_("effectiveness (1-5)"))
     handoff_quality = rating(_("hand-off quality, rated by the receiving level (1-5)"))

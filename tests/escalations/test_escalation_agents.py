@@ -9,7 +9,7 @@ from escalations.models import Escalation, SlaClock, SlaPolicy
 from escalations.services.recompute import clocks_recompute
 from tests.factories import TeamFactory, UserFactory, create_ticket
 from tickets import services
-from tickets.models import Tier
+from tickets.models import Ticket, Tier
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,8 @@ def manager(db):
 
 
 def test_escalation_forms_offer_a_manager_who_is_not_a_member(manager, agent):
-    escalation = Escalation(pk=1)  # the forms only need its id for their URLs
+    # The forms need the escalation's id for their URLs, and its ticket's organization.
+    escalation = Escalation(pk=1, ticket=Ticket())
     requester = UserFactory(username="rita")
     choices = {
         "owner": ActionItemForm(escalation=escalation).fields["owner"].queryset,
@@ -34,6 +35,7 @@ def test_escalation_forms_offer_a_manager_who_is_not_a_member(manager, agent):
         assert agent in offered, field
     assert requester not in choices["owner"]
     assert requester not in choices["manager"]
+    assert requester not in choices["member"]
 
 
 def test_a_team_managers_earlier_reply_counts_as_the_first_response(manager, agent, always_open):

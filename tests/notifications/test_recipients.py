@@ -184,7 +184,8 @@ def test_the_end_of_monitoring_tells_the_manager_and_the_team_to_act(network_pat
     escalation = managed.managed_escalation_open(
         ticket=ticket, actor=agent1, trigger="manual", reason="VIP", now=start
     )
-    expert = UserFactory(username="expert")
+    expert = UserFactory(username="expert")  # team members are agents (or contacts)
+    Team.objects.get(name="Senior Architects").members.add(expert)
     managed_team.escalation_member_add(
         escalation=escalation, actor=user("manager"), role="expert", user=expert
     )

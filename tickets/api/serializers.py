@@ -57,11 +57,12 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    manager = UserSummarySerializer(read_only=True)
+    manager = UserSummarySerializer(read_only=True, allow_null=True)
+    members = UserSummarySerializer(many=True, read_only=True)
 
     class Meta:
         model = Team
-        fields = ["id", "name", "tier", "manager", "email"]
+        fields = ["id", "name", "tier", "manager", "members", "email"]
 
 
 class TeamSummarySerializer(serializers.ModelSerializer):
@@ -74,10 +75,10 @@ class TicketSerializer(serializers.ModelSerializer):
     """A ticket as the API shows it."""
 
     reference = serializers.CharField(read_only=True)
-    organization = OrganizationSerializer(read_only=True)
-    category = CategorySerializer(read_only=True)
-    team = TeamSummarySerializer(read_only=True)
-    assignee = UserSummarySerializer(read_only=True)
+    organization = OrganizationSerializer(read_only=True, allow_null=True)
+    category = CategorySerializer(read_only=True, allow_null=True)
+    team = TeamSummarySerializer(read_only=True, allow_null=True)
+    assignee = UserSummarySerializer(read_only=True, allow_null=True)
     allowed_transitions = serializers.SerializerMethodField()
 
     class Meta:
@@ -177,7 +178,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(read_only=True, allow_null=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -202,7 +203,7 @@ class CcSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
-    actor = UserSummarySerializer(read_only=True)
+    actor = UserSummarySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = TicketEvent

@@ -1,22 +1,20 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
-    CategorySerializer,
     CcSerializer,
     CommentCreateSerializer,
     CommentSerializer,
-    OrganizationDetailSerializer,
-    TeamSerializer,
     TicketCreateSerializer,
     TicketEventSerializer,
     TicketSerializer,
@@ -24,7 +22,7 @@ from tickets.api.serializers import (
     TransitionSerializer,
 )
 from tickets.filters import TicketFilter
-from tickets.models import Category, Organization, Ticket
+from tickets.models import Ticket
 
 
 class TokenView(ObtainAuthToken):
@@ -82,6 +80,14 @@ class TicketViewSet(
         fresh = self.with_related(Ticket.objects.all()).get(pk=ticket.pk)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
+    def agent_object(self, refusal: str) -> Ticket:
+        """The ticket of an agents-only write, refused (403) to a requester before the
+        body is read: someone who may not act learns nothing from a 400."""
+        ticket = self.get_object()
+        if not selectors.user_is_agent(self.request.user):
+            raise PermissionDenied(refusal)
+        return ticket
+
     @extend_schema(request=TicketCreateSerializer)
     def create(self, request):
         """Open a ticket. Requesters file for themselves; agents name the requester."""
@@ -93,7 +99,7 @@ class TicketViewSet(
     @extend_schema(request=TicketWriteSerializer)
     def partial_update(self, request, pk=None):
         """Change some fields of a ticket (agents only). Status has its own endpoint."""
-        ticket = self.get_object()
+        ticket = self.agent_object(_("Only agents can edit tickets."))
         serializer = TicketWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.ticket_update(ticket=ticket, actor=request.user, data=serializer.validated_data)
@@ -183,33 +189,3 @@ class TicketViewSet(
             for e in ticket.cc_addresses.order_by("email").values_list("email", flat=True)
         ]
         return Response(listed)
-
-
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
-    """Ticket categories (issue types and services)."""
-
-    serializer_class = CategorySerializer
-    queryset = Category.objects.order_by("name")
-    filterset_fields = ["is_active"]
-
-
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
-    """Support teams and their tiers."""
-
-    serializer_class = TeamSerializer
-    filterset_fields = ["tier"]
-
-    def get_queryset(self):
-        return selectors.team_list(user=self.request.user)
-
-
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Customer organizations: agents see all, a requester sees their own."""
-
-    # For schema introspection only; get_queryset() narrows to what the user may see.
-    queryset = Organization.objects.none()
-    serializer_class = OrganizationDetailSerializer
-    filterset_fields = ["tier", "data_region"]
-
-    def get_queryset(self):
-        return selectors.organization_list(user=self.request.user)

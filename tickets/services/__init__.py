@@ -17,6 +17,7 @@ from tickets.services.bulk import BULK_ACTIONS, BulkResult, ticket_take, tickets
 from tickets.services.canned import canned_replies_for, canned_reply_text
 from tickets.services.comments import comment_add
 from tickets.services.create import ticket_create
+from tickets.services.directory import category_save, organization_save, team_save
 from tickets.services.edit import (
     EDITABLE_FIELDS,
     ticket_override_priority,
@@ -41,13 +42,16 @@ __all__ = [
     "attachments_check",
     "canned_replies_for",
     "canned_reply_text",
+    "category_save",
     "cc_add",
     "cc_remove",
     "check_assignee",
     "comment_add",
+    "organization_save",
     "profile_update",
     "saved_view_create",
     "saved_view_delete",
+    "team_save",
     "ticket_create",
     "ticket_event_record",
     "ticket_follow",
