@@ -143,6 +143,24 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "PUT /api/v1/sla-policies/{id}/": (401, 403, 403, 403, 403, 403, 400),
     "PUT /api/v1/teams/{id}/": (401, 403, 403, 403, 403, 403, 400),
     "PUT /api/v1/webhooks/{id}/": (401, 403, 403, 403, 403, 403, 404),
+    # The desk (followers, CC, one's own profile and token), reports, privacy.
+    "DELETE /api/v1/tickets/{id}/cc/": (401, 400, 404, 404, 400, 400, 400),
+    "DELETE /api/v1/tickets/{id}/follow/": (401, 403, 404, 404, 204, 204, 204),
+    "DELETE /api/v1/users/me/token/": (401, 204, 204, 204, 204, 204, 204),
+    "GET /api/v1/privacy/erasures/": (401, 403, 403, 403, 403, 403, 200),
+    "GET /api/v1/privacy/exports/": (401, 403, 403, 403, 403, 403, 200),
+    "GET /api/v1/privacy/exports/{id}/": (401, 403, 403, 403, 403, 403, 404),
+    "GET /api/v1/privacy/exports/{id}/download/": (401, 403, 403, 403, 403, 403, 410),
+    "GET /api/v1/privacy/retention/": (401, 403, 403, 403, 403, 403, 200),
+    "GET /api/v1/reports/{name}/": (401, 403, 403, 403, 403, 200, 200),
+    "GET /api/v1/users/me/": (401, 200, 200, 200, 200, 200, 200),
+    "PATCH /api/v1/users/me/": (401, 200, 200, 200, 200, 200, 200),
+    "POST /api/v1/privacy/erasures/": (401, 403, 403, 403, 403, 403, 400),
+    "POST /api/v1/privacy/exports/": (401, 403, 403, 403, 403, 403, 400),
+    "POST /api/v1/privacy/legal-holds/": (401, 403, 403, 403, 403, 403, 400),
+    "POST /api/v1/tickets/{id}/cc/": (401, 400, 404, 404, 400, 400, 400),
+    "POST /api/v1/tickets/{id}/follow/": (401, 403, 404, 404, 204, 204, 204),
+    "POST /api/v1/users/me/token/": (401, 201, 201, 201, 201, 201, 201),
 }
 
 

@@ -148,4 +148,6 @@ def path_parameters(path: str, world: World) -> dict[str, object]:
     for name in ("item_id", "impact", "priority"):
         if "{" + name + "}" in path:
             values[name] = world.ids[name]
+    if "{name}" in path:  # reports/{name}/
+        values["name"] = "volume"
     return values

@@ -173,7 +173,13 @@ class TicketViewSet(
         responses={200: CcSerializer(many=True)},
         summary="Copy an address on the ticket, or (DELETE) stop copying it",
     )
-    @action(detail=True, methods=["post", "delete"], filterset_class=None, ordering_fields=[])
+    @action(
+        detail=True,
+        methods=["post", "delete"],
+        filterset_class=None,
+        ordering_fields=[],
+        pagination_class=None,
+    )
     def cc(self, request, pk=None):
         """Addresses told of public replies and status changes (at most 10)."""
         ticket = self.get_object()
