@@ -10,6 +10,7 @@ from reports.privacy.models import ErasureLog
 from reports.privacy.services.subject import subject_check_erasable, subject_find, subject_scope
 from tickets.holders import registered
 from tickets.models import Ticket, TicketEvent, User
+from tickets.search import ticket_search_refresh
 
 
 def requester_erase(*, email: str, actor: User | None) -> ErasureLog:
@@ -33,6 +34,8 @@ def requester_erase(*, email: str, actor: User | None) -> ErasureLog:
         holders = registered()
         files = [stored for holder in holders for stored, _name in holder.files(scope)]
         rows = {holder.key: holder.pseudonymise(scope) for holder in holders}
+        # The search index holds the old words too.
+        ticket_search_refresh(ticket_ids=sorted(scope.ticket_ids))
         log = ErasureLog.objects.create(
             erased_by=actor,
             pseudonym=pseudonym.token,

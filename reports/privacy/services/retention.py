@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from reports.privacy.models import RetentionRun
 from tickets.holders import Pseudonym, Scope, registered
 from tickets.models import Organization, RetentionAction, Status, Ticket, TicketEvent
+from tickets.search import ticket_search_refresh
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ def tickets_pseudonymise(rows: list[tuple[int, str, str]], pseudonyms: dict) -> 
     )
     for holder in registered():
         holder.pseudonymise(scope)
+    ticket_search_refresh(ticket_ids=sorted(scope.ticket_ids))  # the search index holds them too
     note = _("Personal data removed after the retention period.")
     TicketEvent.objects.bulk_create(
         [
