@@ -19,14 +19,23 @@ from notifications.forms import PreferencesForm
 from notifications.services import inbox
 from tickets import services
 from tickets.forms import add_service_errors
+from tickets.middleware import preferences_activate
 
 
 class ProfileForm(forms.Form):
-    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        required=False,
+        help_text=gettext_lazy("Pages, API answers and messages in this language."),
+    )
     time_zone = forms.ChoiceField(label=gettext_lazy("Time zone"), choices=())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The browser's language")),
+            *((code, name) for code, name in settings.LANGUAGES),
+        ]
         zones = sorted(zoneinfo.available_timezones())
         self.fields["time_zone"].choices = [(zone, zone) for zone in zones]
         for field in self.fields.values():
@@ -60,7 +69,8 @@ def profile_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your profile is saved."))
+            preferences_activate(request.user)  # say it in the language just chosen
+            messages.success(request, _("Your language and time zone are saved."))
             return redirect("notifications:profile")
     return _render(request, profile_form=form, status=400)
 

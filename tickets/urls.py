@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from tickets import account, queue_views, views
+from tickets import queue_views, views
 
 app_name = "tickets"
 urlpatterns = [
@@ -14,7 +15,8 @@ urlpatterns = [
     path("tickets/<int:pk>/comment/", views.ticket_comment, name="comment"),
     path("tickets/<int:pk>/transition/", views.ticket_transition, name="transition"),
     path("tickets/<int:pk>/update/", views.ticket_update, name="update"),
-    path("account/", account.account, name="account"),
+    # The language and time zone are set on the profile page.
+    path("account/", RedirectView.as_view(pattern_name="notifications:profile"), name="account"),
     path("tickets/<int:pk>/follow/", views.ticket_follow, name="follow"),
     path("tickets/<int:pk>/cc/", views.ticket_cc, name="cc"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

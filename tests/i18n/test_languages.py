@@ -232,12 +232,14 @@ def test_a_requester_following_the_browser_files_tickets_in_the_page_language(cl
     assert Ticket.objects.get(title="Brak internetu").requester_language == "pl"
 
 
-def test_people_choose_their_language_and_time_zone_on_their_account_page(client, requester):
+def test_people_choose_their_language_and_time_zone_on_their_profile_page(client, requester):
     client.force_login(requester)
 
-    page = client.get(reverse("tickets:account"))
+    page = client.get(reverse("notifications:profile"))
     answer = client.post(
-        reverse("tickets:account"), {"language": "nl", "time_zone": "Europe/Amsterdam"}, follow=True
+        reverse("notifications:profile"),
+        {"language": "nl", "time_zone": "Europe/Amsterdam"},
+        follow=True,
     )
 
     assert page.status_code == 200
@@ -252,10 +254,12 @@ def test_people_choose_their_language_and_time_zone_on_their_account_page(client
 def test_an_unknown_time_zone_is_refused_with_a_field_message(client, requester):
     client.force_login(requester)
 
-    answer = client.post(reverse("tickets:account"), {"language": "xx", "time_zone": "Mars/Base"})
+    answer = client.post(
+        reverse("notifications:profile"), {"language": "xx", "time_zone": "Mars/Base"}
+    )
 
-    assert answer.status_code == 200
-    assert answer.context["form"].errors.keys() == {"language", "time_zone"}
+    assert answer.status_code == 400
+    assert answer.context["profile_form"].errors.keys() == {"language", "time_zone"}
     requester.refresh_from_db()
     assert requester.time_zone != "Mars/Base"
 

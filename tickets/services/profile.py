@@ -14,10 +14,11 @@ from tickets.models import User
 def profile_update(
     *, user: User, language: str | None = None, time_zone: str | None = None
 ) -> User:
-    """Set the user's language (one the site speaks) and time zone (an IANA name)."""
+    """Set the user's language (one the site speaks, or empty: the browser's) and
+    time zone (an IANA name) that pages, API answers and messages use."""
     fields = []
     if language is not None:
-        if language not in dict(settings.LANGUAGES):
+        if language and language not in dict(settings.LANGUAGES):
             raise ValidationError({"language": _("Choose one of the languages offered.")})
         user.language = language
         fields.append("language")
