@@ -47,6 +47,8 @@ def apply(language: str, translations: dict[str, str], domain: str = "django") -
         entry.unfuzz()
         filled += 1
     pofile.write(catalog, path)
+    if language in checks.PLURAL_FORMS:
+        header_normalize(language, domain)
     return filled
 
 

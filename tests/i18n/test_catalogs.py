@@ -123,3 +123,36 @@ def test_fresh_extraction_finds_a_new_string_and_leaves_the_catalogs_alone(tmp_p
     assert [(p.kind, p.msgid) for p in found] == [("untranslated", "A string marked today")]
     assert po.read_text(encoding="utf-8") == before
     assert not (project / "locale" / "django.pot").exists()
+
+
+def test_todo_and_apply_fill_a_catalog_plural_forms_included(tmp_path, monkeypatch):
+    from config.i18n_check import fill
+
+    po = tmp_path / "ru" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        '#, fuzzy\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Queue"\nmsgstr ""\n\n'
+        '#, fuzzy, python-format\n#| msgid "%(n)d old"\nmsgid "%(n)d ticket"\n'
+        'msgid_plural "%(n)d tickets"\nmsgstr[0] "?"\nmsgstr[1] ""\n\n'
+        'msgid "Save"\nmsgstr "Сохранить"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(checks, "LOCALE", tmp_path)
+
+    todo = fill.todo("ru")
+    assert list(todo) == ["Queue", "%(n)d ticket ||| %(n)d tickets"]
+    filled = fill.apply(
+        "ru",
+        {
+            "Queue": "Очередь",
+            "%(n)d ticket ||| %(n)d tickets": "%(n)d заявка ||| %(n)d заявки ||| %(n)d заявок",
+        },
+    )
+
+    assert filled == 2
+    assert checks.problems(tmp_path, ("ru",)) == []
+    catalog = pofile.read(po)
+    plural = next(e for e in catalog.messages() if e.msgid_plural)
+    assert plural.msgstr == ["%(n)d заявка", "%(n)d заявки", "%(n)d заявок"]
+    assert "#| " not in po.read_text(encoding="utf-8")
