@@ -122,8 +122,7 @@ class Escalation(models.Model):
         indexes = [
             models.Index(fields=["status", "kind"], name="escalation_status_kind"),
             models.Index(fields=["status", "monitoring_until"], name="escalation_monitoring"),
-            # Reports: escalations made in a period.
-            models.Index(fields=["created_at"], name="escalation_created"),
+            # Newest first (lists), and escalations made in a period (reports).
             models.Index(fields=["-created_at", "-id"], name="escalation_newest"),
         ]
 

@@ -23,7 +23,6 @@ class Choice:
 
 def team_choice(*, teams: list[Team], current_team_id: int | None, at: datetime) -> Choice:
     """The team of ``teams`` that takes a ticket at ``at`` (see the module)."""
-    teams = sorted(teams, key=lambda t: t.name)
     if not teams:
         return Choice(None)
     ordered = sorted(teams, key=lambda t: (t.pk != current_team_id, t.name))
