@@ -23,8 +23,8 @@ from escalations.models import (
     TeamAssignment,
     TeamSchedule,
 )
-from escalations.models.handover import new_feed_token
 from escalations.services.duty import config
+from escalations.services.duty.config import duty_feed_address_renew
 
 
 def _rows(formset, fields):
@@ -139,10 +139,8 @@ class DutyProfileAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Make a new calendar feed address (the old one stops working)"))
     def new_feed_address(self, request, queryset):
-        for profile in queryset:
-            profile.feed_token = new_feed_token()
-            profile.save(update_fields=["feed_token"])
-        self.message_user(request, _("New feed addresses made: %(n)s.") % {"n": queryset.count()})
+        renewed = duty_feed_address_renew(profiles=queryset)
+        self.message_user(request, _("New feed addresses made: %(n)s.") % {"n": renewed})
 
 
 @admin.register(TeamAssignment)

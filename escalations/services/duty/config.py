@@ -1,7 +1,7 @@
 """Checks on schedule input, shared by the admin forms and the API. Pure apart
 from the calendar's time zone, which they are given."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from escalations.businesstime import Interval
 from escalations.duty import overlapping_shifts
-from escalations.models import DutyOverride, Weekday
+from escalations.models import DutyOverride, DutyProfile, Weekday
+from escalations.models.handover import new_feed_token
 from tickets.models import Priority, validate_time_zone
 
 
@@ -93,3 +94,14 @@ def override_check(
         raise ValidationError({"user": _("Name the person on call.")})
     if kind != DutyOverride.Kind.PERSON and (user is not None or layer is not None):
         raise ValidationError({"user": _("A team override names no person and no layer.")})
+
+
+def duty_feed_address_renew(*, profiles: Iterable[DutyProfile]) -> int:
+    """Give each person a new calendar feed address; the old one stops working at
+    once (a feed address is a secret: renewing it is how a leaked one is revoked)."""
+    renewed = 0
+    for profile in profiles:
+        profile.feed_token = new_feed_token()
+        profile.save(update_fields=["feed_token"])
+        renewed += 1
+    return renewed
