@@ -139,7 +139,13 @@ class SlaClock(models.Model):
     # What governed the clock when it was last started or re-targeted (policy name
     # and targets, calendar and time zone), kept as it was so a report on an old
     # ticket stays true after the policy is edited.
-    applied = models.JSONField(_("policy applied"), default=dict, blank=True, editable=False)
+    applied = models.JSONField(
+        _("policy applied"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),  # bulk SQL loaders
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["ticket", "metric"]

@@ -103,7 +103,11 @@ class Ticket(models.Model):
     # computed per row at read time): 0 breached, 1 at risk, 2 on track, 3 no
     # counting clock; then the earliest due time of a counting clock.
     sla_rank = models.PositiveSmallIntegerField(
-        _("SLA urgency"), choices=SlaRank, default=SlaRank.NONE, editable=False
+        _("SLA urgency"),
+        choices=SlaRank,
+        default=SlaRank.NONE,
+        db_default=SlaRank.NONE,  # bulk SQL loaders and imports need no value
+        editable=False,
     )
     sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
     sla_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, editable=False)
