@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
         data = {name: value for name, value in form.cleaned_data.items() if value is not None}
         files = data.pop("attachments", [])
         try:
-            with transaction.atomic():
+            with services.atomic_with_files():
                 ticket = services.ticket_create(actor=request.user, **data)
                 if files:
                     services.attachments_add(ticket=ticket, actor=request.user, files=files)
@@ -114,20 +113,12 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         files = data.pop("attachments", [])
         set_status = data.pop("set_status", "")
+        if not selectors.user_works_on(user=request.user, ticket=ticket):
+            set_status = ""  # the box offers no status to those who do not work the ticket
         try:
-            # Every file is checked before anything is written: a refusal leaves nothing.
-            services.attachments_check(ticket=ticket, files=files)
-            with transaction.atomic():
-                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
-                if files:
-                    services.attachments_add(
-                        ticket=ticket, actor=request.user, files=files, comment=comment
-                    )
-                if set_status and selectors.user_works_on(user=request.user, ticket=ticket):
-                    # A canned reply that sets the status: sent and set together.
-                    services.ticket_transition(
-                        ticket=comment.ticket, actor=request.user, status=set_status
-                    )
+            services.comment_send(
+                ticket=ticket, actor=request.user, files=files, set_status=set_status, **data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -1,4 +1,3 @@
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -125,14 +124,8 @@ class TicketViewSet(
             serializer.is_valid(raise_exception=True)
             data = dict(serializer.validated_data)
             files = data.pop("attachments", [])
-            # Every file is checked before anything is written: a refusal leaves nothing.
-            services.attachments_check(ticket=ticket, files=files)
-            with transaction.atomic():
-                comment = services.comment_add(ticket=ticket, actor=request.user, **data)
-                if files:
-                    services.attachments_add(
-                        ticket=ticket, actor=request.user, files=files, comment=comment
-                    )
+            # Files are checked before anything is written, and removed should the write fail.
+            comment = services.comment_send(ticket=ticket, actor=request.user, files=files, **data)
             return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = selectors.ticket_comments(ticket=ticket, user=request.user)
         page = self.paginate_queryset(comments)

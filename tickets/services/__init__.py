@@ -14,8 +14,8 @@ from tickets.services.base import (
     tickets_locked,
 )
 from tickets.services.bulk import BULK_ACTIONS, BulkResult, ticket_take, tickets_bulk_change
-from tickets.services.canned import canned_replies_for, canned_reply_text
-from tickets.services.comments import comment_add
+from tickets.services.canned import canned_replies_for, canned_reply_apply, canned_reply_text
+from tickets.services.comments import comment_add, comment_send
 from tickets.services.create import ticket_create
 from tickets.services.directory import category_save, organization_save, team_save
 from tickets.services.edit import (
@@ -28,6 +28,7 @@ from tickets.services.followers import cc_add, cc_remove, ticket_follow
 from tickets.services.profile import api_token_create, api_token_revoke, profile_update
 from tickets.services.saved_views import saved_view_create, saved_view_delete, view_query
 from tickets.services.status import REQUESTER_TRANSITIONS, ticket_transition, transitions_for
+from tickets.services.stored_files import atomic_with_files
 
 __all__ = [
     "BULK_ACTIONS",
@@ -38,15 +39,18 @@ __all__ = [
     "BulkResult",
     "api_token_create",
     "api_token_revoke",
+    "atomic_with_files",
     "attachments_add",
     "attachments_check",
     "canned_replies_for",
+    "canned_reply_apply",
     "canned_reply_text",
     "category_save",
     "cc_add",
     "cc_remove",
     "check_assignee",
     "comment_add",
+    "comment_send",
     "organization_save",
     "profile_update",
     "saved_view_create",

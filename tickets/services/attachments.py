@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, User
 from tickets.services.base import ticket_event_record
+from tickets.services.stored_files import atomic_with_files, stored_file_save
 
 # What the first bytes of each allowed type look like; text types must be UTF-8
 # without NUL bytes. A file whose content is not what its name says is refused.
@@ -98,16 +98,16 @@ def attachments_check(*, ticket: Ticket, files: Sequence[UploadedFile]) -> None:
             )
 
 
-@transaction.atomic
 def attachments_add(
     *, ticket: Ticket, actor: User, files: Sequence[UploadedFile], comment: Comment | None = None
 ) -> list[Attachment]:
     """Store the files on the ticket (and comment), once all of them pass the
-    checks; each is recorded in the ticket's audit trail. Files stored before a
-    failing database write are removed again, so a refusal leaves nothing behind."""
+    checks; each is recorded in the ticket's audit trail. Files whose rows are not
+    kept (this write or the caller's ``atomic_with_files`` block rolls back) are
+    removed from storage again, so a refusal or a failure leaves nothing behind."""
     attachments_check(ticket=ticket, files=files)
     stored: list[Attachment] = []
-    try:
+    with atomic_with_files():
         for upload in files:
             extension = _extension(upload.name)
             name = get_valid_filename(upload.name)[:200] or f"file.{extension}"
@@ -119,7 +119,7 @@ def attachments_add(
                 size=upload.size,
                 uploaded_by=actor,
             )
-            attachment.file.save(name, upload, save=False)
+            stored_file_save(attachment.file, name, upload)
             attachment.save()
             stored.append(attachment)
             ticket_event_record(
@@ -130,8 +130,4 @@ def attachments_add(
                 new=name,
                 note=_("Internal note") if comment is not None and not comment.is_public else "",
             )
-    except Exception:
-        for attachment in stored:
-            attachment.file.delete(save=False)
-        raise
     return stored

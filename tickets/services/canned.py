@@ -1,9 +1,12 @@
 """Canned replies: the ones an agent may use, and their text for one ticket."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from tickets.models import CannedReply, Ticket, User
-from tickets.selectors import user_is_admin, user_is_agent, user_team_ids
+from tickets.models import CannedReply, Comment, Ticket, User
+from tickets.selectors import user_is_admin, user_is_agent, user_team_ids, user_works_on
+from tickets.services.comments import comment_send
 
 
 def canned_replies_for(*, user: User) -> QuerySet[CannedReply]:
@@ -29,3 +32,28 @@ def canned_reply_text(*, reply: CannedReply, ticket: Ticket, agent: User) -> str
     for placeholder, value in values.items():
         text = text.replace(placeholder, value)
     return text
+
+
+def canned_reply_apply(
+    *,
+    reply: CannedReply,
+    ticket: Ticket,
+    actor: User,
+    is_public: bool = True,
+    set_status: str | None = None,
+) -> Comment:
+    """Send a canned reply on a ticket as the reply box does (``comment_send``): its
+    text with the placeholders filled, as a public reply or an internal note, and
+    the reply's status (or ``set_status``; "" for none) set with it. Only agents
+    working on the ticket may, and only with a reply offered to them."""
+    if not user_works_on(user=actor, ticket=ticket):
+        raise PermissionDenied(_("Only agents working on the ticket can use canned replies."))
+    if not canned_replies_for(user=actor).filter(pk=reply.pk).exists():
+        raise PermissionDenied(_("This canned reply is not offered to you."))
+    return comment_send(
+        ticket=ticket,
+        actor=actor,
+        body=canned_reply_text(reply=reply, ticket=ticket, agent=actor),
+        is_public=is_public,
+        set_status=reply.set_status if set_status is None else set_status,
+    )

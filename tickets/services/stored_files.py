@@ -1,0 +1,92 @@
+"""Files written to storage inside a database transaction, removed again when the
+transaction does not keep the row that refers to them.
+
+Storage (a disk, S3) takes no part in the database transaction: a file saved before
+a later step fails (the reply, the status change, the ticket itself) would stay
+behind with nothing pointing at it. ``atomic_with_files`` opens a transaction and
+notes every file saved through ``stored_file_save`` inside it; when the outermost
+such block ends, each noted file whose row is not in the database (rolled back by
+an exception, a savepoint or ``set_rollback``) is deleted. The row is the truth,
+whatever path the rollback took. See docs/decisions.md (Attachments in storage).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.core.files import File
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    model: type[models.Model]
+    field: str
+    storage: object
+    name: str
+
+
+# The files saved in the current outermost block (None outside any block).
+_pending: ContextVar[list[_Stored] | None] = ContextVar("stored_files_pending", default=None)
+
+
+@contextmanager
+def atomic_with_files(using: str | None = None) -> Iterator[None]:
+    """``transaction.atomic`` that removes, at the end of the outermost such block,
+    the files saved inside it whose rows were not kept. Doors wrap the whole write
+    (ticket or reply, files, status) in it, so the check runs after the last step
+    that could undo the rows."""
+    outer = _pending.get()
+    if outer is not None:
+        with transaction.atomic(using=using):
+            yield
+        return
+    pending: list[_Stored] = []
+    token = _pending.set(pending)
+    try:
+        with transaction.atomic(using=using):
+            yield
+    finally:
+        _pending.reset(token)
+        _remove_orphans(pending)
+
+
+def stored_file_save(field_file: FieldFile, name: str, content: File) -> str:
+    """Save ``content`` through the field's storage (under the name the storage
+    picks) and note it for removal should its row not be kept. Must run inside
+    ``atomic_with_files``: a file saved outside one could not be cleaned up."""
+    pending = _pending.get()
+    if pending is None:
+        raise RuntimeError("stored_file_save() needs an enclosing atomic_with_files() block.")
+    field_file.save(name, content, save=False)
+    pending.append(
+        _Stored(
+            model=type(field_file.instance),
+            field=field_file.field.name,
+            storage=field_file.storage,
+            name=field_file.name,
+        )
+    )
+    return field_file.name
+
+
+def _remove_orphans(pending: list[_Stored]) -> None:
+    for stored in pending:
+        try:
+            kept = stored.model._default_manager.filter(**{stored.field: stored.name}).exists()
+        except Exception:  # the database cannot tell: keep the file, never lose one
+            log.exception("Could not check whether %s is still referenced", stored.name)
+            continue
+        if kept:
+            continue
+        try:
+            stored.storage.delete(stored.name)
+        except Exception:
+            log.exception("Could not remove the orphaned file %s", stored.name)
