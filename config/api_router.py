@@ -15,6 +15,7 @@ from notifications.api import plans as plan_api
 from notifications.api import webhooks as webhook_api
 from reports.api import views as report_api
 from reports.privacy.api import views as privacy_api
+from tickets.api import canned as canned_api
 from tickets.api import directory
 from tickets.api import views as ticket_views
 
@@ -22,6 +23,7 @@ router = DefaultRouter()
 # Tickets as escalations extends them: with SLA clocks, SLA filters and priority override.
 router.register("tickets", escalation_views.TicketViewSet, basename="ticket")
 router.register("teams", team_api.TeamViewSet, basename="team")
+router.register("canned-replies", canned_api.CannedReplyViewSet, basename="canned-reply")
 router.register("categories", directory.CategoryViewSet, basename="category")
 router.register("organizations", directory.OrganizationViewSet, basename="organization")
 router.register("users", directory.UserViewSet, basename="user")

@@ -161,6 +161,10 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "POST /api/v1/tickets/{id}/cc/": (401, 400, 404, 404, 400, 400, 400),
     "POST /api/v1/tickets/{id}/follow/": (401, 403, 404, 404, 204, 204, 204),
     "POST /api/v1/users/me/token/": (401, 201, 201, 201, 201, 201, 201),
+    # Canned replies: agents only; a team's reply is its agents' (and admins').
+    "GET /api/v1/canned-replies/": (401, 403, 403, 200, 200, 200, 200),
+    "GET /api/v1/canned-replies/{id}/": (401, 403, 403, 404, 200, 200, 200),
+    "POST /api/v1/canned-replies/{id}/apply/": (401, 403, 403, 404, 400, 400, 400),
 }
 
 

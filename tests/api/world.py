@@ -26,7 +26,7 @@ from tests.factories import (
     UserFactory,
     create_ticket,
 )
-from tickets.models import Tier, User
+from tickets.models import CannedReply, Tier, User
 
 ROLES = (
     "anonymous",
@@ -93,6 +93,9 @@ def build_world(network_path) -> World:
     item = ActionItem.objects.create(escalation=escalation, description="Swap the switch")
     reviews.review_request(escalation=escalation, actor=None)
     TeamFactory(name="Elsewhere", tier=Tier.L1)
+    canned = CannedReply.objects.create(
+        title="Need logs", body="Hello {requester_name}", team=network_path.teams[Tier.L1]
+    )
     return World(
         users={
             "requester": requester,
@@ -104,6 +107,7 @@ def build_world(network_path) -> World:
         },
         ids={
             "tickets": ticket.pk,
+            "canned-replies": canned.pk,
             "other_ticket": other_ticket.pk,
             "escalations": escalation.pk,
             "item_id": item.pk,
