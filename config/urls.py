@@ -1,7 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static
+    file (its hashed name is looked up per request, once collectstatic has run)."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("favicon.ico")
+
 
 urlpatterns = [
     path("", include("tickets.urls")),
@@ -15,4 +28,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the static file.
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
