@@ -158,8 +158,8 @@ CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {
 }
 # --- Agent's desk: attachments ---------------------------------------------------------
 # Stored through Django's storage API: local files under MEDIA_ROOT by default;
-# an S3-compatible store by setting STORAGES["default"] (see README). Never served
-# from MEDIA_URL: downloads go through a permission-checked view.
+# an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set (config.environment,
+# README). Never served from MEDIA_URL: downloads go through a permission-checked view.
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
