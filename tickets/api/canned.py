@@ -46,10 +46,20 @@ def _ticket_worked_on(user, pk: int) -> Ticket:
 
 
 class CannedQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """The query of the list and of one reply."""
+
     ticket = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
 
 class CannedReplySerializer(serializers.ModelSerializer):
+    """A canned reply: its text with placeholders, and the status it sets ("" none)."""
+
+    set_status = serializers.ChoiceField(
+        choices=Status.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The status the ticket takes when the reply is sent; empty: unchanged.",
+    )
     text = serializers.SerializerMethodField(
         help_text="The body with its placeholders filled in for ?ticket= (null without it)."
     )
@@ -67,18 +77,23 @@ class CannedReplySerializer(serializers.ModelSerializer):
 
 
 class CannedApplySerializer(StrictFieldsMixin, serializers.Serializer):
+    """Send a canned reply on a ticket you work on."""
+
     ticket = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     is_public = serializers.BooleanField(
         default=True, help_text="A public reply (default) or an internal note."
     )
     set_status = serializers.ChoiceField(
-        choices=[("", "---"), *Status.choices],
+        choices=Status.choices,
+        allow_blank=True,
         required=False,
         help_text="Overrides the reply's own status change; an empty string sets none.",
     )
 
 
 class CannedApplyResultSerializer(serializers.Serializer):
+    """The reply or note as sent, and the ticket's status after it."""
+
     comment = CommentSerializer()
     ticket_status = serializers.ChoiceField(choices=Status.choices)
 
