@@ -148,3 +148,29 @@ def test_storing_a_file_outside_a_block_is_refused(agent, ticket):
     attachment = Attachment(ticket=ticket, name="x.txt", content_type="text/plain", size=1)
     with pytest.raises(RuntimeError, match="atomic_with_files"):
         stored_file_save(attachment.file, "x.txt", ContentFile(b"x"))
+
+
+def test_the_orphan_sweep_removes_old_unnamed_files_only(agent, ticket, media):
+    import os
+    import time
+    from io import StringIO
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    with atomic_with_files():
+        named = _attachment(ticket, agent, "named.txt")
+    orphan = default_storage.save("attachments/2026/01/left.txt", ContentFile(b"x"))
+    young = default_storage.save("attachments/2026/11/young.txt", ContentFile(b"x"))
+    day_ago = time.time() - 2 * 86400
+    for name in (named.file.name, orphan):
+        os.utime(default_storage.path(name), (day_ago, day_ago))
+
+    out = StringIO()
+    call_command("attachments_orphans", "--dry-run", stdout=out)
+    assert out.getvalue().splitlines() == [orphan, "1 orphaned file(s) would be removed."]
+    assert default_storage.exists(orphan)
+    call_command("attachments_orphans", stdout=StringIO())
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(young)
+    assert default_storage.exists(named.file.name)

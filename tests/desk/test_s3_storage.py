@@ -113,3 +113,22 @@ def test_a_failed_reply_leaves_no_object_in_the_bucket(s3, client, agent, reques
     assert response.status_code == 400
     assert not Attachment.objects.exists()
     assert keys(s3) == []
+
+
+def test_the_orphan_sweep_lists_the_bucket(s3, agent, requester, policy):
+    from datetime import timedelta
+
+    from tickets.services import attachments_add
+    from tickets.services.stored_files import atomic_with_files, orphaned_files_remove
+
+    ticket = create_ticket(agent, requester_email=requester.email)
+    with atomic_with_files():
+        (kept,) = attachments_add(
+            ticket=ticket, actor=agent, files=[SimpleUploadedFile("k.png", PNG, "image/png")]
+        )
+    orphan = default_storage.save("attachments/2026/01/left.png", SimpleUploadedFile("l", PNG))
+    removed = orphaned_files_remove(
+        model=Attachment, field="file", root="attachments", older_than=timedelta(0), dry_run=False
+    )
+    assert removed == [orphan]
+    assert keys(s3) == [f"desk/{kept.file.name}"]

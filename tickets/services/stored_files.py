@@ -7,7 +7,8 @@ behind with nothing pointing at it. ``atomic_with_files`` opens a transaction an
 notes every file saved through ``stored_file_save`` inside it; when the outermost
 such block ends, each noted file whose row is not in the database (rolled back by
 an exception, a savepoint or ``set_rollback``) is deleted. The row is the truth,
-whatever path the rollback took. See docs/decisions.md (Attachments in storage).
+whatever path the rollback took. ``orphaned_files_remove`` (the command
+``attachments_orphans``) catches what a killed process left. See docs/decisions.md.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
@@ -90,3 +93,39 @@ def _remove_orphans(pending: list[_Stored]) -> None:
             stored.storage.delete(stored.name)
         except Exception:
             log.exception("Could not remove the orphaned file %s", stored.name)
+
+
+def orphaned_files_remove(
+    *, model: type[models.Model], field: str, root: str, older_than: timedelta, dry_run: bool
+) -> list[str]:
+    """Delete the files under ``root`` of the field's storage that no row names and
+    that were stored more than ``older_than`` ago: what a process killed between
+    the storage write and the end of its transaction left behind. Younger files
+    are left alone (their transaction may still be open). Returns the names."""
+    storage = model._meta.get_field(field).storage
+    cutoff = timezone.now() - older_than
+    found: list[str] = []
+    names = list(_walk(storage, root))
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        named = set(
+            model._default_manager.filter(**{f"{field}__in": chunk}).values_list(field, flat=True)
+        )
+        for name in chunk:
+            if name in named or storage.get_modified_time(name) > cutoff:
+                continue
+            if not dry_run:
+                storage.delete(name)
+            found.append(name)
+    return found
+
+
+def _walk(storage, folder: str) -> Iterator[str]:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}"
+    for sub in sorted(folders):
+        yield from _walk(storage, f"{folder}/{sub}")
