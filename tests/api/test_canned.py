@@ -41,6 +41,9 @@ def test_agents_see_their_teams_and_global_replies_admins_all(api_as, agent, rep
     assert response.status_code == 200
     assert titles(response) == ["Need logs", "Thanks"]
     assert response.json()["results"][0]["text"] is None
+    paged = api_as(agent).get(URL, {"page": 1, "page_size": 1, "format": "json"})
+    assert paged.status_code == 200
+    assert titles(paged) == ["Need logs"]
     admin = AdminFactory(username="root")
     assert titles(api_as(admin).get(URL)) == ["Need logs", "Not ours", "Thanks"]
 

@@ -45,8 +45,8 @@ def _ticket_worked_on(user, pk: int) -> Ticket:
     return ticket
 
 
-class CannedQuerySerializer(StrictFieldsMixin, serializers.Serializer):
-    """The query of the list and of one reply."""
+class CannedQuerySerializer(serializers.Serializer):
+    """The query of the list and of one reply (pagination and the rest pass by)."""
 
     ticket = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
 
@@ -148,7 +148,8 @@ class CannedReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         context = super().get_serializer_context()
         context["user"] = self.request.user
         if self.action in {"list", "retrieve"}:
-            query = CannedQuerySerializer(data=self.request.query_params.dict())
+            params = self.request.query_params
+            query = CannedQuerySerializer(data={k: params[k] for k in ("ticket",) if k in params})
             query.is_valid(raise_exception=True)
             pk = query.validated_data.get("ticket")
             context["ticket"] = None if pk is None else _ticket_worked_on(self.request.user, pk)
