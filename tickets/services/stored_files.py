@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Stored:
-    model: type[models.Model]
+    instance: models.Model  # the row the file belongs to (its pk once saved)
     field: str
     storage: object
     name: str
@@ -71,7 +71,7 @@ def stored_file_save(field_file: FieldFile, name: str, content: File) -> str:
     field_file.save(name, content, save=False)
     pending.append(
         _Stored(
-            model=type(field_file.instance),
+            instance=field_file.instance,
             field=field_file.field.name,
             storage=field_file.storage,
             name=field_file.name,
@@ -81,18 +81,25 @@ def stored_file_save(field_file: FieldFile, name: str, content: File) -> str:
 
 
 def _remove_orphans(pending: list[_Stored]) -> None:
+    """Delete the files whose rows are not in the database: one query by primary key
+    per model and field; a row never saved has no pk and keeps nothing."""
+    groups: dict[tuple[type[models.Model], str], list[_Stored]] = {}
     for stored in pending:
+        groups.setdefault((type(stored.instance), stored.field), []).append(stored)
+    for (model, field), files in groups.items():
+        pks = [stored.instance.pk for stored in files if stored.instance.pk is not None]
         try:
-            kept = stored.model._default_manager.filter(**{stored.field: stored.name}).exists()
-        except Exception:  # the database cannot tell: keep the file, never lose one
-            log.exception("Could not check whether %s is still referenced", stored.name)
+            kept = set(model._default_manager.filter(pk__in=pks).values_list("pk", field))
+        except Exception:  # the database cannot tell: keep the files, never lose one
+            log.exception("Could not check whether %d stored files are referenced", len(files))
             continue
-        if kept:
-            continue
-        try:
-            stored.storage.delete(stored.name)
-        except Exception:
-            log.exception("Could not remove the orphaned file %s", stored.name)
+        for stored in files:
+            if (stored.instance.pk, stored.name) in kept:
+                continue
+            try:
+                stored.storage.delete(stored.name)
+            except Exception:
+                log.exception("Could not remove the orphaned file %s", stored.name)
 
 
 def orphaned_files_remove(
@@ -105,13 +112,14 @@ def orphaned_files_remove(
     storage = model._meta.get_field(field).storage
     cutoff = timezone.now() - older_than
     found: list[str] = []
-    names = list(_walk(storage, root))
-    for start in range(0, len(names), 500):
-        chunk = names[start : start + 500]
+    for folder, files in _walk(storage, root):
+        # One query per folder (a month, with the default upload_to), not per file.
         named = set(
-            model._default_manager.filter(**{f"{field}__in": chunk}).values_list(field, flat=True)
+            model._default_manager.filter(**{f"{field}__startswith": f"{folder}/"}).values_list(
+                field, flat=True
+            )
         )
-        for name in chunk:
+        for name in files:
             if name in named or storage.get_modified_time(name) > cutoff:
                 continue
             if not dry_run:
@@ -120,12 +128,13 @@ def orphaned_files_remove(
     return found
 
 
-def _walk(storage, folder: str) -> Iterator[str]:
+def _walk(storage, folder: str) -> Iterator[tuple[str, list[str]]]:
+    """Each folder under ``folder`` with the names of the files directly in it."""
     try:
         folders, files = storage.listdir(folder)
     except FileNotFoundError:
         return
-    for name in sorted(files):
-        yield f"{folder}/{name}"
+    if files:
+        yield folder, [f"{folder}/{name}" for name in sorted(files)]
     for sub in sorted(folders):
         yield from _walk(storage, f"{folder}/{sub}")
