@@ -158,6 +158,16 @@ def test_demo_history_feeds_every_report(db, settings, admin_client):
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
     assert LevelStint.objects.filter(left_at__isnull=False).count() > 150
+    # The history is in the past: nothing opened or escalated "in 6 hours".
+    from escalations.models import Escalation
+    from tickets.models import Ticket
+
+    now = timezone.now()
+    past = Ticket.objects.filter(description="A past ticket kept for the reports.")
+    assert past.count() == 150
+    assert not past.filter(created_at__gt=now - timedelta(days=2)).exists()
+    assert not past.filter(closed_at__gt=now).exists()
+    assert not Escalation.objects.filter(created_at__gt=now).exists()
     assert SurveyResponse.objects.filter(rating__isnull=False).exists()
     for name in REPORTS:
         page = admin_client.get(f"/reports/{name}/", {"period": "quarter"})
