@@ -64,6 +64,17 @@ def test_log_out_ends_the_session(page, log_in, agent):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
 
 
+def test_login_and_queue_load_with_nothing_missing_and_no_console_error(page, log_in, agent):
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    log_in(page, "agent1")
+    page.wait_for_load_state("networkidle")
+    assert problems == []  # the browser asked for an icon the pages did not give
+
+
 # The agent's queue
 
 
