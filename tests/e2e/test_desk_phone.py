@@ -75,3 +75,39 @@ def test_the_action_plan_fits_a_phone(new_page, log_in, network_path, policy):
     no_sideways_scroll(page)
     box = page.locator("#action-plan-table button", has_text="Done").bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
+
+
+def lines(page, locator) -> int:
+    """How many lines the element's text takes on screen."""
+    return locator.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+
+
+def test_the_profile_fits_a_phone_with_its_column_headings_whole(new_page, log_in, agent):
+    page = phone(new_page, log_in, agent.username)
+    page.goto("/profile/")
+    no_sideways_scroll(page)
+    for heading in ("In-app", "E-mail"):
+        cell = page.locator("table th", has_text=heading).first
+        assert lines(page, cell) == 1, f"{heading} breaks over lines"
+
+
+def test_other_escalations_of_the_ticket_keep_small_badges_on_a_phone(
+    new_page, log_in, network_path, policy
+):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, title="Warsaw offline", impact=2, urgency=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    managed = Escalation.objects.get(ticket=ticket, kind="hierarchical")
+    # The longest trigger makes the other escalation's entry take two lines.
+    others = Escalation.objects.filter(ticket=ticket).exclude(pk=managed.pk)
+    assert others.update(trigger=Escalation.Trigger.SEVERITY) >= 1
+    page = phone(new_page, log_in, "manager")
+    page.goto(f"/escalations/{managed.pk}/")
+    badge = page.locator("#related-escalations .badge").first
+    expect(badge).to_be_visible()
+    no_sideways_scroll(page)
+    # A status badge beside a two-line entry stays one line high, not stretched.
+    assert badge.bounding_box()["height"] < 30
