@@ -111,3 +111,27 @@ def test_other_escalations_of_the_ticket_keep_small_badges_on_a_phone(
     no_sideways_scroll(page)
     # A status badge beside a two-line entry stays one line high, not stretched.
     assert badge.bounding_box()["height"] < 30
+
+
+def test_the_escalation_list_and_the_dashboard_fit_a_phone(new_page, log_in, network_path, policy):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escalations.models import SlaClock
+
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, title="Warsaw office offline since the storm", impact=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    SlaClock.objects.filter(ticket=ticket, metric="first_response").update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+    page = phone(new_page, log_in, "manager")
+    page.goto("/escalations/")
+    expect(page.locator("#escalations tr[data-escalation]").first).to_be_visible()
+    no_sideways_scroll(page)
+    page.goto("/dashboard/")
+    reference = page.locator("#worst-tickets a", has_text=ticket.reference)
+    expect(reference).to_be_visible()
+    no_sideways_scroll(page)
+    assert lines(page, reference) == 1, "the reference breaks at its hyphen"
