@@ -173,3 +173,16 @@ def test_demo_history_feeds_every_report(db, settings, admin_client):
         page = admin_client.get(f"/reports/{name}/", {"period": "quarter"})
         assert page.status_code == 200
         assert page.context["report"].rows, name
+
+
+def test_report_lists_call_each_report_by_its_title_in_the_readers_language(manager, client):
+    for name in REPORTS:
+        page = client.get(f"/reports/{name}/", PARAMS)
+        labels = dict(page.context["reports"])
+        assert str(labels[name]) == str(page.context["report"].title)
+    manager.language = "pl"
+    manager.save(update_fields=["language"])
+    html = client.get("/reports/", PARAMS).content.decode()
+    listing = html.split('id="report-list"', 1)[1]
+    assert "Escalation volume" not in listing
+    assert "Escalations per day" not in listing  # no longer the code's own description
