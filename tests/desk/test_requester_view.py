@@ -85,3 +85,21 @@ def test_the_api_transition_note_is_internal_by_default(api_as, customer_ticket)
         ticket=ticket, actor=user("agent1"), status="pending", note="out", note_public=True
     )
     assert ticket.events.filter(kind="status").last().note_public is True
+
+
+def test_each_writer_is_told_who_reads_what_they_sent(client, customer_ticket):
+    customer, ticket = customer_ticket
+    client.force_login(customer)
+    page = client.post(f"/tickets/{ticket.pk}/comment/", {"body": "Still broken."}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["Your reply is added to the request."]
+    client.force_login(user("agent1"))
+    page = client.post(
+        f"/tickets/{ticket.pk}/comment/", {"body": "On it.", "is_public": "public"}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == ["Reply sent: the requester sees it."]
+    page = client.post(
+        f"/tickets/{ticket.pk}/transition/", {"status": "pending", "note": ""}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "Status changed to Pending (waiting on customer)."
+    ]

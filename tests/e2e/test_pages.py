@@ -243,7 +243,7 @@ def test_agent_posts_a_public_reply_and_an_internal_note(page, log_in, agent, l1
     expect(reply.get_by_label("Public reply (the requester sees it)")).to_be_checked()
     reply.get_by_label("Message").fill("Please restart the client and tell us if it helps.")
     reply.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert")).to_have_text("Comment added.")
+    expect(page.get_by_role("alert")).to_have_text("Reply sent: the requester sees it.")
     expect(page.locator("#timeline > li.comment-public")).to_contain_text(
         "Please restart the client"
     )
@@ -252,7 +252,7 @@ def test_agent_posts_a_public_reply_and_an_internal_note(page, log_in, agent, l1
     reply.get_by_label("Internal note (agents only)").check()
     reply.get_by_label("Message").fill("Probably the DHCP lease time.")
     reply.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert")).to_have_text("Comment added.")
+    expect(page.get_by_role("alert")).to_have_text("Internal note added: only agents see it.")
     expect(page.locator("#timeline > li.comment-internal")).to_contain_text(
         "Probably the DHCP lease"
     )
@@ -277,7 +277,9 @@ def test_agent_changes_the_status(page, log_in, agent, l1_team):
     form.get_by_label("Note").fill("Asked for the client logs.")
     form.get_by_role("button", name="Change status").click()
 
-    expect(page.get_by_role("alert")).to_have_text("Status changed.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Status changed to Pending (waiting on customer)."
+    )
     expect(page.locator("#ticket-status")).to_have_text("Pending (waiting on customer)")
     last = page.locator("#timeline > li").last
     expect(last).to_contain_text("Status changed")
