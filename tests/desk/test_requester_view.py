@@ -103,3 +103,15 @@ def test_each_writer_is_told_who_reads_what_they_sent(client, customer_ticket):
     assert [str(m) for m in page.context["messages"]] == [
         "Status changed to Pending (waiting on customer)."
     ]
+
+
+def test_the_requester_is_led_back_to_their_requests_not_to_a_queue(client, customer_ticket):
+    customer, _ticket = customer_ticket
+    client.force_login(customer)
+    body = client.get("/").content.decode()
+    assert 'id="nav-queue">My requests<' in body
+    refused = client.get("/escalations/")
+    assert refused.status_code == 403
+    assert "Back to my requests" in refused.content.decode()
+    client.force_login(user("agent1"))
+    assert 'id="nav-queue">Queue<' in client.get("/").content.decode()
