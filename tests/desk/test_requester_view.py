@@ -115,3 +115,15 @@ def test_the_requester_is_led_back_to_their_requests_not_to_a_queue(client, cust
     assert "Back to my requests" in refused.content.decode()
     client.force_login(user("agent1"))
     assert 'id="nav-queue">Queue<' in client.get("/").content.decode()
+
+
+def test_the_ticket_page_gives_every_element_its_own_id(client, customer_ticket):
+    import re
+    from collections import Counter
+
+    customer, ticket = customer_ticket
+    for reader in (user("agent1"), customer):
+        client.force_login(reader)
+        body = client.get(ticket.get_absolute_url()).content.decode()
+        twice = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', body)).items() if n > 1]
+        assert twice == [], reader.username
