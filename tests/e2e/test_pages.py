@@ -323,7 +323,7 @@ def test_requester_creates_a_ticket_with_the_short_form(page, log_in, requester,
     expect(page.get_by_text("<customer@acme.example>")).to_be_visible()
     expect(page.get_by_text("Acme (Standard)")).to_be_visible()
     assert (ticket.requester, ticket.organization.name, ticket.team) == (requester, "Acme", l1_team)
-    page.get_by_role("link", name="Queue").click()
+    page.get_by_role("link", name="My requests").click()
     assert queue_refs(page) == {ticket.reference}
 
 
@@ -355,7 +355,7 @@ def test_requester_gets_a_404_for_another_persons_ticket(page, log_in, requester
     assert someone_else.title not in page.content()
     # The error page keeps the site's navigation and leads back.
     expect(page.locator("#current-user")).to_be_visible()
-    page.get_by_role("link", name="Back to the queue").click()
+    page.get_by_role("link", name="Back to my requests").click()
     expect(page.get_by_role("heading", name="My requests")).to_be_visible()
 
 
