@@ -122,8 +122,8 @@ TEMPLATES = {
     "escalation.monitoring": (
         _("[{{ ticket.reference }}] Escalation in monitoring"),
         _(
-            "The escalation is monitored until "
-            "{{ escalation.monitoring_until|date:'DATETIME_FORMAT' }}.\n{{ escalation.url }}"
+            "The escalation is in monitoring.\nMonitoring until: "
+            "{{ escalation.monitoring_until|date:'DATETIME_FORMAT' }}\n{{ escalation.url }}"
         ),
     ),
     "escalation.monitoring_ended": (

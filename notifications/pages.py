@@ -61,7 +61,10 @@ class StatusUpdateForm(forms.Form):
         self.helper.form_id = "status-update-form"
         self.helper.form_action = reverse("notifications:status_update", args=[ticket.pk])
         self.helper.layout = Layout(
-            "audiences", "body", "escalation", Submit("submit", _("Send update"))
+            "audiences",
+            "body",
+            "escalation",
+            Submit("submit", _("Send update"), css_id="status-update-submit"),
         )
 
 

@@ -3,6 +3,7 @@ under the strict Content-Security-Policy (attributes only, no inline style)."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 from django.utils.html import escape
@@ -34,6 +35,10 @@ def chart_svg(report: Report) -> SafeString:
     series = spec["series"]
     values = [[_number(row.get(key)) for key in series] for row in rows]
     top = max([v for group in values for v in group] + [0]) or 1.0
+    if all(v.is_integer() for group in values for v in group):
+        # Counts: a top the four grid steps divide gives whole-number ticks (0, 3, 6,
+        # 9, 12), not 2.2 tickets.
+        top = float(math.ceil(top / 4) * 4)
     x = spec["x"]
     kind = spec.get("kind", "bars")
     parts = [

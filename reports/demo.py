@@ -63,7 +63,12 @@ def seed_report_history(*, tickets: int = 150, days: int = 90, seed: int = 14) -
                 created_at=created,
             )
         )
+    # created_at is auto_now_add: bulk_create stamps every row with now, so put the
+    # past back before deriving stints, escalations and clocks from it.
+    created = [ticket.created_at for ticket in rows]
     Ticket.objects.bulk_create(rows)
+    for ticket, at in zip(rows, created, strict=True):
+        ticket.created_at = at
     stints, escalations, clocks, surveys = [], [], [], []
     for ticket in rows:
         at, level, path = ticket.created_at, 0, [0]

@@ -19,7 +19,9 @@ class CommentForm(forms.Form):
         widget=forms.Textarea({"rows": 4, "class": "form-control"}),
     )
     opt_out = forms.BooleanField(
-        label=_("Do not send me satisfaction surveys any more"), required=False
+        label=_("Do not send me satisfaction surveys any more"),
+        required=False,
+        widget=forms.CheckboxInput({"class": "form-check-input"}),
     )
 
 

@@ -15,7 +15,7 @@ from reports.dashboard import manager_dashboard
 from reports.drill import drill_tickets
 from reports.exports import csv_response, xlsx_response
 from reports.forms import ReportFilterForm
-from reports.metrics import REPORTS
+from reports.metrics import REPORT_TITLES, REPORTS
 from tickets.selectors import user_is_admin
 
 WEEK_LABELS = {
@@ -67,7 +67,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 
 
 def _listing():
-    return [(name, function.__doc__.split(".")[0].strip()) for name, function in REPORTS.items()]
+    return [(name, REPORT_TITLES[name]) for name in REPORTS]
 
 
 @login_required

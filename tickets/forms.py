@@ -115,7 +115,9 @@ class TicketCreateForm(forms.ModelForm):
                 ),
                 Row(Column("team"), Column("assignee")),
             ]
-        self.helper.layout = Layout(*layout, "attachments", Submit("submit", _("Create ticket")))
+        self.helper.layout = Layout(
+            *layout, "attachments", Submit("submit", _("Create ticket"), css_id="create-submit")
+        )
 
     def _post_clean(self):
         # The service validates the instance it builds; don't build one here.
@@ -162,7 +164,7 @@ class TicketPropertiesForm(forms.Form):
             Row(Column("impact"), Column("urgency")),
             "team",
             "assignee",
-            Submit("submit", _("Save"), css_class="btn-sm"),
+            Submit("submit", _("Save"), css_class="btn-sm", css_id="properties-submit"),
         )
 
 
@@ -201,7 +203,7 @@ class CommentForm(forms.Form):
         self.helper.form_id = "comment-form"
         self.helper.form_action = reverse("tickets:comment", args=[ticket.pk])
         fields = [name for name in self.fields if name != "attachments"] + ["attachments"]
-        self.helper.layout = Layout(*fields, Submit("submit", _("Send")))
+        self.helper.layout = Layout(*fields, Submit("submit", _("Send"), css_id="comment-submit"))
 
     def clean(self):
         data = super().clean()
@@ -237,5 +239,6 @@ class TransitionForm(forms.Form):
         self.helper.form_id = "transition-form"
         self.helper.form_action = reverse("tickets:transition", args=[ticket.pk])
         self.helper.layout = Layout(
-            *self.fields, Submit("submit", _("Change status"), css_class="btn-sm")
+            *self.fields,
+            Submit("submit", _("Change status"), css_class="btn-sm", css_id="transition-submit"),
         )

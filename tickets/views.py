@@ -122,9 +122,18 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Comment added."))
+            messages.success(request, _comment_done(request.user, comment))
             return redirect(ticket)
     return render_detail(request, ticket, comment_form=form)
+
+
+def _comment_done(user, comment) -> str:
+    """What the writer is told: who will read what they just wrote."""
+    if not comment.is_public:
+        return _("Internal note added: only agents see it.")
+    if selectors.user_is_agent(user):
+        return _("Reply sent: the requester sees it.")
+    return _("Your reply is added to the request.")
 
 
 @login_required
@@ -134,13 +143,17 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST, ticket=ticket, user=request.user)
     if form.is_valid():
         try:
-            services.ticket_transition(ticket=ticket, actor=request.user, **form.cleaned_data)
+            moved = services.ticket_transition(
+                ticket=ticket, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("status", str(error))
         else:
-            messages.success(request, _("Status changed."))
+            messages.success(
+                request, _("Status changed to %(status)s.") % {"status": moved.get_status_display()}
+            )
             return redirect(ticket)
     return render_detail(request, ticket, transition_form=form)
 

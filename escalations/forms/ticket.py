@@ -26,7 +26,9 @@ class PriorityOverrideForm(forms.Form):
         self.helper.form_id = "priority-override"
         self.helper.form_action = reverse("escalations:priority", args=[ticket.pk])
         self.helper.layout = Layout(
-            "priority", "reason", Submit("submit", _("Set priority"), css_class="btn-sm")
+            "priority",
+            "reason",
+            Submit("submit", _("Set priority"), css_class="btn-sm", css_id="priority-submit"),
         )
 
 

@@ -26,7 +26,15 @@ def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
         .select_related("from_team", "to_team")
         .order_by("-handed_at")[:3]
     )
-    return {"duty_panel": True, "handover_note": note or "", "handovers": handovers}
+    # Only those working on the ticket write the note (the save is refused to the
+    # rest); an agent reading it from outside its team sees what is there.
+    editable = selectors.user_works_on(user=request.user, ticket=ticket)
+    return {
+        "duty_panel": editable or bool(note) or bool(handovers),
+        "handover_note": note or "",
+        "handover_editable": editable,
+        "handovers": handovers,
+    }
 
 
 @login_required

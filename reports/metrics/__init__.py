@@ -4,6 +4,8 @@ one registry. Each report is a function of a ``ReportFilter`` returning a
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_lazy as _
+
 from reports.metrics.approvals import approvals, csat
 from reports.metrics.base import Column, Report, ReportFilter
 from reports.metrics.quality import quality, root_causes, train_on
@@ -26,4 +28,20 @@ REPORTS: dict[str, Callable[[ReportFilter], Report]] = {
     "approvals": approvals,
 }
 
-__all__ = ["REPORTS", "Column", "Report", "ReportFilter"]
+# What the pages call each report in their lists (the reader's language); the same
+# words as each report's own title.
+REPORT_TITLES: dict[str, str] = {
+    "volume": _("Escalation volume"),
+    "funnel": _("Funnel L1 → L2 → L3 → management"),
+    "time_at_level": _("Time at each level"),
+    "resolution_time": _("Time to resolve"),
+    "sla": _("SLA attainment"),
+    "repeats": _("Repeat escalations"),
+    "quality": _("Hand-off quality and reviews"),
+    "csat": _("Customer satisfaction"),
+    "root_causes": _("Top root causes"),
+    "train_on": _("What to train on"),
+    "approvals": _("Approvals"),
+}
+
+__all__ = ["REPORTS", "REPORT_TITLES", "Column", "Report", "ReportFilter"]

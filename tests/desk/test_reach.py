@@ -37,6 +37,22 @@ def test_the_agent_who_escalated_still_reads_the_ticket(escalated, client):
     assert 'id="follow-form"' in body
 
 
+def test_the_hand_over_note_is_offered_only_to_those_who_may_save_it(escalated, client):
+    from escalations.models import HandoverNote
+
+    ticket, _escalation = escalated
+    HandoverNote.objects.create(ticket=ticket, text="Waiting for the ISP.")
+    client.force_login(user("agent1"))  # reads the ticket from outside its team
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="handover-form"' not in body
+    assert "Waiting for the ISP." in body  # shown, not offered for editing
+    assert (
+        client.post(f"/duty/tickets/{ticket.pk}/handover-note/", {"text": "x"}).status_code == 404
+    )
+    client.force_login(user("agent2"))  # works on it now
+    assert 'id="handover-form"' in client.get(ticket.get_absolute_url()).content.decode()
+
+
 def test_an_involved_agent_adds_an_internal_note_but_no_public_reply(escalated, client):
     ticket, _escalation = escalated
     client.force_login(user("agent1"))

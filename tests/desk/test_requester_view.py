@@ -85,3 +85,45 @@ def test_the_api_transition_note_is_internal_by_default(api_as, customer_ticket)
         ticket=ticket, actor=user("agent1"), status="pending", note="out", note_public=True
     )
     assert ticket.events.filter(kind="status").last().note_public is True
+
+
+def test_each_writer_is_told_who_reads_what_they_sent(client, customer_ticket):
+    customer, ticket = customer_ticket
+    client.force_login(customer)
+    page = client.post(f"/tickets/{ticket.pk}/comment/", {"body": "Still broken."}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["Your reply is added to the request."]
+    client.force_login(user("agent1"))
+    page = client.post(
+        f"/tickets/{ticket.pk}/comment/", {"body": "On it.", "is_public": "public"}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == ["Reply sent: the requester sees it."]
+    page = client.post(
+        f"/tickets/{ticket.pk}/transition/", {"status": "pending", "note": ""}, follow=True
+    )
+    assert [str(m) for m in page.context["messages"]] == [
+        "Status changed to Pending (waiting on customer)."
+    ]
+
+
+def test_the_requester_is_led_back_to_their_requests_not_to_a_queue(client, customer_ticket):
+    customer, _ticket = customer_ticket
+    client.force_login(customer)
+    body = client.get("/").content.decode()
+    assert 'id="nav-queue">My requests<' in body
+    refused = client.get("/escalations/")
+    assert refused.status_code == 403
+    assert "Back to my requests" in refused.content.decode()
+    client.force_login(user("agent1"))
+    assert 'id="nav-queue">Queue<' in client.get("/").content.decode()
+
+
+def test_the_ticket_page_gives_every_element_its_own_id(client, customer_ticket):
+    import re
+    from collections import Counter
+
+    customer, ticket = customer_ticket
+    for reader in (user("agent1"), customer):
+        client.force_login(reader)
+        body = client.get(ticket.get_absolute_url()).content.decode()
+        twice = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', body)).items() if n > 1]
+        assert twice == [], reader.username

@@ -116,6 +116,29 @@ def test_agent_writes_the_hand_over_note_on_the_ticket_page(client, scheduled, p
     assert HandoverNote.objects.get(ticket=ticket).text == "Waiting for the ISP."
 
 
+def test_the_ticket_page_shows_hand_over_times_like_every_other_time(client, scheduled, policy):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escalations.models import Handover
+    from tests.factories import create_ticket
+
+    ticket = create_ticket(User.objects.get(username="agent1"))
+    Handover.objects.create(
+        ticket=ticket,
+        number=1,
+        from_team=ticket.team,
+        to_team=ticket.team,
+        draft="",
+        handed_at=timezone.now() - timedelta(hours=2),
+    )
+    login(client, "agent1")
+    panel = client.get(ticket.get_absolute_url()).content.decode().split('id="handover-panel"')[1]
+    assert "<time datetime=" in panel.split("</ul>")[0]
+    assert "2\xa0hours ago" in panel
+
+
 def test_demo_data_has_two_regional_service_desks(db, settings):
     from django.core.management import call_command
 

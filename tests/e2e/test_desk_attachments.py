@@ -22,7 +22,7 @@ def test_upload_and_download_an_attachment(page, log_in, agent, policy, settings
     page.locator("#comment-form textarea[name=body]").fill("Log attached")
     page.locator("#comment-form input[type=file]").set_input_files(str(upload))
     page.locator("#comment-form").get_by_role("button", name="Send").click()
-    expect(page.locator(".alert-success")).to_contain_text("Comment added")
+    expect(page.locator(".alert-success")).to_contain_text("Reply sent: the requester sees it.")
     link = page.locator("#timeline a[data-attachment]")
     expect(link).to_contain_text("flicker.txt")
     with page.expect_download() as info:

@@ -75,3 +75,63 @@ def test_the_action_plan_fits_a_phone(new_page, log_in, network_path, policy):
     no_sideways_scroll(page)
     box = page.locator("#action-plan-table button", has_text="Done").bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
+
+
+def lines(page, locator) -> int:
+    """How many lines the element's text takes on screen."""
+    return locator.evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }"
+    )
+
+
+def test_the_profile_fits_a_phone_with_its_column_headings_whole(new_page, log_in, agent):
+    page = phone(new_page, log_in, agent.username)
+    page.goto("/profile/")
+    no_sideways_scroll(page)
+    for heading in ("In-app", "E-mail"):
+        cell = page.locator("table th", has_text=heading).first
+        assert lines(page, cell) == 1, f"{heading} breaks over lines"
+
+
+def test_other_escalations_of_the_ticket_keep_small_badges_on_a_phone(
+    new_page, log_in, network_path, policy
+):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, title="Warsaw offline", impact=2, urgency=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    managed = Escalation.objects.get(ticket=ticket, kind="hierarchical")
+    # The longest trigger makes the other escalation's entry take two lines.
+    others = Escalation.objects.filter(ticket=ticket).exclude(pk=managed.pk)
+    assert others.update(trigger=Escalation.Trigger.SEVERITY) >= 1
+    page = phone(new_page, log_in, "manager")
+    page.goto(f"/escalations/{managed.pk}/")
+    badge = page.locator("#related-escalations .badge").first
+    expect(badge).to_be_visible()
+    no_sideways_scroll(page)
+    # A status badge beside a two-line entry stays one line high, not stretched.
+    assert badge.bounding_box()["height"] < 30
+
+
+def test_the_escalation_list_and_the_dashboard_fit_a_phone(new_page, log_in, network_path, policy):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from escalations.models import SlaClock
+
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, title="Warsaw office offline since the storm", impact=2)
+    escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="MGMT", **HANDOFF)
+    SlaClock.objects.filter(ticket=ticket, metric="first_response").update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+    page = phone(new_page, log_in, "manager")
+    page.goto("/escalations/")
+    expect(page.locator("#escalations tr[data-escalation]").first).to_be_visible()
+    no_sideways_scroll(page)
+    page.goto("/dashboard/")
+    reference = page.locator("#worst-tickets a", has_text=ticket.reference)
+    expect(reference).to_be_visible()
+    no_sideways_scroll(page)
+    assert lines(page, reference) == 1, "the reference breaks at its hyphen"

@@ -42,3 +42,25 @@ def test_escalation_reaches_the_next_teams_inbox(page, log_in, network_path, pol
     expect(
         page.get_by_role("row", name="Escalated to the next level").get_by_role("checkbox").nth(1)
     ).not_to_be_checked()
+
+
+def test_the_inbox_gives_the_subject_the_full_width_on_a_phone_in_polish(
+    page, log_in, network_path, policy
+):
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(agent1, impact=1, urgency=2, title="Checkout fails for every shopper")
+    escalate.escalation_request(
+        ticket=ticket, actor=agent1, to_tier="L2", reason="Needs network engineering", **HANDOFF
+    )
+    agent2 = User.objects.get(username="agent2")
+    agent2.language = "pl"  # the longest action labels of the languages
+    agent2.save(update_fields=["language"])
+    log_in(page, "agent2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/notifications/")
+    link = page.locator("#notifications .inbox-link").first
+    expect(link).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The subject spans the item, not a sliver beside the time and the actions.
+    item = page.locator("#notifications [data-notification]").first.bounding_box()
+    assert link.locator("xpath=..").bounding_box()["width"] > item["width"] * 0.8

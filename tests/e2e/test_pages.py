@@ -64,6 +64,17 @@ def test_log_out_ends_the_session(page, log_in, agent):
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
 
 
+def test_login_and_queue_load_with_nothing_missing_and_no_console_error(page, log_in, agent):
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    log_in(page, "agent1")
+    page.wait_for_load_state("networkidle")
+    assert problems == []  # the browser asked for an icon the pages did not give
+
+
 # The agent's queue
 
 
@@ -232,7 +243,7 @@ def test_agent_posts_a_public_reply_and_an_internal_note(page, log_in, agent, l1
     expect(reply.get_by_label("Public reply (the requester sees it)")).to_be_checked()
     reply.get_by_label("Message").fill("Please restart the client and tell us if it helps.")
     reply.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert")).to_have_text("Comment added.")
+    expect(page.get_by_role("alert")).to_have_text("Reply sent: the requester sees it.")
     expect(page.locator("#timeline > li.comment-public")).to_contain_text(
         "Please restart the client"
     )
@@ -241,7 +252,7 @@ def test_agent_posts_a_public_reply_and_an_internal_note(page, log_in, agent, l1
     reply.get_by_label("Internal note (agents only)").check()
     reply.get_by_label("Message").fill("Probably the DHCP lease time.")
     reply.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("alert")).to_have_text("Comment added.")
+    expect(page.get_by_role("alert")).to_have_text("Internal note added: only agents see it.")
     expect(page.locator("#timeline > li.comment-internal")).to_contain_text(
         "Probably the DHCP lease"
     )
@@ -266,7 +277,9 @@ def test_agent_changes_the_status(page, log_in, agent, l1_team):
     form.get_by_label("Note").fill("Asked for the client logs.")
     form.get_by_role("button", name="Change status").click()
 
-    expect(page.get_by_role("alert")).to_have_text("Status changed.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Status changed to Pending (waiting on customer)."
+    )
     expect(page.locator("#ticket-status")).to_have_text("Pending (waiting on customer)")
     last = page.locator("#timeline > li").last
     expect(last).to_contain_text("Status changed")
@@ -310,7 +323,7 @@ def test_requester_creates_a_ticket_with_the_short_form(page, log_in, requester,
     expect(page.get_by_text("<customer@acme.example>")).to_be_visible()
     expect(page.get_by_text("Acme (Standard)")).to_be_visible()
     assert (ticket.requester, ticket.organization.name, ticket.team) == (requester, "Acme", l1_team)
-    page.get_by_role("link", name="Queue").click()
+    page.get_by_role("link", name="My requests").click()
     assert queue_refs(page) == {ticket.reference}
 
 
@@ -342,7 +355,7 @@ def test_requester_gets_a_404_for_another_persons_ticket(page, log_in, requester
     assert someone_else.title not in page.content()
     # The error page keeps the site's navigation and leads back.
     expect(page.locator("#current-user")).to_be_visible()
-    page.get_by_role("link", name="Back to the queue").click()
+    page.get_by_role("link", name="Back to my requests").click()
     expect(page.get_by_role("heading", name="My requests")).to_be_visible()
 
 

@@ -203,6 +203,14 @@ def test_approvals_queue_shows_the_request_with_its_handoff(client, requested):
     assert f'id="reject-{requested.pk}"' in body
 
 
+def test_approvals_queue_shows_when_it_was_requested_the_one_way(client, requested):
+    body = as_user(client, "manager").get("/escalations/approvals/").content.decode()
+    card = body.split(f'data-escalation="{requested.pk}"', 1)[1]
+    requested_line = card.split("Requested by", 1)[1].split("</span>", 1)[0]
+    assert "<time datetime=" in requested_line  # relative, the exact time on hover
+    assert "just now" in requested_line
+
+
 def test_approvals_queue_is_empty_for_others(client, requested, desk_boss):
     client.force_login(desk_boss)
     body = client.get("/escalations/approvals/").content.decode()

@@ -204,3 +204,15 @@ def test_only_errors_a_retry_may_fix_are_retried(settings, error, retryable):
         sent = outbox.delivery_send(delivery_id=delivery.pk)
     assert (sent.status, sent.attempts) == ("retry" if retryable else "failed", 1)
     assert sent.last_error.startswith(type(error).__name__)
+
+
+def test_a_date_ending_in_an_abbreviation_gets_no_second_full_stop():
+    # English times end in "a.m." / "p.m.": a sentence closing on one read "10 a.m..".
+    message = render_message(
+        kind="escalation.monitoring",
+        context={"escalation": {"monitoring_until": datetime(2026, 12, 5, 10, tzinfo=UTC)}},
+        language="en",
+        time_zone="UTC",
+    )
+    assert "10 a.m." in message.text
+    assert ".." not in message.text
