@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from tickets import services
+from tickets import notes, services
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -241,7 +241,7 @@ class TicketAdmin(admin.ModelAdmin):
                         ticket=ticket,
                         actor=request.user,
                         status=form.cleaned_data["status"],
-                        note=_("Changed in admin."),
+                        note=notes.note("admin.changed"),
                     )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))

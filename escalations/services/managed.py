@@ -12,7 +12,7 @@ the ticket reopens during monitoring the escalation is active again
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from escalations.selectors import management_team, review_get
 from escalations.services.duty.management import on_call_now
 from escalations.services.records import escalation_create_once, escalation_step_record
 from escalations.services.steps import check_moment, escalation_lock, step_begin
+from tickets import notes
 from tickets.models import Team, Ticket, Tier, User
 from tickets.services import ticket_lock
 
@@ -108,8 +109,7 @@ def managed_escalation_monitor(
         actor=actor,
         escalation=locked,
         step=events.Step.MONITORING,
-        what=_("Monitoring until %(until)s.")
-        % {"until": f"{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"},
+        what=notes.note("escalation.monitoring", until=until),
     )
     return locked
 
@@ -255,6 +255,6 @@ def monitoring_sweep(*, now: datetime | None = None) -> int:
                     actor=None,
                     escalation=escalation,
                     step=events.Step.MONITORING_ENDED,
-                    what=_("Monitoring period ended: close the escalation or reopen it."),
+                    what=notes.note("escalation.monitoring_ended"),
                 )
     return flagged

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from tickets import notes
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, User
 from tickets.services.base import ticket_event_record
 
@@ -128,7 +129,9 @@ def attachments_add(
                 kind=TicketEvent.Kind.CHANGED,
                 field="attachment",
                 new=name,
-                note=_("Internal note") if comment is not None and not comment.is_public else "",
+                note=notes.note("comment.internal")
+                if comment is not None and not comment.is_public
+                else "",
             )
     except Exception:
         for attachment in stored:

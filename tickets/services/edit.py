@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import (
     Priority,
     Team,
@@ -153,7 +153,7 @@ def ticket_route(
     actor: User | None,
     team: Team | None,
     level: str,
-    note: str,
+    note: str | notes.Note,
     clear_assignee: bool = False,
 ) -> Ticket:
     """Move a ticket to another team and level (escalation, routing), saying why.
