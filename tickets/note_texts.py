@@ -89,6 +89,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "escalation.approved": _m(_("Escalation approved.")),
     "escalation.rejected": _m(_("Escalation rejected: %(reason)s"), reason=TEXT),
+    "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=TEXT),
     "escalation.monitoring": _m(_("Monitoring until %(until)s."), until=WHEN),
     "escalation.monitoring_ended": _m(
         _("Monitoring period ended: close the escalation or reopen it.")

@@ -176,7 +176,7 @@ def managed_escalation_reopen(
         actor=actor,
         escalation=locked,
         step=events.Step.REOPENED,
-        what=_("Escalation active again: %(r)s") % {"r": reason},
+        what=notes.note("escalation.reopened", r=reason),
     )
     return locked
 
