@@ -50,6 +50,10 @@ MESSAGES: dict[str, Message] = {
         impact=NUMBER,
         urgency=NUMBER,
     ),
+    "priority.set": _m(_("Set by hand: %(reason)s"), reason=TEXT),
+    "priority.back_to_rules": _m(
+        _("Back to the rules (%(why)s): %(reason)s"), why=NOTE, reason=TEXT
+    ),
     "comment.public": _m(_("Public reply")),
     "comment.internal": _m(_("Internal note")),
     "comment.opened": _m(_("Opened by the first public reply.")),
@@ -90,6 +94,22 @@ MESSAGES: dict[str, Message] = {
     "escalation.approved": _m(_("Escalation approved.")),
     "escalation.rejected": _m(_("Escalation rejected: %(reason)s"), reason=TEXT),
     "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=TEXT),
+    "escalation.opened": _m(
+        _("Managed escalation opened; escalation manager: %(m)s. %(why)s"), m=NOTE, why=NOTE
+    ),
+    "escalation.no_manager": _m(_("none")),
+    "escalation.closed": _m(_("Managed escalation closed: %(n)s"), n=TEXT),
+    "escalation.closed_open_items": _m(
+        _("Managed escalation closed: %(n)s Closed with open action items: %(items)s."),
+        n=TEXT,
+        items=TEXT,
+    ),
+    "escalation.withdrawn": _m(_("Escalation request withdrawn: %(reason)s"), reason=TEXT),
+    "escalation.manager": _m(_("Escalation manager: %(m)s"), m=TEXT),
+    "escalation.team": _m(_("Escalation team: %(role)s %(who)s"), role="team_role", who=TEXT),
+    "escalation.action": _m(_("Action: %(d)s"), d=TEXT),
+    "escalation.action_done": _m(_("Action done: %(d)s"), d=TEXT),
+    "escalation.action_reopened": _m(_("Action reopened: %(d)s"), d=TEXT),
     "escalation.monitoring": _m(_("Monitoring until %(until)s."), until=WHEN),
     "escalation.monitoring_ended": _m(
         _("Monitoring period ended: close the escalation or reopen it.")

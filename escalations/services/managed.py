@@ -79,8 +79,11 @@ def managed_escalation_open(
         actor=actor,
         escalation=escalation,
         step=events.Step.OPENED,
-        what=_("Managed escalation opened; escalation manager: %(m)s. %(why)s")
-        % {"m": escalation.manager or _("none"), "why": reason},
+        what=notes.note(
+            "escalation.opened",
+            m=escalation.manager or notes.note("escalation.no_manager"),
+            why=reason,
+        ),
     )
     return escalation
 
@@ -223,12 +226,11 @@ def managed_escalation_close(
         actor=actor,
         escalation=locked,
         step=events.Step.CLOSED,
-        what=_("Managed escalation closed: %(n)s") % {"n": locked.closure_note}
-        + (
-            " " + _("Closed with open action items: %(items)s.") % {"items": "; ".join(still_open)}
-            if still_open
-            else ""
-        ),
+        what=notes.note(
+            "escalation.closed_open_items", n=locked.closure_note, items="; ".join(still_open)
+        )
+        if still_open
+        else notes.note("escalation.closed", n=locked.closure_note),
     )
     return locked
 

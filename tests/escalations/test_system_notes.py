@@ -126,6 +126,9 @@ def test_choice_values_and_nested_notes_are_translated():
         assert "Poziom 2" in str(stored)
     with translation.override("ru"):
         assert "Уровень 2" in str(stored)
+    member = notes.note("escalation.team", role="customer_contact", who="Rita")
+    with translation.override("pl"):
+        assert str(member) == "Zespół eskalacyjny: Kontakt po stronie klienta Rita"
 
 
 def test_an_older_free_text_note_still_shows(client, network_path, policy):
