@@ -253,7 +253,7 @@ class TicketAdmin(admin.ModelAdmin):
 @admin.register(TicketEvent)
 class TicketEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "ticket", "kind", "field", "old_value", "new_value", "actor")
-    list_filter = ("kind", "field")
+    list_filter = ("kind", "note_key", "field")
     search_fields = ("ticket__title", "note", "new_value", "old_value")
     list_select_related = ("ticket", "actor")
     date_hierarchy = "created_at"

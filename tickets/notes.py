@@ -135,6 +135,8 @@ def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
         text = "-"
     elif kind == WHEN:
         return _when(value, html=html, stored=stored)
+    elif kind in (DURATION, NUMBER) and not _is_int(value):
+        text = str(value)  # a value edited by hand or a changed kind: shown as it is
     elif kind == DURATION:
         text = duration_text(int(value))
     elif kind == NOTE:
@@ -174,3 +176,11 @@ def duration_text(seconds: int) -> str:
     if whole_minutes or not whole_hours:
         parts.append(minutes(whole_minutes))
     return " ".join(parts)
+
+
+def _is_int(value: Any) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -192,3 +192,11 @@ def test_a_message_quoting_a_note_reads_in_the_recipients_language(network_path,
     )
     assert "Monitorowanie do" in message.text
     assert "14:00 CEST" in message.text
+
+
+def test_a_stored_value_of_the_wrong_shape_shows_as_it_is():
+    with translation.override("pl"):
+        text = notes.render("sla.used", {"used": "soon"})
+        assert text == notes.render("sla.used", {"used": "soon"}, html=True)
+        assert "soon" in text
+        assert notes.render("gone.key", {"a": 1}) == "gone.key {'a': 1}"
