@@ -34,7 +34,20 @@ from django.utils.safestring import SafeString, mark_safe
 from tickets import hooks
 from tickets.note_texts import DURATION, MESSAGES, NOTE, NUMBER, TEXT, WHEN, Message, hours, minutes
 
-__all__ = ["MESSAGES", "Message", "Note", "event_fields", "note", "render", "render_event"]
+__all__ = [
+    "DURATION",
+    "MESSAGES",
+    "NOTE",
+    "NUMBER",
+    "TEXT",
+    "WHEN",
+    "Message",
+    "Note",
+    "event_fields",
+    "note",
+    "render",
+    "render_event",
+]
 
 
 @dataclass(frozen=True)

@@ -200,3 +200,23 @@ def test_a_stored_value_of_the_wrong_shape_shows_as_it_is():
         assert text == notes.render("sla.used", {"used": "soon"}, html=True)
         assert "soon" in text
         assert notes.render("gone.key", {"a": 1}) == "gone.key {'a': 1}"
+
+
+@pytest.mark.parametrize("language", ["en", "pl", "fr", "nl", "ru"])
+def test_every_registered_message_renders_in_every_language(language):
+    samples = {
+        notes.WHEN: datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        notes.DURATION: 5400,
+        notes.NUMBER: 2,
+        notes.TEXT: "Rita",
+        notes.NOTE: notes.note("sla.left_level"),
+    }
+    with translation.override(language), timezone.override(ZoneInfo("Europe/Warsaw")):
+        for key, message in notes.MESSAGES.items():
+            values = {name: samples.get(kind, "L2") for name, kind in message.kinds.items()}
+            stored = notes.note(key, **values)
+            assert "%(" not in str(stored), key
+            assert "%(" not in notes.render(key, stored.params, html=True), key
+            english = notes.event_fields(stored)["note"]  # the same whatever is active
+            with translation.override("en"):
+                assert notes.event_fields(stored)["note"] == english, key
