@@ -18,6 +18,12 @@ class EscalationsConfig(AppConfig):
         hooks.set_priority_resolver(priority.priority_resolve)
         hooks.add_page_extension(SLA_PAGES)
         hooks.add_value_choices("sla:", ClockState)
+        # Choices inside system notes (``tickets.notes``), read in the reader's language.
+        from escalations.models import EscalationTeamMember, SlaClock, TeamAssignment
+
+        hooks.add_value_choices("metric", SlaClock.Metric)
+        hooks.add_value_choices("assignment_mode", TeamAssignment.Mode)
+        hooks.add_value_choices("team_role", EscalationTeamMember.Role)
         from escalations.views.duty_ticket import DUTY_PAGES
 
         hooks.add_page_extension(DUTY_PAGES)

@@ -16,9 +16,11 @@ from django.utils import timezone
 from escalations.events import Step
 from escalations.models import Escalation, SlaClock
 from notifications import recipients as to
+from notifications.localize import note_values
 from notifications.models import EventKind
 from notifications.services.dispatch import event_emit
 from notifications.services.plans import cadence_sync
+from tickets import notes
 from tickets.models import Comment, Ticket, User
 
 # --- phase CADENCE: stakeholder update cadences ---------------------------------------------
@@ -134,7 +136,7 @@ def on_sla_breach(*, clock: SlaClock, now: datetime) -> None:
 
 
 def on_escalation_step(
-    *, escalation: Escalation, actor: User | None, step: Step, what: str
+    *, escalation: Escalation, actor: User | None, step: Step, what: str | notes.Note
 ) -> None:
     """Each step to the people it concerns (``notifications.recipients``)."""
     ticket = escalation.ticket
@@ -172,7 +174,7 @@ def on_escalation_step(
         escalation=escalation,
         actor=actor,
         recipients=people,
-        extra={"note": what, "step": str(step)},
+        extra={**note_values(what), "step": str(step)},
     )
 
 

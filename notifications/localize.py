@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from escalations.models import Escalation, SlaClock
+from tickets import notes
 from tickets.models import Priority, Status, Tier
 
 _TICKET_LABELS = {"status": Status}
@@ -56,4 +57,17 @@ def localized(context: dict) -> dict:
     extra = context.get("extra")
     if isinstance(extra, dict) and extra.get("metric_code"):
         context["extra"] = {**extra, "metric": _label(SlaClock.Metric, extra["metric_code"])}
+    extra = context.get("extra")
+    if isinstance(extra, dict) and extra.get("note_key"):
+        # A system note quoted in the message: in the reader's language and time zone.
+        note = notes.render(extra["note_key"], extra.get("note_params") or {})
+        context["extra"] = {**extra, "note": note}
     return context
+
+
+def note_values(what: str | notes.Note) -> dict[str, Any]:
+    """A note as an event's values: ``note`` (the English text of a system note,
+    which each message renders again for its reader) and, for a system note,
+    ``note_key`` and ``note_params`` (webhooks get them as they are)."""
+    fields = notes.event_fields(what)
+    return {name: value for name, value in fields.items() if value or name == "note"}

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from tickets import services
+from tickets import notes, services
 from tickets.models import (
     Attachment,
     CannedReply,
@@ -241,7 +241,7 @@ class TicketAdmin(admin.ModelAdmin):
                         ticket=ticket,
                         actor=request.user,
                         status=form.cleaned_data["status"],
-                        note=_("Changed in admin."),
+                        note=notes.note("admin.changed"),
                     )
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
@@ -253,7 +253,7 @@ class TicketAdmin(admin.ModelAdmin):
 @admin.register(TicketEvent)
 class TicketEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "ticket", "kind", "field", "old_value", "new_value", "actor")
-    list_filter = ("kind", "field")
+    list_filter = ("kind", "note_key", "field")
     search_fields = ("ticket__title", "note", "new_value", "old_value")
     list_select_related = ("ticket", "actor")
     date_hierarchy = "created_at"

@@ -152,6 +152,7 @@ def register_holders() -> None:
             ticket_lookup="ticket_id",
             user_lookup="actor_id",
             text_fields=("old_value", "new_value", "note"),
+            json_fields=("note_params",),  # names and addresses inside system notes
             delete_rows=True,
         ),
         AccountHolder(),

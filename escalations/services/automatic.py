@@ -27,7 +27,7 @@ from escalations.services.escalate import escalation_carry_out
 from escalations.services.managed import managed_escalation_open
 from escalations.services.records import escalation_create_once, trigger_keys_read_ahead
 from escalations.services.sla.lifecycle import clocks_locked, clocks_read_ahead
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import Comment, Ticket
 from tickets.services import ticket_lock
 
@@ -64,7 +64,7 @@ def ticket_escalate_automatically(
     ticket: Ticket,
     trigger: str,
     key: str,
-    why: str,
+    why: str | notes.Note,
     to_tier: str | None = None,
     now: datetime | None = None,
 ) -> Escalation | None:
@@ -75,6 +75,7 @@ def ticket_escalate_automatically(
     At the top of its path the ticket cannot climb further: a time trigger brings
     management in with a managed escalation instead; a jump does nothing. Nothing
     happens to a resolved or closed ticket, or one no path fits."""
+    why, why_note = str(why), why  # the record's text; the trail's note, rendered when read
     now = now or timezone.now()
     ticket = ticket_lock(ticket)
     if not ticket.is_open:
@@ -113,7 +114,7 @@ def ticket_escalate_automatically(
         actor=None,
         escalation=escalation,
         now=now,
-        note=_("Escalated automatically: %(why)s") % {"why": why},
+        note=notes.note("escalation.automatic", why=why_note),
     )
     return escalation
 
@@ -128,10 +129,10 @@ def on_clock_breach(*, clock: SlaClock, now: datetime) -> None:
     ticket = clock.ticket
     key = f"clock:{clock.pk}:{clock.cycle}"
     if clock.metric == SlaClock.Metric.LEVEL:
-        why = _("%(level)s time limit ran out.") % {"level": ticket.level}
+        why = notes.note("escalation.level_time", level=ticket.level)
         trigger = Trigger.TIME_LIMIT
     else:
-        why = _("%(metric)s SLA breached.") % {"metric": clock.get_metric_display()}
+        why = notes.note("escalation.sla_breached", metric=clock.metric)
         trigger = Trigger.SLA_BREACH
     ticket_escalate_automatically(ticket=ticket, trigger=trigger, key=key, why=why, now=now)
 

@@ -25,6 +25,7 @@ from escalations.services import routing
 from escalations.services.managed import managed_escalation_open
 from escalations.services.records import escalation_create_once, escalation_step_record
 from escalations.services.steps import functional_escalations_close, step_begin
+from tickets import notes
 from tickets.models import Ticket, User
 from tickets.selectors import user_is_agent
 from tickets.services import ticket_lock
@@ -54,7 +55,7 @@ def escalation_carry_out(
         level=level,
         actor=actor,
         now=now,
-        note=_("Escalated: %(reason)s") % {"reason": escalation.reason},
+        note=notes.note("escalation.escalated", reason=escalation.reason),
         handed_over=True,
     )
     if escalation.to_team_id != ticket.team_id:
@@ -143,8 +144,7 @@ def escalation_request(
             actor=actor,
             escalation=escalation,
             step=events.Step.REQUESTED,
-            what=_("Escalation requested; awaiting approval by %(team)s's manager.")
-            % {"team": escalation.to_team},
+            what=notes.note("escalation.requested", team=escalation.to_team),
         )
         return escalation
     escalation_carry_out(
@@ -153,7 +153,7 @@ def escalation_request(
         actor=actor,
         escalation=escalation,
         now=now,
-        note=_("Escalated by hand."),
+        note=notes.note("escalation.by_hand"),
     )
     return escalation
 
@@ -187,7 +187,7 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
         actor=actor,
         escalation=locked,
         step=events.Step.APPROVED,
-        what=_("Escalation approved."),
+        what=notes.note("escalation.approved"),
     )
     escalation_carry_out(
         ticket=ticket,
@@ -195,7 +195,7 @@ def escalation_approve(*, escalation: Escalation, actor: User) -> Escalation:
         actor=actor,
         escalation=locked,
         now=now,
-        note=_("Escalated on approval."),
+        note=notes.note("escalation.on_approval"),
     )
     return locked
 
@@ -219,6 +219,6 @@ def escalation_reject(*, escalation: Escalation, actor: User, reason: str) -> Es
         actor=actor,
         escalation=locked,
         step=events.Step.REJECTED,
-        what=_("Escalation rejected: %(reason)s") % {"reason": locked.rejection_reason},
+        what=notes.note("escalation.rejected", reason=locked.rejection_reason),
     )
     return locked

@@ -15,6 +15,7 @@ from escalations.services.automatic import ticket_escalate_automatically
 from escalations.services.managed import managed_escalation_open
 from escalations.services.priority import matching_criteria
 from escalations.services.routing import TIER_ORDER
+from tickets import notes
 from tickets.models import Ticket, User
 
 SEVERITY_INPUTS = {
@@ -45,7 +46,7 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> Ticket:
                 ticket=ticket,
                 trigger=Escalation.Trigger.SEVERITY,
                 key=f"criterion:{top.id}",
-                why=_("Priority criterion “%(name)s”.") % {"name": top.name},
+                why=notes.note("escalation.criterion", name=top.name),
                 to_tier=top.jump_to_level,
                 now=now,
             )

@@ -12,7 +12,7 @@ the ticket reopens during monitoring the escalation is active again
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -26,6 +26,7 @@ from escalations.selectors import management_team, review_get
 from escalations.services.duty.management import on_call_now
 from escalations.services.records import escalation_create_once, escalation_step_record
 from escalations.services.steps import check_moment, escalation_lock, step_begin
+from tickets import notes
 from tickets.models import Team, Ticket, Tier, User
 from tickets.services import ticket_lock
 
@@ -78,8 +79,11 @@ def managed_escalation_open(
         actor=actor,
         escalation=escalation,
         step=events.Step.OPENED,
-        what=_("Managed escalation opened; escalation manager: %(m)s. %(why)s")
-        % {"m": escalation.manager or _("none"), "why": reason},
+        what=notes.note(
+            "escalation.opened",
+            m=escalation.manager or notes.note("escalation.no_manager"),
+            why=reason,
+        ),
     )
     return escalation
 
@@ -108,8 +112,7 @@ def managed_escalation_monitor(
         actor=actor,
         escalation=locked,
         step=events.Step.MONITORING,
-        what=_("Monitoring until %(until)s.")
-        % {"until": f"{until.astimezone(UTC):%Y-%m-%d %H:%M} UTC"},
+        what=notes.note("escalation.monitoring", until=until),
     )
     return locked
 
@@ -176,7 +179,7 @@ def managed_escalation_reopen(
         actor=actor,
         escalation=locked,
         step=events.Step.REOPENED,
-        what=_("Escalation active again: %(r)s") % {"r": reason},
+        what=notes.note("escalation.reopened", r=reason),
     )
     return locked
 
@@ -223,12 +226,11 @@ def managed_escalation_close(
         actor=actor,
         escalation=locked,
         step=events.Step.CLOSED,
-        what=_("Managed escalation closed: %(n)s") % {"n": locked.closure_note}
-        + (
-            " " + _("Closed with open action items: %(items)s.") % {"items": "; ".join(still_open)}
-            if still_open
-            else ""
-        ),
+        what=notes.note(
+            "escalation.closed_open_items", n=locked.closure_note, items="; ".join(still_open)
+        )
+        if still_open
+        else notes.note("escalation.closed", n=locked.closure_note),
     )
     return locked
 
@@ -255,6 +257,6 @@ def monitoring_sweep(*, now: datetime | None = None) -> int:
                     actor=None,
                     escalation=escalation,
                     step=events.Step.MONITORING_ENDED,
-                    what=_("Monitoring period ended: close the escalation or reopen it."),
+                    what=notes.note("escalation.monitoring_ended"),
                 )
     return flagged

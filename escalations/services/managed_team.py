@@ -18,6 +18,7 @@ from escalations.models import ActionItem, Escalation, EscalationTeamMember
 from escalations.pipeline import Action
 from escalations.services.records import escalation_step_record
 from escalations.services.steps import check_moment, step_begin
+from tickets import notes
 from tickets.models import User
 from tickets.selectors import user_is_agent
 
@@ -35,7 +36,7 @@ def escalation_manager_change(*, escalation: Escalation, actor: User, manager: U
         actor=actor,
         escalation=locked,
         step=events.Step.MANAGER_CHANGED,
-        what=_("Escalation manager: %(m)s") % {"m": manager},
+        what=notes.note("escalation.manager", m=manager),
     )
     return locked
 
@@ -65,8 +66,7 @@ def escalation_member_add(
         actor=actor,
         escalation=locked,
         step=events.Step.TEAM_CHANGED,
-        what=_("Escalation team: %(role)s %(who)s")
-        % {"role": member.get_role_display(), "who": user or name},
+        what=notes.note("escalation.team", role=member.role, who=user or name),
     )
     return member
 
@@ -96,7 +96,7 @@ def action_item_add(
         actor=actor,
         escalation=locked,
         step=events.Step.ACTION,
-        what=_("Action: %(d)s") % {"d": item.description},
+        what=notes.note("escalation.action", d=item.description),
     )
     return item
 
@@ -112,7 +112,8 @@ def action_item_mark_done(*, item: ActionItem, actor: User, done: bool = True) -
         actor=actor,
         escalation=locked,
         step=events.Step.ACTION,
-        what=(_("Action done: %(d)s") if done else _("Action reopened: %(d)s"))
-        % {"d": item.description},
+        what=notes.note(
+            "escalation.action_done" if done else "escalation.action_reopened", d=item.description
+        ),
     )
     return item

@@ -5,13 +5,18 @@ from django.db import IntegrityError, transaction
 from escalations.events import Step
 from escalations.models import Escalation
 from escalations.pipeline import check_initial
-from tickets import batch, events
+from tickets import batch, events, notes
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
 
 def escalation_step_record(
-    *, ticket: Ticket, actor: User | None, escalation: Escalation, step: Step, what: str
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    escalation: Escalation,
+    step: Step,
+    what: str | notes.Note,
 ) -> None:
     """Every step of an escalation is noted in its ticket's audit trail (``what``)
     and published on the event bus (``ESCALATION_STEP``), in the step's transaction."""

@@ -15,6 +15,7 @@ from escalations.services.managed import managed_escalation_reopen
 from escalations.services.records import escalation_step_record
 from escalations.services.reviews import review_request
 from escalations.services.steps import functional_escalations_close
+from tickets import notes
 from tickets.models import Status, Ticket, User
 
 Kind, State = Escalation.Kind, Escalation.Status
@@ -36,7 +37,7 @@ def _withdraw_requests(ticket: Ticket, now: datetime) -> None:
             actor=None,
             escalation=escalation,
             step=events.Step.REJECTED,
-            what=_("Escalation request withdrawn: %(reason)s") % {"reason": reason},
+            what=notes.note("escalation.withdrawn", reason=reason),
         )
 
 

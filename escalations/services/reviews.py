@@ -18,6 +18,7 @@ from escalations.models import Escalation, EscalationReview
 from escalations.pipeline import Action
 from escalations.services.records import escalation_step_record
 from escalations.services.steps import step_begin
+from tickets import notes
 from tickets.models import User
 
 REVIEW_REQUIRED = (
@@ -46,7 +47,7 @@ def review_request(*, escalation: Escalation, actor: User | None) -> EscalationR
             actor=actor,
             escalation=escalation,
             step=events.Step.REVIEW_REQUESTED,
-            what=_("Post-escalation review requested."),
+            what=notes.note("escalation.review_requested"),
         )
     return review
 
@@ -78,6 +79,6 @@ def review_submit(
         actor=actor,
         escalation=escalation,
         step=events.Step.REVIEWED,
-        what=_("Post-escalation review submitted."),
+        what=notes.note("escalation.review_submitted"),
     )
     return review

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations.models import (
     EscalationLevel,
@@ -23,7 +22,7 @@ from escalations.rules import PolicyKey, match_policy
 from escalations.services import sla
 from escalations.services.duty import routing as duty_routing
 from escalations.services.sla.governing import team_calendar
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import Team, Ticket, User
 from tickets.services import ticket_route
 
@@ -127,7 +126,7 @@ def enter_level(
     level: EscalationLevel,
     actor: User | None,
     now: datetime,
-    note: str,
+    note: str | notes.Note,
     handed_over: bool = False,
 ) -> Ticket:
     """Put the ticket on ``level`` (its team and tier), restart the level clock.
@@ -187,5 +186,5 @@ def route_new_ticket(
         level=level,
         actor=actor,
         now=now,
-        note=_("Routed by path %(path)s.") % {"path": path},
+        note=notes.note("routing.path", path=path),
     )

@@ -42,7 +42,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations.clocks import next_action
 from escalations.clockstates import ClockEvent, can_move, clock_move, states_allowing
@@ -50,7 +49,7 @@ from escalations.models import SlaClock, SlaClockAlert
 from escalations.services.automatic import escalation_read_ahead
 from escalations.services.sla.urgency import ticket_urgency_rerank
 from tickets import batch as work
-from tickets import events
+from tickets import events, notes
 from tickets.models import TicketEvent
 
 Alert = SlaClockAlert.Kind
@@ -106,9 +105,9 @@ def _outcome(clock: SlaClock, now: datetime) -> list[tuple[str, datetime]]:
     return due
 
 
-def _note(clock: SlaClock, alert: str) -> str:
-    text = _("%(metric)s target missed.") if alert == Alert.BREACH else _("%(metric)s is due soon.")
-    return text % {"metric": clock.get_metric_display()}
+def _note(clock: SlaClock, alert: str) -> notes.Note:
+    key = "sla.missed" if alert == Alert.BREACH else "sla.due_soon"
+    return notes.note(key, metric=clock.metric)
 
 
 def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None:
@@ -134,7 +133,7 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
                     else TicketEvent.Kind.SLA_WARNING,
                     field=f"sla:{clock.metric}",
                     new_value=clock.due_at.isoformat(timespec="seconds"),
-                    note=_note(clock, alert),
+                    **notes.event_fields(_note(clock, alert)),
                 )
             )
             published.append((alert, clock))

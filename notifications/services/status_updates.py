@@ -16,6 +16,7 @@ from notifications.recipients import audience_members
 from notifications.selectors import can_send_update
 from notifications.services.dispatch import event_emit
 from notifications.services.plans import audiences_clean, cadence_restart
+from tickets import notes
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record, ticket_lock
 
@@ -84,7 +85,7 @@ def status_update_send(
         kind=TicketEvent.Kind.COMMENTED,
         field="status_update",
         new=", ".join(str(Audience(a).label) for a in chosen),
-        note=_("Status update sent"),
+        note=notes.note("update.sent"),
     )
     # Not tied to the escalation: the message's link must open for every
     # audience, requesters included, and they may see the ticket only.

@@ -65,7 +65,11 @@ def test_the_monitoring_note_gives_the_time_in_utc(opened):
     warsaw = datetime.now(ZoneInfo("Europe/Warsaw")).replace(microsecond=0) + timedelta(days=3)
     managed.managed_escalation_monitor(escalation=opened, actor=user("manager"), until=warsaw)
     note = TicketEvent.objects.filter(ticket=opened.ticket, note__startswith="Monitoring until")
-    assert note.get().note == f"Monitoring until {warsaw.astimezone(UTC):%Y-%m-%d %H:%M} UTC."
+    event = note.get()
+    # The stored English text keeps the instant in UTC (ISO 8601); readers get their zone.
+    assert event.note == f"Monitoring until {warsaw.astimezone(UTC).isoformat()}."
+    assert event.note_key == "escalation.monitoring"
+    assert event.note_params == {"until": warsaw.astimezone(UTC).isoformat()}
 
 
 def test_an_action_owner_must_be_an_agent_in_the_api_too(api_as, opened, requester):

@@ -99,3 +99,27 @@ def test_nothing_is_sent_to_an_erased_requester_afterwards(person):
     new = Delivery.objects.filter(pk__gt=last)
     assert new.exists()  # the others are still told
     assert not new.filter(address=f"erased-{log.pseudonym}@erased.invalid").exists()
+
+
+def test_names_and_addresses_inside_system_note_values_are_pseudonymised(person):
+    from tickets import notes
+    from tickets.services import ticket_event_record
+
+    ticket = person.tickets[1]
+    # A rejection's reason, as a manager wrote it, inside a system note's values.
+    ticket_event_record(
+        ticket=ticket,
+        actor=User.objects.get(username="manager"),
+        kind="escalation",
+        note=notes.note("escalation.rejected", reason=f"Ask {NAME} <{EMAIL}> for the logs."),
+    )
+    event = ticket.events.get(note_key="escalation.rejected")
+    assert EMAIL in event.note_params["reason"]
+    assert "tickets_ticketevent.note_params" in traces(EMAIL, NAME)
+
+    requester_erase(email=EMAIL, actor=None)
+
+    assert traces(EMAIL, NAME, "Wiśniewska", "zofia") == {}
+    event.refresh_from_db()
+    assert event.note_params["reason"].startswith("Ask ")
+    assert event.note_params["reason"] in event.note  # the same pseudonym in both

@@ -668,6 +668,8 @@ def test_events_list_the_audit_trail_in_order(api_as, agent, l1_team):
         "old_value",
         "new_value",
         "note",
+        "note_key",
+        "note_params",
         "actor",
         "created_at",
     }

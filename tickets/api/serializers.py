@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import StrictFieldsMixin
+from tickets import notes
 from tickets.models import (
     Attachment,
     Category,
@@ -204,11 +205,42 @@ class CcSerializer(StrictFieldsMixin, serializers.Serializer):
 
 class TicketEventSerializer(serializers.ModelSerializer):
     actor = UserSummarySerializer(read_only=True, allow_null=True)
+    note = serializers.SerializerMethodField(
+        help_text="The note in the request's language (the profile's, else Accept-Language); "
+        "a system note's times are in the user's time zone."
+    )
+    note_key = serializers.CharField(
+        read_only=True,
+        help_text="Message id of a note the system wrote (e.g. `sla.due`); empty for a "
+        "person's note or an older entry, whose `note` is the text as written.",
+    )
+    note_params = serializers.JSONField(
+        read_only=True,
+        help_text="The values of a system note, for clients that render it themselves: "
+        "instants as ISO 8601 (UTC), durations in seconds, choices as codes (`metric`: "
+        "`first_response`, `level`: `L2` ...), names as they are; a nested note as "
+        "`{key, params}`. Empty object for a person's note.",
+    )
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "kind", "field", "old_value", "new_value", "note", "actor", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "field",
+            "old_value",
+            "new_value",
+            "note",
+            "note_key",
+            "note_params",
+            "actor",
+            "created_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField())
+    def get_note(self, event: TicketEvent) -> str:
+        return notes.render_event(event)
 
 
 class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):

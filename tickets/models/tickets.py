@@ -236,7 +236,18 @@ class TicketEvent(models.Model):
     field = models.CharField(_("field"), max_length=64, blank=True)
     old_value = models.TextField(_("old value"), blank=True)
     new_value = models.TextField(_("new value"), blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_("A person's note, or the English text of a system note (note_key)."),
+    )
+    note_key = models.CharField(
+        _("system note"),
+        max_length=64,
+        blank=True,
+        help_text=_("Message id of a note the system wrote; shown in the reader's language."),
+    )
+    note_params = models.JSONField(_("system note values"), default=dict, blank=True)
     note_public = models.BooleanField(
         _("note shown to the requester"),
         default=False,

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from tickets import notes
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, User
 from tickets.services.base import ticket_event_record
 from tickets.services.stored_files import atomic_with_files, stored_file_save
@@ -128,6 +129,8 @@ def attachments_add(
                 kind=TicketEvent.Kind.CHANGED,
                 field="attachment",
                 new=name,
-                note=_("Internal note") if comment is not None and not comment.is_public else "",
+                note=notes.note("comment.internal")
+                if comment is not None and not comment.is_public
+                else "",
             )
     return stored

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from tickets import batch, events, hooks
+from tickets import batch, events, hooks, notes
 from tickets.models import (
     Team,
     Ticket,
@@ -31,19 +31,18 @@ PRIORITY_INPUTS = {
 }
 
 
-def priority_decide(ticket: Ticket) -> tuple[str, str]:
+def priority_decide(ticket: Ticket) -> tuple[str, str | notes.Note]:
     """The priority a ticket should have now, and why."""
     if ticket.priority_override:
-        return ticket.priority_override, _("Priority set by hand.")
+        return ticket.priority_override, notes.note("priority.by_hand")
     resolver = hooks.priority_resolver()
     if resolver is not None:
         return resolver(ticket)
     priority = default_priority(impact=ticket.impact, urgency=ticket.urgency)
-    return priority, _("Priority %(priority)s from impact %(impact)s x urgency %(urgency)s.") % {
-        "priority": priority,
-        "impact": ticket.impact,
-        "urgency": ticket.urgency,
-    }
+    why = notes.note(
+        "priority.matrix", priority=priority, impact=ticket.impact, urgency=ticket.urgency
+    )
+    return priority, why
 
 
 def default_team() -> Team | None:
@@ -79,11 +78,12 @@ def ticket_event_record(
     field: str = "",
     old: Any = None,
     new: Any = None,
-    note: str = "",
+    note: str | notes.Note = "",
     note_public: bool = False,
 ) -> TicketEvent:
     """Append one entry to a ticket's audit trail (for this app and those built on it);
-    inside a batch job, with the batch's other entries when it is flushed."""
+    inside a batch job, with the batch's other entries when it is flushed. ``note``
+    is a person's text, or a system note (``tickets.notes``) kept language-neutral."""
     event = TicketEvent(
         ticket=ticket,
         actor=actor,
@@ -91,8 +91,8 @@ def ticket_event_record(
         field=field,
         old_value=_display(old),
         new_value=_display(new),
-        note=note,
         note_public=note_public,
+        **notes.event_fields(note),
     )
     if not batch.queue_event(event):
         event.save(force_insert=True)
@@ -133,7 +133,7 @@ def changed_publish(*, ticket: Ticket, actor: User | None, fields: set[str]) -> 
     ]
 
 
-def priority_record(*, ticket: Ticket, actor: User | None, old: str, why: str) -> None:
+def priority_record(*, ticket: Ticket, actor: User | None, old: str, why: str | notes.Note) -> None:
     """Write a priority change, with why, into the ticket's trail."""
     ticket_event_record(
         ticket=ticket,

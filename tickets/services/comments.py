@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import events
+from tickets import events, notes
 from tickets.models import (
     Comment,
     Status,
@@ -48,7 +48,7 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
         kind=TicketEvent.Kind.COMMENTED,
         field="comment",
         new=comment.pk,
-        note=_("Public reply") if is_public else _("Internal note"),
+        note=notes.note("comment.public" if is_public else "comment.internal"),
     )
     events.publish(events.COMMENT_ADDED, comment=comment, actor=actor, by_agent=agent)
     if is_public and agent and ticket.status == Status.NEW:
@@ -56,11 +56,14 @@ def comment_add(*, ticket: Ticket, actor: User, body: str, is_public: bool = Tru
             ticket=ticket,
             actor=actor,
             status=Status.OPEN,
-            note=_("Opened by the first public reply."),
+            note=notes.note("comment.opened"),
         )
     elif not agent and ticket.status in (Status.PENDING, Status.RESOLVED):
         ticket_transition(
-            ticket=ticket, actor=actor, status=Status.OPEN, note=_("The requester replied.")
+            ticket=ticket,
+            actor=actor,
+            status=Status.OPEN,
+            note=notes.note("comment.requester_replied"),
         )
     else:
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())

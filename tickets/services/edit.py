@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import (
     Priority,
     Team,
@@ -134,9 +134,9 @@ def ticket_override_priority(*, ticket: Ticket, actor: User, priority: str, reas
     locked.priority, why = priority_decide(locked)
     locked.save(update_fields=["priority", "priority_override", "updated_at"])
     note = (
-        _("Set by hand: %(reason)s") % {"reason": reason}
+        notes.note("priority.set", reason=reason)
         if priority
-        else _("Back to the rules (%(why)s): %(reason)s") % {"why": why, "reason": reason}
+        else notes.note("priority.back_to_rules", why=why, reason=reason)
     )
     priority_record(ticket=locked, actor=actor, old=old_priority, why=note)
     changed = {"priority_override"} if old_override != priority else set()
@@ -153,7 +153,7 @@ def ticket_route(
     actor: User | None,
     team: Team | None,
     level: str,
-    note: str,
+    note: str | notes.Note,
     clear_assignee: bool = False,
 ) -> Ticket:
     """Move a ticket to another team and level (escalation, routing), saying why.

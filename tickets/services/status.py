@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets import events
+from tickets import events, notes
 from tickets.models import (
     Status,
     Ticket,
@@ -36,7 +36,12 @@ def transitions_for(*, status: str, actor: User) -> list[str]:
 
 @transaction.atomic
 def ticket_transition(
-    *, ticket: Ticket, actor: User, status: str, note: str = "", note_public: bool = False
+    *,
+    ticket: Ticket,
+    actor: User,
+    status: str,
+    note: str | notes.Note = "",
+    note_public: bool = False,
 ) -> Ticket:
     """Move a ticket along the status workflow (``tickets.workflow.TRANSITIONS``).
 

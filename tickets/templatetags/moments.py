@@ -4,7 +4,8 @@ and language.
 
 ``{{ value|moment }}`` for when something happened or will; ``{{ value|due }}``
 for a due time (past ones read "overdue by"); ``{{ text|moments_in_text }}``
-for free text that carries timestamps (audit-trail notes, old or new values).
+for free text that carries timestamps (old or new values, older notes);
+``{{ event|event_note }}`` for the note of an audit-trail entry.
 Values may be datetimes or ISO 8601 strings; anything else is shown as it is.
 """
 
@@ -97,6 +98,15 @@ def due(value) -> str:
     if found is None:
         return conditional_escape(value if value not in (None, "") else "—")
     return _markup(found, due=True)
+
+
+@register.filter(is_safe=True)
+def event_note(event) -> str:
+    """An audit-trail note for the reader: a system note (``tickets.notes``) in
+    their language and time zone, a person's or an older note as it was written."""
+    from tickets.notes import render_event
+
+    return render_event(event, html=True)
 
 
 @register.filter(is_safe=True)

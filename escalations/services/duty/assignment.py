@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from escalations.models import DutyProfile, TeamAssignment
 from escalations.services.duty.schedules import duties_at, duty_of
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import Priority, Status, Team, Ticket, TicketEvent, User
 from tickets.selectors import user_is_admin
 from tickets.services import ticket_event_record, ticket_lock
@@ -67,7 +67,7 @@ def _order(config: TeamAssignment, candidates: list[int]) -> list[int]:
     return turn
 
 
-def _assign(*, ticket: Ticket, agent: User, note: str) -> Ticket:
+def _assign(*, ticket: Ticket, agent: User, note: str | notes.Note) -> Ticket:
     ticket.assignee = agent
     ticket.save(update_fields=["assignee", "updated_at"])
     ticket_event_record(
@@ -93,7 +93,11 @@ def _take(config: TeamAssignment, candidates: list[int]) -> User | None:
 
 @transaction.atomic
 def ticket_assign_auto(
-    *, ticket: Ticket | int, why: str, now: datetime | None = None, replace: bool = False
+    *,
+    ticket: Ticket | int,
+    why: str | notes.Note,
+    now: datetime | None = None,
+    replace: bool = False,
 ) -> Ticket | None:
     """Assign the ticket within its team by the team's rule; the ticket as
     assigned, or None (rule off, nobody eligible, everyone at the cap, already
@@ -118,11 +122,7 @@ def ticket_assign_auto(
         return None
     config.last_assignee = agent
     config.save(update_fields=["last_assignee"])
-    note = _("Assigned automatically (%(mode)s, %(team)s): %(why)s") % {
-        "mode": config.get_mode_display(),
-        "team": config.team.name,
-        "why": why,
-    }
+    note = notes.note("duty.assigned", mode=config.mode, team=config.team.name, why=why)
     return _assign(ticket=locked, agent=agent, note=note)
 
 
@@ -142,12 +142,12 @@ def on_team_entered(*, ticket: Ticket, actor: User | None, fields: set[str]) -> 
     """A ticket that moved to a team, unassigned, is assigned by the team's rule."""
     entered = "team" in fields and ticket.team_id and not ticket.assignee_id
     if entered and _assigns_automatically(ticket.team_id):
-        ticket_assign_auto(ticket=ticket.pk, why=_("the ticket entered the team."))
+        ticket_assign_auto(ticket=ticket.pk, why=notes.note("duty.entered_team"))
 
 
 def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
     if ticket.team_id and not ticket.assignee_id and _assigns_automatically(ticket.team_id):
-        ticket_assign_auto(ticket=ticket.pk, why=_("a new ticket for the team."))
+        ticket_assign_auto(ticket=ticket.pk, why=notes.note("duty.new_ticket"))
 
 
 def off_duty_reassign_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
@@ -176,7 +176,7 @@ def off_duty_reassign_sweep(*, now: datetime | None = None, limit: int = 500) ->
         )
         for pk in stale:
             if ticket_assign_auto(
-                ticket=pk, why=_("the assignee went off duty."), now=now, replace=True
+                ticket=pk, why=notes.note("duty.off_duty"), now=now, replace=True
             ):
                 moved += 1
     return moved
@@ -215,6 +215,6 @@ def ticket_assign_next(*, agent: User, actor: User, now: datetime | None = None)
             continue
         if ticket.team_id in skilled_teams and ticket.category_id not in skills | {None}:
             continue
-        note = _("Assigned on demand (“assign next”) to %(agent)s.") % {"agent": agent}
+        note = notes.note("duty.assign_next", agent=agent)
         return _assign(ticket=ticket_lock(ticket), agent=agent, note=note)
     return None

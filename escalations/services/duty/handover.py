@@ -31,7 +31,7 @@ from escalations.models import EscalationLevel, Handover, HandoverNote, TeamSche
 from escalations.models.handover import HANDOVER_PRIORITIES
 from escalations.services.duty.routing import team_choice
 from escalations.services.duty.schedules import duties_at
-from tickets import events
+from tickets import events, notes
 from tickets.models import Comment, Status, Team, Ticket, TicketEvent
 from tickets.services import ticket_event_record, ticket_route
 
@@ -121,10 +121,8 @@ def ticket_hand_over(
     )
     if agent_note is not None:
         agent_note.delete()
-    note = _("Handed over at the end of %(from)s's duty to %(to)s.") % {
-        "from": from_team.name,
-        "to": to_team.name,
-    }
+    sides = {"from": from_team.name, "to": to_team.name}
+    note = notes.note("duty.handed_over", **sides)
     ticket_event_record(
         ticket=ticket,
         actor=None,
@@ -132,7 +130,9 @@ def ticket_hand_over(
         field="handover",
         old=from_team.name,
         new=to_team.name,
-        note=f"{note}\n{handover.note}".strip(),
+        note=notes.note("duty.handed_over_note", **sides, text=handover.note)
+        if handover.note.strip()
+        else note,
     )
     ticket = ticket_route(
         ticket=ticket,

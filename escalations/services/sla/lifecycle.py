@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
-
 from escalations import businesstime as bt
 from escalations import clocks
 from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
 from escalations.services.sla.urgency import clock_save
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import Status, Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -99,7 +97,7 @@ def clock_pause(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
         actor,
         old,
         clock.state,
-        _("%(used)s business time used") % {"used": clock.business_used},
+        notes.note("sla.used", used=clock.business_used),
     )
 
 
@@ -115,7 +113,7 @@ def clock_resume(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     _record(clock, actor, old, clock.state, _due_note(clock))
 
 
-def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: str) -> None:
+def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: notes.Note) -> None:
     """Stop the clock for good with the time used so far; a breached one stays
     breached, with the time it was met."""
     old = clock.state
@@ -140,8 +138,7 @@ def clock_reopen(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
         actor,
         old,
         clock.state,
-        _("Reopened, %(used)s already used: %(due)s")
-        % {"used": clock.business_used, "due": _due_note(clock)},
+        notes.note("sla.reopened", used=clock.business_used, due=_due_note(clock)),
     )
 
 
@@ -159,7 +156,7 @@ def clock_new_cycle(*, clock: SlaClock, now: datetime, actor: User | None, pause
         actor,
         "",
         clock.state,
-        _("Cycle %(cycle)s: %(due)s") % {"cycle": clock.cycle, "due": _due_note(clock)},
+        notes.note("sla.cycle", cycle=clock.cycle, due=_due_note(clock)),
     )
 
 
@@ -176,7 +173,7 @@ def clock_retarget(
     sweep, once. A policy without this target meets the clock."""
     target = policy.target(clock.metric)
     if target is None:
-        note = _("The policy %(policy)s has no such target.") % {"policy": policy}
+        note = notes.note("sla.no_target", policy=policy)
         clock_meet(clock=clock, now=now, actor=actor, note=note)
         return
     old_due, before = clock.due_at, _retargeted_fields(clock)
@@ -197,8 +194,7 @@ def clock_retarget(
         actor,
         old_due.isoformat(timespec="seconds") if old_due else "",
         clock.due_at.isoformat(timespec="seconds") if clock.due_at else "",
-        _("Re-targeted by policy %(policy)s: %(due)s, %(used)s already used")
-        % {"policy": policy, "due": _due_note(clock), "used": clock.business_used},
+        notes.note("sla.retargeted", policy=policy, due=_due_note(clock), used=clock.business_used),
     )
 
 
@@ -232,7 +228,7 @@ def level_clock_stop(*, ticket: Ticket, now: datetime, actor: User | None) -> No
     clock has nothing more to time (a breached one keeps its breach as it is)."""
     clock = clocks_locked(ticket=ticket).get(Metric.LEVEL)
     if clock is not None and clock.state in OPEN:
-        clock_meet(clock=clock, now=now, actor=actor, note=_("Left the level."))
+        clock_meet(clock=clock, now=now, actor=actor, note=notes.note("sla.left_level"))
 
 
 def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | None = None) -> None:
@@ -252,8 +248,7 @@ def level_clock_reschedule(*, ticket: Ticket, calendar_id: int, actor: User | No
         actor,
         old_due.isoformat(timespec="seconds") if old_due else "",
         clock.due_at.isoformat(timespec="seconds"),
-        _("Calendar %(calendar)s changed: %(due)s")
-        % {"calendar": clock.calendar, "due": _due_note(clock)},
+        notes.note("sla.calendar_changed", calendar=clock.calendar, due=_due_note(clock)),
     )
 
 
@@ -292,7 +287,7 @@ def _spec(clock: SlaClock) -> bt.Calendar:
     return calendar_spec(clock.calendar)
 
 
-def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) -> None:
+def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: notes.Note) -> None:
     ticket_event_record(
         ticket=clock.ticket,
         actor=actor,
@@ -304,15 +299,6 @@ def _record(clock: SlaClock, actor: User | None, old: str, new: str, note: str) 
     )
 
 
-def _due_note(clock: SlaClock) -> str:
-    return _("%(metric)s due %(due)s (target %(target)s of business time)") % {
-        "metric": clock.get_metric_display(),
-        # ISO 8601: pages show it in the reader's time zone (``moments`` filter).
-        "due": clock.due_at.isoformat(timespec="seconds") if clock.due_at else "-",
-        "target": _hours_minutes(clock.target),
-    }
-
-
-def _hours_minutes(value: timedelta) -> str:
-    hours, rest = divmod(int(value.total_seconds()), 3600)
-    return f"{hours}h {rest // 60:02d}m"
+def _due_note(clock: SlaClock) -> notes.Note:
+    # Rendered when read: the due time in the reader's zone, the target in their words.
+    return notes.note("sla.due", metric=clock.metric, due=clock.due_at, target=clock.target)

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations.clockstates import ENDED, OPEN, ClockEvent, can_move
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, TicketRoute
@@ -28,7 +27,7 @@ from escalations.services.sla.lifecycle import (
     clock_start,
     clocks_locked,
 )
-from tickets import batch
+from tickets import batch, notes
 from tickets.models import Comment, Status, Ticket, User
 from tickets.selectors import agent_filter
 
@@ -98,7 +97,7 @@ def on_ticket_status_changed(
     elif new == Status.RESOLVED:
         for clock in clocks.values():
             if can_move(clock.state, ClockEvent.MEET):
-                clock_meet(clock=clock, now=now, actor=actor, note=_("Ticket resolved."))
+                clock_meet(clock=clock, now=now, actor=actor, note=notes.note("sla.resolved"))
     elif new == Status.OPEN and old == Status.PENDING:
         for clock in clocks.values():
             if can_move(clock.state, ClockEvent.RESUME):
@@ -126,12 +125,12 @@ def on_comment_added(
     clocks = clocks_locked(ticket=ticket)
     first = clocks.get(Metric.FIRST_RESPONSE)
     if first is not None and can_move(first.state, ClockEvent.MEET):
-        clock_meet(clock=first, now=now, actor=actor, note=_("First public reply."))
+        clock_meet(clock=first, now=now, actor=actor, note=notes.note("sla.first_reply"))
     if not ticket.is_open:
         return
     update = clocks.get(Metric.NEXT_UPDATE)
     if update is not None and update.state in OPEN:
-        clock_meet(clock=update, now=now, actor=actor, note=_("Public update."))
+        clock_meet(clock=update, now=now, actor=actor, note=notes.note("sla.public_update"))
     _next_update_cycle(ticket, clocks, now, actor, paused=ticket.status == Status.PENDING)
 
 

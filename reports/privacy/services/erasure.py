@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from reports.privacy.models import ErasureLog
 from reports.privacy.services.subject import subject_check_erasable, subject_find, subject_scope
+from tickets import notes
 from tickets.holders import registered
 from tickets.models import Ticket, TicketEvent, User
 from tickets.search import ticket_search_refresh
@@ -44,9 +44,7 @@ def requester_erase(*, email: str, actor: User | None) -> ErasureLog:
             files_deleted=len(files),
             rows={key: count for key, count in rows.items() if count},
         )
-        note = _("The requester's personal data was erased (pseudonym %(token)s).") % {
-            "token": pseudonym.token
-        }
+        note = notes.event_fields(notes.note("privacy.erased", token=pseudonym.token))
         TicketEvent.objects.bulk_create(
             [
                 TicketEvent(
@@ -54,7 +52,7 @@ def requester_erase(*, email: str, actor: User | None) -> ErasureLog:
                     actor=actor,
                     kind=TicketEvent.Kind.CHANGED,
                     field="requester",
-                    note=note,
+                    **note,
                 )
                 for pk in subject.tickets
             ],

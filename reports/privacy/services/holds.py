@@ -2,8 +2,8 @@
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
+from tickets import notes
 from tickets.models import Organization, Ticket, TicketEvent, User
 
 
@@ -15,7 +15,7 @@ def tickets_legal_hold_set(*, tickets: QuerySet[Ticket], on: bool, actor: User |
             tickets.select_for_update().exclude(legal_hold=on).values_list("pk", flat=True)
         )
         Ticket.objects.filter(pk__in=changed).update(legal_hold=on)
-        note = _("Legal hold set.") if on else _("Legal hold lifted.")
+        note = notes.event_fields(notes.note("privacy.hold_set" if on else "privacy.hold_lifted"))
         TicketEvent.objects.bulk_create(
             TicketEvent(
                 ticket_id=pk,
@@ -24,7 +24,7 @@ def tickets_legal_hold_set(*, tickets: QuerySet[Ticket], on: bool, actor: User |
                 field="legal_hold",
                 old_value="no" if on else "yes",
                 new_value="yes" if on else "no",
-                note=note,
+                **note,
             )
             for pk in changed
         )

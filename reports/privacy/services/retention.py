@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from reports.privacy.models import RetentionRun
+from tickets import notes
 from tickets.holders import Pseudonym, Scope, registered
 from tickets.models import Organization, RetentionAction, Status, Ticket, TicketEvent
 from tickets.search import ticket_search_refresh
@@ -170,10 +170,10 @@ def tickets_pseudonymise(rows: list[tuple[int, str, str]], pseudonyms: dict) -> 
     for holder in registered():
         holder.pseudonymise(scope)
     ticket_search_refresh(ticket_ids=sorted(scope.ticket_ids))  # the search index holds them too
-    note = _("Personal data removed after the retention period.")
+    note = notes.event_fields(notes.note("privacy.retention"))
     TicketEvent.objects.bulk_create(
         [
-            TicketEvent(ticket_id=pk, kind=TicketEvent.Kind.CHANGED, field="requester", note=note)
+            TicketEvent(ticket_id=pk, kind=TicketEvent.Kind.CHANGED, field="requester", **note)
             for pk in scope.ticket_ids
         ]
     )

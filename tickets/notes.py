@@ -1,0 +1,199 @@
+"""System notes of the audit trail: stored as a message id and typed parameters,
+rendered when read, in the reader's language and time zone.
+
+A service writing a note the system composes (a clock started, a ticket
+escalated by the sweep) builds it with ``note(key, **params)``; the trail keeps
+the key and the parameters (``TicketEvent.note_key`` / ``note_params``) and an
+English rendering in ``note`` for exports, admin search and older readers.
+A person's own note (the reason given for a status change) stays free text.
+
+Every message is declared once, in ``tickets.note_texts``, with the kind of
+each parameter:
+
+``WHEN``      an instant (ISO 8601): the reader's zone and locale; on pages
+              relative with the exact time on hover
+``DURATION``  business or wall time in seconds: "2 hours 30 minutes" in the reader's language
+``NUMBER``    a count or an ordinal, as it is
+``TEXT``      names, references, free text: as they are
+``NOTE``      another note (or plain text), rendered the same way
+a choice     the name a set of choices was registered under with
+              ``tickets.hooks.add_value_choices`` (``status``, ``level``, ``metric``
+              ...): the label in the reader's language
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from tickets import hooks
+from tickets.note_texts import DURATION, MESSAGES, NOTE, NUMBER, TEXT, WHEN, Message, hours, minutes
+
+__all__ = [
+    "DURATION",
+    "MESSAGES",
+    "NOTE",
+    "NUMBER",
+    "TEXT",
+    "WHEN",
+    "Message",
+    "Note",
+    "event_fields",
+    "note",
+    "render",
+    "render_event",
+]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A system note: a registered message and its parameters (JSON values)."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return render(self.key, self.params)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "params": self.params}
+
+
+def note(key: str, /, **params: Any) -> Note:
+    """The note ``key`` with ``params`` stored as JSON values; raises KeyError for
+    an unregistered key or a missing parameter (a defect, caught by the tests)."""
+    message = MESSAGES[key]
+    stored = {}
+    for name, kind in message.kinds.items():
+        stored[name] = _store(kind, params[name])
+    return Note(key, stored)
+
+
+def _store(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == WHEN:
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat(timespec="seconds")
+        return str(value)
+    if kind == DURATION:
+        if isinstance(value, timedelta):
+            return int(value.total_seconds())
+        return int(value)
+    if kind == NUMBER:
+        return int(value)
+    if kind == NOTE:
+        return value.as_json() if isinstance(value, Note) else str(value)
+    return str(value)
+
+
+def event_fields(value: str | Note) -> dict[str, Any]:
+    """The note columns of a ``TicketEvent`` for ``value`` (free text or a note)."""
+    if isinstance(value, Note):
+        return {
+            "note": render_stored(value.key, value.params),
+            "note_key": value.key,
+            "note_params": value.params,
+        }
+    return {"note": str(value or ""), "note_key": "", "note_params": {}}
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def render(key: str, params: dict, *, html: bool = False, stored: bool = False) -> str:
+    """The note in the active language and time zone: plain text (API, exports,
+    e-mails), or safe HTML for pages (instants as ``<time>`` with the exact time on
+    hover). An unknown key (a message retired since) shows its parameters."""
+    message = MESSAGES.get(key)
+    if message is None:
+        text = f"{key} {params}"
+        return conditional_escape(text) if html else text
+    values = {}
+    for name, kind in message.kinds.items():
+        values[name] = _value(kind, params.get(name), html=html, stored=stored)
+    template = str(message.text)
+    if html:
+        return mark_safe(conditional_escape(template) % values)  # noqa: S308
+    return template % values
+
+
+def render_stored(key: str, params: dict) -> str:
+    """The English text kept in ``TicketEvent.note``: instants in ISO 8601 (UTC)."""
+    if translation.get_language() == "en":  # beat, the sweep: no switch to pay for
+        return render(key, params, stored=True)
+    with translation.override("en"):
+        return render(key, params, stored=True)
+
+
+def render_event(event, *, html: bool = False) -> str:
+    """What an audit-trail entry says, for the reader: a system note rendered
+    now, or the stored text of an older or human-written note."""
+    if getattr(event, "note_key", ""):
+        return render(event.note_key, event.note_params or {}, html=html)
+    if html:
+        from tickets.templatetags.moments import moments_in_text
+
+        return moments_in_text(event.note)
+    return event.note
+
+
+def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
+    if value is None or value == "":
+        text = "-"
+    elif kind == WHEN:
+        return _when(value, html=html, stored=stored)
+    elif kind in (DURATION, NUMBER) and not _is_int(value):
+        text = str(value)  # a value edited by hand or a changed kind: shown as it is
+    elif kind == DURATION:
+        text = duration_text(int(value))
+    elif kind == NOTE:
+        if isinstance(value, dict):
+            nested = value.get("params") or {}
+            return render(value.get("key", ""), nested, html=html, stored=stored)
+        text = str(value)
+    elif kind == NUMBER:
+        return int(value)
+    elif kind == TEXT:
+        text = str(value)
+    else:
+        text = hooks.value_label(kind, str(value))
+    return conditional_escape(text) if html else text
+
+
+def _when(value: str, *, html: bool, stored: bool) -> str:
+    from tickets.templatetags.moments import as_moment, exact, moment
+
+    found = as_moment(value)
+    if found is None:
+        return conditional_escape(value) if html else value
+    if html:
+        return SafeString(moment(found))
+    if stored:  # machine-readable, as the stored notes always had them
+        return found.astimezone(UTC).isoformat(timespec="seconds")
+    return exact(found)
+
+
+def duration_text(seconds: int) -> str:
+    """Hours and minutes in the reader's language ("1 godzina 5 minut")."""
+    whole_hours, rest = divmod(max(seconds, 0), 3600)
+    whole_minutes = rest // 60
+    parts = []
+    if whole_hours:
+        parts.append(hours(whole_hours))
+    if whole_minutes or not whole_hours:
+        parts.append(minutes(whole_minutes))
+    return " ".join(parts)
+
+
+def _is_int(value: Any) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
