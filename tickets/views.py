@@ -116,7 +116,7 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         if not selectors.user_works_on(user=request.user, ticket=ticket):
             set_status = ""  # the box offers no status to those who do not work the ticket
         try:
-            services.comment_send(
+            comment = services.comment_send(
                 ticket=ticket, actor=request.user, files=files, set_status=set_status, **data
             )
         except ValidationError as error:
