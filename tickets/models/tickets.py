@@ -148,6 +148,8 @@ class Ticket(models.Model):
             models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
             # The API's ordering=next_due, over every status.
             models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
+            # The API list's default order (newest first) and the queue's by creation.
+            models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
         ]
         constraints = [
             models.CheckConstraint(
