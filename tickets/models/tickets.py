@@ -150,6 +150,8 @@ class Ticket(models.Model):
             models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
             # The API list's default order (newest first) and the queue's by creation.
             models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
+            # The queue's sort=priority (newest first in a priority); the API's ordering=priority.
+            models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_newest"),
         ]
         constraints = [
             models.CheckConstraint(
