@@ -277,6 +277,7 @@ def main() -> None:
         ("queue, first page", "/", {}),
         ("queue, sla_status=breached", "/?sla_status=breached", {}),
         ("queue, q=firmware (full text)", "/?q=firmware", {}),
+        ("queue, q=54321 (one ticket)", "/?q=54321", {}),
         ("queue, list refresh (htmx)", "/", {"HTTP_HX_REQUEST": "true"}),
         ("queue, sort=priority", "/?sort=priority", {}),
         ("queue, page 3", "/?page=3", {}),
@@ -284,6 +285,7 @@ def main() -> None:
         ("API list, ordering=next_due", "/api/v1/tickets/?ordering=next_due", {}),
         ("API list, sla_status=breached", "/api/v1/tickets/?sla_status=breached", {}),
         ("API list, q=firmware", "/api/v1/tickets/?q=firmware", {}),
+        ("API list, q=54321 (one ticket)", "/api/v1/tickets/?q=54321", {}),
         ("API list, ordering=-priority", "/api/v1/tickets/?ordering=-priority", {}),
     ]
     print(f"\n{args.tickets:,} tickets, {args.runs} requests each (in-process test client)")

@@ -152,6 +152,9 @@ class Ticket(models.Model):
             models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
             # The queue's sort=priority (newest first in a priority); the API's ordering=priority.
             models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_newest"),
+            # Search also matches the requester's name in any case: with this index the
+            # planner can OR it with the full-text index instead of reading every ticket.
+            models.Index(Upper("requester_name"), name="ticket_requester_name_ci"),
         ]
         constraints = [
             models.CheckConstraint(
