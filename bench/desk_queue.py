@@ -242,8 +242,13 @@ def explain_slowest(user, path: str) -> None:
         return result
 
     with connection.execute_wrapper(clock):
-        client.get(path)
-    _spent, sql, params = max(timed, key=lambda row: row[0])
+        for _ in range(3):
+            client.get(path)
+    spent: dict[str, float] = {}
+    for seconds, sql, _params in timed:
+        spent[sql] = spent.get(sql, 0.0) + seconds
+    slowest = max(spent, key=spent.get)
+    sql, params = next((sql, params) for _s, sql, params in timed if sql == slowest)
     print(f"\n--- EXPLAIN ANALYZE: the slowest query of {path} as {user.username}")
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
@@ -309,6 +314,7 @@ def main() -> None:
         explain(legacy_queue_sql(), "queue before (subquery per row, DISTINCT)")
         explain(current, "queue now (indexed sort key on the ticket)")
         explain_slowest(admin, "/api/v1/tickets/")
+        explain_slowest(l1, "/api/v1/tickets/?sla_status=breached")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.gunicorn:
         import _throughput

@@ -134,3 +134,15 @@ def test_lean_rows_are_the_json_the_declared_fields_give(agent, l1_team, policy)
     assert lean["sla_clocks"]  # the policy started clocks: they are compared too
     assert lean == declared
     assert list(lean) == list(declared)  # the same keys in the same order
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the estimate needs PostgreSQL's planner")
+def test_api_list_query_count_past_the_cap(
+    small_cap, api_as, agent, l1_team, django_assert_num_queries
+):
+    TicketFactory.create_batch(12, team=l1_team)
+    client = api_as(agent)
+    # Token + user, the user's teams, the capped count, its estimate, the page, its clocks.
+    with django_assert_num_queries(6):
+        body = client.get(TICKETS_URL, {"page_size": 5}).json()
+    assert (len(body["results"]), body["count_exact"]) == (5, False)
