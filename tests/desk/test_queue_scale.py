@@ -146,3 +146,12 @@ def test_api_list_query_count_past_the_cap(
     with django_assert_num_queries(6):
         body = client.get(TICKETS_URL, {"page_size": 5}).json()
     assert (len(body["results"]), body["count_exact"]) == (5, False)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="full-text search runs on PostgreSQL")
+def test_a_search_lists_the_newest_matches_up_to_the_limit(monkeypatch, api_as, agent, l1_team):
+    monkeypatch.setattr("tickets.search.SEARCH_LIMIT", 2)
+    made = [create_ticket(agent, title=f"Firmware fails {n}", team=l1_team) for n in range(3)]
+    create_ticket(agent, title="Printer jammed", team=l1_team)
+    body = api_as(agent).get(TICKETS_URL, {"q": "firmware"}).json()
+    assert sorted(row["id"] for row in body["results"]) == sorted(t.pk for t in made[1:])
