@@ -8,10 +8,19 @@ search, and the API list's first page, ``ordering=next_due``,
 ``sla_status=breached`` and ``q=``. Prints median and p95 of ``--runs``
 requests each, and the query count. ``--explain`` prints EXPLAIN ANALYZE of
 the queue's main query, and of the query the queue ran before its sort key
-was kept on the ticket (a subquery per row, SELECT DISTINCT).
+was kept on the ticket (a subquery per row, SELECT DISTINCT), and of the
+slowest query of the API list's first page. ``--gunicorn`` then measures the
+throughput of the API list's first page under gunicorn (``--workers``
+processes, ``--clients`` concurrent clients with the L1 agent's token, for
+``--seconds``): requests per second, p50 and p99.
 
     .venv/bin/python bench/desk_queue.py --tickets 100000
     .venv/bin/python bench/desk_queue.py --tickets 100000 --reuse --explain
+    .venv/bin/python bench/desk_queue.py --tickets 1000000 --runs 20 --explain --gunicorn
+    .venv/bin/python bench/desk_queue.py --tickets 1000000 --reuse --gunicorn --runs 0
+
+With ``--reuse`` the tickets already loaded are kept when their number is the
+one asked for (a million take minutes to load).
 
 Uses ``DATABASE_URL`` (default: the ``escalade_bench`` database); it empties
 the tables it loads.
@@ -39,6 +48,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep the data already loaded")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--gunicorn", action="store_true", help="throughput of the API list")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--as", dest="who", choices=["admin", "l1"], default="l1")
     return parser.parse_args()
 
 
@@ -168,8 +182,10 @@ def load(count: int) -> float:
             """,  # noqa: S608
             [],
         )
+        # As autovacuum leaves a table that has settled: statistics, and the visibility
+        # map that lets counts read indexes only.
         for table in (t, k, c, e):
-            cur.execute(f"ANALYZE {table}")
+            cur.execute(f"VACUUM ANALYZE {table}")
     return time.perf_counter() - started
 
 
@@ -211,6 +227,36 @@ def legacy_queue_sql():
     )
 
 
+def explain_slowest(user, path: str) -> None:
+    """EXPLAIN ANALYZE of the slowest query one request of ``path`` runs."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.get(path)
+    timed = []
+
+    def clock(execute, sql, params, many, context):
+        started = time.perf_counter()
+        result = execute(sql, params, many, context)
+        timed.append((time.perf_counter() - started, sql, params))
+        return result
+
+    with connection.execute_wrapper(clock):
+        for _ in range(3):
+            client.get(path)
+    spent: dict[str, float] = {}
+    for seconds, sql, _params in timed:
+        spent[sql] = spent.get(sql, 0.0) + seconds
+    slowest = max(spent, key=spent.get)
+    sql, params = next((sql, params) for _s, sql, params in timed if sql == slowest)
+    print(f"\n--- EXPLAIN ANALYZE: the slowest query of {path} as {user.username}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        print("\n".join(row[0] for row in cursor.fetchall()))
+
+
 def explain(queryset, title: str) -> None:
     print(f"\n--- EXPLAIN ANALYZE: {title}")
     print(queryset.explain(analyze=True, buffers=False))
@@ -238,14 +284,19 @@ def main() -> None:
         ("queue, first page", "/", {}),
         ("queue, sla_status=breached", "/?sla_status=breached", {}),
         ("queue, q=firmware (full text)", "/?q=firmware", {}),
+        ("queue, q=54321 (one ticket)", "/?q=54321", {}),
         ("queue, list refresh (htmx)", "/", {"HTTP_HX_REQUEST": "true"}),
+        ("queue, sort=priority", "/?sort=priority", {}),
+        ("queue, page 3", "/?page=3", {}),
         ("API list, first page", "/api/v1/tickets/", {}),
         ("API list, ordering=next_due", "/api/v1/tickets/?ordering=next_due", {}),
         ("API list, sla_status=breached", "/api/v1/tickets/?sla_status=breached", {}),
         ("API list, q=firmware", "/api/v1/tickets/?q=firmware", {}),
+        ("API list, q=54321 (one ticket)", "/api/v1/tickets/?q=54321", {}),
+        ("API list, ordering=-priority", "/api/v1/tickets/?ordering=-priority", {}),
     ]
     print(f"\n{args.tickets:,} tickets, {args.runs} requests each (in-process test client)")
-    for who, user in (("admin", admin), ("L1 agent", l1)):
+    for who, user in (("admin", admin), ("L1 agent", l1)) if args.runs else ():
         client = Client()
         client.force_login(user)
         for title, path, headers in scenarios:
@@ -264,6 +315,21 @@ def main() -> None:
         )[:25]
         explain(legacy_queue_sql(), "queue before (subquery per row, DISTINCT)")
         explain(current, "queue now (indexed sort key on the ticket)")
+        explain_slowest(admin, "/api/v1/tickets/")
+        explain_slowest(l1, "/api/v1/tickets/?sla_status=breached")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.gunicorn:
+        import _throughput
+        from rest_framework.authtoken.models import Token
+
+        token, _created = Token.objects.get_or_create(user=admin if args.who == "admin" else l1)
+        _throughput.run(
+            "/api/v1/tickets/",
+            token.key,
+            workers=args.workers,
+            clients=args.clients,
+            seconds=args.seconds,
+        )
 
 
 if __name__ == "__main__":

@@ -6,16 +6,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.paging import CappedPaginator
 from tickets import hooks, selectors, services
 from tickets.filters import TicketFilter
-from tickets.models import SavedView, Status
+from tickets.models import Priority, SavedView, Status
 from tickets.queue_forms import ACTIONS, BulkForm, SaveViewForm
 
 QUEUE_PAGE_SIZE = 25
@@ -67,7 +67,8 @@ def queue_context(request: HttpRequest) -> dict:
     sort = params.get("sort", "")
     if sort in SORTS:
         listed = listed.order_by(*SORTS[sort])
-    page = Paginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _label_rows(page)
     here = request.GET.copy()
     here.pop("page", None)
     current = services.view_query(here.urlencode())
@@ -91,6 +92,17 @@ def queue_context(request: HttpRequest) -> dict:
         "refresh_seconds": REFRESH_SECONDS,
         "user_team_ids": selectors.user_team_ids(request.user),
     }
+
+
+def _label_rows(page) -> None:
+    """Each row's status and priority in words, translated once per page: a model's
+    ``get_FOO_display`` rebuilds and hashes its lazy choices on every call."""
+    page.object_list = list(page.object_list)
+    statuses = {value: str(label) for value, label in Status.choices}
+    priorities = {value: str(label) for value, label in Priority.choices}
+    for ticket in page.object_list:
+        ticket.status_label = statuses.get(ticket.status, ticket.status)
+        ticket.priority_label = priorities.get(ticket.priority, ticket.priority)
 
 
 def _sort_links(here) -> dict[str, str]:

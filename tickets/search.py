@@ -16,6 +16,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from tickets.models import Comment, Ticket
 
 CONFIG = "simple"  # as written in _REFRESH and the index's migration
+# A search lists at most this many matches, the newest: their ids are found first
+# (through the full-text index), and only they are ordered and counted. Otherwise the
+# planner may walk a list's order index row by row looking for matches (a rare word,
+# or matches that sit at the end of that order) through a million tickets.
+SEARCH_LIMIT = 1000
 
 _REFRESH = """
 UPDATE tickets_ticket t SET search_vector =
@@ -41,11 +46,17 @@ def ticket_search_refresh(*, ticket_ids: list[int]) -> None:
 
 def search_tickets(queryset: QuerySet[Ticket], text: str, extra: Q) -> QuerySet[Ticket]:
     """Tickets whose title, description or comments hold the words of ``text`` (or
-    that match ``extra``: reference, requester), best match first."""
+    that match ``extra``: reference, requester), best match first; on PostgreSQL the
+    ``SEARCH_LIMIT`` newest of them."""
     if full_text():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        return (
+        newest = (
             queryset.filter(Q(search_vector=query) | extra)
+            .order_by("-id")
+            .values("pk")[:SEARCH_LIMIT]
+        )
+        return (
+            queryset.filter(pk__in=newest)
             .annotate(search_rank=SearchRank("search_vector", query))
             .order_by("-search_rank", "-created_at", "-id")
         )

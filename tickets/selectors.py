@@ -86,10 +86,12 @@ def ticket_visibility_filter(user: User) -> Q:
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:
-    """Tickets the user may see, with what list pages and the API show joined in."""
+    """Tickets the user may see, with what list pages and the API show joined in
+    (not the search vector: only the database reads it, and it is the largest column)."""
     return (
         Ticket.objects.filter(ticket_visibility_filter(user))
         .select_related("organization", "category", "team", "assignee")
+        .defer("search_vector")
         .order_by("-created_at", "-id")
     )
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from config.api import StrictFieldsMixin, WholeListSerializer
+from config.api import LeanRepresentationMixin, StrictFieldsMixin, WholeListSerializer, moment
 from escalations.models import (
     BusinessCalendar,
     Holiday,
@@ -23,7 +23,7 @@ from tickets.api.serializers import TicketSerializer
 from tickets.models import Priority
 
 
-class SlaClockSerializer(serializers.ModelSerializer):
+class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
     """A clock as clients see it: ``status`` (running, paused, met, breached) and
     ``state``, what an agent needs at a glance (on track, at risk ...), both
     derived from the stored clock state."""
@@ -69,6 +69,26 @@ class SlaClockSerializer(serializers.ModelSerializer):
     def get_state(self, clock: SlaClock) -> str:
         return sla.clock_state(clock, self._now())
 
+    lean_fields = frozenset(Meta.fields)
+
+    def lean_representation(self, clock: SlaClock) -> dict:
+        now = self._now()
+        used = sla.used_now(clock, now)
+        return {
+            "metric": str(clock.metric),
+            "status": str(clock.status),
+            "state": sla.clock_state(clock, now),
+            "target_seconds": int(clock.target.total_seconds()),
+            "used_seconds": int(used.total_seconds()),
+            "remaining_seconds": int((clock.target - used) // timedelta(seconds=1)),
+            "started_at": moment(clock.started_at),
+            "warn_at": moment(clock.warn_at),
+            "due_at": moment(clock.due_at),
+            "breached_at": moment(clock.breached_at),
+            "met_at": moment(clock.met_at),
+            "cycle": int(clock.cycle),
+        }
+
 
 class SlaAlertSerializer(serializers.ModelSerializer):
     class Meta:
@@ -109,6 +129,15 @@ class TicketWithSlaSerializer(TicketSerializer):
     class Meta(TicketSerializer.Meta):
         fields = [*TicketSerializer.Meta.fields, "priority_override", "sla_clocks"]
         read_only_fields = fields
+
+    lean_fields = frozenset(Meta.fields)
+
+    def lean_representation(self, ticket) -> dict:
+        row = super().lean_representation(ticket)
+        row["priority_override"] = str(ticket.priority_override)
+        clock = self.fields["sla_clocks"].child
+        row["sla_clocks"] = [clock.to_representation(each) for each in ticket.sla_clocks.all()]
+        return row
 
 
 class PriorityOverrideSerializer(StrictFieldsMixin, serializers.Serializer):

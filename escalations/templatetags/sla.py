@@ -3,9 +3,10 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from escalations.models import SlaClock
 from escalations.services import sla
 
 register = template.Library()
@@ -25,18 +26,38 @@ SHORT = {
 }
 
 
+_words: dict[str | None, tuple[dict[str, str], dict[str, str], dict[str, str]]] = {}
+
+
+def badge_words() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The badges' words in the active language: metric names, short names and state
+    labels, translated once per language rather than for every badge of every row
+    (``get_metric_display`` rebuilds and hashes the lazy choices on each call)."""
+    language = get_language()
+    words = _words.get(language)
+    if words is None:
+        words = (
+            {value: str(label) for value, label in SlaClock.Metric.choices},
+            {metric: str(short) for metric, short in SHORT.items()},
+            {state: str(label) for state, (_css, label) in BADGES.items()},
+        )
+        _words[language] = words
+    return words
+
+
 @register.simple_tag
 def sla_badge(clock, state=None):
     """A coloured badge for one clock: metric and state."""
     state = state or sla.clock_state(clock, timezone.now())
-    css, label = BADGES[state]
+    names, short, labels = badge_words()
+    label = labels[state]
     return format_html(
         '<span class="badge {} me-1" title="{}: {}" data-state="{}">{} {}</span>',
-        css,
-        clock.get_metric_display(),
+        BADGES[state][0],
+        names.get(clock.metric, clock.metric),
         label,
         state,
-        SHORT[clock.metric],
+        short[clock.metric],
         label,
     )
 

@@ -75,3 +75,21 @@ def test_the_list_refreshes_without_losing_the_ticks(page, log_in, agent, ticket
     expect(row(page, newcomer)).to_be_visible()
     expect(page.locator(f"#pick-{tickets[1].pk}")).to_be_checked()
     assert refused == []  # htmx runs under the strict Content-Security-Policy
+
+
+def test_pages_past_the_count_cap_lead_through_every_ticket(
+    page, log_in, agent, l1_team, monkeypatch
+):
+    from config.paging import CappedPaginator
+    from tests.factories import TicketFactory
+
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    made = TicketFactory.create_batch(30, team=l1_team, assignee=agent)
+    log_in(page, "agent1")
+    # An estimate on PostgreSQL ("Page 1 of about ..."), exact elsewhere.
+    expect(page.locator("#queue-page")).to_contain_text(re.compile(r"Page 1 of (about )?\d"))
+    expect(page.locator("#queue tbody tr")).to_have_count(25)
+    page.get_by_role("link", name="Next").click()
+    expect(page.locator("#queue tbody tr")).to_have_count(len(made) - 25)
+    expect(page.get_by_role("link", name="Next")).to_have_count(0)
+    expect(page.get_by_role("link", name="Previous")).to_have_count(1)

@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import StrictFieldsMixin
+from config.api import LeanRepresentationMixin, StrictFieldsMixin, moment
 from tickets import notes
 from tickets.models import (
     Attachment,
@@ -72,8 +72,20 @@ class TeamSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "tier"]
 
 
-class TicketSerializer(serializers.ModelSerializer):
-    """A ticket as the API shows it."""
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def user_summary(user: User | None) -> dict | None:
+    """``UserSummarySerializer``'s output, written out (the ticket list's rows)."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": str(user)}
+
+
+class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
+    """A ticket as the API shows it (rows written out by ``lean_representation``,
+    the same JSON as the declared fields give, for long lists)."""
 
     reference = serializers.CharField(read_only=True)
     organization = OrganizationSerializer(read_only=True, allow_null=True)
@@ -113,6 +125,8 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    lean_fields = frozenset(Meta.fields)
+
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
     def get_allowed_transitions(self, obj: Ticket) -> list[str]:
         """The status changes the caller may make."""
@@ -120,6 +134,55 @@ class TicketSerializer(serializers.ModelSerializer):
         if request is None:
             return allowed_transitions(obj.status)
         return transitions_for(status=obj.status, actor=request.user)
+
+    def _transitions(self, ticket: Ticket) -> list[str]:
+        """``get_allowed_transitions``, worked out once per status for the whole list."""
+        known = self.__dict__.setdefault("_transitions_by_status", {})
+        status = str(ticket.status)
+        if status not in known:
+            known[status] = self.get_allowed_transitions(ticket)
+        return list(known[status])
+
+    def lean_representation(self, ticket: Ticket) -> dict:
+        organization, category, team = ticket.organization, ticket.category, ticket.team
+        return {
+            "id": ticket.pk,
+            "reference": ticket.reference,
+            "title": ticket.title,
+            "description": ticket.description,
+            "requester_name": ticket.requester_name,
+            "requester_email": ticket.requester_email,
+            "requester_language": str(ticket.requester_language),
+            "organization": None
+            if organization is None
+            else {"id": organization.pk, "name": organization.name, "tier": str(organization.tier)},
+            "category": None
+            if category is None
+            else {
+                "id": category.pk,
+                "name": _text(category.display_name),
+                "description": _text(category.display_description),
+                "is_active": bool(category.is_active),
+            },
+            "impact": int(ticket.impact),
+            "urgency": int(ticket.urgency),
+            "priority": str(ticket.priority),
+            "is_security": bool(ticket.is_security),
+            "is_safety": bool(ticket.is_safety),
+            "is_legal": bool(ticket.is_legal),
+            "is_major_outage": bool(ticket.is_major_outage),
+            "status": str(ticket.status),
+            "allowed_transitions": self._transitions(ticket),
+            "level": str(ticket.level),
+            "team": None
+            if team is None
+            else {"id": team.pk, "name": team.name, "tier": str(team.tier)},
+            "assignee": user_summary(ticket.assignee),
+            "created_at": moment(ticket.created_at),
+            "updated_at": moment(ticket.updated_at),
+            "resolved_at": moment(ticket.resolved_at),
+            "closed_at": moment(ticket.closed_at),
+        }
 
 
 class TicketWriteSerializer(StrictFieldsMixin, serializers.Serializer):

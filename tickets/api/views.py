@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.api import CappedPagination
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
@@ -59,6 +60,7 @@ class TicketViewSet(
     queryset = Ticket.objects.none()
     serializer_class = TicketSerializer
     filterset_class = TicketFilter
+    pagination_class = CappedPagination
     ordering_fields = ["created_at", "updated_at", "priority", "status", "id"]
     ordering = ["-created_at", "-id"]
 

@@ -148,6 +148,13 @@ class Ticket(models.Model):
             models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
             # The API's ordering=next_due, over every status.
             models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
+            # The API list's default order (newest first) and the queue's by creation.
+            models.Index(fields=["-created_at", "-id"], name="ticket_newest"),
+            # The queue's sort=priority (newest first in a priority); the API's ordering=priority.
+            models.Index(fields=["priority", "-created_at", "-id"], name="ticket_priority_newest"),
+            # Search also matches the requester's name in any case: with this index the
+            # planner can OR it with the full-text index instead of reading every ticket.
+            models.Index(Upper("requester_name"), name="ticket_requester_name_ci"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -52,9 +52,9 @@ def as_moment(value) -> datetime | None:
     return moment
 
 
-def exact(moment: datetime) -> str:
+def exact(moment: datetime, local: datetime | None = None) -> str:
     """The exact time in the viewer's zone and locale, with the zone's name."""
-    local = timezone.localtime(moment)
+    local = local or timezone.localtime(moment)
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}".strip()
 
 
@@ -72,13 +72,14 @@ def relative(moment: datetime, *, due: bool = False, now: datetime | None = None
 
 
 def _markup(moment: datetime, *, due: bool) -> str:
-    overdue = due and moment <= timezone.now()
+    now = timezone.now()
+    local = timezone.localtime(moment)  # once: a list page shows dozens of times
     return format_html(
         '<time datetime="{}" title="{}"{}>{}</time>',
-        timezone.localtime(moment).isoformat(timespec="seconds"),
-        exact(moment),
-        mark_safe(' class="text-danger"') if overdue else "",
-        relative(moment, due=due),
+        local.isoformat(timespec="seconds"),
+        exact(moment, local),
+        mark_safe(' class="text-danger"') if due and moment <= now else "",
+        relative(moment, due=due, now=now),
     )
 
 
