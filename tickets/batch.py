@@ -10,7 +10,13 @@ Inside ``work_batch()``:
   inserted with one statement when the batch is flushed;
 - services keep what they read for the rest of the batch with ``memo`` (paths
   and levels, calendars, policies, a team's members, message templates), and
-  queue their own bulk writes with ``on_flush``.
+  queue their own bulk writes with ``on_flush``;
+- ``update_later`` queues the update of a row the batch holds (a ticket moved
+  to its new level, its route, its new level clock): the rows of one kind are
+  written with one statement when the batch is flushed, each with its fields as
+  they are then (the services change the same objects). A reader that needs
+  the table itself as the batch left it (counting an agent's open tickets)
+  calls ``settle()`` first.
 
 ``flush()`` runs before the batch's transaction commits. Outside a batch every
 helper does what it would do anyway (``memo`` calls its loader, nothing is
@@ -30,6 +36,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from tickets.models import Ticket, TicketEvent
 
 T = TypeVar("T")
@@ -41,21 +49,34 @@ class WorkBatch:
         self.trail: list[TicketEvent] = []
         self.memos: dict[Any, Any] = {}
         self.flushers: dict[str, Callable[[], None]] = {}
+        self.updates: dict[tuple[type[Model], Any], tuple[Model, set[str]]] = {}
 
     def flush(self) -> None:
-        """Write what the batch queued: the audit trail first, then each service's rows."""
+        """Write what the batch queued: the audit trail and the queued updates
+        first, then each service's rows."""
         from tickets.models import TicketEvent
 
         trail, self.trail = self.trail, []
         TicketEvent.objects.bulk_create(trail)
+        self.settle()
         while self.flushers:
             _name, flusher = self.flushers.popitem()
             flusher()
+            self.settle()
+
+    def settle(self) -> None:
+        """Write the queued updates: one statement per model and set of fields."""
+        updates, self.updates = self.updates, {}
+        groups: dict[tuple[type[Model], frozenset[str]], list[Model]] = {}
+        for (model, _pk), (instance, fields) in updates.items():
+            groups.setdefault((model, frozenset(fields)), []).append(instance)
+        for (model, fields), instances in groups.items():
+            model._default_manager.bulk_update(instances, sorted(fields))
 
     def reset(self) -> None:
         """Forget what was queued and read: a savepoint rolled back what the
         batch's services wrote, so the tickets it holds are read again."""
-        self.trail, self.flushers, self.memos = [], {}, {}
+        self.trail, self.flushers, self.memos, self.updates = [], {}, {}, {}
         for ticket in self.tickets.values():
             ticket.refresh_from_db()
 
@@ -136,6 +157,29 @@ def queue_event(event: TicketEvent) -> bool:
         return False
     batch.trail.append(event)
     return True
+
+
+def update_later(instance: Model, fields: list[str]) -> bool:
+    """Queue the update of ``fields`` of a saved row for the batch's bulk update
+    (several calls for one row add up their fields); False outside a batch
+    (save now instead)."""
+    batch = current()
+    if batch is None or instance.pk is None:
+        return False
+    key = (type(instance), instance.pk)
+    queued = batch.updates.get(key)
+    if queued is not None and queued[0] is not instance:
+        batch.settle()  # another copy of the row: what it queued is written first
+        queued = None
+    batch.updates[key] = (instance, (queued[1] if queued else set()) | set(fields))
+    return True
+
+
+def settle() -> None:
+    """Write the batch's queued updates now (for a reader that counts rows)."""
+    batch = current()
+    if batch is not None:
+        batch.settle()
 
 
 def on_flush(name: str, flusher: Callable[[], None]) -> bool:
