@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, transaction
 
+from tickets.bulk import rows_update
+
 if TYPE_CHECKING:
     from django.db.models import Model
 
@@ -79,7 +81,7 @@ class WorkBatch:
         for (model, _pk), (instance, fields) in updates.items():
             groups.setdefault((model, frozenset(fields)), []).append(instance)
         for (model, fields), instances in groups.items():
-            model._default_manager.bulk_update(instances, sorted(fields))
+            rows_update(model, instances, sorted(fields))
 
     def reset(self) -> None:
         """Forget what was queued and read: a savepoint rolled back what the
