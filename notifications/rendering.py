@@ -180,8 +180,11 @@ def personal_to(kind: str, language: str, sources: dict) -> bool:
     language = language or "en"
     if (kind, language) not in sources:
         sources[(kind, language)] = _source(kind, language)
-    source = sources[(kind, language)]
-    return any("recipient" in str(part) for part in (*source, *defaults.TEMPLATES[kind]))
+    key = ("personal", kind, language)
+    if key not in sources:
+        parts = (*sources[(kind, language)], *defaults.TEMPLATES[kind])
+        sources[key] = any("recipient" in str(part) for part in parts)
+    return sources[key]
 
 
 def _render(
