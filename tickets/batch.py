@@ -16,7 +16,11 @@ Inside ``work_batch()``:
   written with one statement when the batch is flushed, each with its fields as
   they are then (the services change the same objects). A reader that needs
   the table itself as the batch left it (counting an agent's open tickets)
-  calls ``settle()`` first.
+  calls ``settle()`` first;
+- ``insert_later`` gives a new row its key at once (PostgreSQL: taken ahead
+  from the table's sequence) and inserts it with the others of its kind when
+  the batch is flushed (the escalation records of a chunk); elsewhere the
+  caller saves it at once.
 
 ``flush()`` runs before the batch's transaction commits. Outside a batch every
 helper does what it would do anyway (``memo`` calls its loader, nothing is
@@ -221,7 +225,7 @@ def inserting(model: type[Model], pks: set[Any]) -> bool:
 
 
 def settle() -> None:
-    """Write the batch's queued updates now (for a reader that counts rows)."""
+    """Write the batch's queued rows now (for a reader that counts rows)."""
     batch = current()
     if batch is not None:
         batch.settle()
