@@ -139,10 +139,17 @@ def _source(kind: str, language: str) -> tuple[str, str, str]:
 
 
 def render_message(
-    *, kind: str, context: dict, language: str, time_zone: str, sources: dict | None = None
+    *,
+    kind: str,
+    context: dict,
+    language: str,
+    time_zone: str,
+    sources: dict | None = None,
+    html: bool = True,
 ) -> Message:
     """Render the message for ``kind`` in ``language`` with dates in ``time_zone``.
-    ``sources`` caches the template lookup across the recipients of one event."""
+    ``sources`` caches the template lookup across the recipients of one event;
+    ``html=False`` (an inbox message: subject and text only) leaves the HTML out."""
     language = language or "en"
     try:
         zone = ZoneInfo(time_zone or "UTC")
@@ -155,20 +162,39 @@ def render_message(
             sources[(kind, language)] = _source(kind, language)
         context = localized(context)
         try:
-            return _render(*sources[(kind, language)], context)
+            return _render(*sources[(kind, language)], context, html=html)
         except Exception:
             # Saved before validation existed, broken by an upgrade, or failing on
             # values the check at save time did not have: the message still goes
             # out, in the default wording, and the event it tells is not undone.
             logger.exception("Message template for %s/%s does not render", kind, language)
             subject, text = defaults.TEMPLATES[kind]
-            return _render(str(subject), str(text), "", context)
+            return _render(str(subject), str(text), "", context, html=html)
 
 
-def _render(subject_src: str, text_src: str, html_src: str, context: dict) -> Message:
+def personal_to(kind: str, language: str, sources: dict) -> bool:
+    """Whether the message for ``kind`` in ``language`` names its recipient (its
+    template, or the default it falls back to, uses ``recipient``): if not, every
+    recipient with the same language, time zone and view of the event reads the
+    same words, rendered once. Reads the template into ``sources`` if not there yet."""
+    language = language or "en"
+    if (kind, language) not in sources:
+        sources[(kind, language)] = _source(kind, language)
+    key = ("personal", kind, language)
+    if key not in sources:
+        parts = (*sources[(kind, language)], *defaults.TEMPLATES[kind])
+        sources[key] = any("recipient" in str(part) for part in parts)
+    return sources[key]
+
+
+def _render(
+    subject_src: str, text_src: str, html_src: str, context: dict, *, html: bool = True
+) -> Message:
     ctx = Context(context, autoescape=False)
     subject = " ".join(compile_template(subject_src).render(ctx).split())[:300]
     text = compile_template(text_src).render(ctx).strip()
+    if not html:
+        return Message(subject=subject, text=text, html="")
     if html_src:
         body = compile_template(html_src).render(Context(context, autoescape=True))
     else:

@@ -4,10 +4,14 @@ Task names are pinned: queued tasks and beat's schedule find them by name,
 so they stay the same wherever the services they call move.
 """
 
+import logging
+
 from celery import shared_task
 
 from notifications.models import Delivery
 from notifications.services import outbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="notifications.tasks.deliver", ignore_result=True)
@@ -19,9 +23,14 @@ def deliver(delivery_id: int) -> None:
 
 @shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
 def deliver_many(delivery_ids: list[int]) -> None:
-    """Deliveries handed back together by the outbox sweep, one after another."""
+    """Deliveries handed over together (the outbox sweep, a chunk of the SLA
+    sweep), one after another, each claimed on its own: one that fails to send
+    does not hold back the rest (the outbox sweep hands it over again)."""
     for delivery_id in delivery_ids:
-        deliver(delivery_id)
+        try:
+            deliver(delivery_id)
+        except Exception:
+            logger.exception("Delivery %s not sent; the outbox sweep will retry it", delivery_id)
 
 
 @shared_task(name="notifications.tasks.send_backlog", ignore_result=True)

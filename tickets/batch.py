@@ -10,7 +10,17 @@ Inside ``work_batch()``:
   inserted with one statement when the batch is flushed;
 - services keep what they read for the rest of the batch with ``memo`` (paths
   and levels, calendars, policies, a team's members, message templates), and
-  queue their own bulk writes with ``on_flush``.
+  queue their own bulk writes with ``on_flush``;
+- ``update_later`` queues the update of a row the batch holds (a ticket moved
+  to its new level, its route, its new level clock): the rows of one kind are
+  written with one statement when the batch is flushed, each with its fields as
+  they are then (the services change the same objects). A reader that needs
+  the table itself as the batch left it (counting an agent's open tickets)
+  calls ``settle()`` first;
+- ``insert_later`` gives a new row its key at once (PostgreSQL: taken ahead
+  from the table's sequence) and inserts it with the others of its kind when
+  the batch is flushed (the escalation records of a chunk); elsewhere the
+  caller saves it at once.
 
 ``flush()`` runs before the batch's transaction commits. Outside a batch every
 helper does what it would do anyway (``memo`` calls its loader, nothing is
@@ -27,9 +37,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
+
+from tickets.bulk import rows_update
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
     from tickets.models import Ticket, TicketEvent
 
 T = TypeVar("T")
@@ -41,21 +55,43 @@ class WorkBatch:
         self.trail: list[TicketEvent] = []
         self.memos: dict[Any, Any] = {}
         self.flushers: dict[str, Callable[[], None]] = {}
+        self.updates: dict[tuple[type[Model], Any], tuple[Model, set[str]]] = {}
+        self.inserts: dict[tuple[type[Model], Any], Model] = {}
 
     def flush(self) -> None:
-        """Write what the batch queued: the audit trail first, then each service's rows."""
+        """Write what the batch queued: the audit trail and the queued updates
+        first, then each service's rows."""
         from tickets.models import TicketEvent
 
         trail, self.trail = self.trail, []
         TicketEvent.objects.bulk_create(trail)
+        self.settle()
         while self.flushers:
             _name, flusher = self.flushers.popitem()
             flusher()
+            self.settle()
+
+    def settle(self) -> None:
+        """Write the queued rows: one insert per model, then one update per model
+        and set of fields."""
+        inserts, self.inserts = self.inserts, {}
+        new_rows: dict[type[Model], list[Model]] = {}
+        for (model, _pk), instance in inserts.items():
+            new_rows.setdefault(model, []).append(instance)
+        for model, instances in new_rows.items():
+            model._default_manager.bulk_create(instances)
+        updates, self.updates = self.updates, {}
+        groups: dict[tuple[type[Model], frozenset[str]], list[Model]] = {}
+        for (model, _pk), (instance, fields) in updates.items():
+            groups.setdefault((model, frozenset(fields)), []).append(instance)
+        for (model, fields), instances in groups.items():
+            rows_update(model, instances, sorted(fields))
 
     def reset(self) -> None:
         """Forget what was queued and read: a savepoint rolled back what the
         batch's services wrote, so the tickets it holds are read again."""
         self.trail, self.flushers, self.memos = [], {}, {}
+        self.updates, self.inserts = {}, {}
         for ticket in self.tickets.values():
             ticket.refresh_from_db()
 
@@ -136,6 +172,63 @@ def queue_event(event: TicketEvent) -> bool:
         return False
     batch.trail.append(event)
     return True
+
+
+def update_later(instance: Model, fields: list[str]) -> bool:
+    """Queue the update of ``fields`` of a saved row for the batch's bulk update
+    (several calls for one row add up their fields); False outside a batch
+    (save now instead)."""
+    batch = current()
+    if batch is None or instance.pk is None:
+        return False
+    key = (type(instance), instance.pk)
+    if batch.inserts.get(key) is instance:
+        return True  # inserted with its fields as they are when the batch is flushed
+    queued = batch.updates.get(key)
+    if queued is not None and queued[0] is not instance:
+        batch.settle()  # another copy of the row: what it queued is written first
+        queued = None
+    batch.updates[key] = (instance, (queued[1] if queued else set()) | set(fields))
+    return True
+
+
+def insert_later(instance: Model, *, ahead: int = 1) -> bool:
+    """Give ``instance`` its primary key now and queue its row for the batch's
+    bulk insert; False outside a batch, or where keys cannot be taken ahead
+    (only PostgreSQL sequences can): save it now instead. Keys are taken from
+    the table's sequence ``ahead`` at a time (one statement); those a batch
+    leaves unused are only gaps."""
+    batch = current()
+    if batch is None or instance.pk is not None or connection.vendor != "postgresql":
+        return False
+    model = type(instance)
+    pool = batch.memos.setdefault(("keys", model), [])
+    if not pool:
+        meta = model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, max(1, ahead)],
+            )
+            pool.extend(sorted((row[0] for row in cursor.fetchall()), reverse=True))
+    instance.pk = pool.pop()
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    batch.inserts[(model, instance.pk)] = instance
+    return True
+
+
+def inserting(model: type[Model], pks: set[Any]) -> bool:
+    """Whether any of these rows is still queued for the batch's insert."""
+    batch = current()
+    return batch is not None and any((model, pk) in batch.inserts for pk in pks)
+
+
+def settle() -> None:
+    """Write the batch's queued rows now (for a reader that counts rows)."""
+    batch = current()
+    if batch is not None:
+        batch.settle()
 
 
 def on_flush(name: str, flusher: Callable[[], None]) -> bool:

@@ -25,7 +25,7 @@ from escalations.services import routing
 from escalations.services.managed import managed_escalation_open
 from escalations.services.records import escalation_create_once, escalation_step_record
 from escalations.services.steps import functional_escalations_close, step_begin
-from tickets import notes
+from tickets import batch, notes
 from tickets.models import Ticket, User
 from tickets.selectors import user_is_agent
 from tickets.services import ticket_lock
@@ -60,7 +60,8 @@ def escalation_carry_out(
     )
     if escalation.to_team_id != ticket.team_id:
         escalation.to_team = ticket.team
-        escalation.save(update_fields=["to_team"])
+        if not batch.update_later(escalation, ["to_team"]):
+            escalation.save(update_fields=["to_team"])
     escalation.ticket = ticket
     escalation_step_record(
         ticket=ticket, actor=actor, escalation=escalation, step=events.Step.ESCALATED, what=note

@@ -1,6 +1,7 @@
 """Writing escalation records: once per trigger, and always into the ticket's trail."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from escalations.events import Step
 from escalations.models import Escalation
@@ -47,7 +48,12 @@ def escalation_create_once(**fields) -> Escalation | None:
         if key in used:
             return None
         used.add(key)
-        created = Escalation.objects.create(**fields)
+        created = Escalation(**fields)
+        # Inserted with the chunk's other records when the batch is flushed.
+        if batch.insert_later(created, ahead=len(batch.current().tickets)):
+            created.created_at = timezone.now()
+        else:
+            created.save(force_insert=True)
         if created.status == Escalation.Status.ACTIVE:
             batch.recall(("active-functional", ticket.pk), set()).add(created.pk)
         return created

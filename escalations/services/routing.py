@@ -147,9 +147,9 @@ def enter_level(
         route, _created = TicketRoute.objects.update_or_create(
             ticket=ticket, defaults={"path": path, "level": level, "entered_at": now}
         )
-    else:  # the batch's route, kept in step
+    else:  # the batch's route, kept in step and written with the chunk's others
         route.path, route.level, route.entered_at = path, level, now
-        TicketRoute.objects.filter(pk=route.pk).update(path=path, level=level, entered_at=now)
+        batch.update_later(route, ["path", "level", "entered_at"])
     batch.remember(("route", ticket.pk), route)
     if level.time_limit_minutes:
         sla.level_clock_start(

@@ -52,6 +52,8 @@ def functional_escalations_close(
         batch.remember(("active-functional", ticket.pk), known - others)
         if not others:
             return 0
+        if batch.inserting(Escalation, others):
+            batch.settle()  # one the chunk created (twice escalated): in the table first
     active = Escalation.objects.filter(ticket=ticket, kind=Kind.FUNCTIONAL, status=State.ACTIVE)
     if keep is not None:
         active = active.exclude(pk=keep.pk)

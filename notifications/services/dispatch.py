@@ -22,7 +22,7 @@ from escalations.models import Escalation
 from notifications import context as ctx
 from notifications.models import Channel, Delivery, EventKind, Notification, WebhookEndpoint
 from notifications.recipients import Recipient
-from notifications.rendering import render_message
+from notifications.rendering import Message, personal_to, render_message
 from notifications.selectors import preference_choices
 from notifications.services import outbox
 from notifications.services.backlog import held_for
@@ -86,6 +86,7 @@ def event_emit(
         lambda: preference_choices(user_ids=user_ids, kind=kind),
     )
     sources: dict = batch.memo("message-sources", dict)
+    rendered: dict = {}  # this event's inbox messages, by what makes them differ
     inbox: list[Notification] = []
     deliveries: list[Delivery] = []
     agent_ids = _agent_ids(people)
@@ -95,13 +96,7 @@ def event_emit(
         # Requesters (and bare addresses) never read the routing: level, team, assignee.
         seen = values if user is not None and user.pk in agent_ids else outside
         if user is not None and choices[(user.pk, Channel.INAPP)]:
-            message = render_message(
-                kind=kind,
-                context=ctx.revive({**seen, "recipient": str(user)}),
-                language=user.language,
-                time_zone=user.time_zone,
-                sources=sources,
-            )
+            message = _inbox_message(kind, seen, user, sources, rendered)
             inbox.append(
                 Notification(
                     recipient=user,
@@ -152,6 +147,25 @@ def event_emit(
     return event_id
 
 
+def _inbox_message(kind: str, seen: dict, user: User, sources: dict, rendered: dict) -> Message:
+    """The inbox message (subject and text) for ``user``: rendered once per
+    language, time zone and view of the event (agents', requesters'), unless the
+    template names its recipient."""
+    language = user.language or "en"
+    personal = str(user) if personal_to(kind, language, sources) else ""
+    key = (id(seen), language, user.time_zone, personal)
+    if key not in rendered:
+        rendered[key] = render_message(
+            kind=kind,
+            context=ctx.revive({**seen, "recipient": str(user)}),
+            language=language,
+            time_zone=user.time_zone,
+            sources=sources,
+            html=False,
+        )
+    return rendered[key]
+
+
 def _endpoints() -> list[WebhookEndpoint]:
     """Every endpoint, marked ``held`` when what it is sent must wait: it is
     switched off, or still sending the backlog it missed."""
@@ -178,7 +192,9 @@ def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     keys = [d.key for d in deliveries if d.status == Delivery.Status.PENDING]
     if keys:
-        transaction.on_commit(lambda: _enqueue_keys(keys), robust=True)
+        # A batch job's chunk (the sweep) goes to the broker as one message.
+        together = batch.current() is not None
+        transaction.on_commit(lambda: _enqueue_keys(keys, together=together), robust=True)
     inbox.clear()
     deliveries.clear()
 
@@ -216,7 +232,10 @@ def _local_url(values: dict[str, Any]) -> str:
     return ""
 
 
-def _enqueue_keys(keys: list[str]) -> None:
+def _enqueue_keys(keys: list[str], *, together: bool = False) -> None:
     # Ids, not keys, go to the workers; bulk_create with ignore_conflicts gives none back.
-    ids = list(Delivery.objects.filter(key__in=keys).values_list("pk", flat=True))
-    outbox.deliveries_enqueue(ids=ids)
+    ids = list(Delivery.objects.filter(key__in=keys).order_by("pk").values_list("pk", flat=True))
+    if together:
+        outbox.deliveries_enqueue_together(ids=ids)
+    else:
+        outbox.deliveries_enqueue(ids=ids)

@@ -221,6 +221,24 @@ def deliveries_enqueue(*, ids: list[int]) -> list[int]:
     return []
 
 
+def deliveries_enqueue_together(*, ids: list[int]) -> list[int]:
+    """Hand committed deliveries to the workers in one broker message (a batch
+    job's chunk: its e-mails and webhooks); returns those it could not, all of
+    them when the broker is down (the outbox sweep hands them over later). The
+    worker sends them one after another, each claimed as ``delivery_send`` claims
+    it, so a message delivered twice sends nothing twice."""
+    from notifications.tasks import deliver_many
+
+    if len(ids) < 2:
+        return deliveries_enqueue(ids=ids)
+    try:
+        deliver_many.delay(list(ids))
+    except Exception:
+        logger.warning("%s deliveries not enqueued; the outbox sweep will retry them", len(ids))
+        return list(ids)
+    return []
+
+
 def deliveries_enqueue_on_commit(*, ids: list[int]) -> None:
     """Hand the deliveries to the workers once the transaction commits; a broker
     outage then must not fail the change that was just committed (robust)."""

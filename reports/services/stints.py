@@ -83,11 +83,18 @@ def stint_end(
 
 def _open_stint(ticket: Ticket) -> LevelStint | None:
     pending = _batch_stints()
-    if pending is not None and ticket.pk in pending.open:
-        return pending.open[ticket.pk]
+    if pending is not None and ticket.pk in pending.read:
+        return pending.open.get(ticket.pk)
     return (
         LevelStint.objects.select_for_update().filter(ticket=ticket, left_at__isnull=True).first()
     )
+
+
+def _has_stints(ticket: Ticket) -> bool:
+    pending = _batch_stints()
+    if pending is not None and ticket.pk in pending.read:
+        return ticket.pk in pending.started or ticket.pk in pending.open
+    return LevelStint.objects.filter(ticket=ticket).exists()
 
 
 def _close(ticket: Ticket, stint: LevelStint, now: datetime, how: str) -> None:
@@ -98,6 +105,7 @@ def _close(ticket: Ticket, stint: LevelStint, now: datetime, how: str) -> None:
         stint.save()
         return
     pending.open.pop(ticket.pk, None)
+    pending.started.add(ticket.pk)
     if stint.pk is not None:  # a stint begun in this batch is inserted as it ends
         pending.closed.append(stint)
 
@@ -133,6 +141,17 @@ class _BatchStints:
         }
         self.closed: list[LevelStint] = []
         self.begun: list[LevelStint] = []
+        # The held tickets with no open stint, and which of them have any stint
+        # at all (one query, only when there are such tickets).
+        without = [pk for pk in ticket_ids if pk not in self.open]
+        self.read = set(ticket_ids)
+        self.started: set[int] = set()
+        if without:
+            self.started = set(
+                LevelStint.objects.filter(ticket_id__in=without)
+                .values_list("ticket_id", flat=True)
+                .distinct()
+            )
 
     def flush(self) -> None:
         fields = ["left_at", "how_left", "calendar", "wall_seconds", "business_seconds"]
@@ -165,7 +184,7 @@ def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: Iterable[st
     stint = _open_stint(ticket)
     if stint is None:
         # Routing a ticket being created: its first stint starts with it.
-        if not LevelStint.objects.filter(ticket=ticket).exists():
+        if not _has_stints(ticket):
             _begin(ticket, ticket.created_at or now)
         return
     if stint.level == ticket.level and stint.team_id == ticket.team_id:

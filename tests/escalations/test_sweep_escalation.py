@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from escalations.models import BusinessCalendar, Escalation, SlaClock, SlaPolicy
 from escalations.services.sweep import sla_sweep
@@ -76,9 +77,12 @@ def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
     assert (result.breaches, result.warnings) == (40, 40)
     assert Escalation.objects.count() == 40
     assert set(Ticket.objects.values_list("level", flat=True)) == {"L2"}
-    # Measured: 202 on PostgreSQL, 4 a ticket (the escalation, the ticket, its
-    # route, its level clock) and the chunks' reads and bulk writes.
-    assert statements <= 40 * 5 + 50, statements
+    # Measured: 66 on PostgreSQL (it was 217): the escalation records, the
+    # tickets, their routes and level clocks are written with one statement
+    # each per chunk, with the chunk's reads and other bulk writes. SQLite
+    # (103) inserts each escalation record alone: it cannot take ids ahead.
+    per_ticket = 0 if connection.vendor == "postgresql" else 1
+    assert statements <= 40 * per_ticket + 70, statements
 
 
 def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(
@@ -120,8 +124,8 @@ def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, cloc
     assert (result.clocks, result.warnings, result.breaches) == (100, 100, 100)
     assert Notification.objects.count() == 50 * 2 * (2 + 3)
     assert Delivery.objects.filter(kind="sla.breach").count() == 300  # e-mails
-    # Measured: 22 on PostgreSQL (SQLite splits the bulk inserts).
-    assert statements <= 60, statements
+    # Measured: 27 on PostgreSQL, 37 on SQLite (which splits the bulk inserts).
+    assert statements <= 30 if connection.vendor == "postgresql" else 40, statements
     assert len(made) == 50
 
 
@@ -143,3 +147,55 @@ def test_the_time_budget_is_checked_inside_a_batch(
     assert left.count() == 15
     assert sla_sweep(now=T0 + timedelta(minutes=31)).breaches == 15
     assert Escalation.objects.count() == 20
+
+
+def test_a_ticket_escalated_twice_in_one_chunk_keeps_one_active_escalation(network_path, clock):
+    # First response (20 min) and resolution (25 min) both escalate on breach;
+    # at 31 minutes both breach in one chunk, with the L1 level clock: the first
+    # moves the ticket to L2, the second on to L3 and closes the first record,
+    # still waiting for the chunk's insert.
+    calendar = BusinessCalendar.objects.create(name="Always", is_24x7=True)
+    SlaPolicy.objects.create(
+        name="Both escalate",
+        first_response_minutes=20,
+        resolution_minutes=25,
+        warning_percent=75,
+        escalate_on_breach=True,
+        calendar=calendar,
+    )
+    (ticket,) = tickets(1)
+    result = sla_sweep(now=T0 + timedelta(minutes=31), batch_size=100)
+    assert result.breaches == 3
+    ticket.refresh_from_db()
+    assert ticket.level == "L3"
+    records = list(Escalation.objects.order_by("pk").values_list("to_tier", "status"))
+    assert records == [("L2", "closed"), ("L3", "active")]
+    level = SlaClock.objects.get(ticket=ticket, metric="level")
+    assert (level.state, level.cycle) == ("running", 3)
+
+
+def test_a_chunk_hands_its_deliveries_to_the_broker_in_one_message(
+    network_path, policy, clock, settings, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from notifications import tasks
+    from notifications.models import Delivery
+
+    settings.SLA_SWEEP_CHUNK_SIZE = 5
+    tickets(10)
+    Delivery.objects.all().delete()
+    with (
+        mock.patch.object(tasks.deliver_many, "delay") as together,
+        mock.patch.object(tasks.deliver, "delay") as alone,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = sla_sweep(now=T0 + timedelta(minutes=31), batch_size=100)
+    assert result.breaches == 10
+    # Two chunks of five escalations; each tells the L2 member and the manager
+    # by e-mail: one message of ten deliveries per chunk, none alone.
+    assert alone.call_count == 0
+    sent = [call.args[0] for call in together.call_args_list]
+    assert [len(ids) for ids in sent] == [10, 10]
+    pending = Delivery.objects.filter(channel="email", status="pending")
+    assert sorted(pk for ids in sent for pk in ids) == sorted(pending.values_list("pk", flat=True))

@@ -167,3 +167,45 @@ def test_api_preferences_refuse_bad_input(api_as, reader, payload):
 def test_api_marking_a_malformed_id_read_is_a_404(api_as, agent, bad):
     response = api_as(agent).post(f"/api/v1/notifications/{bad}/read/")
     assert response.status_code == 404
+
+
+def test_inbox_messages_are_rendered_once_per_language_and_zone(db):
+    from unittest import mock
+
+    from notifications.services import dispatch
+
+    same = [UserFactory(username=f"same{n}", language="fr", time_zone="UTC") for n in range(3)]
+    other = UserFactory(username="other", language="pl", time_zone="UTC")
+    ticket = TicketFactory()
+    with mock.patch.object(dispatch, "render_message", wraps=dispatch.render_message) as render:
+        event_emit(
+            kind="ticket.assigned",
+            ticket=ticket,
+            recipients=[Recipient(user=user) for user in [*same, other]],
+        )
+    # Three readers of French share one rendering, the Polish one has their own;
+    # none renders the e-mail HTML an inbox row does not keep.
+    assert render.call_count == 2
+    assert {call.kwargs["html"] for call in render.call_args_list} == {False}
+    bodies = dict(Notification.objects.values_list("recipient__username", "body"))
+    assert bodies["same0"] == bodies["same1"] == bodies["same2"] != bodies["other"]
+
+
+def test_a_template_naming_its_recipient_is_rendered_for_each(db):
+    from notifications.models import MessageTemplate
+
+    MessageTemplate.objects.create(
+        kind="ticket.assigned",
+        language="",
+        subject="Hello {{ recipient }}",
+        body_text="{{ recipient }}, {{ ticket.reference }} is yours.",
+    )
+    people = [UserFactory(username=f"p{n}", first_name=f"Name{n}") for n in range(3)]
+    ticket = TicketFactory()
+    event_emit(
+        kind="ticket.assigned", ticket=ticket, recipients=[Recipient(user=u) for u in people]
+    )
+    for person in people:
+        note = Notification.objects.get(recipient=person)
+        assert note.subject == f"Hello {person}"
+        assert note.body.startswith(f"{person}, ")

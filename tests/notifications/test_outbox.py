@@ -331,3 +331,29 @@ def test_a_requeue_run_while_another_is_at_it_hands_nothing_back_twice():
         other_run.execute("SELECT pg_advisory_unlock(%s)", [requeue.REQUEUE_LOCK])
         assert requeue.deliveries_requeue() == 10
     assert enqueued.call_count == 1
+
+
+def test_deliveries_handed_over_together_go_on_past_one_that_fails(caplog):
+    first, second = one_delivery(), one_delivery()
+    real = outbox.delivery_send
+
+    def send(*, delivery_id, now=None):
+        if delivery_id == first.pk:
+            raise RuntimeError("database gone")
+        return real(delivery_id=delivery_id, now=now)
+
+    with mock.patch.object(outbox, "delivery_send", side_effect=send):
+        tasks.deliver_many([first.pk, second.pk])
+    assert Delivery.objects.get(pk=second.pk).status == "sent"
+    # The first stays in the outbox, for the outbox sweep to hand over again.
+    assert Delivery.objects.get(pk=first.pk).status == "pending"
+    assert "not sent; the outbox sweep will retry it" in caplog.text
+
+
+def test_deliveries_enqueued_together_during_a_broker_outage_are_all_left_to_the_sweep():
+    ids = [one_delivery().pk, one_delivery().pk]
+    with mock.patch.object(tasks.deliver_many, "delay", side_effect=OperationalError("down")):
+        assert outbox.deliveries_enqueue_together(ids=ids) == ids
+    with mock.patch.object(tasks.deliver_many, "delay") as enqueued:
+        assert outbox.deliveries_enqueue_together(ids=ids) == []
+    assert [call.args for call in enqueued.call_args_list] == [(ids,)]

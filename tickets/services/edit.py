@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tickets import batch, notes
@@ -175,7 +176,12 @@ def ticket_route(
         locked.assignee = None
     if not changes:
         return locked
-    locked.save(update_fields=[*changes, "updated_at"])
+    if batch.held(locked.pk) is locked:
+        # A batch job (the sweep escalating a chunk) writes its tickets together.
+        locked.updated_at = timezone.now()
+        batch.update_later(locked, [*changes, "updated_at"])
+    else:
+        locked.save(update_fields=[*changes, "updated_at"])
     for name, (old, new) in changes.items():
         kind = TicketEvent.Kind.ASSIGNED if name == "assignee" else TicketEvent.Kind.CHANGED
         ticket_event_record(

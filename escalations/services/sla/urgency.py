@@ -62,10 +62,15 @@ def ticket_urgency_rerank(*, now: datetime) -> int:
     return stale.update(sla_rank=rank_expression(now))
 
 
+_CLOCK_FIELDS = [f.name for f in SlaClock._meta.concrete_fields if not f.primary_key]
+
+
 def clock_save(clock: SlaClock) -> None:
     """Save the clock and the ticket's queue sort key with it (in a batch job,
-    the sort keys of every ticket it touched, once, when it is flushed)."""
-    clock.save()
+    the clocks and the sort keys of every ticket it touched, once, when it is
+    flushed)."""
+    if not batch.update_later(clock, _CLOCK_FIELDS):
+        clock.save()
     touched = batch.memo("urgency-tickets", set)
     touched.add(clock.ticket_id)
     if not batch.on_flush("urgency-tickets", lambda: _urgency_refresh(touched)):
