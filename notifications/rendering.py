@@ -135,7 +135,8 @@ def _source(kind: str, language: str) -> tuple[str, str, str]:
     if row is not None:
         return row.subject, row.body_text, row.body_html
     subject, text = defaults.TEMPLATES[kind]
-    return str(subject), str(text), ""
+    with translation.override(language):  # whoever asks, the default in ``language``
+        return str(subject), str(text), ""
 
 
 def render_message(

@@ -193,3 +193,17 @@ def pytest_sessionstart(session):
         from config.i18n_check.checks import compile_catalogs
 
         compile_catalogs()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """A request made as a user with a language or time zone activates it for the
+    thread (as each request does in production) and nothing deactivates it when
+    the test client returns: every test starts and ends in the defaults."""
+    from django.utils import timezone, translation
+
+    translation.deactivate()
+    timezone.deactivate()
+    yield
+    translation.deactivate()
+    timezone.deactivate()
