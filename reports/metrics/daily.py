@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from reports.metrics.base import ReportFilter
@@ -62,7 +62,7 @@ def by_day(
             day__gte=whole[0].date(),
             day__lt=whole[1].date(),
         )
-        bucket = _DAY_TRUNC[f.group]("day") if f.group in _DAY_TRUNC else "day"
+        bucket = _DAY_TRUNC[f.group]("day") if f.group in _DAY_TRUNC else F("day")
         for row in (
             days.annotate(bucket=bucket)
             .values("bucket")

@@ -84,11 +84,11 @@ def _keyed(source: str, sign: int) -> str:
         FROM {source}"""  # noqa: S608
 
 
-def _upsert_day(new: str, old: str) -> str:
+def _upsert_day(new: str, old: str, ctes: str = "") -> str:
     """Add (facts ``new``) minus (facts ``old``) to the rollup, key by key."""
     day = _tables()["day"]
     return f"""
-        INSERT INTO {day} ({_KEY}, n)
+        INSERT INTO {day} ({_KEY}, n) {ctes}
         SELECT {_KEY}, SUM(n) FROM ({_keyed(new, 1)} UNION ALL {_keyed(old, -1)}) d
         WHERE true GROUP BY {_KEY} HAVING SUM(n) <> 0 ORDER BY {_KEY}
         ON CONFLICT ({_KEY}) DO UPDATE SET n = {day}.n + EXCLUDED.n"""  # noqa: S608
@@ -114,8 +114,9 @@ def _refresh(where: str, params: list) -> int:
             sql = f"WITH new AS ({new}), old AS ({old}), kept AS ({kept}) "
             cursor.execute(sql + _upsert_day("new", "old"), [*params, *params])
             return cursor.rowcount
-        sql = f"WITH new AS ({new}), old AS ({old}) "
-        cursor.execute(sql + _upsert_day("new", "old"), [*params, *params])
+        # The common table expressions inside the INSERT: SQLite counts its rows then.
+        ctes = f"WITH new AS ({new}), old AS ({old})"
+        cursor.execute(_upsert_day("new", "old", ctes), [*params, *params])
         changed = cursor.rowcount
         cursor.execute(_upsert_facts(f"SELECT * FROM ({new}) WHERE true"), params)  # noqa: S608
         return changed
@@ -173,8 +174,11 @@ def rollups_rebuild(
         with transaction.atomic():
             EscalationDay.objects.all().delete()
             EscalationFact.objects.all().delete()
-    last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    low = after_id
+    ids = Ticket.objects.filter(pk__gt=after_id).values_list("pk", flat=True)
+    first, last = ids.order_by("pk").first(), ids.order_by("-pk").first()
+    if first is None:
+        return
+    low = first - 1
     while low < last:
         high = low + batch_size
         with transaction.atomic():
