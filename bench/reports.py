@@ -3,10 +3,12 @@
 Loads ``--tickets`` tickets over two years (with 30 % as many escalations and
 half as many level stints, reviews, clocks, alerts and surveys; see
 ``_reports_data``), then times every report for the last quarter and the last
-year (median of ``--repeat`` runs, every team in scope, weekly buckets), prints
+year (median of ``--repeat`` runs, every team in scope, weekly buckets, UTC), prints
 EXPLAIN (ANALYZE, BUFFERS) of the slowest query of the slowest report, and
 measures the stint backfill (``backfill_stints``) in rows per second on
-``--backfill`` tickets with an audit trail.
+``--backfill`` tickets with an audit trail. Before timing, it brings the
+escalation facts and daily rollups up to date (from scratch after a load) and
+prints the rate.
 
     .venv/bin/python bench/reports.py                       # 1,000,000 tickets
     .venv/bin/python bench/reports.py --tickets 100000      # quicker
@@ -49,7 +51,8 @@ def empty() -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE reports_surveyresponse, reports_levelstint, reports_digestlog, "
+            "TRUNCATE reports_escalationday, reports_escalationfact, "
+            "reports_surveyresponse, reports_levelstint, reports_digestlog, "
             "escalations_slaclockalert, escalations_slaclock, escalations_escalationreview, "
             "escalations_escalation, tickets_ticketevent, tickets_ticket CASCADE"
         )
@@ -147,6 +150,30 @@ def bench_backfill(count: int) -> float:
     return stints / elapsed
 
 
+def bench_rollups() -> None:
+    """Refresh the escalation facts and daily rollups of every ticket
+    (``manage.py rebuild_rollups``): from scratch after a load, else only what
+    changed (nothing, on data kept from an earlier run)."""
+    from django.db import connection
+
+    from reports.models import EscalationDay, EscalationFact
+    from reports.services.rollups import rollups_rebuild
+
+    scratch = not EscalationFact.objects.exists()
+    started = time.perf_counter()
+    rows = sum(step.rows for step in rollups_rebuild(from_scratch=scratch))
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE reports_escalationfact")
+        cur.execute("VACUUM ANALYZE reports_escalationday")
+    facts = EscalationFact.objects.count()
+    print(
+        f"  rollups ({'from scratch' if scratch else 'refresh'}): {facts:,} escalation facts, "
+        f"{EscalationDay.objects.count():,} day rows ({rows:,} changed) in {elapsed:.1f} s: "
+        f"{facts / elapsed:,.0f} escalations/s"
+    )
+
+
 def main() -> None:
     args = parse_args()
     _common.setup_django(args.database_url)
@@ -156,6 +183,7 @@ def main() -> None:
         started = time.perf_counter()
         _reports_data.load(args.tickets)
         print(f"  loaded in {time.perf_counter() - started:.0f} s")
+    bench_rollups()
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -165,6 +193,8 @@ def main() -> None:
             "reports_levelstint",
             "escalations_slaclock",
             "reports_surveyresponse",
+            "reports_escalationfact",
+            "reports_escalationday",
         ):
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             print(f"  {table}: {cur.fetchone()[0]:,} rows")

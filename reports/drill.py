@@ -71,7 +71,7 @@ def _approvals(f, key):
 def _funnel(f, key):
     level = _choice(key, "level", Tier.values)
     return LevelStint.objects.filter(
-        f.period_q("ticket__created_at"),
+        f.period_q("ticket_created_at"),
         f.ticket_q(team_field="team_id", level_field="level"),
         level=level,
     ).values("ticket")

@@ -54,7 +54,7 @@ def funnel(f: ReportFilter) -> Report:
     """Of the tickets opened in the period, the share that reached each level,
     and the bounce-backs (stints that ended by going down a level)."""
     stints = LevelStint.objects.filter(
-        f.period_q("ticket__created_at"), f.ticket_q(team_field="team_id", level_field="level")
+        f.period_q("ticket_created_at"), f.ticket_q(team_field="team_id", level_field="level")
     )
     figures = stints.aggregate(
         tickets=Count("ticket", distinct=True),

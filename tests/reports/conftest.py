@@ -60,6 +60,7 @@ def dataset(network_path):
     def stint(tk, level, entered, left, how, wall, business):
         LevelStint.objects.create(
             ticket=tk,
+            ticket_created_at=tk.created_at,
             level=level,
             team=teams[level],
             entered_at=entered,
