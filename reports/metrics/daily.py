@@ -23,7 +23,7 @@ from reports.models import EscalationDay
 _DAY_TRUNC = {"week": TruncWeek, "month": TruncMonth}
 
 
-def _midnights(f: ReportFilter) -> tuple[datetime, datetime] | None:
+def midnights(f: ReportFilter) -> tuple[datetime, datetime] | None:
     """The first and last UTC midnight inside the period, if a whole day lies between."""
     first = datetime.combine(f.start.astimezone(UTC).date(), time(), tzinfo=UTC)
     if first < f.start:
@@ -43,7 +43,7 @@ def by_day(
 ) -> list[dict]:
     """Rows ``{"bucket", "total", <name>: count ...}`` in bucket order: escalations
     per bucket, and those matching each of ``filters`` (on kind and trigger)."""
-    whole = _midnights(f) if f.time_zone == "UTC" and not f.region else None
+    whole = midnights(f) if f.time_zone == "UTC" and not f.region else None
     edges = facts(f)
     if whole is not None:
         first, last = whole

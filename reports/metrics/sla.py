@@ -7,8 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escalations.clockstates import BREACHED, ENDED, OPEN, ClockState
-from escalations.models import SlaClock, SlaClockAlert
+from escalations.models import SlaClock
 from reports.metrics.base import Column, Report, ReportFilter, percent
+from reports.metrics.daily import midnights
+from reports.models import ClockDay, ClockFact
 
 Metric = SlaClock.Metric
 METRICS = (Metric.FIRST_RESPONSE, Metric.NEXT_UPDATE, Metric.RESOLUTION)
@@ -21,40 +23,74 @@ def clocks_of(f: ReportFilter):
     )
 
 
+COUNTING = (BREACHED - ENDED) | {ClockState.RUNNING}
+_SUMS = ("clocks", "targets", "breached", "missed")
+
+
+def _figures(f: ReportFilter, now) -> dict[str, dict]:
+    """Per metric: clocks, targets decided, breaches and missed updates, from the
+    daily rollup for the whole UTC days of a UTC report and from the clock facts
+    for the rest (see ``reports.metrics.daily``); at risk and breached now from
+    the facts of the clocks still counting, with their live due times."""
+    whole = midnights(f) if f.time_zone == "UTC" and not f.region else None
+    figures: dict[str, dict] = {
+        m.value: dict.fromkeys((*_SUMS, "at_risk", "breached_now"), 0) for m in METRICS
+    }
+    if whole is not None:
+        for row in (
+            ClockDay.objects.filter(
+                f.ticket_q("", team_field="team_id", level_field="level"),
+                day__gte=whole[0].date(),
+                day__lt=whole[1].date(),
+            )
+            .values("metric")
+            .annotate(**{k: Sum(k) for k in _SUMS})
+            .order_by()
+        ):
+            for k in _SUMS:
+                figures[row["metric"]][k] += row[k] or 0
+        rest = Q(ticket_created_at__lt=whole[0]) | Q(ticket_created_at__gte=whole[1])
+    else:
+        rest = Q(pk__isnull=False)  # every fact of the period
+    running = Q(clock__state=ClockState.RUNNING)
+    facts = ClockFact.objects.filter(
+        f.period_q("ticket_created_at"), f.ticket_q("", level_field="level"), metric__in=METRICS
+    ).filter(rest | Q(state__in=COUNTING))
+    for row in (
+        facts.values("metric")
+        .annotate(
+            clocks=Count("pk", filter=rest),
+            targets=Sum(
+                Case(
+                    When(state__in=OPEN, then=F("cycle") - 1),
+                    default=F("cycle"),
+                    output_field=IntegerField(),
+                ),
+                filter=rest,
+            ),
+            breached=Count("pk", filter=rest & Q(state__in=BREACHED)),
+            missed=Sum("missed", filter=rest),
+            at_risk=Count("pk", filter=running & Q(clock__warn_at__lte=now, clock__due_at__gt=now)),
+            breached_now=Count(
+                "pk",
+                filter=Q(clock__state__in=BREACHED - ENDED) | (running & Q(clock__due_at__lte=now)),
+            ),
+        )
+        .order_by()
+    ):
+        for k in (*_SUMS, "at_risk", "breached_now"):
+            figures[row["metric"]][k] += row[k] or 0
+    return figures
+
+
 def sla(f: ReportFilter, *, now=None) -> Report:
     """Per metric: targets decided (met or missed), breaches, attainment in
     percent, and what is at risk or breached now. A next-update clock counts
     each cycle (each update owed) as one target; the current cycle once met or
     breached. Targets are those each clock had: a later policy edit changes none."""
     now = now or timezone.now()
-    running = Q(state=ClockState.RUNNING)
-    figures = {
-        row["metric"]: row
-        for row in clocks_of(f)
-        .values("metric")
-        .annotate(
-            clocks=Count("pk"),
-            targets=Sum(
-                Case(
-                    When(state__in=OPEN, then=F("cycle") - 1),
-                    default=F("cycle"),
-                    output_field=IntegerField(),
-                )
-            ),
-            breached=Count("pk", filter=Q(state__in=BREACHED)),
-            at_risk=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
-            breached_now=Count(
-                "pk",
-                filter=Q(state__in=BREACHED - ENDED) | (running & Q(due_at__lte=now)),
-            ),
-        )
-    }
-    # First response and resolution have one cycle: a breached state is the
-    # breach. Next update breaches once per cycle at most: count its alerts.
-    updates_missed = SlaClockAlert.objects.filter(
-        kind=SlaClockAlert.Kind.BREACH,
-        clock__in=clocks_of(f).filter(metric=Metric.NEXT_UPDATE).values("pk"),
-    ).count()
+    figures = _figures(f, now)
+    updates_missed = figures.get(Metric.NEXT_UPDATE.value, {}).get("missed", 0)
     rows = []
     for metric in METRICS:
         row = figures.get(metric.value, {})

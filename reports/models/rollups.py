@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from escalations.models import Escalation
+from escalations.models import Escalation, SlaClock
 from tickets.models import Category, Organization, Team, Ticket
 
 
@@ -112,3 +112,80 @@ class EscalationDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.level} {self.kind} {self.trigger}: {self.n}"
+
+
+class ClockFact(models.Model):
+    """One row per SLA clock of the reported metrics (first response, next
+    update, resolution), with its ticket's creation time and filter columns
+    (team, category, priority, organization, level) as they are now."""
+
+    clock = models.OneToOneField(
+        SlaClock, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    ticket_created_at = models.DateTimeField()
+    team = _ref(Team)
+    category = _ref(Category)
+    organization = _ref(Organization)
+    priority = models.CharField(max_length=4, blank=True)
+    level = models.CharField(max_length=8, blank=True)
+    metric = models.CharField(max_length=20)
+    state = models.CharField(max_length=20)
+    cycle = models.IntegerField(default=1)
+    missed = models.IntegerField(default=0)  # breach alerts (one per cycle at most)
+
+    class Meta:
+        verbose_name = _("SLA clock fact")
+        verbose_name_plural = _("SLA clock facts")
+        indexes = [
+            models.Index(fields=["ticket"], name="clockfact_ticket"),
+            # What is at risk or breached now: the clocks still counting.
+            models.Index(
+                fields=["ticket_created_at"],
+                include=["metric", "team", "level"],
+                condition=Q(state__in=["running", "breached_running", "breached_paused"]),
+                name="clockfact_counting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"clock {self.clock_id} of ticket {self.ticket_id}"
+
+
+class ClockDay(models.Model):
+    """SLA clocks per UTC day of their ticket's creation, filter columns and
+    metric: clocks, targets decided, breaches (first response, resolution) and
+    missed updates (next update)."""
+
+    day = models.DateField()  # UTC, of the ticket's creation
+    team_id = models.IntegerField(default=0)
+    category_id = models.IntegerField(default=0)
+    organization_id = models.IntegerField(default=0)
+    priority = models.CharField(max_length=4, blank=True)
+    level = models.CharField(max_length=8, blank=True)
+    metric = models.CharField(max_length=20)
+    clocks = models.IntegerField(default=0)
+    targets = models.IntegerField(default=0)
+    breached = models.IntegerField(default=0)
+    missed = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("SLA clocks per day")
+        verbose_name_plural = _("SLA clocks per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "team_id",
+                    "category_id",
+                    "organization_id",
+                    "priority",
+                    "level",
+                    "metric",
+                ],
+                name="clock_day_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric}: {self.clocks}"

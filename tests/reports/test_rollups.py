@@ -7,17 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
 from escalations.models import Escalation
 from escalations.services import escalate, reviews
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
+from reports.metrics.sla import sla
 from reports.metrics.volume import volume
-from reports.models import EscalationDay, EscalationFact
+from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
 from reports.services.rollups import rollups_rebuild
 from tests.factories import CategoryFactory, OrganizationFactory, create_ticket
-from tests.reports.conftest import MARCH, t
+from tests.reports.conftest import MARCH, NOW, t
 from tickets import services
 from tickets.models import Team, User
 
@@ -31,6 +32,7 @@ HANDOFF = {
 }
 KINDS = {"functional": Q(kind="functional"), "hierarchical": Q(kind="hierarchical")}
 TRIGGERS = {k: Q(trigger=k) for k in ("manual", "time_limit", "sla_breach", "severity")}
+METRICS = ("first_response", "next_update", "resolution")
 
 
 def plain_volume(f: ReportFilter) -> list[tuple]:
@@ -54,6 +56,55 @@ def report_volume(f: ReportFilter) -> list[tuple]:
     return [tuple(row[k] for k in keys) for row in volume(f).rows]
 
 
+def plain_sla(f: ReportFilter, now: datetime) -> dict:
+    """SLA attainment the way it was computed before the facts: the clocks of the
+    tickets opened in the period, joined to the tickets, and their breach alerts."""
+    from escalations.clockstates import BREACHED, ENDED, OPEN
+    from escalations.models import SlaClock, SlaClockAlert
+
+    clocks = SlaClock.objects.filter(
+        f.period_q("ticket__created_at"), f.ticket_q(), metric__in=METRICS
+    )
+    running = Q(state="running")
+    found = {
+        row.pop("metric"): row
+        for row in clocks.values("metric").annotate(
+            clocks=Count("pk"),
+            targets=Sum(
+                Case(
+                    When(state__in=OPEN, then=F("cycle") - 1),
+                    default=F("cycle"),
+                    output_field=IntegerField(),
+                )
+            ),
+            breached=Count("pk", filter=Q(state__in=BREACHED)),
+            at_risk=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
+            breached_now=Count(
+                "pk", filter=Q(state__in=BREACHED - ENDED) | (running & Q(due_at__lte=now))
+            ),
+        )
+    }
+    missed = SlaClockAlert.objects.filter(
+        kind="breach", clock__in=clocks.filter(metric="next_update").values("pk")
+    ).count()
+    return {
+        metric: (
+            row.get("clocks", 0),
+            row.get("targets") or 0,
+            missed if metric == "next_update" else row.get("breached", 0),
+            row.get("at_risk", 0),
+            row.get("breached_now", 0),
+        )
+        for metric in METRICS
+        for row in [found.get(metric, {})]
+    }
+
+
+def report_sla(f: ReportFilter, now: datetime) -> dict:
+    keys = ("clocks", "targets", "breaches", "at_risk", "breached_now")
+    return {row["metric"]: tuple(row[k] for k in keys) for row in sla(f, now=now).rows}
+
+
 def rollup_rows() -> set[tuple]:
     return set(
         EscalationDay.objects.exclude(n=0).values_list(
@@ -70,10 +121,21 @@ def rollup_rows() -> set[tuple]:
     )
 
 
-def fact_rows() -> set[tuple]:
+def clock_rows() -> set[tuple]:
+    fields = ["day", "team_id", "category_id", "organization_id", "priority", "level", "metric"]
     return set(
-        EscalationFact.objects.values_list(*[f.attname for f in EscalationFact._meta.fields])
+        ClockDay.objects.exclude(clocks=0, targets=0, breached=0, missed=0).values_list(
+            *fields, "clocks", "targets", "breached", "missed"
+        )
     )
+
+
+def fact_rows() -> set[tuple]:
+    return {
+        row
+        for model in (EscalationFact, ClockFact)
+        for row in model.objects.values_list(*[f.attname for f in model._meta.fields])
+    }
 
 
 def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
@@ -102,6 +164,7 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
         for extra in filters:
             f = ReportFilter(start=start, end=end, **extra)
             assert report_volume(f) == plain_volume(f), (start, end, extra)
+            assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
     by_day = (
         Escalation.objects.values("created_at__date", "ticket__priority", "to_tier")
@@ -171,21 +234,39 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert EscalationFact.objects.get(pk=functional.pk).root_cause == "network"
     assert EscalationFact.objects.filter(ticket=made[2], category=email).count() == 1
 
+    # Clocks move: a public reply, pending and back, a resolution, and the
+    # breaches the sweep records later.
+    services.comment_add(ticket=made[0], actor=agent1, body="On it.", is_public=True)
+    services.comment_add(ticket=made[3], actor=agent1, body="Internal.", is_public=False)
+    clock["now"] += timedelta(minutes=5)
+    services.ticket_transition(ticket=made[1], actor=agent1, status="pending")
+    clock["now"] += timedelta(minutes=5)
+    services.ticket_transition(ticket=made[1], actor=agent1, status="open")
+    services.ticket_transition(ticket=made[2], actor=manager, status="resolved")
+    clock["now"] += timedelta(hours=10)
+    assert sla_sweep(now=clock["now"]).breaches > 0
+    assert ClockFact.objects.filter(state__startswith="breached").exists()
+    assert ClockFact.objects.filter(state="met").exists()
+
     incremental_days, incremental_facts = rollup_rows(), fact_rows()
-    assert sum(row[-1] for row in incremental_days) == Escalation.objects.count() == 6
+    incremental_clocks = clock_rows()
+    assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
     rebuilt = list(rollups_rebuild(batch_size=2, from_scratch=True))
     assert len(rebuilt) == 2  # four tickets, two a transaction
     assert rollup_rows() == incremental_days
+    assert clock_rows() == incremental_clocks
     assert fact_rows() == incremental_facts
     day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
     for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
         f = ReportFilter(start=day.start, end=day.end, **extra)
         assert report_volume(f) == plain_volume(f), extra
+        assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
     whole = ReportFilter(
         start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 3, 8, tzinfo=UTC)
     )
     assert report_volume(whole) == plain_volume(whole)
-    assert volume(whole).summary["total"] == 6
+    assert report_sla(whole, clock["now"]) == plain_sla(whole, clock["now"])
+    assert volume(whole).summary["total"] == Escalation.objects.count()
 
 
 def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, capsys):
