@@ -51,7 +51,8 @@ def empty() -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE reports_escalationday, reports_escalationfact, "
+            "TRUNCATE reports_escalationday, reports_escalationfact, reports_clockday, "
+            "reports_clockfact, "
             "reports_surveyresponse, reports_levelstint, reports_digestlog, "
             "escalations_slaclockalert, escalations_slaclock, escalations_escalationreview, "
             "escalations_escalation, tickets_ticketevent, tickets_ticket CASCADE"
@@ -156,21 +157,25 @@ def bench_rollups() -> None:
     changed (nothing, on data kept from an earlier run)."""
     from django.db import connection
 
-    from reports.models import EscalationDay, EscalationFact
+    from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
     from reports.services.rollups import rollups_rebuild
+    from tickets.models import Ticket
 
-    scratch = not EscalationFact.objects.exists()
+    scratch = not (EscalationFact.objects.exists() and ClockFact.objects.exists())
     started = time.perf_counter()
     rows = sum(step.rows for step in rollups_rebuild(from_scratch=scratch))
     elapsed = time.perf_counter() - started
     with connection.cursor() as cur:
-        cur.execute("VACUUM ANALYZE reports_escalationfact")
-        cur.execute("VACUUM ANALYZE reports_escalationday")
-    facts = EscalationFact.objects.count()
+        for table in ("escalationfact", "escalationday", "clockfact", "clockday"):
+            cur.execute(f"VACUUM ANALYZE reports_{table}")
+    facts, clocks = EscalationFact.objects.count(), ClockFact.objects.count()
+    tickets = Ticket.objects.count()
     print(
-        f"  rollups ({'from scratch' if scratch else 'refresh'}): {facts:,} escalation facts, "
-        f"{EscalationDay.objects.count():,} day rows ({rows:,} changed) in {elapsed:.1f} s: "
-        f"{facts / elapsed:,.0f} escalations/s"
+        f"  rollups ({'from scratch' if scratch else 'refresh'}) in {elapsed:.1f} s: "
+        f"{facts:,} escalation facts, {EscalationDay.objects.count():,} escalation day rows, "
+        f"{clocks:,} clock facts, {ClockDay.objects.count():,} clock day rows "
+        f"({rows:,} rollup rows changed): {tickets / elapsed:,.0f} tickets/s, "
+        f"{(facts + clocks) / elapsed:,.0f} facts/s"
     )
 
 
@@ -195,6 +200,8 @@ def main() -> None:
             "reports_surveyresponse",
             "reports_escalationfact",
             "reports_escalationday",
+            "reports_clockfact",
+            "reports_clockday",
         ):
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             print(f"  {table}: {cur.fetchone()[0]:,} rows")
