@@ -29,7 +29,8 @@ def percentiles_grouped(
     ``values``; one dict per group of each of ``sets`` (a column not grouped is
     None, as in SQL), with ``n``, each count of ``counts`` (name: (column,
     value)) and ``<value>_median`` / ``<value>_p90``."""
-    inner, params = rows.query.sql_with_params()
+    # Without the model's default ordering: it would sort (and join) for nothing.
+    inner, params = rows.order_by().query.sql_with_params()
     keys = sorted({key for group in sets for key in group})
     counts = counts or {}
     select = [*keys, "COUNT(*) AS n"]
