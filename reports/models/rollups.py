@@ -142,7 +142,7 @@ class ClockFact(models.Model):
             # What is at risk or breached now: the clocks still counting.
             models.Index(
                 fields=["ticket_created_at"],
-                include=["metric", "team", "level"],
+                include=["clock", "team", "category", "organization", "priority", "level"],
                 condition=Q(state__in=["running", "breached_running", "breached_paused"]),
                 name="clockfact_counting",
             ),
