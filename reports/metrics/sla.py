@@ -52,8 +52,9 @@ def _figures(f: ReportFilter, now) -> dict[str, dict]:
         rest = Q(ticket_created_at__lt=whole[0]) | Q(ticket_created_at__gte=whole[1])
     else:
         whole, rest = None, Q()
+    # Clock facts are kept for the reported metrics only.
     facts = ClockFact.objects.filter(
-        f.period_q("ticket_created_at"), f.ticket_q("", level_field="level"), metric__in=METRICS
+        f.period_q("ticket_created_at"), f.ticket_q("", level_field="level")
     )
     if whole is None or f.start < whole[0] or whole[1] < f.end:
         for row in (

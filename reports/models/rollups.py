@@ -139,10 +139,20 @@ class ClockFact(models.Model):
         verbose_name_plural = _("SLA clock facts")
         indexes = [
             models.Index(fields=["ticket"], name="clockfact_ticket"),
+            # The partial days of a period.
+            models.Index(fields=["ticket_created_at"], name="clockfact_created"),
             # What is at risk or breached now: the clocks still counting.
             models.Index(
                 fields=["ticket_created_at"],
-                include=["clock", "team", "category", "organization", "priority", "level"],
+                include=[
+                    "clock",
+                    "metric",
+                    "team",
+                    "category",
+                    "organization",
+                    "priority",
+                    "level",
+                ],
                 condition=Q(state__in=["running", "breached_running", "breached_paused"]),
                 name="clockfact_counting",
             ),
