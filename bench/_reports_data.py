@@ -92,7 +92,7 @@ def load(tickets: int) -> dict[str, float]:
             """
             INSERT INTO reports_levelstint (ticket_id, level, team_id, entered_at, left_at,
                 how_left, wall_seconds, business_seconds, paused_wall_seconds,
-                paused_business_seconds)
+                paused_business_seconds, ticket_created_at)
             SELECT t.id, s.level, CASE WHEN s.level = 'L1' THEN (%(l1)s)[1 + t.id %% 3]
                                        ELSE t.team_id END,
                    t.created_at + s.start * w.wall * interval '1 second',
@@ -100,7 +100,7 @@ def load(tickets: int) -> dict[str, float]:
                         ELSE t.created_at + (s.start + 1) * w.wall * interval '1 second' END,
                    CASE WHEN s.level = 'L1' AND t.level = 'L2' THEN 'escalated'
                         WHEN t.resolved_at IS NULL THEN '' ELSE 'resolved' END,
-                   w.wall, (w.wall * 0.6)::bigint, 0, 0
+                   w.wall, (w.wall * 0.6)::bigint, 0, 0, t.created_at
             FROM tickets_ticket t
             CROSS JOIN LATERAL (SELECT 600 + (t.id * 7919) %% 28800 AS wall) w
             JOIN (VALUES ('L1', 0), ('L2', 1)) AS s(level, start)

@@ -3,10 +3,12 @@
 Loads ``--tickets`` tickets over two years (with 30 % as many escalations and
 half as many level stints, reviews, clocks, alerts and surveys; see
 ``_reports_data``), then times every report for the last quarter and the last
-year (median of ``--repeat`` runs, every team in scope, weekly buckets), prints
+year (median of ``--repeat`` runs, every team in scope, weekly buckets, UTC), prints
 EXPLAIN (ANALYZE, BUFFERS) of the slowest query of the slowest report, and
 measures the stint backfill (``backfill_stints``) in rows per second on
-``--backfill`` tickets with an audit trail.
+``--backfill`` tickets with an audit trail. Before timing, it brings the
+escalation facts and daily rollups up to date (from scratch after a load) and
+prints the rate.
 
     .venv/bin/python bench/reports.py                       # 1,000,000 tickets
     .venv/bin/python bench/reports.py --tickets 100000      # quicker
@@ -49,7 +51,9 @@ def empty() -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE reports_surveyresponse, reports_levelstint, reports_digestlog, "
+            "TRUNCATE reports_escalationday, reports_escalationfact, reports_clockday, "
+            "reports_clockfact, "
+            "reports_surveyresponse, reports_levelstint, reports_digestlog, "
             "escalations_slaclockalert, escalations_slaclock, escalations_escalationreview, "
             "escalations_escalation, tickets_ticketevent, tickets_ticket CASCADE"
         )
@@ -147,6 +151,34 @@ def bench_backfill(count: int) -> float:
     return stints / elapsed
 
 
+def bench_rollups() -> None:
+    """Refresh the escalation facts and daily rollups of every ticket
+    (``manage.py rebuild_rollups``): from scratch after a load, else only what
+    changed (nothing, on data kept from an earlier run)."""
+    from django.db import connection
+
+    from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
+    from reports.services.rollups import rollups_rebuild
+    from tickets.models import Ticket
+
+    scratch = not (EscalationFact.objects.exists() and ClockFact.objects.exists())
+    started = time.perf_counter()
+    rows = sum(step.rows for step in rollups_rebuild(from_scratch=scratch))
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cur:
+        for table in ("escalationfact", "escalationday", "clockfact", "clockday"):
+            cur.execute(f"VACUUM ANALYZE reports_{table}")
+    facts, clocks = EscalationFact.objects.count(), ClockFact.objects.count()
+    tickets = Ticket.objects.count()
+    print(
+        f"  rollups ({'from scratch' if scratch else 'refresh'}) in {elapsed:.1f} s: "
+        f"{facts:,} escalation facts, {EscalationDay.objects.count():,} escalation day rows, "
+        f"{clocks:,} clock facts, {ClockDay.objects.count():,} clock day rows "
+        f"({rows:,} rollup rows changed): {tickets / elapsed:,.0f} tickets/s, "
+        f"{(facts + clocks) / elapsed:,.0f} facts/s"
+    )
+
+
 def main() -> None:
     args = parse_args()
     _common.setup_django(args.database_url)
@@ -156,6 +188,7 @@ def main() -> None:
         started = time.perf_counter()
         _reports_data.load(args.tickets)
         print(f"  loaded in {time.perf_counter() - started:.0f} s")
+    bench_rollups()
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -165,6 +198,10 @@ def main() -> None:
             "reports_levelstint",
             "escalations_slaclock",
             "reports_surveyresponse",
+            "reports_escalationfact",
+            "reports_escalationday",
+            "reports_clockfact",
+            "reports_clockday",
         ):
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             print(f"  {table}: {cur.fetchone()[0]:,} rows")

@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
 
         from reports.metrics import sqlite
         from reports.pages import SURVEY_PAGES
-        from reports.services import stints, surveys
+        from reports.services import rollups, stints, surveys
         from tickets import events, hooks
         from tickets.events import Phase
 
@@ -22,6 +22,16 @@ class ReportsConfig(AppConfig):
         events.subscribe(
             events.TICKET_STATUS_CHANGED, stints.on_ticket_status_changed, phase=Phase.FACTS
         )
+        # Facts and daily rollups, after the stints (every listener above has run).
+        for event, listener in (
+            (events.TICKET_CREATED, rollups.on_ticket_created),
+            (events.TICKET_CHANGED, rollups.on_ticket_changed),
+            (events.TICKET_STATUS_CHANGED, rollups.on_ticket_status_changed),
+            (events.COMMENT_ADDED, rollups.on_comment_added),
+            (events.SLA_BREACH, rollups.on_sla_breach),
+            (events.ESCALATION_STEP, rollups.on_escalation_step),
+        ):
+            events.subscribe(event, listener, phase=Phase.FACTS)
 
         events.subscribe(
             events.TICKET_STATUS_CHANGED, surveys.on_ticket_status_changed, phase=Phase.NOTIFY

@@ -89,6 +89,7 @@ def seed_report_history(*, tickets: int = 150, days: int = 90, seed: int = 14) -
             stints.append(
                 LevelStint(
                     ticket=ticket,
+                    ticket_created_at=ticket.created_at,
                     level=TIERS[step],
                     team=teams[TIERS[step]],
                     entered_at=at,

@@ -71,7 +71,7 @@ def _approvals(f, key):
 def _funnel(f, key):
     level = _choice(key, "level", Tier.values)
     return LevelStint.objects.filter(
-        f.period_q("ticket__created_at"),
+        f.period_q("ticket_created_at"),
         f.ticket_q(team_field="team_id", level_field="level"),
         level=level,
     ).values("ticket")
@@ -95,9 +95,7 @@ def _sla(f, key):
 def _repeats(f, key):
     return (
         escalations_in(f)
-        .filter(
-            ticket__organization=_id(key, "organization"), ticket__category=_id(key, "category")
-        )
+        .filter(organization=_id(key, "organization"), category=_id(key, "category"))
         .values("ticket")
     )
 
@@ -115,7 +113,7 @@ def _root_causes(f, key):
 def _train_on(f, key):
     level = _choice(key, "level", Tier.values)
     category = _id(key, "category")
-    return escalations_in(f).filter(from_tier=level, ticket__category=category).values("ticket")
+    return escalations_in(f).filter(from_tier=level, category=category).values("ticket")
 
 
 def _csat(f, key):

@@ -169,6 +169,14 @@ class SlaClock(models.Model):
                 include=["started_at", "business_used", "state", "ticket"],
                 condition=Q(metric="resolution", met_at__isnull=False),
             ),
+            # Reports: what is at risk or breached now, the clocks still
+            # counting with their live times, read from the index alone.
+            models.Index(
+                fields=["id"],
+                name="sla_clock_counting",
+                include=["metric", "state", "warn_at", "due_at"],
+                condition=Q(state__in=["running", "breached_running", "breached_paused"]),
+            ),
         ]
 
     def __str__(self) -> str:

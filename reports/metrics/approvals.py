@@ -18,7 +18,7 @@ def asked_for_approval(f: ReportFilter):
     from reports.metrics.volume import escalations_in
 
     return escalations_in(f).filter(
-        Q(status=State.REQUESTED) | Q(decided_by__isnull=False) | Q(decided_at__isnull=False)
+        Q(status=State.REQUESTED) | Q(decided=True) | Q(decided_at__isnull=False)
     )
 
 
@@ -27,12 +27,12 @@ def approvals(f: ReportFilter) -> Report:
     rejected (by a manager; those withdrawn by resolving the ticket apart),
     still waiting, and the time to decide."""
     asked = asked_for_approval(f)
-    decided = Q(decided_by__isnull=False)
+    decided = Q(decided=True)
     figures = {
         "requested": Count("pk"),
         "approved": Count("pk", filter=decided & ~Q(status=State.REJECTED)),
         "rejected": Count("pk", filter=decided & Q(status=State.REJECTED)),
-        "withdrawn": Count("pk", filter=Q(decided_by__isnull=True, status=State.REJECTED)),
+        "withdrawn": Count("pk", filter=Q(decided=False, status=State.REJECTED)),
         "waiting": Count("pk", filter=Q(status=State.REQUESTED)),
         "decide_median": PercentileCont(between("decided_at", "created_at"), 0.5, filter=decided),
         "decide_p90": PercentileCont(between("decided_at", "created_at"), 0.9, filter=decided),

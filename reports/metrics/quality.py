@@ -124,22 +124,18 @@ def train_on(f: ReportFilter) -> Report:
 
     rows = list(
         escalations_in(f)
-        .values(
-            "ticket__category", "ticket__category__name", "from_tier", "review__root_cause_category"
-        )
+        .values("category", "category__name", "from_tier", "root_cause")
         .annotate(escalations=Count("pk"), tickets=Count("ticket", distinct=True))
-        .order_by("-escalations", "ticket__category__name", "from_tier")[:50]
+        .order_by("-escalations", "category__name", "from_tier")[:50]
     )
     labels = dict(RootCause.choices)
     rows = [
         {
-            "category": r["ticket__category"],
-            "category_name": r["ticket__category__name"] or str(_("(no category)")),
+            "category": r["category"],
+            "category_name": r["category__name"] or str(_("(no category)")),
             "level": r["from_tier"],
-            "cause": r["review__root_cause_category"] or "",
-            "cause_name": str(
-                labels.get(r["review__root_cause_category"] or "", _("not reviewed"))
-            ),
+            "cause": r["root_cause"],
+            "cause_name": str(labels.get(r["root_cause"], _("not reviewed"))),
             "escalations": r["escalations"],
             "tickets": r["tickets"],
         }

@@ -22,9 +22,9 @@ def _pairs_sql(f: ReportFilter) -> tuple[str, list]:
     first = Min("created_at")
     per_ticket = (
         escalations_in(f)
-        .exclude(ticket__organization=None)
-        .exclude(ticket__category=None)
-        .annotate(org=F("ticket__organization"), cat=F("ticket__category"))
+        .exclude(organization=None)
+        .exclude(category=None)
+        .annotate(org=F("organization"), cat=F("category"))
         .values("ticket", "org", "cat")
         .annotate(
             first=first,

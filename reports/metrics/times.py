@@ -4,12 +4,14 @@ resolution clocks), median and 90th percentile, in business and wall time."""
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
+from django.utils.timezone import make_aware
 from django.utils.translation import gettext_lazy as _
 
 from escalations.clockstates import ENDED
 from escalations.models import SlaClock
 from reports.metrics.base import Column, PercentileCont, Report, ReportFilter, Seconds, between
 from reports.metrics.base import rounded as r
+from reports.metrics.percentiles import grouping_sets_supported, percentiles_grouped
 from reports.models import LevelStint
 
 _PERCENTILE_COLUMNS = [
@@ -29,6 +31,28 @@ def _percentiles(business, wall) -> dict:
     }
 
 
+_HOW = {
+    "escalated": LevelStint.How.ESCALATED,
+    "resolved": LevelStint.How.RESOLVED,
+    "handed_over": LevelStint.How.TRANSFERRED,
+}
+_VALUES = [c.key for c in _PERCENTILE_COLUMNS]
+
+
+def _renamed(row: dict, f: ReportFilter, *, counts=(), n: str = "stints") -> dict:
+    """A row of ``percentiles_grouped`` in the shape of the Django queries' rows."""
+    out = {}
+    if row.get("bucket") is not None:
+        bucket = row["bucket"]  # the wall time in the viewer's zone, as the SQL gives it
+        out["bucket"] = make_aware(bucket, f.zone) if bucket.tzinfo is None else bucket
+    if "level" in row:
+        out["level"] = row["level"]
+    out[n] = row["n"]
+    out.update({name: row[name] for name in counts})
+    out.update({key: row[key] for key in _VALUES})
+    return out
+
+
 def _round(row: dict) -> dict:
     return {k: r(v) if k.endswith(("median", "p90")) else v for k, v in row.items()}
 
@@ -40,9 +64,25 @@ def stints_ended(f: ReportFilter):
     )
 
 
-def time_at_level(f: ReportFilter) -> Report:
-    """Per level (and period bucket): stints ended, how they ended, and the time
-    spent, business time without pending."""
+def _stint_figures(f: ReportFilter) -> tuple[list[dict], list[dict]]:
+    """Per bucket and level, and per level over the period."""
+    if grouping_sets_supported():
+        found = percentiles_grouped(
+            stints_ended(f)
+            .annotate(bucket=f.bucket("left_at"))
+            .values(
+                "bucket",
+                "level",
+                "how_left",
+                business=F("business_seconds"),
+                wall=F("wall_seconds"),
+            ),
+            sets=[("bucket", "level"), ("level",)],
+            counts={name: ("how_left", how) for name, how in _HOW.items()},
+        )
+        rows = [_renamed(row, f, counts=_HOW) for row in found if row["bucket"] is not None]
+        overall = [_renamed(row, f) for row in found if row["bucket"] is None]
+        return rows, overall
     rows = list(
         stints_ended(f)
         .annotate(bucket=f.bucket("left_at"))
@@ -63,6 +103,13 @@ def time_at_level(f: ReportFilter) -> Report:
         .annotate(stints=Count("pk"), **_percentiles(F("business_seconds"), F("wall_seconds")))
         .order_by("level")
     )
+    return rows, overall
+
+
+def time_at_level(f: ReportFilter) -> Report:
+    """Per level (and period bucket): stints ended, how they ended, and the time
+    spent, business time without pending."""
+    rows, overall = _stint_figures(f)
     return Report(
         "time_at_level",
         _("Time at each level"),
@@ -98,15 +145,7 @@ def resolution_time(f: ReportFilter) -> Report:
     """Time to resolve: business time on the resolution clock (pending and the
     time a reopened ticket spent resolved left out) and wall time from the start
     of the clock (the ticket's creation) to the last resolution."""
-    percentiles = _percentiles(Seconds(F("business_used")), between("met_at", "started_at"))
-    rows = list(
-        resolution_clocks(f)
-        .annotate(bucket=f.bucket("met_at"))
-        .values("bucket")
-        .annotate(tickets=Count("pk"), **percentiles)
-        .order_by("bucket")
-    )
-    overall = resolution_clocks(f).aggregate(tickets=Count("pk"), **percentiles)
+    rows, overall = _resolution_figures(f)
     return Report(
         "resolution_time",
         _("Time to resolve"),
@@ -120,3 +159,27 @@ def resolution_time(f: ReportFilter) -> Report:
         chart={"kind": "line", "x": "bucket", "series": ["business_median", "business_p90"]},
         drill=("bucket",),
     )
+
+
+def _resolution_figures(f: ReportFilter) -> tuple[list[dict], dict]:
+    business, wall = Seconds(F("business_used")), between("met_at", "started_at")
+    if grouping_sets_supported():
+        found = percentiles_grouped(
+            resolution_clocks(f)
+            .annotate(bucket=f.bucket("met_at"))
+            .values("bucket", business=business, wall=wall),
+            sets=[("bucket",), ()],
+        )
+        rows = [_renamed(row, f, n="tickets") for row in found if row["bucket"] is not None]
+        overall = next(_renamed(row, f, n="tickets") for row in found if row["bucket"] is None)
+        return rows, overall
+    percentiles = _percentiles(business, wall)
+    rows = list(
+        resolution_clocks(f)
+        .annotate(bucket=f.bucket("met_at"))
+        .values("bucket")
+        .annotate(tickets=Count("pk"), **percentiles)
+        .order_by("bucket")
+    )
+    overall = resolution_clocks(f).aggregate(tickets=Count("pk"), **percentiles)
+    return rows, overall

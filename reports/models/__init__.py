@@ -1,7 +1,17 @@
-"""Reports models: the facts kept for reporting (level stints) and the
-customer-satisfaction survey answers."""
+"""Reports models: the facts kept for reporting (level stints, escalation facts
+and their daily rollups) and the customer-satisfaction survey answers."""
 
+from reports.models.rollups import ClockDay, ClockFact, EscalationDay, EscalationFact
 from reports.models.stints import LevelStint
 from reports.models.surveys import DigestLog, SurveyOptOut, SurveyResponse
 
-__all__ = ["DigestLog", "LevelStint", "SurveyOptOut", "SurveyResponse"]
+__all__ = [
+    "ClockDay",
+    "ClockFact",
+    "DigestLog",
+    "EscalationDay",
+    "EscalationFact",
+    "LevelStint",
+    "SurveyOptOut",
+    "SurveyResponse",
+]

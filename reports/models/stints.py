@@ -40,6 +40,9 @@ class LevelStint(models.Model):
         related_name="+",
         help_text=_("The calendar the business time was counted on; empty: 24x7."),
     )
+    # The ticket's creation, copied (it never changes): the funnel's period
+    # without a join with the tickets.
+    ticket_created_at = models.DateTimeField(null=True, blank=True, editable=False)
     wall_seconds = models.BigIntegerField(_("wall time (s)"), null=True, blank=True)
     business_seconds = models.BigIntegerField(_("business time (s)"), null=True, blank=True)
     # Waiting on the customer: since when (while pending), and how much so far.
@@ -60,6 +63,11 @@ class LevelStint(models.Model):
             models.Index(fields=["left_at", "level"], name="stint_left_level"),
             models.Index(fields=["entered_at", "level"], name="stint_entered_level"),
             models.Index(fields=["ticket", "entered_at"], name="stint_ticket_time"),
+            models.Index(
+                fields=["ticket_created_at"],
+                include=["level", "team", "how_left", "ticket"],
+                name="stint_ticket_created",
+            ),
         ]
 
     def __str__(self) -> str:

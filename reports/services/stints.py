@@ -116,6 +116,7 @@ def _begin(ticket: Ticket, now: datetime) -> LevelStint:
         level=ticket.level,
         team_id=ticket.team_id,
         entered_at=now,
+        ticket_created_at=ticket.created_at or now,
         paused_since=now if ticket.status == Status.PENDING else None,
     )
     pending = _batch_stints()

@@ -15,6 +15,7 @@ from escalations.models import (
 )
 from reports.metrics import ReportFilter
 from reports.models import LevelStint, SurveyResponse
+from reports.services.rollups import rollups_rebuild
 from tests.factories import CategoryFactory, OrganizationFactory, TicketFactory
 from tickets.models import Team, Ticket, User
 
@@ -59,6 +60,7 @@ def dataset(network_path):
     def stint(tk, level, entered, left, how, wall, business):
         LevelStint.objects.create(
             ticket=tk,
+            ticket_created_at=tk.created_at,
             level=level,
             team=teams[level],
             entered_at=entered,
@@ -188,4 +190,7 @@ def dataset(network_path):
     survey(t1, "L1", "L1", 5)
     survey(t3, "L1", "L1", 2)
     survey(t2, "L3", "L3", None)
+    # Written straight to the tables, without events: the escalation facts and
+    # their daily rollups are built as ``manage.py rebuild_rollups`` builds them.
+    list(rollups_rebuild())
     return {"tickets": [t1, t2, t3, t4, t5], "policy": policy, "teams": teams, "manager": manager}

@@ -1,0 +1,86 @@
+"""The SQL that keeps a fact table and its daily rollup in step, for any pair
+described by a ``Spec`` (escalations, SLA clocks).
+
+``refresh(spec, where, params)`` reads the facts of the tickets ``where`` picks
+from the live tables ("new"), compares them with the stored facts ("old"), adds
+new minus old to the rollup key by key with one UPSERT (``INSERT ... ON
+CONFLICT DO UPDATE SET m = m + EXCLUDED.m``) and stores the new facts. On
+PostgreSQL all of it is one statement (every part sees the facts as they were
+before it); SQLite runs two. Refreshing the same tickets again changes nothing.
+
+The SQL is put together from table and column names of the models and fixed
+fragments of the code only; every value is a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class Spec:
+    fact_table: Callable[[], str]
+    fact_columns: tuple[str, ...]  # the first is the primary key
+    select: Callable[[str], str]  # the live facts for a condition on ``{col}`` (ticket id)
+    ticket_column: str  # ``{col}`` in ``select``
+    day_table: Callable[[], str]
+    key: tuple[tuple[str, str], ...]  # rollup column, expression over the fact ``s``
+    measures: tuple[tuple[str, str], ...]
+
+
+def utc_day(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE 'UTC')::date"
+    return f"date({column})"  # SQLite keeps UTC text
+
+
+def _keyed(spec: Spec, source: str, sign: int) -> str:
+    columns = [f"{expr} AS {name}" for name, expr in spec.key]
+    columns += [f"{sign} * ({expr}) AS {name}" for name, expr in spec.measures]
+    return f"SELECT {', '.join(columns)} FROM {source} s"  # noqa: S608
+
+
+def _upsert_day(spec: Spec, ctes: str = "") -> str:
+    day = spec.day_table()
+    keys = ", ".join(name for name, _ in spec.key)
+    names = [name for name, _ in spec.measures]
+    sums = ", ".join(f"SUM({m})" for m in names)
+    nonzero = " OR ".join(f"SUM({m}) <> 0" for m in names)
+    adds = ", ".join(f"{m} = {day}.{m} + EXCLUDED.{m}" for m in names)
+    return f"""
+        INSERT INTO {day} ({keys}, {", ".join(names)}) {ctes}
+        SELECT {keys}, {sums}
+        FROM ({_keyed(spec, "new", 1)} UNION ALL {_keyed(spec, "old", -1)}) d
+        WHERE true GROUP BY {keys} HAVING {nonzero} ORDER BY {keys}
+        ON CONFLICT ({keys}) DO UPDATE SET {adds}"""  # noqa: S608
+
+
+def _upsert_facts(spec: Spec, select: str) -> str:
+    pk, *rest = spec.fact_columns
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in rest)
+    return f"""
+        INSERT INTO {spec.fact_table()} ({", ".join(spec.fact_columns)}) {select}
+        ON CONFLICT ({pk}) DO UPDATE SET {updates}"""
+
+
+def refresh(spec: Spec, where: str, params: list) -> int:
+    """Refresh the facts of the tickets ``where`` picks (a condition on
+    ``{col}``, the ticket id) and add the difference to the rollup. Returns the
+    rollup rows changed."""
+    new = spec.select(where.format(col=spec.ticket_column))
+    old = f"SELECT * FROM {spec.fact_table()} WHERE " + where.format(col="ticket_id")  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            kept = _upsert_facts(spec, "SELECT * FROM new")
+            sql = f"WITH new AS ({new}), old AS ({old}), kept AS ({kept}) "
+            cursor.execute(sql + _upsert_day(spec), [*params, *params])
+            return cursor.rowcount
+        # The common table expressions inside the INSERT: SQLite counts its rows then.
+        ctes = f"WITH new AS ({new}), old AS ({old})"
+        cursor.execute(_upsert_day(spec, ctes), [*params, *params])
+        changed = cursor.rowcount
+        cursor.execute(_upsert_facts(spec, f"SELECT * FROM ({new}) WHERE true"), params)  # noqa: S608
+        return changed

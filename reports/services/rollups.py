@@ -1,0 +1,217 @@
+"""Escalation facts, SLA clock facts and their daily rollups, kept incrementally.
+
+A change that can move an escalation or a clock in a report refreshes the facts
+of its ticket (``rollup_sql.refresh``): an escalation step (made, approved,
+rejected, reviewed ...), a clock moving (the ticket created, its status changed,
+a public reply, a breach the sweep recorded), or the ticket's team, category,
+priority, organization or level changing. The refresh adds "what the ticket's
+rows count now" minus "what its stored facts counted" to the daily rollups with
+one UPSERT each, so it is idempotent. In a batch job (the SLA sweep) the
+tickets are collected and refreshed together when the batch is flushed: the
+sweep's statements per batch grow by two, not per ticket.
+
+A rebuild (``rollups_rebuild``, ``manage.py rebuild_rollups``) is the same
+refresh over ranges of ticket ids: resumable, and it converges on the plain
+aggregates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from escalations.clockstates import BREACHED, OPEN
+from escalations.models import Escalation, EscalationReview, SlaClock, SlaClockAlert
+from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
+from reports.services.rollup_sql import Spec, refresh, utc_day
+from tickets import batch
+from tickets.models import Comment, Ticket, User
+
+# The ticket columns the facts carry: a change of one of them moves them.
+FACT_FIELDS = frozenset({"team", "category", "priority", "organization", "level"})
+METRICS = ("first_response", "next_update", "resolution")
+
+
+def _in(values) -> str:
+    # Fixed values of the code (states, metrics), never user input.
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
+def _escalations_select(where: str) -> str:
+    return f"""
+        SELECT e.id AS escalation_id, e.ticket_id, e.created_at, t.team_id, t.category_id,
+               t.organization_id, t.priority, e.kind, e.trigger, e.status, e.from_tier,
+               e.to_tier, e.decided_by_id IS NOT NULL AS decided, e.decided_at,
+               COALESCE(r.root_cause_category, '') AS root_cause
+        FROM {Escalation._meta.db_table} e
+        JOIN {Ticket._meta.db_table} t ON t.id = e.ticket_id
+        LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
+        WHERE {where}"""  # noqa: S608
+
+
+def _clocks_select(where: str) -> str:
+    return f"""
+        SELECT c.id AS clock_id, c.ticket_id, t.created_at AS ticket_created_at, t.team_id,
+               t.category_id, t.organization_id, t.priority, t.level, c.metric, c.state,
+               c.cycle,
+               (SELECT COUNT(*) FROM {SlaClockAlert._meta.db_table} a
+                WHERE a.clock_id = c.id AND a.kind = 'breach') AS missed
+        FROM {SlaClock._meta.db_table} c
+        JOIN {Ticket._meta.db_table} t ON t.id = c.ticket_id
+        WHERE c.metric IN {_in(METRICS)} AND {where}"""  # noqa: S608
+
+
+_FILTERS = (
+    ("team_id", "COALESCE(s.team_id, 0)"),
+    ("category_id", "COALESCE(s.category_id, 0)"),
+    ("organization_id", "COALESCE(s.organization_id, 0)"),
+    ("priority", "s.priority"),
+)
+
+ESCALATIONS = Spec(
+    fact_table=lambda: EscalationFact._meta.db_table,
+    fact_columns=(
+        *("escalation_id", "ticket_id", "created_at", "team_id", "category_id"),
+        *("organization_id", "priority", "kind", "trigger", "status", "from_tier"),
+        *("to_tier", "decided", "decided_at", "root_cause"),
+    ),
+    select=_escalations_select,
+    ticket_column="e.ticket_id",
+    day_table=lambda: EscalationDay._meta.db_table,
+    key=(
+        ("day", "__day__s.created_at"),
+        *_FILTERS,
+        ("level", "s.to_tier"),
+        ("kind", "s.kind"),
+        ("trigger", "s.trigger"),
+    ),
+    measures=(("n", "1"),),
+)
+
+CLOCKS = Spec(
+    fact_table=lambda: ClockFact._meta.db_table,
+    fact_columns=(
+        *("clock_id", "ticket_id", "ticket_created_at", "team_id", "category_id"),
+        *("organization_id", "priority", "level", "metric", "state", "cycle", "missed"),
+    ),
+    select=_clocks_select,
+    ticket_column="c.ticket_id",
+    day_table=lambda: ClockDay._meta.db_table,
+    key=(
+        ("day", "__day__s.ticket_created_at"),
+        *_FILTERS,
+        ("level", "s.level"),
+        ("metric", "s.metric"),
+    ),
+    measures=(
+        ("clocks", "1"),
+        # A running next-update cycle is not decided yet (as the report counts).
+        ("targets", f"CASE WHEN s.state IN {_in(OPEN)} THEN s.cycle - 1 ELSE s.cycle END"),
+        ("breached", f"CASE WHEN s.state IN {_in(BREACHED)} THEN 1 ELSE 0 END"),
+        ("missed", "s.missed"),
+    ),
+)
+SPECS = (ESCALATIONS, CLOCKS)
+
+
+def _ready(spec: Spec) -> Spec:
+    """The spec with the UTC day expression of the database in use."""
+    key = tuple(
+        (name, utc_day(expr.removeprefix("__day__")) if expr.startswith("__day__") else expr)
+        for name, expr in spec.key
+    )
+    return Spec(**{**spec.__dict__, "key": key})
+
+
+def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -> None:
+    """Bring the facts and daily rollups of these tickets up to date."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return
+    placeholders = "{col} IN (" + ", ".join(["%s"] * len(ids)) + ")"
+    for spec in specs:
+        refresh(_ready(spec), placeholders, ids)
+
+
+def _touch(ticket_id: int, *specs: Spec) -> None:
+    """Refresh now, or (in a batch job) once for all its tickets when it is flushed."""
+    for spec in specs:
+        name = f"report-facts:{spec.fact_table()}"
+        touched = batch.memo(name, set)
+        touched.add(ticket_id)
+        if not batch.on_flush(name, lambda t=touched, s=spec: _flush(t, s)):
+            _flush(touched, spec)
+
+
+def _flush(touched: set[int], spec: Spec) -> None:
+    facts_refresh(ticket_ids=touched, specs=[spec])
+    touched.clear()
+
+
+def on_escalation_step(*, escalation: Escalation, actor: User | None, step, what: str) -> None:
+    """Made, decided, reviewed ...: the ticket's escalation facts follow."""
+    _touch(escalation.ticket_id, ESCALATIONS)
+
+
+def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
+    """The new ticket's clocks (started by the CLOCKS phase)."""
+    _touch(ticket.pk, CLOCKS)
+
+
+def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: Iterable[str]) -> None:
+    """A ticket moved to another team, category, priority, organization or
+    level: its escalations and clocks are counted there from now on (a new
+    priority also re-targets the clocks)."""
+    if FACT_FIELDS & set(fields):
+        _touch(ticket.pk, *SPECS)
+
+
+def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
+    """Clocks pause, resume, are met or start again; resolving closes the
+    ticket's functional escalations."""
+    _touch(ticket.pk, *SPECS)
+
+
+def on_comment_added(*, comment: Comment, actor: User | None, by_agent: bool) -> None:
+    """An agent's public reply meets the first response or a next-update cycle."""
+    if by_agent and comment.is_public:
+        _touch(comment.ticket_id, CLOCKS)
+
+
+def on_sla_breach(*, clock: SlaClock, now) -> None:
+    """The sweep recorded a breach (and its alert)."""
+    _touch(clock.ticket_id, CLOCKS)
+
+
+@dataclass
+class Progress:
+    tickets_to: int  # the last ticket id of the batch
+    rows: int  # rollup rows changed
+
+
+def rollups_rebuild(
+    *, batch_size: int = 50_000, after_id: int = 0, from_scratch: bool = False
+) -> Iterator[Progress]:
+    """Refresh the facts of every ticket in id ranges of ``batch_size``, each in
+    its own transaction (stopping loses at most the range under way; start again
+    with ``after_id``). ``from_scratch`` empties facts and rollups first, for a
+    rollup that no longer matches its facts."""
+    if from_scratch:
+        with transaction.atomic():
+            for model in (EscalationDay, EscalationFact, ClockDay, ClockFact):
+                model.objects.all().delete()
+    ids = Ticket.objects.filter(pk__gt=after_id).values_list("pk", flat=True)
+    first, last = ids.order_by("pk").first(), ids.order_by("-pk").first()
+    if first is None:
+        return
+    low = first - 1
+    while low < last:
+        high = low + batch_size
+        with transaction.atomic():
+            rows = sum(
+                refresh(_ready(spec), "{col} > %s AND {col} <= %s", [low, high]) for spec in SPECS
+            )
+        yield Progress(tickets_to=min(high, last), rows=rows)
+        low = high

@@ -1,0 +1,285 @@
+"""The escalation facts and their daily rollups give the figures the plain
+aggregates over escalations and tickets give: on the hand-computed data set,
+and after a run of changes made through the services (kept incrementally by the
+event-bus listeners, compared with a rebuild from scratch)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+
+from escalations.models import Escalation
+from escalations.services import escalate, reviews
+from escalations.services.sweep import sla_sweep
+from reports.metrics import ReportFilter
+from reports.metrics.sla import sla
+from reports.metrics.volume import volume
+from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
+from reports.services.rollups import rollups_rebuild
+from tests.factories import CategoryFactory, OrganizationFactory, create_ticket
+from tests.reports.conftest import MARCH, NOW, t
+from tickets import services
+from tickets.models import Team, User
+
+HANDOFF = {
+    "summary": "Core switch flapping",
+    "steps_taken": "Rebooted the access switch",
+    "impact_assessment": "Warsaw office offline",
+    "customer_context": "Acme Retail, VIP",
+    "time_constraints": "Payroll at 16:00",
+    "assistance_requested": "Check the core switch",
+}
+KINDS = {"functional": Q(kind="functional"), "hierarchical": Q(kind="hierarchical")}
+TRIGGERS = {k: Q(trigger=k) for k in ("manual", "time_limit", "sla_breach", "severity")}
+METRICS = ("first_response", "next_update", "resolution")
+
+
+def plain_volume(f: ReportFilter) -> list[tuple]:
+    """Volume the way it was computed before the facts: escalations joined to
+    their tickets, bucketed in the viewer's time zone."""
+    rows = (
+        Escalation.objects.filter(f.period_q("created_at"), f.ticket_q(level_field="to_tier"))
+        .annotate(bucket=f.bucket("created_at"))
+        .values("bucket")
+        .annotate(
+            total=Count("pk"),
+            **{k: Count("pk", filter=q) for k, q in {**KINDS, **TRIGGERS}.items()},
+        )
+        .order_by("bucket")
+    )
+    return [tuple(row.values()) for row in rows]
+
+
+def report_volume(f: ReportFilter) -> list[tuple]:
+    keys = ["bucket", "total", *KINDS, *TRIGGERS]
+    return [tuple(row[k] for k in keys) for row in volume(f).rows]
+
+
+def plain_sla(f: ReportFilter, now: datetime) -> dict:
+    """SLA attainment the way it was computed before the facts: the clocks of the
+    tickets opened in the period, joined to the tickets, and their breach alerts."""
+    from escalations.clockstates import BREACHED, ENDED, OPEN
+    from escalations.models import SlaClock, SlaClockAlert
+
+    clocks = SlaClock.objects.filter(
+        f.period_q("ticket__created_at"), f.ticket_q(), metric__in=METRICS
+    )
+    running = Q(state="running")
+    found = {
+        row.pop("metric"): row
+        for row in clocks.values("metric").annotate(
+            clocks=Count("pk"),
+            targets=Sum(
+                Case(
+                    When(state__in=OPEN, then=F("cycle") - 1),
+                    default=F("cycle"),
+                    output_field=IntegerField(),
+                )
+            ),
+            breached=Count("pk", filter=Q(state__in=BREACHED)),
+            at_risk=Count("pk", filter=running & Q(warn_at__lte=now, due_at__gt=now)),
+            breached_now=Count(
+                "pk", filter=Q(state__in=BREACHED - ENDED) | (running & Q(due_at__lte=now))
+            ),
+        )
+    }
+    missed = SlaClockAlert.objects.filter(
+        kind="breach", clock__in=clocks.filter(metric="next_update").values("pk")
+    ).count()
+    return {
+        metric: (
+            row.get("clocks", 0),
+            row.get("targets") or 0,
+            missed if metric == "next_update" else row.get("breached", 0),
+            row.get("at_risk", 0),
+            row.get("breached_now", 0),
+        )
+        for metric in METRICS
+        for row in [found.get(metric, {})]
+    }
+
+
+def report_sla(f: ReportFilter, now: datetime) -> dict:
+    keys = ("clocks", "targets", "breaches", "at_risk", "breached_now")
+    return {row["metric"]: tuple(row[k] for k in keys) for row in sla(f, now=now).rows}
+
+
+def rollup_rows() -> set[tuple]:
+    return set(
+        EscalationDay.objects.exclude(n=0).values_list(
+            "day",
+            "team_id",
+            "category_id",
+            "organization_id",
+            "priority",
+            "level",
+            "kind",
+            "trigger",
+            "n",
+        )
+    )
+
+
+def clock_rows() -> set[tuple]:
+    fields = ["day", "team_id", "category_id", "organization_id", "priority", "level", "metric"]
+    return set(
+        ClockDay.objects.exclude(clocks=0, targets=0, breached=0, missed=0).values_list(
+            *fields, "clocks", "targets", "breached", "missed"
+        )
+    )
+
+
+def fact_rows() -> set[tuple]:
+    return {
+        row
+        for model in (EscalationFact, ClockFact)
+        for row in model.objects.values_list(*[f.attname for f in model._meta.fields])
+    }
+
+
+def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
+    tk = dataset["tickets"]
+    l3 = dataset["teams"]["L3"].pk
+    filters = [
+        {},
+        {"group": "day"},
+        {"group": "month"},
+        {"priority": "P1"},
+        {"teams": (l3,)},
+        {"team": l3},
+        {"level": "L3"},
+        {"organization": tk[2].organization_id},
+        {"category": tk[0].category_id},
+        {"time_zone": "Asia/Tokyo"},
+        {"region": "eu"},
+    ]
+    periods = [
+        MARCH,
+        (t(10, 9), t(20, 11)),  # partial days at both ends: the facts fill them in
+        (t(10, 8), t(10, 12)),  # no whole day: facts only
+        (datetime(2026, 2, 1, tzinfo=UTC), t(16, 0)),
+    ]
+    for start, end in periods:
+        for extra in filters:
+            f = ReportFilter(start=start, end=end, **extra)
+            assert report_volume(f) == plain_volume(f), (start, end, extra)
+            assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
+    # The rollup's rows are the escalations per UTC day and filter columns.
+    by_day = (
+        Escalation.objects.values("created_at__date", "ticket__priority", "to_tier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    assert {
+        (r["created_at__date"], r["ticket__priority"], r["to_tier"], r["n"]) for r in by_day
+    } == {
+        (r["day"], r["priority"], r["level"], r["n"])
+        for r in EscalationDay.objects.values("day", "priority", "level").annotate(n=Sum("n"))
+    }
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    state = {"now": datetime(2026, 3, 2, 9, 0, tzinfo=UTC)}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
+    return state
+
+
+def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, clock):
+    agent1, manager = User.objects.get(username="agent1"), User.objects.get(username="manager")
+    acme, vpn = OrganizationFactory(name="Acme"), CategoryFactory(name="VPN")
+    made = [
+        create_ticket(agent1, impact=3, urgency=3, organization=acme, category=vpn)
+        for _ in range(4)
+    ]
+    # The sweep escalates all four at the L1 time limit, as one batch.
+    clock["now"] += timedelta(minutes=31)
+    assert sla_sweep(now=clock["now"]).breaches >= 4
+    assert EscalationFact.objects.count() == 4
+    # Manual escalations into L3 wait for approval (P3): one approved, one rejected.
+    clock["now"] += timedelta(hours=2)
+    agent2 = User.objects.get(username="agent2")
+    first = escalate.escalation_request(ticket=made[0], actor=agent2, to_tier="L3", **HANDOFF)
+    second = escalate.escalation_request(ticket=made[1], actor=agent2, to_tier="L3", **HANDOFF)
+    assert first.status == second.status == Escalation.Status.REQUESTED
+    escalate.escalation_approve(escalation=first, actor=manager)
+    escalate.escalation_reject(escalation=second, actor=manager, reason="L2 can do it.")
+    # The ticket moves: another category, organization and team; a new priority.
+    beta, email = OrganizationFactory(name="Beta"), CategoryFactory(name="E-mail")
+    services.ticket_update(
+        ticket=made[2], actor=manager, data={"category": email, "organization": beta}
+    )
+    services.ticket_update(ticket=made[3], actor=manager, data={"impact": 1, "urgency": 1})
+    services.ticket_route(
+        ticket=made[1],
+        actor=manager,
+        team=Team.objects.get(name="Service Desk"),
+        level="L1",
+        note="Back to L1.",
+    )
+    # A review names the root cause that "what to train on" groups by.
+    functional = Escalation.objects.get(ticket=made[2])
+    reviews.review_submit(
+        escalation=functional,
+        actor=manager,
+        data={
+            "root_cause": "A bad route",
+            "root_cause_category": "network",
+            "effectiveness": 4,
+            "handoff_quality": 4,
+            "customer_satisfaction": 5,
+        },
+    )
+    assert EscalationFact.objects.get(pk=functional.pk).root_cause == "network"
+    assert EscalationFact.objects.filter(ticket=made[2], category=email).count() == 1
+
+    # Clocks move: a public reply, pending and back, a resolution, and the
+    # breaches the sweep records later.
+    services.comment_add(ticket=made[0], actor=agent1, body="On it.", is_public=True)
+    services.comment_add(ticket=made[3], actor=agent1, body="Internal.", is_public=False)
+    clock["now"] += timedelta(minutes=5)
+    services.ticket_transition(ticket=made[1], actor=agent1, status="pending")
+    clock["now"] += timedelta(minutes=5)
+    services.ticket_transition(ticket=made[1], actor=agent1, status="open")
+    services.ticket_transition(ticket=made[2], actor=manager, status="resolved")
+    clock["now"] += timedelta(hours=10)
+    assert sla_sweep(now=clock["now"]).breaches > 0
+    assert ClockFact.objects.filter(state__startswith="breached").exists()
+    assert ClockFact.objects.filter(state="met").exists()
+
+    incremental_days, incremental_facts = rollup_rows(), fact_rows()
+    incremental_clocks = clock_rows()
+    assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
+    rebuilt = list(rollups_rebuild(batch_size=2, from_scratch=True))
+    assert len(rebuilt) == 2  # four tickets, two a transaction
+    assert rollup_rows() == incremental_days
+    assert clock_rows() == incremental_clocks
+    assert fact_rows() == incremental_facts
+    day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
+    for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
+        f = ReportFilter(start=day.start, end=day.end, **extra)
+        assert report_volume(f) == plain_volume(f), extra
+        assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
+    whole = ReportFilter(
+        start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 3, 8, tzinfo=UTC)
+    )
+    assert report_volume(whole) == plain_volume(whole)
+    assert report_sla(whole, clock["now"]) == plain_sla(whole, clock["now"])
+    assert volume(whole).summary["total"] == Escalation.objects.count()
+
+
+def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, capsys):
+    before = rollup_rows()
+    EscalationDay.objects.all().delete()
+    EscalationFact.objects.all().delete()
+    last = dataset["tickets"][-1].pk
+    call_command("rebuild_rollups", "--batch-size", "2", "--after-id", str(last - 1))
+    call_command("rebuild_rollups", "--batch-size", "2")
+    out = capsys.readouterr().out
+    assert "tickets/s" in out
+    assert "Done:" in out
+    assert rollup_rows() == before
+    call_command("rebuild_rollups", "--quiet-progress")
+    assert "Done: 0 rollup rows changed" in capsys.readouterr().out
+    assert rollup_rows() == before
