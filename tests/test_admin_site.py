@@ -6,7 +6,21 @@ from django.contrib import admin
 from django.urls import reverse
 
 APPS = ["tickets", "escalations", "notifications", "reports"]
-MODELS = [model for label in APPS for model in apps.get_app_config(label).get_models()]
+# Reporting caches: copies of ticket, escalation and clock columns kept by the
+# listeners and rebuilt by ``manage.py rebuild_rollups``; nothing in them is an
+# admin's to read or change that admin does not show on the originals.
+CACHES = {
+    "reports.escalationfact",
+    "reports.escalationday",
+    "reports.clockfact",
+    "reports.clockday",
+}
+MODELS = [
+    model
+    for label in APPS
+    for model in apps.get_app_config(label).get_models()
+    if model._meta.label_lower not in CACHES
+]
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)

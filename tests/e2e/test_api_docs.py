@@ -32,5 +32,8 @@ def test_the_favicon_is_served_and_linked(page):
     assert response.status == 200
     assert response.headers["content-type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
     page.goto("/accounts/login/")
-    icon = page.locator("link[rel=icon]").get_attribute("href")
-    assert icon.endswith("favicon.ico")
+    icons = page.locator("link[rel=icon]")
+    expect(icons).to_have_count(2)  # the SVG where browsers take it, the .ico elsewhere
+    hrefs = [icons.nth(i).get_attribute("href") for i in range(2)]
+    assert hrefs[0].endswith("favicon.svg")
+    assert hrefs[1].endswith("favicon.ico")
