@@ -252,12 +252,19 @@ class TicketEvent(models.Model):
         _("system note"),
         max_length=64,
         blank=True,
+        db_default="",
         help_text=_("Message id of a note the system wrote; shown in the reader's language."),
     )
-    note_params = models.JSONField(_("system note values"), default=dict, blank=True)
+    note_params = models.JSONField(
+        _("system note values"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+    )
     note_public = models.BooleanField(
         _("note shown to the requester"),
         default=False,
+        db_default=False,  # rows written by bulk SQL (loaders, imports) need no value
         help_text=_("Requesters see status changes; their notes only when marked public."),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
