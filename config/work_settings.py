@@ -164,6 +164,15 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=5)
+# Files left in storage by a process killed mid-write are removed once a day when
+# older than this; a walk over the storage, so it runs on the deliveries worker,
+# never in the way of the SLA sweep.
+ATTACHMENT_ORPHAN_HOURS = env.float("ATTACHMENT_ORPHAN_HOURS", default=24.0)
+CELERY_BEAT_SCHEDULE["attachments-orphans"] = {
+    "task": "tickets.tasks.remove_orphaned_attachments",
+    "schedule": crontab(hour=3, minute=17),
+}
+CELERY_TASK_ROUTES["tickets.tasks.remove_orphaned_attachments"] = {"queue": DELIVERY_QUEUE}
 # Allowed file name extensions (the content is checked against them too).
 ATTACHMENT_TYPES = env.list(
     "ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"]

@@ -174,3 +174,31 @@ def test_the_orphan_sweep_removes_old_unnamed_files_only(agent, ticket, media):
     assert not default_storage.exists(orphan)
     assert default_storage.exists(young)
     assert default_storage.exists(named.file.name)
+
+
+def test_beat_removes_orphaned_files_daily(agent, ticket, media, settings):
+    import os
+    import time
+
+    from django.conf import settings as conf
+    from django.core.files.storage import default_storage
+
+    from tickets.tasks import remove_orphaned_attachments
+
+    assert "tickets.tasks.remove_orphaned_attachments" in {
+        entry["task"] for entry in conf.CELERY_BEAT_SCHEDULE.values()
+    }
+    from django.utils import timezone
+
+    this_month = timezone.now().strftime("attachments/%Y/%m")
+    orphan = default_storage.save(f"{this_month}/left.txt", ContentFile(b"x"))
+    young = default_storage.save(f"{this_month}/young.txt", ContentFile(b"x"))
+    old = default_storage.save("attachments/2020/01/old.txt", ContentFile(b"x"))
+    day_ago = time.time() - 2 * 86400
+    for name in (orphan, old):
+        os.utime(default_storage.path(name), (day_ago, day_ago))
+
+    assert remove_orphaned_attachments.apply().get() == 1
+    assert not default_storage.exists(orphan)
+    assert default_storage.exists(young)
+    assert default_storage.exists(old)  # older months: the command, by hand

@@ -1,6 +1,6 @@
 """Remove attachment files no attachment row names (left by a process killed between
-the storage write and the end of its transaction). Run it daily (cron, or a
-scheduler of your own); ``--dry-run`` lists them only."""
+the storage write and the end of its transaction). Beat runs the same daily
+(``tickets.tasks.remove_orphaned_attachments``); ``--dry-run`` lists them only."""
 
 from datetime import timedelta
 
