@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 WHEN, DURATION, NUMBER, TEXT, NOTE = "when", "duration", "number", "text", "note"
+LINES = "lines"  # a list of notes (or texts), one per line
 
 _HOURS = ngettext_lazy("%(count)d hour", "%(count)d hours", "count")
 _MINUTES = ngettext_lazy("%(count)d minute", "%(count)d minutes", "count")
@@ -30,11 +31,11 @@ def minutes(count: int) -> str:
 
 @dataclass(frozen=True)
 class Message:
-    text: Promise
+    text: Promise | str
     kinds: dict[str, str]
 
 
-def _m(text: Promise, /, **kinds: str) -> Message:
+def _m(text: Promise | str, /, **kinds: str) -> Message:
     return Message(text, kinds)
 
 
@@ -53,6 +54,16 @@ MESSAGES: dict[str, Message] = {
     "priority.set": _m(_("Set by hand: %(reason)s"), reason=TEXT),
     "priority.back_to_rules": _m(
         _("Back to the rules (%(why)s): %(reason)s"), why=NOTE, reason=TEXT
+    ),
+    # the priority rules (escalations.rules): the matrix's answer, raised by criteria
+    "priority.rules": _m(
+        _("%(priority)s from impact %(impact)s x urgency %(urgency)s"),
+        priority=TEXT,
+        impact=NUMBER,
+        urgency=NUMBER,
+    ),
+    "priority.criteria": _m(
+        _("%(priority)s by criteria: %(names)s (%(base)s)"), priority=TEXT, names=TEXT, base=NOTE
     ),
     "comment.public": _m(_("Public reply")),
     "comment.internal": _m(_("Internal note")),
@@ -133,6 +144,20 @@ MESSAGES: dict[str, Message] = {
     "duty.new_ticket": _m(_("a new ticket for the team.")),
     "duty.off_duty": _m(_("the assignee went off duty.")),
     "duty.assign_next": _m(_("Assigned on demand (“assign next”) to %(agent)s."), agent=TEXT),
+    # the hand-over draft: lines from the ticket's timeline
+    "handover.draft": _m("%(lines)s", lines=LINES),  # nothing of its own to translate
+    "handover.head": _m(
+        _("%(ref)s %(title)s: %(priority)s, %(status)s, %(level)s."),
+        ref=TEXT,
+        title=TEXT,
+        priority=TEXT,
+        status="status",
+        level="level",
+    ),
+    "handover.changes": _m(_("Recent changes:")),
+    "handover.change": _m(_("- %(at)s %(kind)s: %(what)s"), at=WHEN, kind="event_kind", what=NOTE),
+    "handover.comments": _m(_("Latest comments:")),
+    "handover.comment": _m(_("- %(author)s: %(body)s"), author=TEXT, body=TEXT),
     # notifications
     "update.sent": _m(_("Status update sent")),
     # privacy

@@ -18,6 +18,7 @@ from escalations.models import (
 )
 from escalations.pipeline import Action, check_permission
 from escalations.services import escalate, managed, managed_team, reviews
+from tickets.api import system_texts as texts
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Tier, User
 
@@ -67,6 +68,9 @@ class EscalationSerializer(serializers.ModelSerializer):
     requested_by = UserSummarySerializer(read_only=True, allow_null=True)
     members = MemberSerializer(many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
+    reason = texts.rendered("reason", "Why it escalated")
+    reason_key = texts.message_key("reason", "escalation.level_time")
+    reason_params = texts.message_params("reason")
 
     class Meta:
         model = Escalation
@@ -81,6 +85,8 @@ class EscalationSerializer(serializers.ModelSerializer):
             "to_tier",
             "to_team",
             "reason",
+            "reason_key",
+            "reason_params",
             *HANDOFF_FIELDS,
             "requested_by",
             "decided_by",

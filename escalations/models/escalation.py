@@ -55,7 +55,12 @@ class Escalation(models.Model):
     to_team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A person's reason, or the English text of the system's (``reason_key``): an
+    # automatic escalation says why as a note of ``tickets.note_texts``, shown in
+    # the reader's language (``tickets.notes.render_field``).
     reason = models.TextField(_("reason"), blank=True)
+    reason_key = models.CharField(_("system reason"), max_length=64, blank=True)
+    reason_params = models.JSONField(_("system reason values"), default=dict, blank=True)
     # Hand-off information: required on manual escalations, filled from the
     # ticket on automatic ones.
     summary = models.TextField(_("summary"), blank=True)

@@ -150,7 +150,11 @@ class Handover(models.Model):
     from_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The English text of the draft (``draft_key`` / ``draft_params``: a note of
+    # ``tickets.note_texts``, shown in the reader's language); older rows: the text.
     draft = models.TextField(_("summary from the timeline"))
+    draft_key = models.CharField(_("summary message"), max_length=64, blank=True)
+    draft_params = models.JSONField(_("summary values"), default=dict, blank=True)
     note = models.TextField(_("agent's note"), blank=True)
     handed_at = models.DateTimeField(_("handed over at"))
 

@@ -75,7 +75,9 @@ def ticket_escalate_automatically(
     At the top of its path the ticket cannot climb further: a time trigger brings
     management in with a managed escalation instead; a jump does nothing. Nothing
     happens to a resolved or closed ticket, or one no path fits."""
-    why, why_note = str(why), why  # the record's text; the trail's note, rendered when read
+    # The record and the trail keep the note (rendered when read); the hand-off's
+    # texts are written once, in the language active now.
+    said = str(why)
     now = now or timezone.now()
     ticket = ticket_lock(ticket)
     if not ticket.is_open:
@@ -102,9 +104,9 @@ def ticket_escalate_automatically(
         to_tier=target.tier,
         to_level=target,
         to_team=routing.team_for(target, ticket),
-        reason=why,
         trigger_key=key,
-        **automatic_handoff(ticket=ticket, why=why),
+        **notes.text_fields(why, "reason"),
+        **automatic_handoff(ticket=ticket, why=said),
     )
     if escalation is None:
         return None
@@ -114,7 +116,7 @@ def ticket_escalate_automatically(
         actor=None,
         escalation=escalation,
         now=now,
-        note=notes.note("escalation.automatic", why=why_note),
+        note=notes.note("escalation.automatic", why=why),
     )
     return escalation
 

@@ -38,7 +38,7 @@ def managed_escalation_open(
     ticket: Ticket,
     actor: User | None,
     trigger: str,
-    reason: str,
+    reason: str | notes.Note,
     now: datetime,
     key: str = "",
     from_tier: str = "",
@@ -57,7 +57,7 @@ def managed_escalation_open(
         if trigger != Trigger.MANUAL:
             from escalations.services.automatic import automatic_handoff  # it builds on this
 
-            handoff = automatic_handoff(ticket=ticket, why=reason)
+            handoff = automatic_handoff(ticket=ticket, why=str(reason))
     escalation = escalation_create_once(
         ticket=ticket,
         kind=Kind.HIERARCHICAL,
@@ -66,7 +66,7 @@ def managed_escalation_open(
         from_tier=from_tier or ticket.level,
         to_tier=Tier.MGMT,
         to_team=team,
-        reason=reason,
+        **notes.text_fields(reason, "reason"),
         requested_by=actor,
         manager=_manager_on_duty(team, now),
         trigger_key=key,
