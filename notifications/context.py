@@ -61,6 +61,7 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
         "reason_params": escalation.reason_params or {},
         "summary": escalation.summary,
         "assistance_requested": escalation.assistance_requested,
+        "handoff_notes": escalation.handoff_notes or {},
         "rejection_reason": escalation.rejection_reason,
         "monitoring_until": _when(escalation.monitoring_until),
         "url": _url(reverse("escalations:detail", args=[escalation.pk])),

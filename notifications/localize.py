@@ -59,6 +59,15 @@ def localized(context: dict) -> dict:
         # Why it escalated, said by the system: in the reader's language.
         reason = notes.render(escalation["reason_key"], escalation.get("reason_params") or {})
         context["escalation"] = {**escalation, "reason": reason}
+    escalation = context["escalation"]
+    if isinstance(escalation, dict) and escalation.get("handoff_notes"):
+        # Hand-off texts an automatic escalation wrote: in the reader's language.
+        said = {
+            name: notes.render(kept.get("key", ""), kept.get("params") or {})
+            for name, kept in escalation["handoff_notes"].items()
+            if name in escalation and isinstance(kept, dict)
+        }
+        context["escalation"] = {**escalation, **said}
     extra = context.get("extra")
     if isinstance(extra, dict) and extra.get("metric_code"):
         context["extra"] = {**extra, "metric": _label(SlaClock.Metric, extra["metric_code"])}

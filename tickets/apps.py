@@ -8,7 +8,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from tickets import hooks
-        from tickets.models import Impact, Status, TicketEvent, Tier, Urgency
+        from tickets.models import Impact, Organization, Status, TicketEvent, Tier, Urgency
 
         for field, choices in (
             ("status", Status),
@@ -16,5 +16,6 @@ class TicketsConfig(AppConfig):
             ("impact", Impact),
             ("urgency", Urgency),
             ("event_kind", TicketEvent.Kind),
+            ("organization_tier", Organization.Tier),
         ):
             hooks.add_value_choices(field, choices)

@@ -127,6 +127,16 @@ MESSAGES: dict[str, Message] = {
     ),
     "escalation.review_requested": _m(_("Post-escalation review requested.")),
     "escalation.review_submitted": _m(_("Post-escalation review submitted.")),
+    # what an automatic escalation says for itself in place of a hand-off
+    "handoff.summary": _m(_("%(ref)s %(title)s: %(why)s"), ref=TEXT, title=TEXT, why=NOTE),
+    "handoff.comments": _m(_("Comments so far: %(n)s; see the ticket's timeline."), n=NUMBER),
+    "handoff.impact": _m(
+        _("Priority %(p)s (impact %(i)s, urgency %(u)s)."), p=TEXT, i=NUMBER, u=NUMBER
+    ),
+    "handoff.customer": _m(
+        _("%(who)s, %(org)s (%(tier)s)"), who=TEXT, org=TEXT, tier="organization_tier"
+    ),
+    "handoff.assistance": _m(_("Take over at the next level.")),
     "routing.path": _m(_("Routed by path %(path)s."), path=TEXT),
     # duty
     "duty.handed_over": _m(_HANDED, **{"from": TEXT, "to": TEXT}),

@@ -57,10 +57,13 @@ __all__ = [
     "Message",
     "Note",
     "event_fields",
+    "kept_note",
     "note",
+    "notes_map",
     "render",
     "render_event",
     "render_field",
+    "render_in",
     "stored_note",
     "text_fields",
 ]
@@ -185,6 +188,36 @@ def render_field(row: Any, name: str, *, html: bool = False) -> str:
 
         return moments_in_text(text)
     return text
+
+
+def notes_map(values: dict[str, str | Note]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Texts some of which the system composed: the texts to keep (English for a
+    note) and, by name, the notes they were written from (``render_in``)."""
+    texts, kept = {}, {}
+    for name, value in values.items():
+        fields = text_fields(value, "text")
+        texts[name] = fields["text"]
+        if fields["text_key"]:
+            kept[name] = {"key": fields["text_key"], "params": fields["text_params"]}
+    return texts, kept
+
+
+def render_in(row: Any, column: str, name: str, *, html: bool = False) -> str:
+    """``row.<name>`` for the reader: rendered from the note ``row.<column>`` (a map
+    of names to notes, ``notes_map``) keeps for it, else the text as written."""
+    kept = (getattr(row, column, None) or {}).get(name)
+    if isinstance(kept, dict) and kept.get("key"):
+        return render(kept["key"], kept.get("params") or {}, html=html)
+    text = getattr(row, name)
+    return conditional_escape(text) if html else text
+
+
+def kept_note(row: Any, column: str, name: str) -> str | Note:
+    """What ``render_in`` reads, as a note (or the text), to write it again elsewhere."""
+    kept = (getattr(row, column, None) or {}).get(name)
+    if isinstance(kept, dict) and kept.get("key"):
+        return Note(kept["key"], kept.get("params") or {})
+    return getattr(row, name)
 
 
 def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:

@@ -18,6 +18,7 @@ from escalations.models import (
 )
 from escalations.pipeline import Action, check_permission
 from escalations.services import escalate, managed, managed_team, reviews
+from tickets import notes
 from tickets.api import system_texts as texts
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Tier, User
@@ -71,6 +72,7 @@ class EscalationSerializer(serializers.ModelSerializer):
     reason = texts.rendered("reason", "Why it escalated")
     reason_key = texts.message_key("reason", "escalation.level_time")
     reason_params = texts.message_params("reason")
+    handoff_notes = texts.notes_by_field("hand-off field")
 
     class Meta:
         model = Escalation
@@ -88,6 +90,7 @@ class EscalationSerializer(serializers.ModelSerializer):
             "reason_key",
             "reason_params",
             *HANDOFF_FIELDS,
+            "handoff_notes",
             "requested_by",
             "decided_by",
             "decided_at",
@@ -103,6 +106,12 @@ class EscalationSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, escalation):
+        data = super().to_representation(escalation)
+        for name in escalation.handoff_notes or {}:  # what the system wrote: for the reader
+            data[name] = notes.render_in(escalation, "handoff_notes", name)
+        return data
 
 
 class EscalateSerializer(StrictFieldsMixin, serializers.Serializer):

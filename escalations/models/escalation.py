@@ -69,6 +69,9 @@ class Escalation(models.Model):
     customer_context = models.TextField(_("customer context"), blank=True)
     time_constraints = models.TextField(_("time constraints"), blank=True)
     assistance_requested = models.TextField(_("assistance requested"), blank=True)
+    # Hand-off texts the system wrote (automatic ones): by field, the note each was
+    # written from, read in the reader's language; the fields keep the English text.
+    handoff_notes = models.JSONField(_("system hand-off values"), default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

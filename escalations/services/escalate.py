@@ -74,7 +74,9 @@ def escalation_carry_out(
             reason=notes.stored_note(escalation, "reason"),
             now=now,
             from_tier=escalation.from_tier,
-            handoff={name: getattr(escalation, name) for name in HANDOFF_FIELDS},
+            handoff={
+                name: notes.kept_note(escalation, "handoff_notes", name) for name in HANDOFF_FIELDS
+            },
         )
 
 

@@ -24,7 +24,11 @@ from escalations.models import Escalation
 from escalations.pipeline import Action, set_status
 from escalations.selectors import management_team, review_get
 from escalations.services.duty.management import on_call_now
-from escalations.services.records import escalation_create_once, escalation_step_record
+from escalations.services.records import (
+    escalation_create_once,
+    escalation_step_record,
+    handoff_columns,
+)
 from escalations.services.steps import check_moment, escalation_lock, step_begin
 from tickets import notes
 from tickets.models import Team, Ticket, Tier, User
@@ -42,7 +46,7 @@ def managed_escalation_open(
     now: datetime,
     key: str = "",
     from_tier: str = "",
-    handoff: Mapping[str, str] | None = None,
+    handoff: Mapping[str, str | notes.Note] | None = None,
 ) -> Escalation | None:
     """Open the ticket's managed escalation, unless one is open already (at most one
     per ticket; None then). Its escalation manager is the management team's manager
@@ -57,7 +61,7 @@ def managed_escalation_open(
         if trigger != Trigger.MANUAL:
             from escalations.services.automatic import automatic_handoff  # it builds on this
 
-            handoff = automatic_handoff(ticket=ticket, why=str(reason))
+            handoff = automatic_handoff(ticket=ticket, why=reason)
     escalation = escalation_create_once(
         ticket=ticket,
         kind=Kind.HIERARCHICAL,
@@ -70,7 +74,7 @@ def managed_escalation_open(
         requested_by=actor,
         manager=_manager_on_duty(team, now),
         trigger_key=key,
-        **handoff,
+        **handoff_columns(handoff),
     )
     if escalation is None:
         return None

@@ -54,6 +54,17 @@ def test_the_reason_is_stored_as_a_key_and_values_with_an_english_text(escalated
     assert escalation.reason_key == "escalation.level_time"
     assert escalation.reason_params == {"level": "L1"}
     assert escalation.reason == "Level 1 time limit ran out."
+    # Its hand-off: English texts, and the notes they were written from.
+    assert escalation.time_constraints == "Level 1 time limit ran out."
+    assert escalation.assistance_requested == "Take over at the next level."
+    assert escalation.handoff_notes["summary"] == {
+        "key": "handoff.summary",
+        "params": {
+            "ref": escalation.ticket.reference,
+            "title": escalation.ticket.title,
+            "why": {"key": "escalation.level_time", "params": {"level": "L1"}},
+        },
+    }
     # The trail's "Escalated: ..." quotes the reason as a note, not as its English text.
     quoted = TicketEvent.objects.filter(ticket=escalation.ticket, note_key="escalation.escalated")
     assert quoted.exists()
@@ -71,8 +82,12 @@ def test_the_escalation_page_shows_the_reason_in_the_readers_language(
     client.force_login(_as("agent2", language))
     url = reverse("escalations:detail", args=[escalated_under_beat.pk])
     page = client.get(url).content.decode()
-    # The reason's row (the hand-off texts an automatic escalation wrote stay as written).
-    assert f'comment-body">{words}' in page
+    handoff = page[page.index('class="handoff') :]
+    assert f'comment-body">{words}' in handoff  # the reason's row
+    # The hand-off texts the escalation wrote for itself, in the reader's language too.
+    assert "time limit ran out" not in handoff
+    assert "Take over at the next level." not in handoff
+    assert "Rita &lt;rita@example.com&gt;" in handoff  # names as they are
 
 
 def test_the_api_renders_the_reason_and_exposes_its_key_and_values(api_as, escalated_under_beat):
@@ -81,6 +96,15 @@ def test_the_api_renders_the_reason_and_exposes_its_key_and_values(api_as, escal
     row = api_as(agent).get(url, HTTP_ACCEPT_LANGUAGE="pl").json()
     assert row["reason"].startswith(POLISH)
     assert (row["reason_key"], row["reason_params"]) == ("escalation.level_time", {"level": "L1"})
+    assert set(row["handoff_notes"]) == {
+        "summary",
+        "steps_taken",
+        "impact_assessment",
+        "time_constraints",
+        "assistance_requested",
+    }
+    assert row["time_constraints"].startswith(POLISH)
+    assert row["handoff_notes"]["steps_taken"] == {"key": "handoff.comments", "params": {"n": 0}}
     _as("agent2", "ru")
     assert api_as(agent).get(url).json()["reason"].startswith(RUSSIAN)
     schema = api_as(agent).get("/api/schema/", HTTP_ACCEPT="application/json").json()
@@ -105,6 +129,7 @@ def test_a_persons_reason_and_an_older_free_text_reason_show_as_written(
             ticket=ticket, actor=user("agent1"), to_tier="L2", reason="Needs routing", **HANDOFF
         )
     assert (manual.reason, manual.reason_key, manual.reason_params) == ("Needs routing", "", {})
+    assert manual.handoff_notes == {}  # a person's hand-off: their words
     # A row written before reasons were kept language-neutral.
     Escalation.objects.filter(pk=manual.pk).update(reason="L1 time limit ran out")
     agent = _as("agent2", "pl")

@@ -152,6 +152,7 @@ def test_reasons_and_hand_over_drafts_kept_as_system_notes_are_pseudonymised(per
     PriorityCriterion.objects.filter(pk=criterion.pk).delete()  # configuration, not a holder
     found = traces(EMAIL, NAME)
     assert "escalations_escalation.reason_params" in found
+    assert "escalations_escalation.handoff_notes" in found  # the customer context it wrote
     assert "escalations_handover.draft_params" in found  # the title and comments it quotes
 
     requester_erase(email=EMAIL, actor=None)

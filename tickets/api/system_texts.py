@@ -52,3 +52,13 @@ def message_params(name: str) -> serializers.JSONField:
         + PARAMS_HELP
         + " Empty object otherwise.",
     )
+
+
+def notes_by_field(what: str) -> serializers.JSONField:
+    return serializers.JSONField(
+        read_only=True,
+        help_text=f"By {what}, the system note it was written from, `{{key, params}}` ("
+        + PARAMS_HELP
+        + ") The fields themselves are rendered in the request's language; a person's "
+        "texts have none.",
+    )
