@@ -104,7 +104,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "escalation.approved": _m(_("Escalation approved.")),
     "escalation.rejected": _m(_("Escalation rejected: %(reason)s"), reason=TEXT),
-    "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=TEXT),
+    # ``r``: a person's words, or the system's note (stored rows hold text: shown as is)
+    "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=NOTE),
+    "escalation.reopened_in_monitoring": _m(_("the ticket was reopened during monitoring")),
     "escalation.opened": _m(
         _("Managed escalation opened; escalation manager: %(m)s. %(why)s"), m=NOTE, why=NOTE
     ),

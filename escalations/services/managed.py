@@ -147,7 +147,7 @@ def _refuse_second_open(escalation: Escalation) -> None:
 
 @transaction.atomic
 def managed_escalation_reopen(
-    *, escalation: Escalation, actor: User | None, reason: str
+    *, escalation: Escalation, actor: User | None, reason: str | notes.Note
 ) -> Escalation:
     """Back to active: the problem came back, or monitoring showed it is not solved.
 
@@ -155,7 +155,8 @@ def managed_escalation_reopen(
     closed, not on a closed ticket; the system (``actor`` None, the ticket reopened
     during monitoring) needs no permission and reopens only an escalation still in
     monitoring. Never while another managed escalation of the ticket is open."""
-    reason = (reason or "").strip()
+    if not isinstance(reason, notes.Note):  # a person's words (the system's: a note)
+        reason = (reason or "").strip()
     if actor is not None:
         if not reason:
             raise ValidationError({"reason": _("Say why the escalation is active again.")})
