@@ -1,10 +1,19 @@
 """Personal data the escalations app holds: texts written about a requester's
-ticket (hand-off, action plan, closure, review) and its escalation team's contacts.
+ticket (reason, hand-off, action plan, closure, review, shift-end hand-overs) and
+its escalation team's contacts.
 
-The facts stay (trigger, levels, times, ratings): only the texts are scrubbed of
-the requester's name and address. Rows go with their ticket (a cascade)."""
+The facts stay (trigger, levels, times, ratings): only the texts, and the values
+of the system's notes among them, are scrubbed of the requester's name and
+address. Rows go with their ticket (a cascade)."""
 
-from escalations.models import ActionItem, Escalation, EscalationReview, EscalationTeamMember
+from escalations.models import (
+    ActionItem,
+    Escalation,
+    EscalationReview,
+    EscalationTeamMember,
+    Handover,
+    HandoverNote,
+)
 from tickets.holders import ModelHolder, register
 
 register(
@@ -22,7 +31,16 @@ register(
             "rejection_reason",
             "closure_note",
         ),
+        json_fields=("reason_params", "handoff_notes"),
     ),
+    # The draft quotes the title, the timeline and comments: its values too.
+    ModelHolder(
+        Handover,
+        ticket_lookup="ticket_id",
+        text_fields=("draft", "note"),
+        json_fields=("draft_params",),
+    ),
+    ModelHolder(HandoverNote, ticket_lookup="ticket_id", text_fields=("text",)),
     ModelHolder(
         EscalationTeamMember,
         ticket_lookup="escalation__ticket_id",

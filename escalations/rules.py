@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
+from tickets.notes import Note, note
 
 PRIORITIES = ("P1", "P2", "P3", "P4")  # most to least urgent
 FLAGS = ("security", "safety", "legal", "major_outage")
@@ -62,20 +62,19 @@ class PriorityDecision:
     matched: tuple[Criterion, ...] = field(default=())
 
     @property
-    def reason(self) -> str:
-        base = _("%(priority)s from impact %(impact)s x urgency %(urgency)s") % {
-            "priority": self.matrix_priority,
-            "impact": self.impact,
-            "urgency": self.urgency,
-        }
+    def reason(self) -> Note:
+        """Why: a system note (``tickets.notes``), kept language-neutral and read in
+        the reader's language."""
+        base = note(
+            "priority.rules",
+            priority=self.matrix_priority,
+            impact=self.impact,
+            urgency=self.urgency,
+        )
         raising = [c for c in self.matched if c.minimum_priority == self.priority]
         if self.priority != self.matrix_priority and raising:
             names = ", ".join(c.name for c in raising)
-            return _("%(priority)s by criteria: %(names)s (%(base)s)") % {
-                "priority": self.priority,
-                "names": names,
-                "base": base,
-            }
+            return note("priority.criteria", priority=self.priority, names=names, base=base)
         return base
 
 

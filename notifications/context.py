@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from escalations.models import Escalation
+from tickets import notes
 from tickets.models import Ticket, User
 
 
@@ -53,9 +54,14 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
         "to_tier": escalation.to_tier,
         "team": str(escalation.to_team) if escalation.to_team_id else "",
         "manager": str(escalation.manager) if escalation.manager_id else "",
+        # The English text; each message renders a system reason for its reader
+        # (``localize``), webhooks get its key and values too.
         "reason": escalation.reason,
+        "reason_key": escalation.reason_key,
+        "reason_params": escalation.reason_params or {},
         "summary": escalation.summary,
         "assistance_requested": escalation.assistance_requested,
+        "handoff_notes": escalation.handoff_notes or {},
         "rejection_reason": escalation.rejection_reason,
         "monitoring_until": _when(escalation.monitoring_until),
         "url": _url(reverse("escalations:detail", args=[escalation.pk])),
@@ -130,7 +136,7 @@ def example_values(kind: str = "") -> dict[str, Any]:
         ticket=ticket,
         from_tier="L1",
         to_tier="L2",
-        reason="Level time limit ran out",
+        **notes.text_fields(notes.note("escalation.level_time", level="L1"), "reason"),
         summary="Payment page answers 502",
         assistance_requested="Check the payment gateway",
         monitoring_until=now,

@@ -9,7 +9,10 @@ url), ``actor``, ``recipient``, ``for_agent`` (false for requesters, who see
 no level, team, assignee nor escalation), ``site`` and the event's own values in
 ``extra``. Statuses, kinds, triggers and SLA metrics arrive as labels in the
 reader's language (the codes as ``status_code`` etc.; ``priority_label`` and
-``level_label`` too), see ``notifications.localize``.
+``level_label`` too), see ``notifications.localize``. A reason or a hand-over
+draft the system wrote (``escalation.reason``, ``extra.draft``) arrives rendered
+in the reader's language and time zone; its message id and values stay at hand
+as ``reason_key`` / ``reason_params`` (``draft_key`` / ``draft_params``).
 """
 
 from django.utils.text import format_lazy

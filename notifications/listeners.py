@@ -200,7 +200,9 @@ def on_handed_over(*, handovers: list) -> None:
                 "count": len(group),
                 "tickets": "\n".join(lines),
                 "note": first.note if len(group) == 1 else "",
-                "draft": first.draft if len(group) == 1 else "",
+                **notes.text_fields(
+                    notes.stored_note(first, "draft") if len(group) == 1 else "", "draft"
+                ),
             },
         )
 

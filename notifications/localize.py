@@ -54,6 +54,20 @@ def localized(context: dict) -> dict:
     context["escalation"] = _relabel(
         context.get("escalation"), _ESCALATION_LABELS, _ESCALATION_EXTRA
     )
+    escalation = context["escalation"]
+    if isinstance(escalation, dict) and escalation.get("reason_key"):
+        # Why it escalated, said by the system: in the reader's language.
+        reason = notes.render(escalation["reason_key"], escalation.get("reason_params") or {})
+        context["escalation"] = {**escalation, "reason": reason}
+    escalation = context["escalation"]
+    if isinstance(escalation, dict) and escalation.get("handoff_notes"):
+        # Hand-off texts an automatic escalation wrote: in the reader's language.
+        said = {
+            name: notes.render(kept.get("key", ""), kept.get("params") or {})
+            for name, kept in escalation["handoff_notes"].items()
+            if name in escalation and isinstance(kept, dict)
+        }
+        context["escalation"] = {**escalation, **said}
     extra = context.get("extra")
     if isinstance(extra, dict) and extra.get("metric_code"):
         context["extra"] = {**extra, "metric": _label(SlaClock.Metric, extra["metric_code"])}
@@ -62,6 +76,11 @@ def localized(context: dict) -> dict:
         # A system note quoted in the message: in the reader's language and time zone.
         note = notes.render(extra["note_key"], extra.get("note_params") or {})
         context["extra"] = {**extra, "note": note}
+    extra = context.get("extra")
+    if isinstance(extra, dict) and extra.get("draft_key"):
+        # A hand-over's draft: in the reader's language and time zone.
+        draft = notes.render(extra["draft_key"], extra.get("draft_params") or {})
+        context["extra"] = {**extra, "draft": draft}
     return context
 
 

@@ -8,12 +8,14 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from tickets import hooks
-        from tickets.models import Impact, Status, Tier, Urgency
+        from tickets.models import Impact, Organization, Status, TicketEvent, Tier, Urgency
 
         for field, choices in (
             ("status", Status),
             ("level", Tier),
             ("impact", Impact),
             ("urgency", Urgency),
+            ("event_kind", TicketEvent.Kind),
+            ("organization_tier", Organization.Tier),
         ):
             hooks.add_value_choices(field, choices)

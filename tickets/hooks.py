@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from tickets.models import Ticket
+    from tickets.notes import Note
 
-# (ticket) -> (priority, reason). Called before a ticket is saved, so it sees
-# the ticket's new field values; without one the default matrix decides.
-PriorityResolver = Callable[["Ticket"], tuple[str, str]]
+# (ticket) -> (priority, reason: free text or a system note, ``tickets.notes``).
+# Called before a ticket is saved, so it sees the ticket's new field values;
+# without one the default matrix decides.
+PriorityResolver = Callable[["Ticket"], tuple[str, "str | Note"]]
 _priority_resolver: PriorityResolver | None = None
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 WHEN, DURATION, NUMBER, TEXT, NOTE = "when", "duration", "number", "text", "note"
+LINES = "lines"  # a list of notes (or texts), one per line
 
 _HOURS = ngettext_lazy("%(count)d hour", "%(count)d hours", "count")
 _MINUTES = ngettext_lazy("%(count)d minute", "%(count)d minutes", "count")
@@ -30,11 +31,11 @@ def minutes(count: int) -> str:
 
 @dataclass(frozen=True)
 class Message:
-    text: Promise
+    text: Promise | str
     kinds: dict[str, str]
 
 
-def _m(text: Promise, /, **kinds: str) -> Message:
+def _m(text: Promise | str, /, **kinds: str) -> Message:
     return Message(text, kinds)
 
 
@@ -53,6 +54,16 @@ MESSAGES: dict[str, Message] = {
     "priority.set": _m(_("Set by hand: %(reason)s"), reason=TEXT),
     "priority.back_to_rules": _m(
         _("Back to the rules (%(why)s): %(reason)s"), why=NOTE, reason=TEXT
+    ),
+    # the priority rules (escalations.rules): the matrix's answer, raised by criteria
+    "priority.rules": _m(
+        _("%(priority)s from impact %(impact)s x urgency %(urgency)s"),
+        priority=TEXT,
+        impact=NUMBER,
+        urgency=NUMBER,
+    ),
+    "priority.criteria": _m(
+        _("%(priority)s by criteria: %(names)s (%(base)s)"), priority=TEXT, names=TEXT, base=NOTE
     ),
     "comment.public": _m(_("Public reply")),
     "comment.internal": _m(_("Internal note")),
@@ -93,7 +104,9 @@ MESSAGES: dict[str, Message] = {
     ),
     "escalation.approved": _m(_("Escalation approved.")),
     "escalation.rejected": _m(_("Escalation rejected: %(reason)s"), reason=TEXT),
-    "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=TEXT),
+    # ``r``: a person's words, or the system's note (stored rows hold text: shown as is)
+    "escalation.reopened": _m(_("Escalation active again: %(r)s"), r=NOTE),
+    "escalation.reopened_in_monitoring": _m(_("the ticket was reopened during monitoring")),
     "escalation.opened": _m(
         _("Managed escalation opened; escalation manager: %(m)s. %(why)s"), m=NOTE, why=NOTE
     ),
@@ -116,6 +129,16 @@ MESSAGES: dict[str, Message] = {
     ),
     "escalation.review_requested": _m(_("Post-escalation review requested.")),
     "escalation.review_submitted": _m(_("Post-escalation review submitted.")),
+    # what an automatic escalation says for itself in place of a hand-off
+    "handoff.summary": _m(_("%(ref)s %(title)s: %(why)s"), ref=TEXT, title=TEXT, why=NOTE),
+    "handoff.comments": _m(_("Comments so far: %(n)s; see the ticket's timeline."), n=NUMBER),
+    "handoff.impact": _m(
+        _("Priority %(p)s (impact %(i)s, urgency %(u)s)."), p=TEXT, i=NUMBER, u=NUMBER
+    ),
+    "handoff.customer": _m(
+        _("%(who)s, %(org)s (%(tier)s)"), who=TEXT, org=TEXT, tier="organization_tier"
+    ),
+    "handoff.assistance": _m(_("Take over at the next level.")),
     "routing.path": _m(_("Routed by path %(path)s."), path=TEXT),
     # duty
     "duty.handed_over": _m(_HANDED, **{"from": TEXT, "to": TEXT}),
@@ -133,6 +156,20 @@ MESSAGES: dict[str, Message] = {
     "duty.new_ticket": _m(_("a new ticket for the team.")),
     "duty.off_duty": _m(_("the assignee went off duty.")),
     "duty.assign_next": _m(_("Assigned on demand (“assign next”) to %(agent)s."), agent=TEXT),
+    # the hand-over draft: lines from the ticket's timeline
+    "handover.draft": _m("%(lines)s", lines=LINES),  # nothing of its own to translate
+    "handover.head": _m(
+        _("%(ref)s %(title)s: %(priority)s, %(status)s, %(level)s."),
+        ref=TEXT,
+        title=TEXT,
+        priority=TEXT,
+        status="status",
+        level="level",
+    ),
+    "handover.changes": _m(_("Recent changes:")),
+    "handover.change": _m(_("- %(at)s %(kind)s: %(what)s"), at=WHEN, kind="event_kind", what=NOTE),
+    "handover.comments": _m(_("Latest comments:")),
+    "handover.comment": _m(_("- %(author)s: %(body)s"), author=TEXT, body=TEXT),
     # notifications
     "update.sent": _m(_("Status update sent")),
     # privacy

@@ -16,6 +16,7 @@ each parameter:
 ``NUMBER``    a count or an ordinal, as it is
 ``TEXT``      names, references, free text: as they are
 ``NOTE``      another note (or plain text), rendered the same way
+``LINES``     a list of notes (or plain texts), one per line
 a choice     the name a set of choices was registered under with
               ``tickets.hooks.add_value_choices`` (``status``, ``level``, ``metric``
               ...): the label in the reader's language
@@ -32,10 +33,22 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tickets import hooks
-from tickets.note_texts import DURATION, MESSAGES, NOTE, NUMBER, TEXT, WHEN, Message, hours, minutes
+from tickets.note_texts import (
+    DURATION,
+    LINES,
+    MESSAGES,
+    NOTE,
+    NUMBER,
+    TEXT,
+    WHEN,
+    Message,
+    hours,
+    minutes,
+)
 
 __all__ = [
     "DURATION",
+    "LINES",
     "MESSAGES",
     "NOTE",
     "NUMBER",
@@ -44,9 +57,15 @@ __all__ = [
     "Message",
     "Note",
     "event_fields",
+    "kept_note",
     "note",
+    "notes_map",
     "render",
     "render_event",
+    "render_field",
+    "render_in",
+    "stored_note",
+    "text_fields",
 ]
 
 
@@ -89,18 +108,37 @@ def _store(kind: str, value: Any) -> Any:
         return int(value)
     if kind == NOTE:
         return value.as_json() if isinstance(value, Note) else str(value)
+    if kind == LINES:
+        lines = value if isinstance(value, list | tuple) else [value]
+        return [_store(NOTE, line) for line in lines]
     return str(value)
+
+
+def text_fields(value: str | Note, name: str) -> dict[str, Any]:
+    """The columns of a text kept language-neutral, for ``value`` (free text or a
+    note): ``<name>`` (the English text, or the text as written), ``<name>_key`` and
+    ``<name>_params``."""
+    if isinstance(value, Note):
+        return {
+            name: render_stored(value.key, value.params),
+            f"{name}_key": value.key,
+            f"{name}_params": value.params,
+        }
+    return {name: str(value or ""), f"{name}_key": "", f"{name}_params": {}}
 
 
 def event_fields(value: str | Note) -> dict[str, Any]:
     """The note columns of a ``TicketEvent`` for ``value`` (free text or a note)."""
-    if isinstance(value, Note):
-        return {
-            "note": render_stored(value.key, value.params),
-            "note_key": value.key,
-            "note_params": value.params,
-        }
-    return {"note": str(value or ""), "note_key": "", "note_params": {}}
+    return text_fields(value, "note")
+
+
+def stored_note(row: Any, name: str) -> str | Note:
+    """What ``row`` keeps in the columns of ``name`` (``text_fields``): the note, or
+    the free text of a person or an older row; to quote it in another note."""
+    key = getattr(row, f"{name}_key", "")
+    if key:
+        return Note(key, getattr(row, f"{name}_params", None) or {})
+    return getattr(row, name)
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -134,13 +172,52 @@ def render_stored(key: str, params: dict) -> str:
 def render_event(event, *, html: bool = False) -> str:
     """What an audit-trail entry says, for the reader: a system note rendered
     now, or the stored text of an older or human-written note."""
-    if getattr(event, "note_key", ""):
-        return render(event.note_key, event.note_params or {}, html=html)
+    return render_field(event, "note", html=html)
+
+
+def render_field(row: Any, name: str, *, html: bool = False) -> str:
+    """The text ``row`` keeps in the columns of ``name`` (``text_fields``), for the
+    reader: a system note rendered now, or the stored text of an older or
+    human-written one."""
+    key = getattr(row, f"{name}_key", "")
+    if key:
+        return render(key, getattr(row, f"{name}_params", None) or {}, html=html)
+    text = getattr(row, name)
     if html:
         from tickets.templatetags.moments import moments_in_text
 
-        return moments_in_text(event.note)
-    return event.note
+        return moments_in_text(text)
+    return text
+
+
+def notes_map(values: dict[str, str | Note]) -> tuple[dict[str, str], dict[str, Any]]:
+    """Texts some of which the system composed: the texts to keep (English for a
+    note) and, by name, the notes they were written from (``render_in``)."""
+    texts, kept = {}, {}
+    for name, value in values.items():
+        fields = text_fields(value, "text")
+        texts[name] = fields["text"]
+        if fields["text_key"]:
+            kept[name] = {"key": fields["text_key"], "params": fields["text_params"]}
+    return texts, kept
+
+
+def render_in(row: Any, column: str, name: str, *, html: bool = False) -> str:
+    """``row.<name>`` for the reader: rendered from the note ``row.<column>`` (a map
+    of names to notes, ``notes_map``) keeps for it, else the text as written."""
+    kept = (getattr(row, column, None) or {}).get(name)
+    if isinstance(kept, dict) and kept.get("key"):
+        return render(kept["key"], kept.get("params") or {}, html=html)
+    text = getattr(row, name)
+    return conditional_escape(text) if html else text
+
+
+def kept_note(row: Any, column: str, name: str) -> str | Note:
+    """What ``render_in`` reads, as a note (or the text), to write it again elsewhere."""
+    kept = (getattr(row, column, None) or {}).get(name)
+    if isinstance(kept, dict) and kept.get("key"):
+        return Note(kept["key"], kept.get("params") or {})
+    return getattr(row, name)
 
 
 def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
@@ -157,6 +234,10 @@ def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
             nested = value.get("params") or {}
             return render(value.get("key", ""), nested, html=html, stored=stored)
         text = str(value)
+    elif kind == LINES:
+        lines = value if isinstance(value, list) else [value]
+        rendered = [_value(NOTE, line, html=html, stored=stored) for line in lines]
+        return mark_safe("\n".join(rendered)) if html else "\n".join(rendered)  # noqa: S308
     elif kind == NUMBER:
         return int(value)
     elif kind == TEXT:

@@ -14,6 +14,7 @@ from escalations.models import (
     Shift,
     TeamSchedule,
 )
+from tickets.api import system_texts as texts
 from tickets.models import User
 
 
@@ -121,6 +122,10 @@ class TimelinePieceSerializer(serializers.Serializer):
 
 
 class HandoverSerializer(serializers.ModelSerializer):
+    draft = texts.rendered("draft", "The summary from the timeline")
+    draft_key = texts.message_key("draft", "handover.draft")
+    draft_params = texts.message_params("draft")
+
     class Meta:
         model = Handover
         fields = [
@@ -131,9 +136,12 @@ class HandoverSerializer(serializers.ModelSerializer):
             "to_team",
             "from_assignee",
             "draft",
+            "draft_key",
+            "draft_params",
             "note",
             "handed_at",
         ]
+        read_only_fields = fields
 
 
 class HandoverCountSerializer(serializers.Serializer):

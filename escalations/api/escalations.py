@@ -18,6 +18,8 @@ from escalations.models import (
 )
 from escalations.pipeline import Action, check_permission
 from escalations.services import escalate, managed, managed_team, reviews
+from tickets import notes
+from tickets.api import system_texts as texts
 from tickets.api.serializers import UserSummarySerializer
 from tickets.models import Tier, User
 
@@ -67,6 +69,10 @@ class EscalationSerializer(serializers.ModelSerializer):
     requested_by = UserSummarySerializer(read_only=True, allow_null=True)
     members = MemberSerializer(many=True, read_only=True)
     action_items = ActionItemSerializer(many=True, read_only=True)
+    reason = texts.rendered("reason", "Why it escalated")
+    reason_key = texts.message_key("reason", "escalation.level_time")
+    reason_params = texts.message_params("reason")
+    handoff_notes = texts.notes_by_field("hand-off field")
 
     class Meta:
         model = Escalation
@@ -81,7 +87,10 @@ class EscalationSerializer(serializers.ModelSerializer):
             "to_tier",
             "to_team",
             "reason",
+            "reason_key",
+            "reason_params",
             *HANDOFF_FIELDS,
+            "handoff_notes",
             "requested_by",
             "decided_by",
             "decided_at",
@@ -97,6 +106,12 @@ class EscalationSerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, escalation):
+        data = super().to_representation(escalation)
+        for name in escalation.handoff_notes or {}:  # what the system wrote: for the reader
+            data[name] = notes.render_in(escalation, "handoff_notes", name)
+        return data
 
 
 class EscalateSerializer(StrictFieldsMixin, serializers.Serializer):

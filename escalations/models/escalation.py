@@ -12,6 +12,9 @@ from escalations.models.paths import EscalationLevel
 from tickets.models import Team, Ticket, Tier
 from tickets.selectors import user_is_agent
 
+# Rows written by bulk SQL (loaders, imports) need no value for the system's notes.
+EMPTY_JSON = models.Value({}, output_field=models.JSONField())
+
 # The longest text a review field holds, as the hand-off fields' forms and API allow.
 REVIEW_TEXT_MAX = 5000
 
@@ -55,7 +58,14 @@ class Escalation(models.Model):
     to_team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A person's reason, or the English text of the system's (``reason_key``): an
+    # automatic escalation says why as a note of ``tickets.note_texts``, shown in
+    # the reader's language (``tickets.notes.render_field``).
     reason = models.TextField(_("reason"), blank=True)
+    reason_key = models.CharField(_("system reason"), max_length=64, blank=True, db_default="")
+    reason_params = models.JSONField(
+        _("system reason values"), default=dict, db_default=EMPTY_JSON, blank=True
+    )
     # Hand-off information: required on manual escalations, filled from the
     # ticket on automatic ones.
     summary = models.TextField(_("summary"), blank=True)
@@ -64,6 +74,11 @@ class Escalation(models.Model):
     customer_context = models.TextField(_("customer context"), blank=True)
     time_constraints = models.TextField(_("time constraints"), blank=True)
     assistance_requested = models.TextField(_("assistance requested"), blank=True)
+    # Hand-off texts the system wrote (automatic ones): by field, the note each was
+    # written from, read in the reader's language; the fields keep the English text.
+    handoff_notes = models.JSONField(
+        _("system hand-off values"), default=dict, db_default=EMPTY_JSON, blank=True
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from escalations.models.escalation import EMPTY_JSON
 from escalations.models.paths import EscalationLevel
 from tickets.models import Category, Team, Ticket
 
@@ -150,7 +151,13 @@ class Handover(models.Model):
     from_assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The English text of the draft (``draft_key`` / ``draft_params``: a note of
+    # ``tickets.note_texts``, shown in the reader's language); older rows: the text.
     draft = models.TextField(_("summary from the timeline"))
+    draft_key = models.CharField(_("summary message"), max_length=64, blank=True, db_default="")
+    draft_params = models.JSONField(
+        _("summary values"), default=dict, db_default=EMPTY_JSON, blank=True
+    )
     note = models.TextField(_("agent's note"), blank=True)
     handed_at = models.DateTimeField(_("handed over at"))
 

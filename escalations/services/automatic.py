@@ -17,15 +17,17 @@ from datetime import datetime
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from escalations.clockstates import ClockState
 from escalations.models import Escalation, SlaClock
 from escalations.services import routing
 from escalations.services.escalate import escalation_carry_out
 from escalations.services.managed import managed_escalation_open
-from escalations.services.records import escalation_create_once, trigger_keys_read_ahead
+from escalations.services.records import (
+    escalation_create_once,
+    handoff_columns,
+    trigger_keys_read_ahead,
+)
 from escalations.services.sla.lifecycle import clocks_locked, clocks_read_ahead
 from tickets import batch, notes
 from tickets.models import Comment, Ticket
@@ -35,26 +37,23 @@ Kind, Trigger, State = Escalation.Kind, Escalation.Trigger, Escalation.Status
 BREACHED = {ClockState.BREACHED_RUNNING, ClockState.BREACHED_PAUSED, ClockState.BREACHED_MET}
 
 
-def _comments_so_far(n: int) -> str:
-    return ngettext(
-        "%(n)s comment so far; see the ticket's timeline.",
-        "%(n)s comments so far; see the ticket's timeline.",
-        n,
-    ) % {"n": n}
-
-
-def automatic_handoff(*, ticket: Ticket, why: str) -> dict[str, str]:
-    """What an automatic escalation can say for itself, from the ticket."""
+def automatic_handoff(*, ticket: Ticket, why: str | notes.Note) -> dict[str, str | notes.Note]:
+    """What an automatic escalation can say for itself, from the ticket: system
+    notes (``handoff.*``), read in the reader's language; names as they are."""
     org = ticket.organization
+    customer = f"{ticket.requester_name} <{ticket.requester_email}>"
+    comments = batch.memo(("comments", ticket.pk), ticket.comments.count)
     return {
-        "summary": f"{ticket.reference} {ticket.title}: {why}",
-        "steps_taken": _comments_so_far(batch.memo(("comments", ticket.pk), ticket.comments.count)),
-        "impact_assessment": _("Priority %(p)s (impact %(i)s, urgency %(u)s).")
-        % {"p": ticket.priority, "i": ticket.impact, "u": ticket.urgency},
-        "customer_context": f"{ticket.requester_name} <{ticket.requester_email}>"
-        + (f", {org} ({org.get_tier_display()})" if org else ""),
+        "summary": notes.note("handoff.summary", ref=ticket.reference, title=ticket.title, why=why),
+        "steps_taken": notes.note("handoff.comments", n=comments),
+        "impact_assessment": notes.note(
+            "handoff.impact", p=ticket.priority, i=ticket.impact, u=ticket.urgency
+        ),
+        "customer_context": notes.note("handoff.customer", who=customer, org=org, tier=org.tier)
+        if org
+        else customer,
         "time_constraints": why,
-        "assistance_requested": _("Take over at the next level."),
+        "assistance_requested": notes.note("handoff.assistance"),
     }
 
 
@@ -75,7 +74,6 @@ def ticket_escalate_automatically(
     At the top of its path the ticket cannot climb further: a time trigger brings
     management in with a managed escalation instead; a jump does nothing. Nothing
     happens to a resolved or closed ticket, or one no path fits."""
-    why, why_note = str(why), why  # the record's text; the trail's note, rendered when read
     now = now or timezone.now()
     ticket = ticket_lock(ticket)
     if not ticket.is_open:
@@ -102,9 +100,9 @@ def ticket_escalate_automatically(
         to_tier=target.tier,
         to_level=target,
         to_team=routing.team_for(target, ticket),
-        reason=why,
         trigger_key=key,
-        **automatic_handoff(ticket=ticket, why=why),
+        **notes.text_fields(why, "reason"),
+        **handoff_columns(automatic_handoff(ticket=ticket, why=why)),
     )
     if escalation is None:
         return None
@@ -114,7 +112,7 @@ def ticket_escalate_automatically(
         actor=None,
         escalation=escalation,
         now=now,
-        note=notes.note("escalation.automatic", why=why_note),
+        note=notes.note("escalation.automatic", why=why),
     )
     return escalation
 

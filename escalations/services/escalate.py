@@ -55,7 +55,7 @@ def escalation_carry_out(
         level=level,
         actor=actor,
         now=now,
-        note=notes.note("escalation.escalated", reason=escalation.reason),
+        note=notes.note("escalation.escalated", reason=notes.stored_note(escalation, "reason")),
         handed_over=True,
     )
     if escalation.to_team_id != ticket.team_id:
@@ -71,10 +71,12 @@ def escalation_carry_out(
             ticket=ticket,
             actor=actor,
             trigger=escalation.trigger,
-            reason=escalation.reason,
+            reason=notes.stored_note(escalation, "reason"),
             now=now,
             from_tier=escalation.from_tier,
-            handoff={name: getattr(escalation, name) for name in HANDOFF_FIELDS},
+            handoff={
+                name: notes.kept_note(escalation, "handoff_notes", name) for name in HANDOFF_FIELDS
+            },
         )
 
 

@@ -7,7 +7,6 @@ criterion acts once per ticket.
 """
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations.models import Escalation
 from escalations.services import routing
@@ -58,7 +57,7 @@ def _apply_criteria(ticket: Ticket, actor: User | None) -> Ticket:
                 ticket=Ticket.objects.get(pk=ticket.pk),
                 actor=actor,
                 trigger=Escalation.Trigger.SEVERITY,
-                reason=_("Priority criterion “%(name)s”.") % {"name": criterion.name},
+                reason=notes.note("escalation.criterion", name=criterion.name),
                 now=now,
                 key=f"criterion-mgmt:{criterion.id}",
             )

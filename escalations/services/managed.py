@@ -24,7 +24,11 @@ from escalations.models import Escalation
 from escalations.pipeline import Action, set_status
 from escalations.selectors import management_team, review_get
 from escalations.services.duty.management import on_call_now
-from escalations.services.records import escalation_create_once, escalation_step_record
+from escalations.services.records import (
+    escalation_create_once,
+    escalation_step_record,
+    handoff_columns,
+)
 from escalations.services.steps import check_moment, escalation_lock, step_begin
 from tickets import notes
 from tickets.models import Team, Ticket, Tier, User
@@ -38,11 +42,11 @@ def managed_escalation_open(
     ticket: Ticket,
     actor: User | None,
     trigger: str,
-    reason: str,
+    reason: str | notes.Note,
     now: datetime,
     key: str = "",
     from_tier: str = "",
-    handoff: Mapping[str, str] | None = None,
+    handoff: Mapping[str, str | notes.Note] | None = None,
 ) -> Escalation | None:
     """Open the ticket's managed escalation, unless one is open already (at most one
     per ticket; None then). Its escalation manager is the management team's manager
@@ -66,11 +70,11 @@ def managed_escalation_open(
         from_tier=from_tier or ticket.level,
         to_tier=Tier.MGMT,
         to_team=team,
-        reason=reason,
+        **notes.text_fields(reason, "reason"),
         requested_by=actor,
         manager=_manager_on_duty(team, now),
         trigger_key=key,
-        **handoff,
+        **handoff_columns(handoff),
     )
     if escalation is None:
         return None
@@ -143,7 +147,7 @@ def _refuse_second_open(escalation: Escalation) -> None:
 
 @transaction.atomic
 def managed_escalation_reopen(
-    *, escalation: Escalation, actor: User | None, reason: str
+    *, escalation: Escalation, actor: User | None, reason: str | notes.Note
 ) -> Escalation:
     """Back to active: the problem came back, or monitoring showed it is not solved.
 
@@ -151,7 +155,8 @@ def managed_escalation_reopen(
     closed, not on a closed ticket; the system (``actor`` None, the ticket reopened
     during monitoring) needs no permission and reopens only an escalation still in
     monitoring. Never while another managed escalation of the ticket is open."""
-    reason = (reason or "").strip()
+    if not isinstance(reason, notes.Note):  # a person's words (the system's: a note)
+        reason = (reason or "").strip()
     if actor is not None:
         if not reason:
             raise ValidationError({"reason": _("Say why the escalation is active again.")})

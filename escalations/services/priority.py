@@ -3,6 +3,7 @@
 from escalations.models import PriorityCriterion, PriorityMatrixRow
 from escalations.rules import FLAGS, Criterion, TicketFacts, decide_priority, split_keywords
 from tickets.models import Ticket
+from tickets.notes import Note
 from tickets.priority import DEFAULT_MATRIX
 
 URGENCIES = (1, 2, 3, 4)
@@ -56,8 +57,9 @@ def ticket_facts(ticket: Ticket) -> TicketFacts:
     )
 
 
-def priority_resolve(ticket: Ticket) -> tuple[str, str]:
-    """The ticket's priority under the configured matrix and criteria, and why."""
+def priority_resolve(ticket: Ticket) -> tuple[str, Note]:
+    """The ticket's priority under the configured matrix and criteria, and why (a
+    system note, read in the reader's language)."""
     decision = decide_priority(ticket_facts(ticket), priority_matrix(), active_criteria())
     return decision.priority, decision.reason
 

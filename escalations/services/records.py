@@ -1,5 +1,8 @@
 """Writing escalation records: once per trigger, and always into the ticket's trail."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,6 +34,13 @@ def escalation_step_record(
         note=what,
     )
     events.publish(events.ESCALATION_STEP, escalation=escalation, actor=actor, step=step, what=what)
+
+
+def handoff_columns(handoff: Mapping[str, str | notes.Note]) -> dict[str, Any]:
+    """The hand-off fields of a record for ``handoff``: the texts (English for what
+    the system wrote), and the notes it wrote them from in ``handoff_notes``."""
+    texts, kept = notes.notes_map(dict(handoff))
+    return {**texts, "handoff_notes": kept}
 
 
 def escalation_create_once(**fields) -> Escalation | None:

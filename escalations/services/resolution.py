@@ -65,5 +65,5 @@ def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, ne
             managed_escalation_reopen(
                 escalation=escalation,
                 actor=None,
-                reason=_("the ticket was reopened during monitoring"),
+                reason=notes.note("escalation.reopened_in_monitoring"),
             )

@@ -32,3 +32,12 @@ def is_agent(user) -> bool:
     """Cached per request on the user, so the navigation bar costs no query once the
     view has asked."""
     return user_is_agent(user)
+
+
+@register.filter(is_safe=True)
+def handoff_text(escalation, name: str) -> str:
+    """A hand-off field for the reader: what the system wrote (an automatic
+    escalation) in their language, a person's text as written."""
+    from tickets.notes import render_in
+
+    return render_in(escalation, "handoff_notes", name, html=True)

@@ -146,11 +146,12 @@ def test_the_decision_does_not_depend_on_the_order_of_the_criteria(facts, matrix
 def test_the_reason_names_the_criteria_that_raised_the_priority(facts, matrix, criteria):
     decision = decide_priority(facts, matrix, criteria)
 
+    reason = str(decision.reason)
     base = f"{decision.matrix_priority} from impact {facts.impact} x urgency {facts.urgency}"
-    assert base in decision.reason
+    assert base in reason
     raising = [c for c in decision.matched if c.minimum_priority == decision.priority]
     for criterion in criteria:
-        named = criterion.name in decision.reason
+        named = criterion.name in reason
         assert named == (decision.priority != decision.matrix_priority and criterion in raising)
 
 

@@ -210,6 +210,7 @@ def test_every_registered_message_renders_in_every_language(language):
         notes.NUMBER: 2,
         notes.TEXT: "Rita",
         notes.NOTE: notes.note("sla.left_level"),
+        notes.LINES: [notes.note("sla.left_level"), "Rita"],
     }
     with translation.override(language), timezone.override(ZoneInfo("Europe/Warsaw")):
         for key, message in notes.MESSAGES.items():

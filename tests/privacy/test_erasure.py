@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from reports.privacy.models import ErasureLog
 from reports.privacy.services.erasure import requester_erase
@@ -123,3 +124,42 @@ def test_names_and_addresses_inside_system_note_values_are_pseudonymised(person)
     event.refresh_from_db()
     assert event.note_params["reason"].startswith("Ask ")
     assert event.note_params["reason"] in event.note  # the same pseudonym in both
+
+
+def test_reasons_and_hand_over_drafts_kept_as_system_notes_are_pseudonymised(person, network_path):
+    from escalations.models import Escalation, Handover, PriorityCriterion
+    from escalations.services.automatic import ticket_escalate_automatically
+    from escalations.services.duty.handover import ticket_hand_over
+    from tests.duty.helpers import second_l1_team
+    from tickets import notes
+
+    ticket = person.tickets[1]
+    # A criterion named for a VIP requester, quoted in the reason's values.
+    criterion = PriorityCriterion.objects.create(name=f"{NAME} <{EMAIL}>", minimum_priority="P1")
+    escalation = ticket_escalate_automatically(
+        ticket=ticket,
+        trigger=Escalation.Trigger.SEVERITY,
+        key=f"criterion:{criterion.pk}",
+        why=notes.note("escalation.criterion", name=criterion.name),
+        to_tier="L2",
+    )
+    handover = ticket_hand_over(
+        ticket=Ticket.objects.get(pk=person.tickets[0].pk),
+        level=None,
+        to_team=second_l1_team(network_path),
+        now=timezone.now(),
+    )
+    PriorityCriterion.objects.filter(pk=criterion.pk).delete()  # configuration, not a holder
+    found = traces(EMAIL, NAME)
+    assert "escalations_escalation.reason_params" in found
+    assert "escalations_escalation.handoff_notes" in found  # the customer context it wrote
+    assert "escalations_handover.draft_params" in found  # the title and comments it quotes
+
+    requester_erase(email=EMAIL, actor=None)
+
+    assert traces(EMAIL, NAME, "Wiśniewska", "zofia") == {}
+    escalation.refresh_from_db()
+    handover = Handover.objects.get(pk=handover.pk)
+    assert escalation.reason_key == "escalation.criterion"
+    assert escalation.reason_params["name"] in escalation.reason  # the same pseudonym in both
+    assert handover.draft_params["lines"][0]["params"]["ref"] == person.tickets[0].reference

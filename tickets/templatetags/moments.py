@@ -111,6 +111,16 @@ def event_note(event) -> str:
 
 
 @register.filter(is_safe=True)
+def note_field(row, name: str) -> str:
+    """A text kept language-neutral in ``row``'s ``<name>``, ``<name>_key`` and
+    ``<name>_params`` (an escalation's reason): a system note in the reader's
+    language and time zone, a person's or an older text as it was written."""
+    from tickets.notes import render_field
+
+    return render_field(row, name, html=True)
+
+
+@register.filter(is_safe=True)
 def moments_in_text(value) -> str:
     """Free text with each timestamp in it shown the one way."""
     text = str(value or "")

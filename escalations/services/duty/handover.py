@@ -25,7 +25,6 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations.models import EscalationLevel, Handover, HandoverNote, TeamSchedule
 from escalations.models.handover import HANDOVER_PRIORITIES
@@ -46,35 +45,41 @@ class SweepResult:
     levels: int = 0
 
 
-def handover_draft(*, ticket: Ticket) -> str:
-    """What was done and where it stands, from the ticket's timeline."""
-    lines = [
-        _("%(ref)s %(title)s: %(priority)s, %(status)s, %(level)s.")
-        % {
-            "ref": ticket.reference,
-            "title": ticket.title,
-            "priority": ticket.priority,
-            "status": ticket.get_status_display(),
-            "level": ticket.level,
-        }
+def handover_draft(*, ticket: Ticket) -> notes.Note:
+    """What was done and where it stands, from the ticket's timeline: a system note
+    (``handover.draft``), read in the reader's language and time zone; the
+    timeline's own system notes are quoted as notes, people's texts as written."""
+    lines: list[notes.Note | str] = [
+        notes.note(
+            "handover.head",
+            ref=ticket.reference,
+            title=ticket.title,
+            priority=ticket.priority,
+            status=ticket.status,
+            level=ticket.level,
+        )
     ]
     recent = list(ticket.events.order_by("-created_at", "-pk")[:DRAFT_EVENTS])
     if recent:
-        lines.append(_("Recent changes:"))
+        lines.append(notes.note("handover.changes"))
         for event in reversed(recent):
-            what = event.note or f"{event.field}: {event.old_value} -> {event.new_value}"
-            at = f"{event.created_at:%Y-%m-%d %H:%M} UTC"
-            lines.append(f"- {at} {event.get_kind_display()}: {what}")
+            what = notes.stored_note(event, "note") or (
+                f"{event.field}: {event.old_value} -> {event.new_value}"
+            )
+            lines.append(
+                notes.note("handover.change", at=event.created_at, kind=event.kind, what=what)
+            )
     comments = list(
         Comment.objects.filter(ticket=ticket)
         .select_related("author")
         .order_by("-created_at", "-pk")[:DRAFT_COMMENTS]
     )
     if comments:
-        lines.append(_("Latest comments:"))
+        lines.append(notes.note("handover.comments"))
         for comment in reversed(comments):
-            lines.append(f"- {comment.author or '-'}: {comment.body[:300]}")
-    return "\n".join(lines)
+            author = str(comment.author) if comment.author_id else "-"
+            lines.append(notes.note("handover.comment", author=author, body=comment.body[:300]))
+    return notes.note("handover.draft", lines=lines)
 
 
 def _handover_levels() -> list[EscalationLevel]:
@@ -115,7 +120,7 @@ def ticket_hand_over(
         from_team=from_team,
         to_team=to_team,
         from_assignee=from_assignee,
-        draft=handover_draft(ticket=ticket),
+        **notes.text_fields(handover_draft(ticket=ticket), "draft"),
         note=agent_note.text if agent_note else "",
         handed_at=now,
     )
