@@ -68,7 +68,10 @@ def team_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """The team's duty over the next two weeks: a grid of hours and a list."""
     agents_only(request)
     team = get_object_or_404(Team.objects.select_related("manager", "schedule"), pk=pk)
-    start = timezone.now().replace(minute=0, second=0, microsecond=0)
+    # From midnight of today in the team's zone: today's grid is whole, whatever the hour.
+    zone = zoneinfo.ZoneInfo(_zone_name(team))
+    today = timezone.now().astimezone(zone).date()
+    start = datetime.combine(today, time(0), tzinfo=zone)
     pieces = duty_selectors.team_timeline(team=team, start=start, days=TIMELINE_DAYS + 1)
     context = {
         "team": team,
