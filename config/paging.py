@@ -70,8 +70,8 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, narrow=None):
-        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+    def __init__(self, object_list, per_page, *args, narrow=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
         self.narrow = narrow
 
     def _rows(self, bottom: int, top: int):

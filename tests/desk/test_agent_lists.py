@@ -169,3 +169,18 @@ def test_the_breach_flag_is_recomputed_from_the_clocks(agent, policy, frozen):
     ticket_urgency_refresh(ticket_ids=[ticket.pk], now=frozen["now"])
     ticket.refresh_from_db()
     assert not ticket.sla_breached
+
+
+def test_a_paginator_narrows_the_rows_of_its_pages_not_its_count(l1_team):
+    TicketFactory.create_batch(7, team=l1_team)
+    asked = []
+
+    def narrow(queryset, *, rows):
+        asked.append(rows)
+        return queryset
+
+    paginator = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=narrow)
+    assert [len(paginator.page(n)) for n in (2, 3)] == [3, 1]
+    assert asked == [6, 7]  # the rows up to the end of each page
+    emptied = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=lambda q, rows: q.none())
+    assert (emptied.count, len(emptied.page(1))) == (7, 0)
