@@ -1,5 +1,6 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -108,17 +109,21 @@ def ticket_rows_narrowed(queryset: QuerySet, *, user: User, rows: int) -> QueryS
     most of a million tickets; each branch walks its ``(team_id, ...)`` index and
     stops at ``rows``. PostgreSQL only (SQLite cannot limit the parts of a UNION)."""
     branches = ticket_visibility_branches(user)
-    if not branches or queryset.model is not Ticket:
+    if not branches or rows < 1 or queryset.model is not Ticket:
         return queryset
-    connection = connections[queryset.db]
-    if connection.vendor != "postgresql":
+    if connections[queryset.db].vendor != "postgresql":
         return queryset
     parts, params = [], []
     plain = queryset.select_related(None).prefetch_related(None)
     for branch in branches:
-        sql, values = plain.filter(branch).values("pk")[:rows].query.sql_with_params()
+        try:
+            sql, values = plain.filter(branch).values("pk")[:rows].query.sql_with_params()
+        except EmptyResultSet:  # a branch that can hold nothing (a filter on no ids)
+            continue
         parts.append(f"({sql})")
         params.extend(values)
+    if not parts:
+        return queryset.none()
     # The parts are SQL Django compiled, their values passed apart: nothing is spliced in.
     return queryset.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))  # noqa: S611
 

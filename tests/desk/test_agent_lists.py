@@ -14,6 +14,7 @@ from escalations.services.sweep import sla_sweep
 from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
 from tickets import selectors, services
 from tickets.models import Ticket
+from tickets.search import ticket_search_refresh
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TICKETS_URL = "/api/v1/tickets/"
@@ -184,3 +185,22 @@ def test_a_paginator_narrows_the_rows_of_its_pages_not_its_count(l1_team):
     assert asked == [6, 7]  # the rows up to the end of each page
     emptied = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=lambda q, rows: q.none())
     assert (emptied.count, len(emptied.page(1))) == (7, 0)
+
+
+@pytest.mark.parametrize("query", [{"q": "disk"}, {"sla_status": "breached"}, {}])
+def test_an_agents_list_takes_as_many_queries_read_team_by_team(
+    query, world, api_as, agent, django_assert_num_queries
+):
+    ticket_search_refresh(ticket_ids=[*world[0], *world[1]])  # (rows made by the factory)
+    client = api_as(agent)
+    # Token + user, the user's teams, the capped count, the page, its clocks.
+    with django_assert_num_queries(5):
+        body = client.get(TICKETS_URL, query).json()
+    assert body["results"]
+
+
+def test_a_search_matching_nothing_is_an_empty_page(world, api_as, agent, client):
+    body = api_as(agent).get(TICKETS_URL, {"q": "nothing-like-it"}).json()
+    assert (body["count"], body["results"]) == (0, [])
+    client.force_login(agent)
+    assert client.get("/", {"q": "nothing-like-it"}).status_code == 200
