@@ -9,23 +9,12 @@ case-insensitive match over the same texts stands in.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import (
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tickets.models import Comment, Ticket, User
-from tickets.selectors import ticket_rows_narrowed, ticket_visibility_branches
+from tickets.selectors import ticket_rows_narrowed
 
 CONFIG = "simple"  # as written in _REFRESH and the index's migration
 # A search lists at most this many matches, the newest: their ids are found first
@@ -66,20 +55,9 @@ def search_tickets(
     ``SEARCH_LIMIT`` newest of them (of the tickets ``user`` may see, when given)."""
     if full_text():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        matches = queryset.filter(Q(search_vector=query) | extra)
-        if user is not None and ticket_visibility_branches(user):
-            # An agent's matches, team by team, found through the full-text index and
-            # sorted: walking the team's index newest first instead reads every ticket
-            # of the team when the word is common elsewhere but rare in the team (the
-            # planner takes team and word as independent). Sorting costs at most the
-            # team's matches; the walk, the team's tickets whatever the matches.
-            unwalked = ExpressionWrapper(
-                F("created_at") + Value(timedelta(0)), output_field=DateTimeField()
-            )
-            matches = matches.order_by(unwalked.desc(), F("id").desc())
+        matches = queryset.filter(Q(search_vector=query) | extra).order_by("-created_at", "-id")
+        if user is not None:
             matches = ticket_rows_narrowed(matches, user=user, rows=SEARCH_LIMIT)
-        else:
-            matches = matches.order_by("-created_at", "-id")
         newest = matches.values("pk")[:SEARCH_LIMIT]
         return (
             queryset.filter(pk__in=newest)
