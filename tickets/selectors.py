@@ -92,8 +92,10 @@ def ticket_visibility_branches(user: User) -> list[Q]:
     """The agent's visibility as conditions each served by an index in any list order
     (one per team, then their own tickets), whose union is ``ticket_visibility_filter``;
     empty for admins and requesters (one condition already)."""
+    if user_is_admin(user):  # (before the teams: an admin's list needs no query for them)
+        return []
     team_ids = user_team_ids(user)
-    if user_is_admin(user) or not team_ids:
+    if not team_ids:
         return []
     return [*(Q(team_id=pk) for pk in sorted(team_ids)), Q(assignee=user)]
 

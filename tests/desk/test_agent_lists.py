@@ -204,3 +204,10 @@ def test_a_search_matching_nothing_is_an_empty_page(world, api_as, agent, client
     assert (body["count"], body["results"]) == (0, [])
     client.force_login(agent)
     assert client.get("/", {"q": "nothing-like-it"}).status_code == 200
+
+
+def test_an_admins_list_reads_no_teams(world, api_as, admin_user, django_assert_num_queries):
+    client = api_as(admin_user)
+    # Token + user, the capped count, the page, its clocks: no branches, no teams.
+    with django_assert_num_queries(4):
+        assert client.get(TICKETS_URL).json()["results"]
