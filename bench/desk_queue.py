@@ -9,7 +9,8 @@ search, and the API list's first page, ``ordering=next_due``,
 requests each, and the query count. ``--explain`` prints EXPLAIN ANALYZE of
 the queue's main query, and of the query the queue ran before its sort key
 was kept on the ticket (a subquery per row, SELECT DISTINCT), and of the
-slowest query of the API list's first page. ``--gunicorn`` then measures the
+slowest query of the API list's first page (as the admin) and of the L1 agent's
+slowest lines (breached, search, by priority). ``--gunicorn`` then measures the
 throughput of the API list's first page under gunicorn (``--workers``
 processes, ``--clients`` concurrent clients with the L1 agent's token, for
 ``--seconds``): requests per second, p50 and p99.
@@ -136,13 +137,15 @@ def load(count: int) -> float:
             """,  # noqa: S608
             {"policy": policy.pk, "calendar": policy.calendar_id},
         )
-        # The queue's sort key, as the clock services keep it.
+        # The queue's sort key and the breach flag, as the clock services keep them.
         cur.execute(
             f"""
             UPDATE {t} SET sla_due_at = s.due, sla_warn_at = s.warn,
                    sla_rank = CASE WHEN s.due <= now() THEN 0 WHEN s.warn <= now() THEN 1
-                                   ELSE 2 END
-            FROM (SELECT ticket_id, min(due_at) AS due, min(warn_at) AS warn FROM {k}
+                                   ELSE 2 END,
+                   sla_breached = s.breached
+            FROM (SELECT ticket_id, min(due_at) AS due, min(warn_at) AS warn,
+                         bool_or(state = 'breached_running') AS breached FROM {k}
                   WHERE state IN ('running', 'breached_running') GROUP BY ticket_id) s
             WHERE {t}.id = s.ticket_id
             """,  # noqa: S608
@@ -316,7 +319,14 @@ def main() -> None:
         explain(legacy_queue_sql(), "queue before (subquery per row, DISTINCT)")
         explain(current, "queue now (indexed sort key on the ticket)")
         explain_slowest(admin, "/api/v1/tickets/")
-        explain_slowest(l1, "/api/v1/tickets/?sla_status=breached")
+        for path in (
+            "/api/v1/tickets/?sla_status=breached",
+            "/?sla_status=breached",
+            "/?q=firmware",
+            "/api/v1/tickets/?q=firmware",
+            "/api/v1/tickets/?ordering=-priority",
+        ):
+            explain_slowest(l1, path)
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.gunicorn:
         import _throughput

@@ -1,5 +1,7 @@
 """API plumbing shared by every app: pagination and error translation."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,12 @@ class CappedPagination(Pagination):
     ``count_exact`` says; ``next`` is always right (a row is read past the page)."""
 
     django_paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view may narrow the rows of a page to what its database reaches cheaply.
+        narrow = getattr(view, "narrow_rows", None)
+        self.django_paginator_class = partial(CappedPaginator, narrow=narrow)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)

@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from escalations.clockstates import BREACHED, ClockState
+from escalations.clockstates import ClockState
 from escalations.models import (
     ActionItem,
     Escalation,
@@ -103,12 +103,19 @@ def order_by_urgency(queryset: QuerySet) -> QuerySet:
 
 
 def filter_sla_status(queryset: QuerySet, state: str, now: datetime) -> QuerySet:
-    """Tickets with at least one clock at risk, breached or paused as of ``now``."""
+    """Tickets with at least one clock at risk, breached or paused as of ``now``.
+
+    Breached: a clock whose breach stands (overrun counting, paused, or met late:
+    what the agent is accountable for, even once answered), or a counting clock
+    past its due time that the sweep has not recorded yet. Both are kept on the
+    ticket (``sla_breached``, and ``sla_due_at``: the earliest due time of its
+    counting clocks), so the filter reads no clock."""
+    if state == "breached":
+        return queryset.filter(Q(sla_breached=True) | Q(sla_due_at__lte=now))
     clocks = SlaClock.objects.filter(ticket=OuterRef("pk"))
     running = Q(state=ClockState.RUNNING)
     conditions = {
         "at_risk": running & Q(warn_at__lte=now, due_at__gt=now),
-        "breached": Q(state__in=BREACHED) | (running & Q(due_at__lte=now)),
         "paused": Q(state=ClockState.PAUSED),
     }
     return queryset.filter(Exists(clocks.filter(conditions[state])))

@@ -72,4 +72,5 @@ class TicketFilter(django_filters.FilterSet):
         match = re.fullmatch(rf"(?:{prefix}-)?0*(\d{{1,12}})", value, flags=re.IGNORECASE)
         if match:
             extra |= Q(pk=int(match.group(1)))
-        return search_tickets(queryset, value, extra)
+        user = getattr(self.request, "user", None)
+        return search_tickets(queryset, value, extra, user=user)

@@ -1,6 +1,7 @@
 """The queue page and what is done from it: take a ticket, change many at once,
 save a view. Views parse forms and call services; no rules live here."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -51,14 +52,14 @@ def queue_context(request: HttpRequest) -> dict:
     scope = params.get("scope", "")
     if agent and scope == "mine":
         tickets = tickets.filter(assignee=request.user)
-    filterset = TicketFilter(params, queryset=tickets)
+    filterset = TicketFilter(params, queryset=tickets, request=request)
     if not filterset.is_valid():
         messages.warning(request, _("Some filters were not understood and were ignored."))
         for name in filterset.errors:
             params.pop(name, None)
         if "status" not in params and not params.get("q"):
             params.setlist("status", OPEN_STATUSES)
-        filterset = TicketFilter(params, queryset=tickets)
+        filterset = TicketFilter(params, queryset=tickets, request=request)
     listed = filterset.qs
     extensions = hooks.page_extensions()
     for extension in extensions:
@@ -67,7 +68,9 @@ def queue_context(request: HttpRequest) -> dict:
     sort = params.get("sort", "")
     if sort in SORTS:
         listed = listed.order_by(*SORTS[sort])
-    page = CappedPaginator(listed, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    narrow = partial(selectors.ticket_rows_narrowed, user=request.user)
+    paginator = CappedPaginator(listed, QUEUE_PAGE_SIZE, narrow=narrow)
+    page = paginator.get_page(request.GET.get("page"))
     _label_rows(page)
     here = request.GET.copy()
     here.pop("page", None)

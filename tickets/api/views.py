@@ -71,6 +71,12 @@ class TicketViewSet(
     def get_queryset(self):
         return self.with_related(selectors.ticket_list(user=self.request.user))
 
+    def narrow_rows(self, queryset, *, rows: int):
+        """The list's pages read an agent's tickets team by team (see the selector)."""
+        if self.action != "list":
+            return queryset
+        return selectors.ticket_rows_narrowed(queryset, user=self.request.user, rows=rows)
+
     def written(self, ticket: Ticket, status_code: int = status.HTTP_200_OK) -> Response:
         """Answer a write with the ticket as it now stands, hooks included.
 

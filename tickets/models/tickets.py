@@ -111,6 +111,12 @@ class Ticket(models.Model):
     )
     sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, editable=False)
     sla_warn_at = models.DateTimeField(_("next warning"), null=True, blank=True, editable=False)
+    # Kept with the sort key: a clock of the ticket breached (overrun counting,
+    # paused or met late). With ``sla_due_at`` passed (a counting clock overdue) it
+    # is the queue's "breached" filter, read from the ticket's own row.
+    sla_breached = models.BooleanField(
+        _("SLA breached"), default=False, db_default=False, editable=False
+    )
     # Full-text search (PostgreSQL): title, description and comments, kept by
     # ``tickets.search``; its GIN index is created on PostgreSQL only.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
@@ -146,6 +152,16 @@ class Ticket(models.Model):
                 name="ticket_urgency",
             ),
             models.Index(fields=["sla_rank", "sla_warn_at"], name="ticket_urgency_warn"),
+            # An agent's lists, team by team (``ticket_rows_narrowed``): the urgency order,
+            # the newest first (also a search's newest matches) and by priority.
+            models.Index(
+                fields=["team", "sla_rank", "sla_due_at", "priority", "created_at", "id"],
+                name="ticket_team_urgency",
+            ),
+            models.Index(fields=["team", "-created_at", "-id"], name="ticket_team_newest"),
+            models.Index(
+                fields=["team", "priority", "-created_at", "-id"], name="ticket_team_priority"
+            ),
             # The API's ordering=next_due, over every status.
             models.Index(fields=["sla_due_at", "id"], name="ticket_next_due"),
             # The API list's default order (newest first) and the queue's by creation.

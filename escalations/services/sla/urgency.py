@@ -1,5 +1,6 @@
 """The queue's sort key, kept on the ticket: rank (breached, at risk, on track,
-none) and the earliest due and warning times of its counting clocks.
+none) and the earliest due and warning times of its counting clocks; and whether
+a clock's breach stands (``sla_breached``, the "breached" filter with the due time).
 
 Written whenever a clock's times or state change (``lifecycle``) and by the
 sweep when it records warnings and breaches, so the queue orders by an indexed
@@ -12,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from escalations.clockstates import COUNTING
+from escalations.clockstates import BREACHED, COUNTING
 from escalations.models import SlaClock
 from tickets import batch
 from tickets.models import SlaRank, Ticket
@@ -43,12 +44,18 @@ def rank_expression(now: datetime, due="sla_due_at", warn="sla_warn_at") -> Case
 
 
 def ticket_urgency_refresh(*, ticket_ids: Iterable[int], now: datetime) -> int:
-    """Recompute the sort key of the tickets given from their clocks, as of ``now``."""
+    """Recompute the sort key (and the breach flag) of the tickets given from their
+    clocks, as of ``now``."""
     ids = sorted(set(ticket_ids))
     if not ids:
         return 0
     tickets = Ticket.objects.filter(pk__in=ids)
-    tickets.update(sla_due_at=_earliest("due_at"), sla_warn_at=_earliest("warn_at"))
+    breached = SlaClock.objects.filter(ticket=OuterRef("pk"), state__in=BREACHED)
+    tickets.update(
+        sla_due_at=_earliest("due_at"),
+        sla_warn_at=_earliest("warn_at"),
+        sla_breached=Exists(breached),
+    )
     return tickets.update(sla_rank=Coalesce(rank_expression(now), Value(SlaRank.NONE)))
 
 

@@ -1,0 +1,213 @@
+"""An agent's lists at scale: pages read team by team (the same rows as the plain
+query, in the same order), and "breached" read from the ticket's own row."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.paging import CappedPaginator
+from escalations.selectors import order_by_urgency
+from escalations.services.sla.urgency import ticket_urgency_refresh
+from escalations.services.sweep import sla_sweep
+from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
+from tickets import selectors, services
+from tickets.models import Ticket
+from tickets.search import ticket_search_refresh
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TICKETS_URL = "/api/v1/tickets/"
+ON_POSTGRES = connection.vendor == "postgresql"
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="branches are read on PostgreSQL")
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    state = {"now": T0}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
+    return state
+
+
+@pytest.fixture
+def world(agent, l1_team):
+    """The agent works in two teams and holds one ticket of a third; a fourth team's
+    tickets, and the third's others, are out of their reach."""
+    second = TeamFactory(name="Second line")
+    second.members.add(agent)
+    third, fourth = TeamFactory(name="Third"), TeamFactory(name="Fourth")
+    other = UserFactory(username="other")
+    visible, hidden = [], []
+    for n in range(24):
+        team = [l1_team, second, third, fourth][n % 4]
+        ticket = TicketFactory(team=team, priority=f"P{1 + n * 7 % 4}", title=f"Disk {n}")
+        if team == third:
+            ticket.assignee = agent if n % 8 == 2 else other
+            ticket.save()
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=T0 - timedelta(hours=n * 5 % 24),
+            sla_rank=n % 4,
+            sla_due_at=None if n % 4 == 3 else T0 + timedelta(minutes=n * 11 % 60),
+        )
+        mine = team in (l1_team, second) or ticket.assignee_id == agent.pk
+        (visible if mine else hidden).append(ticket.pk)
+    return visible, hidden
+
+
+ORDERS = [
+    ("urgency", None),
+    ("newest", ("-created_at", "-id")),
+    ("by priority", ("priority", "-created_at", "-id")),
+    ("priority last", ("-priority", "created_at", "id")),
+    ("by reference", ("-id",)),
+]
+
+
+@postgres_only
+@pytest.mark.parametrize(("name", "order"), ORDERS, ids=[name for name, _order in ORDERS])
+def test_pages_read_team_by_team_are_the_pages_of_the_plain_list(world, agent, name, order):
+    listed = selectors.ticket_list(user=agent)
+    listed = order_by_urgency(listed) if order is None else listed.order_by(*order)
+    everything = [ticket.pk for ticket in listed]
+    assert sorted(everything) == sorted(world[0])
+    for bottom, top in ((0, 4), (4, 8), (8, 12), (12, 40)):
+        narrowed = selectors.ticket_rows_narrowed(listed, user=agent, rows=top)
+        assert [ticket.pk for ticket in narrowed[bottom:top]] == everything[bottom:top]
+
+
+@postgres_only
+def test_only_the_page_is_read_team_by_team_not_the_count(world, agent):
+    listed = selectors.ticket_list(user=agent)
+    narrow = lambda queryset, rows: selectors.ticket_rows_narrowed(  # noqa: E731
+        queryset, user=agent, rows=rows
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = CappedPaginator(listed, 5, narrow=narrow).page(2)
+        assert page.paginator.count == len(world[0])
+        assert len(list(page)) == 5
+    unions = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
+    assert len(unions) == 1
+    assert "LIMIT 10" in unions[0]  # each team's first two pages, no more
+    assert "COUNT(" not in unions[0]
+
+
+def test_admins_and_requesters_have_one_branch(admin_user, requester):
+    assert selectors.ticket_visibility_branches(admin_user) == []
+    assert selectors.ticket_visibility_branches(requester) == []
+
+
+def test_api_pages_walk_every_ticket_the_agent_may_see_once(monkeypatch, world, api_as, agent):
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    visible, _hidden = world
+    client = api_as(agent)
+    for ordering in ("", "-priority,id", "priority,-created_at,-id"):
+        body = client.get(TICKETS_URL, {"page_size": 4, "ordering": ordering}).json()
+        seen = [row["id"] for row in body["results"]]
+        while body["next"]:
+            body = client.get(body["next"]).json()
+            seen += [row["id"] for row in body["results"]]
+        assert sorted(seen) == sorted(visible), ordering
+
+
+@postgres_only
+def test_a_search_finds_the_newest_matches_of_every_team_of_the_agent(
+    monkeypatch, api_as, agent, l1_team, policy
+):
+    monkeypatch.setattr("tickets.search.SEARCH_LIMIT", 2)
+    second = TeamFactory(name="Second line")
+    second.members.add(agent)
+    elsewhere = TeamFactory(name="Elsewhere")
+    oldest = create_ticket(agent, title="Firmware old", team=l1_team)
+    older = create_ticket(agent, title="Firmware older team", team=second)
+    held = create_ticket(agent, title="Firmware held", team=elsewhere)
+    # Still theirs after they left that team (the assignee of a ticket sees it).
+    Ticket.objects.filter(pk=held.pk).update(assignee=agent)
+    create_ticket(agent, title="Firmware not mine", team=elsewhere)
+    create_ticket(agent, title="Printer", team=l1_team)
+    found = api_as(agent).get(TICKETS_URL, {"q": "firmware"}).json()["results"]
+    assert sorted(row["id"] for row in found) == sorted([older.pk, held.pk])
+    assert oldest.pk not in [row["id"] for row in found]
+
+
+def test_a_breach_met_late_still_counts_as_breached(api_as, agent, policy, frozen):
+    late = create_ticket(agent, title="Late")
+    frozen["now"] = T0 + timedelta(minutes=61)
+    sla_sweep(now=frozen["now"])
+    fine = create_ticket(agent, title="Fine")
+    frozen["now"] = T0 + timedelta(minutes=70)
+    services.comment_add(ticket=late, actor=agent, body="Sorry for the wait")
+    late.refresh_from_db()
+    assert late.sla_breached
+    assert late.sla_rank != 0  # answered: no counting clock is overdue any more
+    client = api_as(agent)
+    found = client.get(TICKETS_URL, {"sla_status": "breached"}).json()["results"]
+    assert [row["id"] for row in found] == [late.pk]
+    assert fine.pk not in [row["id"] for row in found]
+
+
+def test_a_clock_past_due_counts_as_breached_before_the_sweep_records_it(
+    client, agent, policy, frozen
+):
+    overdue = create_ticket(agent, title="Overdue")
+    frozen["now"] = T0 + timedelta(minutes=61)
+    fresh = create_ticket(agent, title="Fresh")
+    overdue.refresh_from_db()
+    assert not overdue.sla_breached  # nothing recorded yet
+    client.force_login(agent)
+    body = client.get("/?sla_status=breached").content.decode()
+    assert overdue.reference in body
+    assert fresh.reference not in body
+
+
+def test_the_breach_flag_is_recomputed_from_the_clocks(agent, policy, frozen):
+    ticket = create_ticket(agent, title="Late")
+    frozen["now"] = T0 + timedelta(minutes=61)
+    sla_sweep(now=frozen["now"])
+    services.comment_add(ticket=ticket, actor=agent, body="On it")
+    ticket.refresh_from_db()
+    assert ticket.sla_breached
+    ticket.sla_clocks.update(state="met")  # (no service undoes a breach: rows by hand)
+    ticket_urgency_refresh(ticket_ids=[ticket.pk], now=frozen["now"])
+    ticket.refresh_from_db()
+    assert not ticket.sla_breached
+
+
+def test_a_paginator_narrows_the_rows_of_its_pages_not_its_count(l1_team):
+    TicketFactory.create_batch(7, team=l1_team)
+    asked = []
+
+    def narrow(queryset, *, rows):
+        asked.append(rows)
+        return queryset
+
+    paginator = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=narrow)
+    assert [len(paginator.page(n)) for n in (2, 3)] == [3, 1]
+    assert asked == [6, 7]  # the rows up to the end of each page
+    emptied = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=lambda q, rows: q.none())
+    assert (emptied.count, len(emptied.page(1))) == (7, 0)
+
+
+@pytest.mark.parametrize("query", [{"q": "disk"}, {"sla_status": "breached"}, {}])
+def test_an_agents_list_takes_as_many_queries_read_team_by_team(
+    query, world, api_as, agent, django_assert_num_queries
+):
+    ticket_search_refresh(ticket_ids=[*world[0], *world[1]])  # (rows made by the factory)
+    client = api_as(agent)
+    # Token + user, the user's teams, the capped count, the page, its clocks.
+    with django_assert_num_queries(5):
+        body = client.get(TICKETS_URL, query).json()
+    assert body["results"]
+
+
+def test_a_search_matching_nothing_is_an_empty_page(world, api_as, agent, client):
+    body = api_as(agent).get(TICKETS_URL, {"q": "nothing-like-it"}).json()
+    assert (body["count"], body["results"]) == (0, [])
+    client.force_login(agent)
+    assert client.get("/", {"q": "nothing-like-it"}).status_code == 200
+
+
+def test_an_admins_list_reads_no_teams(world, api_as, admin_user, django_assert_num_queries):
+    client = api_as(admin_user)
+    # Token + user, the capped count, the page, its clocks: no branches, no teams.
+    with django_assert_num_queries(4):
+        assert client.get(TICKETS_URL).json()["results"]
