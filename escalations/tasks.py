@@ -11,7 +11,11 @@ from escalations.services import managed, recompute
 from escalations.services.sweep import sla_sweep
 
 logger = logging.getLogger(__name__)
-FOLLOW_UP_KEY = "escalations:sla-sweep:follow-up"
+
+
+def follow_up_key() -> str:
+    """One waiting follow-up per enforcement queue (deployments may share a Redis)."""
+    return f"escalations:sla-sweep:follow-up:{settings.ENFORCEMENT_QUEUE}"
 
 
 @shared_task(ignore_result=True)
@@ -22,7 +26,7 @@ def sweep_sla_clocks(*, follow_up: bool = False) -> dict[str, int]:
     beat's); at most one such follow-up waits at a time, and sweeps running side
     by side share the work (``SKIP LOCKED``, alerts unique), so none is doubled."""
     if follow_up:
-        cache.delete(FOLLOW_UP_KEY)
+        cache.delete(follow_up_key())
     result = sla_sweep(
         batch_size=settings.SLA_SWEEP_BATCH_SIZE, time_budget=settings.SLA_SWEEP_TIME_BUDGET
     )
@@ -35,7 +39,7 @@ def _follow_up() -> None:
     # The key lapses after one beat interval, so a follow-up lost with a killed
     # worker or a broker outage only hands the rest back to beat, as before.
     try:
-        if cache.add(FOLLOW_UP_KEY, True, timeout=max(1, round(settings.SLA_SWEEP_INTERVAL))):
+        if cache.add(follow_up_key(), True, timeout=max(1, round(settings.SLA_SWEEP_INTERVAL))):
             sweep_sla_clocks.apply_async(kwargs={"follow_up": True})
     except Exception:
         logger.warning("The SLA sweep's follow-up was not queued: beat's next run goes on")

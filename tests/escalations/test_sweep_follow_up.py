@@ -23,11 +23,11 @@ def frozen(monkeypatch):
 @pytest.fixture
 def queued(monkeypatch):
     """The follow-ups the task hands to the broker."""
-    cache.delete(tasks.FOLLOW_UP_KEY)
+    cache.delete(tasks.follow_up_key())
     sent = []
     monkeypatch.setattr(tasks.sweep_sla_clocks, "apply_async", lambda **kw: sent.append(kw))
     yield sent
-    cache.delete(tasks.FOLLOW_UP_KEY)
+    cache.delete(tasks.follow_up_key())
 
 
 def due_clocks(agent, count):
@@ -97,7 +97,7 @@ def test_a_task_out_of_time_queues_one_follow_up_at_a_time(queued, monkeypatch):
 
 
 def test_a_broker_refusing_the_follow_up_fails_nothing(monkeypatch, caplog):
-    cache.delete(tasks.FOLLOW_UP_KEY)
+    cache.delete(tasks.follow_up_key())
 
     def refuse(**kwargs):
         raise ConnectionError("broker down")
@@ -106,4 +106,4 @@ def test_a_broker_refusing_the_follow_up_fails_nothing(monkeypatch, caplog):
     monkeypatch.setattr(tasks, "sla_sweep", lambda **kw: SweepResult(clocks=100, more=True))
     assert tasks.sweep_sla_clocks()["clocks"] == 100
     assert "follow-up was not queued" in caplog.text
-    cache.delete(tasks.FOLLOW_UP_KEY)
+    cache.delete(tasks.follow_up_key())
