@@ -65,6 +65,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--interval", type=float, default=None, help="SLA_SWEEP_INTERVAL (default: the setting)"
     )
+    parser.add_argument(
+        "--enforcer-concurrency",
+        type=int,
+        default=1,
+        help="processes of the enforcement worker (the Procfile's --concurrency)",
+    )
     parser.add_argument("--timeout", type=float, default=360.0, help="hard limit of the run")
     parser.add_argument("--database-url", default=_common.DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
@@ -236,6 +242,12 @@ def report(ids: list[int], burst: list[int], celery: _common.Celery) -> None:
     ]
     if runs:
         busy = [t for t, body in runs if "'clocks': 0" not in body]
+        swept = sum(int(n) for n in re.findall(r"'clocks': (\d+)", "".join(b for _t, b in runs)))
+        if busy:
+            print(
+                f"sweep tasks with work: {len(busy)}, {swept:,} clocks in {sum(busy):.1f} s "
+                f"of task time = {swept / max(sum(busy), 1e-9):,.0f} clocks/s inside the worker"
+            )
         idle = [t for t, body in runs if "'clocks': 0" in body]
         line = f"sweep task runs: {len(runs)}"
         if idle:
@@ -276,7 +288,7 @@ def main() -> None:
     atexit.register(celery.stop)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(f"celery logs in {celery.dir}")
-    celery.worker("bench-enforcer", concurrency=1, queues="enforcement")
+    celery.worker("bench-enforcer", concurrency=args.enforcer_concurrency, queues="enforcement")
     celery.worker("bench-sender", concurrency=1, queues="deliveries", log="sender")
     celery.start("beat", "beat", "--loglevel=INFO", f"--schedule={celery.dir / 'beat-schedule'}")
     try:

@@ -62,6 +62,9 @@ class SweepResult:
     breaches: int = 0
     clocks: int = 0
     batches: int = 0
+    # The time budget ran out with clocks still due (or a full batch just done):
+    # the caller should sweep again at once rather than wait for the next beat.
+    more: bool = False
 
 
 def _claim(now: datetime, batch_size: int) -> list[SlaClock]:
@@ -227,20 +230,29 @@ _EVENTS = {Alert.WARNING: events.SLA_WARNING, Alert.BREACH: events.SLA_BREACH}
 def sla_sweep(
     *, now: datetime | None = None, batch_size: int = 100, time_budget: float | None = None
 ) -> SweepResult:
-    """Record every warning and breach due by ``now``, in transactions of
-    ``batch_size`` clocks, until none is left or ``time_budget`` seconds pass."""
-    now = now or timezone.now()
+    """Record every warning and breach due by ``now`` (by default, the moment each
+    batch begins: what came due while the sweep ran is caught in the same run, and
+    is stamped when it was seen), in transactions of ``batch_size`` clocks, until
+    none is left or ``time_budget`` seconds pass; ``more`` says it stopped early."""
+    fixed = now
+    now = fixed or timezone.now()
     deadline = None if time_budget is None else monotonic() + time_budget
     result = SweepResult()
     while deadline is None or monotonic() < deadline:
+        now = fixed or timezone.now()
         with transaction.atomic(), work.work_batch():
             clocks = _claim(now, batch_size)
             reached = _process_in_chunks(clocks, now, result, deadline)
         if not clocks:
             break
         result.batches += 1
-        if reached < len(clocks) or len(clocks) < batch_size:
+        if reached < len(clocks):
+            result.more = True
             break
+        if len(clocks) < batch_size:
+            break
+    else:
+        result.more = result.batches > 0  # out of time after a full batch
     # The queue's rank follows the clocks' warning and due times as they pass.
     ticket_urgency_rerank(now=now)
     return result
