@@ -80,12 +80,24 @@ class EscalationFact(models.Model):
         return f"escalation {self.escalation_id} of ticket {self.ticket_id}"
 
 
-class EscalationDay(models.Model):
+class DayRow(models.Model):
+    """A rollup row's key columns shared by every rollup: the UTC day and the
+    report filters (0 or blank: none)."""
+
     day = models.DateField()  # UTC
     team_id = models.IntegerField(default=0)
     category_id = models.IntegerField(default=0)
     organization_id = models.IntegerField(default=0)
     priority = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+DAY_KEY = ["day", "team_id", "category_id", "organization_id", "priority"]
+
+
+class EscalationDay(DayRow):
     level = models.CharField(max_length=8)  # escalated to
     kind = models.CharField(max_length=16)
     trigger = models.CharField(max_length=16)
@@ -96,16 +108,7 @@ class EscalationDay(models.Model):
         verbose_name_plural = _("escalations per day")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "team_id",
-                    "category_id",
-                    "organization_id",
-                    "priority",
-                    "level",
-                    "kind",
-                    "trigger",
-                ],
+                fields=[*DAY_KEY, "level", "kind", "trigger"],
                 name="escalation_day_key",
             )
         ]
@@ -162,16 +165,11 @@ class ClockFact(models.Model):
         return f"clock {self.clock_id} of ticket {self.ticket_id}"
 
 
-class ClockDay(models.Model):
+class ClockDay(DayRow):
     """SLA clocks per UTC day of their ticket's creation, filter columns and
     metric: clocks, targets decided, breaches (first response, resolution) and
-    missed updates (next update)."""
+    missed updates (next update). Its day is that of the ticket's creation."""
 
-    day = models.DateField()  # UTC, of the ticket's creation
-    team_id = models.IntegerField(default=0)
-    category_id = models.IntegerField(default=0)
-    organization_id = models.IntegerField(default=0)
-    priority = models.CharField(max_length=4, blank=True)
     level = models.CharField(max_length=8, blank=True)
     metric = models.CharField(max_length=20)
     clocks = models.IntegerField(default=0)
@@ -184,15 +182,7 @@ class ClockDay(models.Model):
         verbose_name_plural = _("SLA clocks per day")
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "team_id",
-                    "category_id",
-                    "organization_id",
-                    "priority",
-                    "level",
-                    "metric",
-                ],
+                fields=[*DAY_KEY, "level", "metric"],
                 name="clock_day_key",
             )
         ]

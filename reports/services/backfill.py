@@ -73,14 +73,18 @@ def ticket_stints(
     first_team = next((e.old_value for e in moves if e.field == "team"), None)
     team = team_ids.get(first_team) if first_team is not None else ticket.team_id
     stints: list[LevelStint] = []
-    current = LevelStint(
-        ticket=ticket,
-        level=level,
-        team_id=team,
-        entered_at=ticket.created_at,
-        ticket_created_at=ticket.created_at,
-    )
     status = Status.NEW
+
+    def begin(at: datetime) -> LevelStint:
+        return LevelStint(
+            ticket=ticket,
+            level=level,
+            team_id=team,
+            entered_at=at,
+            ticket_created_at=ticket.created_at,
+        )
+
+    current = begin(ticket.created_at)
 
     def end(at: datetime, how: str) -> None:
         stint_end(current, now=at, how=how, calendar=calendar_of(current.level, current.team_id))
@@ -101,26 +105,14 @@ def ticket_stints(
                     stints[-1].how_left = how_left(stints[-1].level, level)
             elif (current.level, current.team_id) != (level, team):
                 end(at, how_left(current.level, level))
-                current = LevelStint(
-                    ticket=ticket,
-                    level=level,
-                    team_id=team,
-                    entered_at=at,
-                    ticket_created_at=ticket.created_at,
-                )
+                current = begin(at)
         elif event.kind == TicketEvent.Kind.STATUS and event.field == "status":
             new = event.new_value
             if new in ENDED and current is not None:
                 end(at, How.RESOLVED)
                 current = None
             elif status in ENDED and new not in ENDED:
-                current = LevelStint(
-                    ticket=ticket,
-                    level=level,
-                    team_id=team,
-                    entered_at=at,
-                    ticket_created_at=ticket.created_at,
-                )
+                current = begin(at)
             elif current is not None and new == Status.PENDING:
                 stint_pause(current, at)
             elif current is not None and status == Status.PENDING:
