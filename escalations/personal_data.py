@@ -31,7 +31,7 @@ register(
             "rejection_reason",
             "closure_note",
         ),
-        json_fields=("reason_params", "handoff_notes"),
+        json_fields=("reason_params", "rejection_reason_params", "handoff_notes"),
     ),
     # The draft quotes the title, the timeline and comments: its values too.
     ModelHolder(

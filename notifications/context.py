@@ -63,6 +63,8 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
         "assistance_requested": escalation.assistance_requested,
         "handoff_notes": escalation.handoff_notes or {},
         "rejection_reason": escalation.rejection_reason,
+        "rejection_reason_key": escalation.rejection_reason_key,
+        "rejection_reason_params": escalation.rejection_reason_params or {},
         "monitoring_until": _when(escalation.monitoring_until),
         "url": _url(reverse("escalations:detail", args=[escalation.pk])),
     }

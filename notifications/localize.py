@@ -55,10 +55,13 @@ def localized(context: dict) -> dict:
         context.get("escalation"), _ESCALATION_LABELS, _ESCALATION_EXTRA
     )
     escalation = context["escalation"]
-    if isinstance(escalation, dict) and escalation.get("reason_key"):
-        # Why it escalated, said by the system: in the reader's language.
-        reason = notes.render(escalation["reason_key"], escalation.get("reason_params") or {})
-        context["escalation"] = {**escalation, "reason": reason}
+    for name in ("reason", "rejection_reason"):
+        if isinstance(escalation, dict) and escalation.get(f"{name}_key"):
+            # Why it escalated, or why it was closed, said by the system: in the
+            # reader's language.
+            said = notes.render(escalation[f"{name}_key"], escalation.get(f"{name}_params") or {})
+            escalation = {**escalation, name: said}
+    context["escalation"] = escalation
     escalation = context["escalation"]
     if isinstance(escalation, dict) and escalation.get("handoff_notes"):
         # Hand-off texts an automatic escalation wrote: in the reader's language.

@@ -73,6 +73,9 @@ class EscalationSerializer(serializers.ModelSerializer):
     reason_key = texts.message_key("reason", "escalation.level_time")
     reason_params = texts.message_params("reason")
     handoff_notes = texts.notes_by_field("hand-off field")
+    rejection_reason = texts.rendered("rejection_reason", "Why it was rejected or withdrawn")
+    rejection_reason_key = texts.message_key("rejection reason", "escalation.resolved_first")
+    rejection_reason_params = texts.message_params("rejection reason")
 
     class Meta:
         model = Escalation
@@ -95,6 +98,8 @@ class EscalationSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "rejection_reason",
+            "rejection_reason_key",
+            "rejection_reason_params",
             "manager",
             "monitoring_until",
             "monitoring_ended_at",

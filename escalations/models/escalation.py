@@ -95,6 +95,16 @@ class Escalation(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # A person's reason, or the English text of the system's (``rejection_reason_key``).
+    rejection_reason_key = models.CharField(
+        _("system rejection reason"), max_length=64, blank=True, db_default=""
+    )
+    rejection_reason_params = models.JSONField(
+        _("system rejection reason values"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+    )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from escalations import events
 from escalations.models import Escalation
@@ -24,14 +23,16 @@ Kind, State = Escalation.Kind, Escalation.Status
 def _withdraw_requests(ticket: Ticket, now: datetime) -> None:
     """A resolved ticket needs no escalation: requests awaiting approval are closed
     (rejected, with the reason and no decider), so they leave the approvals queue."""
-    reason = _("The ticket was resolved before a decision.")
+    reason = notes.note("escalation.resolved_first")
     for escalation in Escalation.objects.select_for_update().filter(
         ticket=ticket, status=State.REQUESTED
     ):
         set_status(escalation, State.REJECTED)
-        escalation.rejection_reason = reason
+        said = notes.text_fields(reason, "rejection_reason")
+        for name, value in said.items():
+            setattr(escalation, name, value)
         escalation.decided_at = escalation.closed_at = now
-        escalation.save(update_fields=["status", "rejection_reason", "decided_at", "closed_at"])
+        escalation.save(update_fields=["status", *said, "decided_at", "closed_at"])
         escalation_step_record(
             ticket=ticket,
             actor=None,
