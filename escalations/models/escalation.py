@@ -62,7 +62,9 @@ class Escalation(models.Model):
     # automatic escalation says why as a note of ``tickets.note_texts``, shown in
     # the reader's language (``tickets.notes.render_field``).
     reason = models.TextField(_("reason"), blank=True)
-    reason_key = models.CharField(_("system reason"), max_length=64, blank=True, db_default="")
+    reason_key = models.CharField(
+        _("system reason"), max_length=64, blank=True, default="", db_default=""
+    )
     reason_params = models.JSONField(
         _("system reason values"), default=dict, db_default=EMPTY_JSON, blank=True
     )
@@ -97,7 +99,7 @@ class Escalation(models.Model):
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     # A person's reason, or the English text of the system's (``rejection_reason_key``).
     rejection_reason_key = models.CharField(
-        _("system rejection reason"), max_length=64, blank=True, db_default=""
+        _("system rejection reason"), max_length=64, blank=True, default="", db_default=""
     )
     rejection_reason_params = models.JSONField(
         _("system rejection reason values"),

@@ -154,7 +154,9 @@ class Handover(models.Model):
     # The English text of the draft (``draft_key`` / ``draft_params``: a note of
     # ``tickets.note_texts``, shown in the reader's language); older rows: the text.
     draft = models.TextField(_("summary from the timeline"))
-    draft_key = models.CharField(_("summary message"), max_length=64, blank=True, db_default="")
+    draft_key = models.CharField(
+        _("summary message"), max_length=64, blank=True, default="", db_default=""
+    )
     draft_params = models.JSONField(
         _("summary values"), default=dict, db_default=EMPTY_JSON, blank=True
     )

@@ -31,6 +31,7 @@ class Organization(models.Model):
         max_length=8,
         choices=DataRegion,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Where this organization's data is held; exports and lists filter on it."),
     )

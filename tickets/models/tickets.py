@@ -268,6 +268,7 @@ class TicketEvent(models.Model):
         _("system note"),
         max_length=64,
         blank=True,
+        default="",
         db_default="",
         help_text=_("Message id of a note the system wrote; shown in the reader's language."),
     )
