@@ -1,4 +1,5 @@
 import os
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import settings
@@ -53,6 +54,32 @@ def requester(db):
         username="customer",
         email="customer@acme.example",
         organization=OrganizationFactory(name="Acme"),
+    )
+
+
+# A Monday morning, 2026-03-02 09:00 UTC: the clock of the tests that freeze it.
+FROZEN_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """``timezone.now`` stopped at ``FROZEN_AT``; move it with ``frozen["now"] = ...``."""
+    state = {"now": FROZEN_AT}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
+    return state
+
+
+@pytest.fixture
+def p1_policy(always_open):
+    """A P1 policy: 15 min first response, 2 h resolution, 24x7."""
+    from escalations.models import SlaPolicy
+
+    return SlaPolicy.objects.create(
+        name="P1",
+        priority="P1",
+        first_response_minutes=15,
+        resolution_minutes=120,
+        calendar=always_open,
     )
 
 

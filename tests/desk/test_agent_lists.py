@@ -23,13 +23,6 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="branches are read on
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture
 def world(agent, l1_team):
     """The agent works in two teams and holds one ticket of a third; a fourth team's
     tickets, and the third's others, are out of their reach."""

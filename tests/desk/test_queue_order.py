@@ -2,32 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from escalations.models import SlaPolicy
 from escalations.services.sweep import sla_sweep
 from tests.factories import create_ticket
 from tickets.models import SlaRank
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture
-def p1_policy(always_open):
-    return SlaPolicy.objects.create(
-        name="P1",
-        priority="P1",
-        first_response_minutes=15,
-        resolution_minutes=120,
-        calendar=always_open,
-    )
 
 
 def order(body, *tickets):

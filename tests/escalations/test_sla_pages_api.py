@@ -2,32 +2,12 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
-
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, WorkingInterval
 from escalations.services.sla.urgency import ticket_urgency_refresh
 from tests.factories import create_ticket
 from tickets import services
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-    return state
-
-
-@pytest.fixture
-def p1_policy(always_open):
-    return SlaPolicy.objects.create(
-        name="P1",
-        priority="P1",
-        first_response_minutes=15,
-        resolution_minutes=120,
-        calendar=always_open,
-    )
 
 
 def test_queue_is_ordered_by_nearest_due_time(client, agent, policy, p1_policy, frozen):

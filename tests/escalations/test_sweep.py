@@ -15,11 +15,6 @@ from tickets.services import ticket_event_record
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: T0)
-
-
 def make_tickets(agent, count=1):
     return [create_ticket(agent, title=f"t{i}") for i in range(count)]
 

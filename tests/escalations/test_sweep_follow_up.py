@@ -16,11 +16,6 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.now", lambda: T0)
-
-
-@pytest.fixture
 def queued(monkeypatch):
     """The follow-ups the task hands to the broker."""
     cache.delete(tasks.follow_up_key())
