@@ -4,7 +4,11 @@ Pages, the API, admin and tasks all call these functions; none of them holds
 ticket rules of its own. One module per use case; this package names them all.
 """
 
-from tickets.services.attachments import attachments_add, attachments_check
+from tickets.services.attachments import (
+    attachments_add,
+    attachments_check,
+    attachments_orphans_remove,
+)
 from tickets.services.base import (
     FLAG_FIELDS,
     PRIORITY_INPUTS,
@@ -42,6 +46,7 @@ __all__ = [
     "atomic_with_files",
     "attachments_add",
     "attachments_check",
+    "attachments_orphans_remove",
     "canned_replies_for",
     "canned_reply_apply",
     "canned_reply_text",

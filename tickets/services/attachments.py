@@ -4,17 +4,23 @@ stored, stored through Django's storage API, and recorded in the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from tickets import notes
 from tickets.models import Attachment, Comment, Ticket, TicketEvent, User
 from tickets.services.base import ticket_event_record
-from tickets.services.stored_files import atomic_with_files, stored_file_save
+from tickets.services.stored_files import (
+    atomic_with_files,
+    orphaned_files_remove,
+    stored_file_save,
+)
 
 # What the first bytes of each allowed type look like; text types must be UTF-8
 # without NUL bytes. A file whose content is not what its name says is refused.
@@ -134,3 +140,24 @@ def attachments_add(
                 else "",
             )
     return stored
+
+
+def attachments_orphans_remove(
+    *, older_than: timedelta, dry_run: bool = False, recent_only: bool = False
+) -> list[str]:
+    """Remove (or, ``dry_run``, list) attachment files no attachment names, stored
+    over ``older_than`` ago: what a process killed between the storage write and
+    the end of its transaction left. ``recent_only`` (beat's nightly run) lists only
+    this month's and last month's folders (``upload_to`` is ``attachments/%Y/%m/``),
+    where such a file is, instead of the whole storage."""
+    roots = ["attachments"]
+    if recent_only:
+        today = timezone.now()
+        last_month = today.replace(day=1) - timedelta(days=1)
+        roots = [month.strftime("attachments/%Y/%m") for month in (last_month, today)]
+    removed: list[str] = []
+    for root in roots:
+        removed += orphaned_files_remove(
+            model=Attachment, field="file", root=root, older_than=older_than, dry_run=dry_run
+        )
+    return removed

@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from tickets.models import Attachment
-from tickets.services.stored_files import orphaned_files_remove
+from tickets.services import attachments_orphans_remove
 
 
 class Command(BaseCommand):
@@ -21,13 +20,7 @@ class Command(BaseCommand):
         if hours < 0:
             self.stderr.write("--hours must be 0 or more.")
             raise SystemExit(2)
-        names = orphaned_files_remove(
-            model=Attachment,
-            field="file",
-            root="attachments",
-            older_than=timedelta(hours=hours),
-            dry_run=dry_run,
-        )
+        names = attachments_orphans_remove(older_than=timedelta(hours=hours), dry_run=dry_run)
         for name in names:
             self.stdout.write(name)
         verb = "would be removed" if dry_run else "removed"
