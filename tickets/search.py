@@ -9,9 +9,24 @@ case-insensitive match over the same texts stands in.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from tickets.models import Comment, Ticket, User
 from tickets.selectors import ticket_rows_narrowed
@@ -24,6 +39,9 @@ CONFIG = "simple"  # as written in _REFRESH and the index's migration
 # agent the newest are found team by team (``ticket_rows_narrowed``), each walk
 # bounded by the team's tickets.
 SEARCH_LIMIT = 1000
+# How many of a team's newest tickets a search reads one by one before it asks the
+# full-text index for the team's older matches (``_newest_matches``).
+WALK = 5000
 
 _REFRESH = """
 UPDATE tickets_ticket t SET search_vector =
@@ -57,7 +75,9 @@ def search_tickets(
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
         matches = queryset.filter(Q(search_vector=query) | extra).order_by("-created_at", "-id")
         if user is not None:
-            matches = ticket_rows_narrowed(matches, user=user, rows=SEARCH_LIMIT)
+            matches = ticket_rows_narrowed(
+                matches, user=user, rows=SEARCH_LIMIT, first_rows=_newest_matches
+            )
         newest = matches.values("pk")[:SEARCH_LIMIT]
         return (
             queryset.filter(pk__in=newest)
@@ -68,3 +88,47 @@ def search_tickets(
     return queryset.filter(
         Q(title__icontains=text) | Q(description__icontains=text) | Exists(in_comments) | extra
     )
+
+
+def _newest_matches(part: QuerySet, *, branch: Q, rows: int) -> tuple[str, tuple]:
+    """SQL of ids holding the ``rows`` newest matches of one branch (a team) of an
+    agent's search: its ``WALK`` newest tickets read newest first, and only when they
+    hold fewer than ``rows`` matches, its older matches found through the full-text
+    index and sorted.
+
+    Why both: walking the team's index alone reads every ticket of the team when the
+    word is common elsewhere and rare in the team (the planner takes the team and the
+    word as independent and expects a match every few rows); the full-text index alone
+    reads and sorts every match of a team whose tickets all hold the word. The walk
+    stops after ``WALK`` tickets, and the older matches are only looked for when it
+    found too few, so each costs at most ``WALK`` tickets or the team's older matches
+    past them. The two parts split the branch at one creation time, so together they
+    hold its ``rows`` newest matches, as the plain walk would."""
+    newest = Ticket.objects.filter(branch).order_by("-created_at", "-id").values("created_at")
+    # (No WALK-th ticket: the branch is short, and the walk reads all of it.)
+    edge = Coalesce(Subquery(newest[WALK - 1 : WALK]), Value(datetime.min.replace(tzinfo=UTC)))
+    walked, walked_params = (
+        part.filter(created_at__gte=edge)
+        .order_by("-created_at", "-id")
+        .values("pk")[:rows]
+        .query.sql_with_params()
+    )
+    # Ordered on an expression no index holds, so the planner reads the matches through
+    # the full-text index and sorts them instead of walking the team's index again.
+    unwalked = ExpressionWrapper(
+        F("created_at") + Value(timedelta(0)), output_field=DateTimeField()
+    )
+    short = RawSQL("(SELECT COUNT(*) FROM walked) < %s", (rows,), output_field=BooleanField())
+    older, older_params = (
+        part.filter(short, created_at__lt=edge)
+        .order_by(unwalked.desc(), F("id").desc())
+        .values("pk")[:rows]
+        .query.sql_with_params()
+    )
+    # PostgreSQL runs the second part only when the walk came back short (a one-time
+    # filter on the count of the materialized walk).
+    # (SQL Django compiled, its values passed apart: nothing is spliced in.)
+    # (``walked.id``: a bare ``id`` would name the outer query's ticket.)
+    head = f"WITH walked (id) AS MATERIALIZED ({walked}) SELECT walked.id FROM walked"  # noqa: S608
+    sql = f"{head} UNION ALL ({older})"
+    return sql, (*walked_params, *older_params)

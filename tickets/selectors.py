@@ -1,5 +1,7 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
@@ -100,10 +102,14 @@ def ticket_visibility_branches(user: User) -> list[Q]:
     return [*(Q(team_id=pk) for pk in sorted(team_ids)), Q(assignee=user)]
 
 
-def ticket_rows_narrowed(queryset: QuerySet, *, user: User, rows: int) -> QuerySet:
+def ticket_rows_narrowed(
+    queryset: QuerySet, *, user: User, rows: int, first_rows: Callable | None = None
+) -> QuerySet:
     """``queryset`` (a list of the user's tickets, ordered) narrowed to the first
     ``rows`` tickets of each branch of their visibility, which hold its first
     ``rows`` tickets: ``id IN ((... team 1 ... LIMIT rows) UNION ALL (...))``.
+    ``first_rows(part, branch=..., rows=...)`` may compile a branch's part otherwise
+    (SQL and values of ids holding its first ``rows``; a search's, ``tickets.search``).
 
     Why: ``team_id IN (...) OR assignee_id = ...`` cannot walk an index in the
     list's order, and the planner, taking the team and a filter (a word, a
@@ -119,7 +125,9 @@ def ticket_rows_narrowed(queryset: QuerySet, *, user: User, rows: int) -> QueryS
     plain = _without_visibility(queryset.select_related(None).prefetch_related(None), user)
     for branch in branches:
         try:
-            sql, values = plain.filter(branch).values("pk")[:rows].query.sql_with_params()
+            sql, values = (first_rows or _first_rows)(
+                plain.filter(branch), branch=branch, rows=rows
+            )
         except EmptyResultSet:  # a branch that can hold nothing (a filter on no ids)
             continue
         parts.append(f"({sql})")
@@ -128,6 +136,10 @@ def ticket_rows_narrowed(queryset: QuerySet, *, user: User, rows: int) -> QueryS
         return queryset.none()
     # The parts are SQL Django compiled, their values passed apart: nothing is spliced in.
     return queryset.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))  # noqa: S611
+
+
+def _first_rows(part: QuerySet, *, branch: Q, rows: int) -> tuple[str, tuple]:
+    return part.values("pk")[:rows].query.sql_with_params()
 
 
 def _without_visibility(queryset: QuerySet, user: User) -> QuerySet:

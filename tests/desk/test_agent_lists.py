@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from config.paging import CappedPaginator
@@ -14,7 +15,7 @@ from escalations.services.sweep import sla_sweep
 from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
 from tickets import selectors, services
 from tickets.models import Ticket
-from tickets.search import ticket_search_refresh
+from tickets.search import search_tickets, ticket_search_refresh
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TICKETS_URL = "/api/v1/tickets/"
@@ -100,6 +101,39 @@ def test_api_pages_walk_every_ticket_the_agent_may_see_once(monkeypatch, world, 
             body = client.get(body["next"]).json()
             seen += [row["id"] for row in body["results"]]
         assert sorted(seen) == sorted(visible), ordering
+
+
+SPREADS = {
+    # Which tickets hold the word: every one, none of the second team's, or a few.
+    "everywhere": lambda n, team: True,
+    "not in the second team": lambda n, team: team != "Second line",
+    "scattered": lambda n, team: n % 3 != 1 and (team != "Second line" or n > 12),
+}
+
+
+@postgres_only
+@pytest.mark.parametrize("spread", SPREADS, ids=list(SPREADS))
+@pytest.mark.parametrize(("walk", "limit"), [(1, 2), (2, 4), (3, 1000), (100, 3)])
+def test_a_search_read_team_by_team_lists_what_the_plain_search_lists(
+    monkeypatch, world, agent, spread, walk, limit
+):
+    monkeypatch.setattr("tickets.search.WALK", walk)  # team by team: walked, then older
+    monkeypatch.setattr("tickets.search.SEARCH_LIMIT", limit)
+    for ticket in Ticket.objects.select_related("team").order_by("pk"):
+        n = int(ticket.title.split()[-1])
+        word = "Firmware" if SPREADS[spread](n, ticket.team.name) else "Printer"
+        Ticket.objects.filter(pk=ticket.pk).update(title=f"{word} {n}")
+    ticket_search_refresh(ticket_ids=[*world[0], *world[1]])
+    listed = selectors.ticket_list(user=agent)
+    extra = Q(requester_name__iexact="firmware")
+    plain = search_tickets(listed, "firmware", extra)  # (no user: not read team by team)
+    expected = [ticket.pk for ticket in plain]
+    assert expected
+    assert len(expected) <= limit
+    with CaptureQueriesContext(connection) as queries:
+        found = [ticket.pk for ticket in search_tickets(listed, "firmware", extra, user=agent)]
+    assert found == expected
+    assert "WITH walked (id) AS MATERIALIZED" in queries.captured_queries[-1]["sql"]
 
 
 @postgres_only
