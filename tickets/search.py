@@ -29,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from tickets.models import Comment, Ticket, User
-from tickets.selectors import ticket_rows_narrowed
+from tickets.selectors import ticket_rows_narrowed, ticket_visibility_branches
 
 CONFIG = "simple"  # as written in _REFRESH and the index's migration
 # A search lists at most this many matches, the newest: their ids are found first
@@ -70,15 +70,19 @@ def search_tickets(
 ) -> QuerySet[Ticket]:
     """Tickets whose title, description or comments hold the words of ``text`` (or
     that match ``extra``: reference, requester), best match first; on PostgreSQL the
-    ``SEARCH_LIMIT`` newest of them (of the tickets ``user`` may see, when given)."""
+    ``SEARCH_LIMIT`` newest of them (of the tickets ``user`` may see, when given:
+    found team by team, in a query of their own)."""
     if full_text():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
         matches = queryset.filter(Q(search_vector=query) | extra).order_by("-created_at", "-id")
-        if user is not None:
+        newest = matches.values("pk")[:SEARCH_LIMIT]
+        if user is not None and ticket_visibility_branches(user):
             matches = ticket_rows_narrowed(
                 matches, user=user, rows=SEARCH_LIMIT, first_rows=_newest_matches
             )
-        newest = matches.values("pk")[:SEARCH_LIMIT]
+            # Read once, a query of its own: the list's count and its page would each
+            # run the search team by team again.
+            newest = list(matches.values_list("pk", flat=True)[:SEARCH_LIMIT])
         return (
             queryset.filter(pk__in=newest)
             .annotate(search_rank=SearchRank("search_vector", query))

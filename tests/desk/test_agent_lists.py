@@ -133,7 +133,7 @@ def test_a_search_read_team_by_team_lists_what_the_plain_search_lists(
     with CaptureQueriesContext(connection) as queries:
         found = [ticket.pk for ticket in search_tickets(listed, "firmware", extra, user=agent)]
     assert found == expected
-    assert "WITH walked (id) AS MATERIALIZED" in queries.captured_queries[-1]["sql"]
+    assert any("WITH walked (id) AS MATERIALIZED" in q["sql"] for q in queries.captured_queries)
 
 
 @postgres_only
@@ -220,8 +220,9 @@ def test_an_agents_list_takes_as_many_queries_read_team_by_team(
 ):
     ticket_search_refresh(ticket_ids=[*world[0], *world[1]])  # (rows made by the factory)
     client = api_as(agent)
-    # Token + user, the user's teams, the capped count, the page, its clocks.
-    with django_assert_num_queries(5):
+    # Token + user, the user's teams, the capped count, the page, its clocks; and for
+    # a full-text search the matches, read once for the count and the page.
+    with django_assert_num_queries(5 + (ON_POSTGRES and "q" in query)):
         body = client.get(TICKETS_URL, query).json()
     assert body["results"]
 
