@@ -15,7 +15,11 @@ past the cap is exact: a small installation has small tables.
 A list may pass ``narrow(queryset, rows=...)``: a queryset holding (at least) the
 first ``rows`` rows of the list in its order, cheaper for the database to reach
 (``tickets.selectors.ticket_rows_narrowed``: an agent's tickets, team by team).
-It is applied to the rows of a page only, never to the count.
+It is applied to the rows of a page, and to the capped count, unordered: any
+``cap`` + 1 rows of each part. That count is exact too: a list of at most ``cap``
+rows has no part longer, so every part is read whole; a longer list has a part
+of ``cap`` + 1 rows, or is read whole. The estimate past the cap is the plain
+list's.
 """
 
 from __future__ import annotations
@@ -85,7 +89,10 @@ class CappedPaginator(Paginator):
     def _counted(self) -> tuple[int, bool]:
         if not hasattr(self.object_list, "query"):  # a list, not a queryset
             return len(self.object_list), True
-        counted = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        counted_rows = self.object_list.order_by()
+        if self.narrow is not None:
+            counted_rows = self.narrow(counted_rows, rows=self.cap + 1)
+        counted = counted_rows.values("pk")[: self.cap + 1].count()
         if counted <= self.cap:
             return counted, True
         estimate = estimated_rows(self.object_list)

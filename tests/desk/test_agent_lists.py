@@ -70,7 +70,7 @@ def test_pages_read_team_by_team_are_the_pages_of_the_plain_list(world, agent, n
 
 
 @postgres_only
-def test_only_the_page_is_read_team_by_team_not_the_count(world, agent):
+def test_the_page_and_its_capped_count_are_read_team_by_team(world, agent):
     listed = selectors.ticket_list(user=agent)
     narrow = lambda queryset, rows: selectors.ticket_rows_narrowed(  # noqa: E731
         queryset, user=agent, rows=rows
@@ -80,9 +80,30 @@ def test_only_the_page_is_read_team_by_team_not_the_count(world, agent):
         assert page.paginator.count == len(world[0])
         assert len(list(page)) == 5
     unions = [q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"]]
-    assert len(unions) == 1
-    assert "LIMIT 10" in unions[0]  # each team's first two pages, no more
-    assert "COUNT(" not in unions[0]
+    assert len(unions) == 2
+    count, rows = unions
+    assert "COUNT(" in count
+    assert "LIMIT 1001" in count  # any cap + 1 tickets of each team
+    assert "ORDER BY" not in count
+    assert "LIMIT 10" in rows  # each team's first two pages, no more
+
+
+@postgres_only
+@pytest.mark.parametrize("cap", [2, 5, 6, 7, 14, 15, 16])
+def test_a_count_read_team_by_team_is_the_count_of_the_plain_list(
+    monkeypatch, world, agent, l1_team, cap
+):
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    narrow = lambda queryset, rows: selectors.ticket_rows_narrowed(  # noqa: E731
+        queryset, user=agent, rows=rows
+    )
+    listed = selectors.ticket_list(user=agent)
+    # All of the agent's tickets (three parts), one team's only (one part holds all).
+    for tickets in (listed, listed.filter(team=l1_team), listed.filter(priority="P1")):
+        plain = CappedPaginator(tickets, 4)
+        narrowed = CappedPaginator(tickets, 4, narrow=narrow)
+        assert (narrowed.count, narrowed.count_exact) == (plain.count, plain.count_exact)
+        assert plain.count_exact == (tickets.count() <= cap)
 
 
 def test_admins_and_requesters_have_one_branch(admin_user, requester):
@@ -199,7 +220,7 @@ def test_the_breach_flag_is_recomputed_from_the_clocks(agent, policy, frozen):
     assert not ticket.sla_breached
 
 
-def test_a_paginator_narrows_the_rows_of_its_pages_not_its_count(l1_team):
+def test_a_paginator_narrows_its_count_and_the_rows_of_its_pages(l1_team):
     TicketFactory.create_batch(7, team=l1_team)
     asked = []
 
@@ -209,9 +230,10 @@ def test_a_paginator_narrows_the_rows_of_its_pages_not_its_count(l1_team):
 
     paginator = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=narrow)
     assert [len(paginator.page(n)) for n in (2, 3)] == [3, 1]
-    assert asked == [6, 7]  # the rows up to the end of each page
+    # The count's cap + 1 rows, then the rows up to the end of each page.
+    assert asked == [CappedPaginator.cap + 1, 6, 7]
     emptied = CappedPaginator(Ticket.objects.order_by("id"), 3, narrow=lambda q, rows: q.none())
-    assert (emptied.count, len(emptied.page(1))) == (7, 0)
+    assert (emptied.count, len(emptied.page(1))) == (0, 0)
 
 
 @pytest.mark.parametrize("query", [{"q": "disk"}, {"sla_status": "breached"}, {}])
