@@ -107,9 +107,8 @@ def ticket_rows_narrowed(
 ) -> QuerySet:
     """``queryset`` (a list of the user's tickets, ordered) narrowed to the first
     ``rows`` tickets of each branch of their visibility, which hold its first
-    ``rows`` tickets: ``id IN ((... team 1 ... LIMIT rows) UNION ALL (...))``.
-    ``first_rows(part, branch=..., rows=...)`` may compile a branch's part otherwise
-    (SQL and values of ids holding its first ``rows``; a search's, ``tickets.search``).
+    ``rows`` tickets: ``id IN ((... team 1 ... LIMIT rows) UNION ALL (...))``, or
+    what ``first_rows(part, branch=, rows=)`` compiles for a branch (a search's).
 
     Why: ``team_id IN (...) OR assignee_id = ...`` cannot walk an index in the
     list's order, and the planner, taking the team and a filter (a word, a
