@@ -36,8 +36,7 @@ CONFIG = "simple"  # as written in _REFRESH and the index's migration
 # (through the full-text index), and only they are ordered and counted. Otherwise the
 # planner may walk a list's order index row by row looking for matches (a rare word,
 # or matches that sit at the end of that order) through a million tickets. For an
-# agent the newest are found team by team (``ticket_rows_narrowed``), each walk
-# bounded by the team's tickets.
+# agent the newest are found team by team (``ticket_rows_narrowed``, ``_newest_matches``).
 SEARCH_LIMIT = 1000
 # How many of a team's newest tickets a search reads one by one before it asks the
 # full-text index for the team's older matches (``_newest_matches``).
