@@ -52,6 +52,35 @@ def with_clocks(queryset: QuerySet) -> QuerySet:
     )
 
 
+# What the API's list shows of a clock (``SlaClockSerializer``: its state, times and
+# business time used, which needs the calendar's hours).
+LISTED_CLOCK_FIELDS = (
+    *("ticket", "metric", "state", "target", "business_used", "cycle"),
+    *("started_at", "resumed_at", "warn_at", "due_at", "breached_at", "met_at"),
+    *("calendar", "calendar__time_zone", "calendar__is_24x7", "calendar__updated_at"),
+)
+
+
+def clocks_attach(tickets: list[Ticket]) -> None:
+    """Read the clocks of a page of tickets in one query (only the columns the list
+    shows) and set them as each ticket's ``listed_clocks``, in metric order.
+
+    What ``with_clocks`` does, without Django's per-ticket cost of a prefetch (a
+    queryset cloned and filtered for each ticket to hold its clocks)."""
+    by_ticket: dict[int, list[SlaClock]] = {ticket.pk: [] for ticket in tickets}
+    if by_ticket:
+        clocks = (
+            SlaClock.objects.filter(ticket_id__in=list(by_ticket))
+            .select_related("calendar")
+            .only(*LISTED_CLOCK_FIELDS)
+            .order_by("metric")
+        )
+        for clock in clocks:
+            by_ticket[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        ticket.listed_clocks = by_ticket[ticket.pk]
+
+
 PAUSED_STATES = frozenset({ClockState.PAUSED, ClockState.BREACHED_PAUSED})
 
 
