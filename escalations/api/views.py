@@ -35,7 +35,6 @@ from escalations.selectors import (
     clocks_attach,
     filter_sla_status,
     with_clocks,
-    with_next_due,
 )
 from escalations.services import escalate
 from escalations.services.config import InUse as ConfigInUse
@@ -195,7 +194,8 @@ class TicketViewSet(ticket_views.TicketViewSet):
     listed_fields = (*ticket_views.TicketViewSet.listed_fields, "priority_override")
 
     def with_related(self, queryset):
-        queryset = with_next_due(super().with_related(queryset))
+        # ``next_due`` orders the list and is not shown: named, not selected and parsed.
+        queryset = super().with_related(queryset).alias(next_due=F("sla_due_at"))
         # A list reads its page's clocks once the page is known (paginate_queryset).
         return queryset if self.action == "list" else with_clocks(queryset)
 
