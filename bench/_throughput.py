@@ -115,20 +115,52 @@ def hammer(port: int, path: str, headers: dict, *, clients: int, seconds: float)
     }
 
 
+def workers_cpu(master: int) -> float | None:
+    """CPU seconds (user + system) used so far by the children of process ``master``
+    (the gunicorn workers), from /proc; None where there is no /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # the parent's pid; utime and stime follow at 11, 12
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def run(path: str, token: str, *, workers: int, clients: int, seconds: float) -> None:
     headers = {"Authorization": f"Token {token}", "Host": "localhost"}
     server, port = start_gunicorn(workers)
     try:
         hammer(port, path, headers, clients=clients, seconds=3)  # warm every worker up
+        # CPU per request, in the workers and in this client: what bounds the rate on a
+        # machine's cores whatever else runs on them (the wall figures do depend on it).
+        served, asked = workers_cpu(server.pid), time.process_time()
         result = hammer(port, path, headers, clients=clients, seconds=seconds)
+        asked = time.process_time() - asked
+        if served is not None:
+            served = workers_cpu(server.pid) - served
     finally:
         stop(server)
+    count = max(result["requests"], 1)
+    cpu = "" if served is None else f"workers' CPU {served / count * 1000:.1f} ms per request, "
+    cpu += f"the client's {asked / count * 1000:.1f} ms"
     load = os.getloadavg()
     print(
         f"\ngunicorn, {workers} workers, {clients} concurrent clients, "
         f"{seconds:.0f} s, GET {path}\n"
         f"{result['per_second']:.0f} requests/s  p50 {result['p50']:.1f} ms  "
         f"p99 {result['p99']:.1f} ms  ({result['requests']} requests, statuses "
-        f"{result['statuses']}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})",
+        f"{result['statuses']}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})\n"
+        f"{cpu}",
         flush=True,
     )

@@ -7,9 +7,10 @@ admin and as an L1 agent; the searches also as an agent of a team whose every
 ticket holds the word): the queue's first page, ``sla_status=breached``, a
 search, and the API list's first page, ``ordering=next_due``,
 ``sla_status=breached`` and ``q=``. Prints median and p95 of ``--runs``
-requests each, and the query count. ``--explain`` prints EXPLAIN ANALYZE of
-the queue's main query, and of the query the queue ran before its sort key
-was kept on the ticket (a subquery per row, SELECT DISTINCT), and of the
+requests each, the median CPU time of this process per request, and the
+query count. ``--explain`` prints EXPLAIN ANALYZE of the queue's main query,
+and of the query the queue ran before its sort key was kept on the ticket (a
+subquery per row, SELECT DISTINCT), and of the
 slowest query of the API list's first page (as the admin) and of the L1 agent's
 slowest lines (breached, search, by priority). ``--gunicorn`` then measures the
 throughput of the API list's first page under gunicorn (``--workers``
@@ -193,7 +194,7 @@ def load(count: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(client, url: str, runs: int, **headers) -> tuple[list[float], int, int]:
+def measure(client, url: str, runs: int, **headers) -> tuple[list[float], list[float], int, int]:
     from django.db import connection
 
     client.get(url, **headers)  # warm up
@@ -206,12 +207,15 @@ def measure(client, url: str, runs: int, **headers) -> tuple[list[float], int, i
     # (Not CaptureQueriesContext: every request starts by emptying the query log.)
     with connection.execute_wrapper(count):
         response = client.get(url, **headers)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         client.get(url, **headers)
         times.append(time.perf_counter() - started)
-    return times, len(captured), response.status_code
+        # This process's CPU (Django, DRF, the driver): what bounds requests per second
+        # per core, whatever else the machine runs meanwhile.
+        cpu.append(time.process_time() - used)
+    return times, cpu, len(captured), response.status_code
 
 
 def legacy_queue_sql():
@@ -310,11 +314,12 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         for title, path, headers in lines:
-            times, queries, status = measure(client, path, args.runs, **headers)
+            times, cpu, queries, status = measure(client, path, args.runs, **headers)
             ms = [x * 1000 for x in times]
             print(
                 f"{who:9} {title:32} median {statistics.median(ms):7.1f} ms  "
-                f"p95 {_common.percentile(ms, 95):7.1f} ms  {queries:2d} queries  [{status}]",
+                f"p95 {_common.percentile(ms, 95):7.1f} ms  "
+                f"cpu {statistics.median(cpu) * 1000:5.1f} ms  {queries:2d} queries  [{status}]",
                 flush=True,
             )
     if args.explain:

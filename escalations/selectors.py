@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from escalations.clockstates import ClockState
 from escalations.models import (
     ActionItem,
+    BusinessCalendar,
     Escalation,
     EscalationReview,
     EscalationTeamMember,
@@ -50,6 +51,50 @@ def with_clocks(queryset: QuerySet) -> QuerySet:
             queryset=SlaClock.objects.select_related("calendar").order_by("metric"),
         )
     )
+
+
+# What the API's list shows of a clock (``SlaClockSerializer``: its state, times and
+# business time used), and of its calendar (what ``calendar_spec`` reads to find the
+# calendar's hours, cached per calendar until it is edited).
+LISTED_CLOCK_FIELDS = (
+    *("ticket", "metric", "state", "target", "business_used", "cycle", "calendar"),
+    *("started_at", "resumed_at", "warn_at", "due_at", "breached_at", "met_at"),
+)
+LISTED_CALENDAR_FIELDS = ("time_zone", "is_24x7", "updated_at")
+
+
+def clocks_attach(tickets: list[Ticket]) -> None:
+    """Read the clocks of a page of tickets in one query (only the columns the list
+    shows) and set them as each ticket's ``listed_clocks``, in metric order.
+
+    What ``with_clocks`` does, without Django's per-ticket cost of a prefetch (a
+    queryset cloned and filtered for each ticket to hold its clocks), and with one
+    calendar object per calendar instead of one per clock (a page's hundred clocks
+    share a few calendars; their columns come with the clocks' row)."""
+    by_ticket: dict[int, list[SlaClock]] = {ticket.pk: [] for ticket in tickets}
+    if by_ticket:
+        clocks = (
+            SlaClock.objects.filter(ticket_id__in=list(by_ticket))
+            .only(*LISTED_CLOCK_FIELDS)
+            .annotate(
+                **{f"calendar_{name}": F(f"calendar__{name}") for name in LISTED_CALENDAR_FIELDS}
+            )
+            .order_by("metric")
+        )
+        calendars: dict[int, BusinessCalendar] = {}
+        for clock in clocks:
+            if clock.calendar_id is not None:
+                calendar = calendars.get(clock.calendar_id)
+                if calendar is None:
+                    values = [getattr(clock, f"calendar_{name}") for name in LISTED_CALENDAR_FIELDS]
+                    calendar = BusinessCalendar.from_db(
+                        clocks.db, ["id", *LISTED_CALENDAR_FIELDS], [clock.calendar_id, *values]
+                    )
+                    calendars[clock.calendar_id] = calendar
+                clock.calendar = calendar
+            by_ticket[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        ticket.listed_clocks = by_ticket[ticket.pk]
 
 
 PAUSED_STATES = frozenset({ClockState.PAUSED, ClockState.BREACHED_PAUSED})

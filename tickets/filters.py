@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from config.filtering import LeanFilterSet
 from tickets.bounds import ModelChoiceFilter, MomentFilter
 from tickets.models import (
     Category,
@@ -22,7 +23,7 @@ from tickets.models import (
 from tickets.search import search_tickets
 
 
-class TicketFilter(django_filters.FilterSet):
+class TicketFilter(LeanFilterSet):
     # distinct=False: a choice among a ticket's own columns never duplicates rows,
     # and DISTINCT made the queue (and its count) sort every matching ticket.
     status = django_filters.MultipleChoiceFilter(

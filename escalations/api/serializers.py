@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from config.api import LeanRepresentationMixin, StrictFieldsMixin, WholeListSerializer, moment
+from config.api import LeanRepresentationMixin, StrictFieldsMixin, WholeListSerializer
 from escalations.models import (
     BusinessCalendar,
     Holiday,
@@ -73,6 +73,7 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
 
     def lean_representation(self, clock: SlaClock) -> dict:
         now = self._now()
+        moment = self.moment
         used = sla.used_now(clock, now)
         return {
             "metric": str(clock.metric),
@@ -135,8 +136,15 @@ class TicketWithSlaSerializer(TicketSerializer):
     def lean_representation(self, ticket) -> dict:
         row = super().lean_representation(ticket)
         row["priority_override"] = str(ticket.priority_override)
-        clock = self.fields["sla_clocks"].child
-        row["sla_clocks"] = [clock.to_representation(each) for each in ticket.sla_clocks.all()]
+        # One clock serializer for the whole list, made apart from ``self.fields``:
+        # reaching it there would build every declared field of the ticket for nothing.
+        clock = self.__dict__.get("_clock_writer")
+        if clock is None:
+            clock = self._clock_writer = SlaClockSerializer(context=self.context)
+        clocks = getattr(ticket, "listed_clocks", None)  # a list's page: read with the page
+        if clocks is None:
+            clocks = ticket.sla_clocks.all()
+        row["sla_clocks"] = [clock.to_representation(each) for each in clocks]
         return row
 
 

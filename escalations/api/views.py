@@ -32,9 +32,9 @@ from escalations.models import (
 from escalations.selectors import (
     SLA_STATUS_CHOICES,
     clock_history,
+    clocks_attach,
     filter_sla_status,
     with_clocks,
-    with_next_due,
 )
 from escalations.services import escalate
 from escalations.services.config import InUse as ConfigInUse
@@ -191,9 +191,19 @@ class TicketViewSet(ticket_views.TicketViewSet):
     serializer_class = TicketWithSlaSerializer
     filterset_class = SlaTicketFilter
     ordering_fields = [*ticket_views.TicketViewSet.ordering_fields, "next_due"]
+    listed_fields = (*ticket_views.TicketViewSet.listed_fields, "priority_override")
 
     def with_related(self, queryset):
-        return with_clocks(with_next_due(super().with_related(queryset)))
+        # ``next_due`` orders the list and is not shown: named, not selected and parsed.
+        queryset = super().with_related(queryset).alias(next_due=F("sla_due_at"))
+        # A list reads its page's clocks once the page is known (paginate_queryset).
+        return queryset if self.action == "list" else with_clocks(queryset)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            clocks_attach(page)
+        return page
 
     @extend_schema(
         request=EscalateSerializer,

@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api import LeanRepresentationMixin, StrictFieldsMixin, moment
+from config.api import LeanRepresentationMixin, StrictFieldsMixin
 from tickets import notes
 from tickets.models import (
     Attachment,
@@ -145,6 +145,7 @@ class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
 
     def lean_representation(self, ticket: Ticket) -> dict:
         organization, category, team = ticket.organization, ticket.category, ticket.team
+        moment = self.moment
         return {
             "id": ticket.pk,
             "reference": ticket.reference,

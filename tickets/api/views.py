@@ -68,8 +68,27 @@ class TicketViewSet(
         """What the serializer shows beside the ticket; apps extending the API add theirs."""
         return queryset.select_related("organization", "category", "team", "assignee")
 
+    # What a row of the list shows (``TicketSerializer``); apps extending the API add
+    # theirs. The other columns (the search vector, the SLA sort keys, the legal hold,
+    # the assignee's password and preferences ...) stay in the database: each costs
+    # the driver and the model a parse and a set per row.
+    listed_fields = (
+        *("title", "description", "requester_name", "requester_email", "requester_language"),
+        *("impact", "urgency", "priority", "status", "level"),
+        *("is_security", "is_safety", "is_legal", "is_major_outage"),
+        *("created_at", "updated_at", "resolved_at", "closed_at"),
+        *("organization", "organization__name", "organization__tier"),
+        *("category", "category__name", "category__description", "category__is_active"),
+        "category__translations",
+        *("team", "team__name", "team__tier"),
+        *("assignee", "assignee__username", "assignee__first_name", "assignee__last_name"),
+    )
+
     def get_queryset(self):
-        return self.with_related(selectors.ticket_list(user=self.request.user))
+        queryset = self.with_related(selectors.ticket_list(user=self.request.user))
+        if self.action == "list":
+            queryset = queryset.only(*self.listed_fields)
+        return queryset
 
     def narrow_rows(self, queryset, *, rows: int):
         """The list's pages read an agent's tickets team by team (see the selector)."""
