@@ -127,7 +127,8 @@ def event_emit(
                     next_attempt_at=now,
                 )
             )
-    body = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    # Encoded once for every endpoint, and not at all when none subscribes.
+    body = json.dumps(values, sort_keys=True, separators=(",", ":")) if endpoints else ""
     for endpoint in endpoints:
         deliveries.append(
             Delivery(
