@@ -122,6 +122,7 @@ def measure_escalations(count: int, batch_size: int, budget: float, count_querie
     ids = put_on_level_one(count, path)
     runs, escalated = 0, 0
     before = Escalation.objects.count()
+    mails_before = Delivery.objects.filter(kind="escalation.escalated").count()
     with count_queries() as queries:
         started, cpu = time.perf_counter(), time.process_time()
         while True:
@@ -142,7 +143,7 @@ def measure_escalations(count: int, batch_size: int, budget: float, count_querie
     moved = Ticket.objects.filter(pk__in=ids, level="L2").count()
     trail = TicketEvent.objects.filter(ticket_id__in=ids).count()
     told = Notification.objects.filter(ticket_id__in=ids).count()
-    mails = Delivery.objects.filter(kind="escalation.escalated").count()
+    mails = Delivery.objects.filter(kind="escalation.escalated").count() - mails_before
     print(
         f"  checked: {moved:,}/{len(ids):,} tickets at L2, one escalation each "
         f"({escalated:,}); {trail:,} audit entries, {told:,} inbox messages, "

@@ -7,7 +7,10 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from tickets import hooks
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from tickets import arrays, hooks
         from tickets.models import Impact, Organization, Status, TicketEvent, Tier, Urgency
 
         for field, choices in (
@@ -19,3 +22,7 @@ class TicketsConfig(AppConfig):
             ("organization_tier", Organization.Tier),
         ):
             hooks.add_value_choices(field, choices)
+        connection_created.connect(arrays.register, dispatch_uid="tickets.text_arrays")
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is not None:
+                arrays.register(sender=None, connection=connection)

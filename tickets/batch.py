@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, transaction
 
-from tickets.bulk import rows_update
+from tickets.bulk import rows_insert, rows_update
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -64,7 +64,7 @@ class WorkBatch:
         from tickets.models import TicketEvent
 
         trail, self.trail = self.trail, []
-        TicketEvent.objects.bulk_create(trail)
+        rows_insert(TicketEvent, trail)
         self.settle()
         while self.flushers:
             _name, flusher = self.flushers.popitem()
@@ -79,7 +79,7 @@ class WorkBatch:
         for (model, _pk), instance in inserts.items():
             new_rows.setdefault(model, []).append(instance)
         for model, instances in new_rows.items():
-            model._default_manager.bulk_create(instances)
+            rows_insert(model, instances)
         updates, self.updates = self.updates, {}
         groups: dict[tuple[type[Model], frozenset[str]], list[Model]] = {}
         for (model, _pk), (instance, fields) in updates.items():

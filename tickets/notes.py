@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -148,25 +150,51 @@ def render(key: str, params: dict, *, html: bool = False, stored: bool = False) 
     """The note in the active language and time zone: plain text (API, exports,
     e-mails), or safe HTML for pages (instants as ``<time>`` with the exact time on
     hover). An unknown key (a message retired since) shows its parameters."""
+    return _render(key, params, html=html, stored=stored, language=translation.get_language())
+
+
+def _render(key: str, params: dict, *, html: bool, stored: bool, language: str | None) -> str:
     message = MESSAGES.get(key)
     if message is None:
         text = f"{key} {params}"
         return conditional_escape(text) if html else text
     values = {}
     for name, kind in message.kinds.items():
-        values[name] = _value(kind, params.get(name), html=html, stored=stored)
-    template = str(message.text)
+        values[name] = _value(kind, params.get(name), html=html, stored=stored, language=language)
+    template = _translated(("text", key), language, lambda: str(message.text))
     if html:
         return mark_safe(conditional_escape(template) % values)  # noqa: S308
     return template % values
 
 
+# Message texts and choice labels by language: the sweep renders the English text of
+# every note it writes, a dozen lookups in the catalogs each. Catalogs are loaded
+# once per process; a change of the language settings (tests) forgets them.
+_TRANSLATED: dict[tuple, str] = {}
+
+
+def _translated(what: tuple, language: str | None, translate) -> str:
+    key = (language, *what)
+    text = _TRANSLATED.get(key)
+    if text is None:
+        text = translate()
+        if len(_TRANSLATED) < 20_000:
+            _TRANSLATED[key] = text
+    return text
+
+
+@receiver(setting_changed)
+def _forget_translated(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"):
+        _TRANSLATED.clear()
+
+
 def render_stored(key: str, params: dict) -> str:
     """The English text kept in ``TicketEvent.note``: instants in ISO 8601 (UTC)."""
     if translation.get_language() == "en":  # beat, the sweep: no switch to pay for
-        return render(key, params, stored=True)
+        return _render(key, params, html=False, stored=True, language="en")
     with translation.override("en"):
-        return render(key, params, stored=True)
+        return _render(key, params, html=False, stored=True, language="en")
 
 
 def render_event(event, *, html: bool = False) -> str:
@@ -220,7 +248,7 @@ def kept_note(row: Any, column: str, name: str) -> str | Note:
     return getattr(row, name)
 
 
-def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
+def _value(kind: str, value: Any, *, html: bool, stored: bool, language: str | None) -> Any:
     if value is None or value == "":
         text = "-"
     elif kind == WHEN:
@@ -232,18 +260,22 @@ def _value(kind: str, value: Any, *, html: bool, stored: bool) -> Any:
     elif kind == NOTE:
         if isinstance(value, dict):
             nested = value.get("params") or {}
-            return render(value.get("key", ""), nested, html=html, stored=stored)
+            key = value.get("key", "")
+            return _render(key, nested, html=html, stored=stored, language=language)
         text = str(value)
     elif kind == LINES:
         lines = value if isinstance(value, list) else [value]
-        rendered = [_value(NOTE, line, html=html, stored=stored) for line in lines]
+        rendered = [
+            _value(NOTE, line, html=html, stored=stored, language=language) for line in lines
+        ]
         return mark_safe("\n".join(rendered)) if html else "\n".join(rendered)  # noqa: S308
     elif kind == NUMBER:
         return int(value)
     elif kind == TEXT:
         text = str(value)
     else:
-        text = hooks.value_label(kind, str(value))
+        code = str(value)
+        text = _translated(("label", kind, code), language, lambda: hooks.value_label(kind, code))
     return conditional_escape(text) if html else text
 
 

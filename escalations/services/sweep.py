@@ -50,6 +50,7 @@ from escalations.services.automatic import escalation_read_ahead
 from escalations.services.sla.urgency import ticket_urgency_rerank
 from tickets import batch as work
 from tickets import events, notes
+from tickets.bulk import rows_insert
 from tickets.models import TicketEvent
 
 Alert = SlaClockAlert.Kind
@@ -178,8 +179,8 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
         )
     if idle:
         SlaClock.objects.filter(_as_claimed(idle)).update(next_action_at=None)
-    SlaClockAlert.objects.bulk_create(alerts)
-    TicketEvent.objects.bulk_create(trail)
+    rows_insert(SlaClockAlert, alerts)
+    rows_insert(TicketEvent, trail)
     result.breaches += sum(alert == Alert.BREACH for alert, _clock in published)
     result.warnings += sum(alert == Alert.WARNING for alert, _clock in published)
     result.clocks += len(clocks)

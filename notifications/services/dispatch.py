@@ -27,6 +27,7 @@ from notifications.selectors import preference_choices
 from notifications.services import outbox
 from notifications.services.backlog import held_for
 from tickets import batch
+from tickets.bulk import rows_insert
 from tickets.holders import ERASED_DOMAIN
 from tickets.models import Ticket, User
 from tickets.selectors import agent_filter
@@ -126,7 +127,8 @@ def event_emit(
                     next_attempt_at=now,
                 )
             )
-    body = json.dumps(values, sort_keys=True, separators=(",", ":"))
+    # Encoded once for every endpoint, and not at all when none subscribes.
+    body = json.dumps(values, sort_keys=True, separators=(",", ":")) if endpoints else ""
     for endpoint in endpoints:
         deliveries.append(
             Delivery(
@@ -188,8 +190,8 @@ def _write(inbox: list[Notification], deliveries: list[Delivery]) -> None:
 
 def _flush(pending: tuple[list[Notification], list[Delivery]]) -> None:
     inbox, deliveries = pending
-    Notification.objects.bulk_create(inbox, ignore_conflicts=True)
-    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    rows_insert(Notification, inbox, ignore_conflicts=True)
+    rows_insert(Delivery, deliveries, ignore_conflicts=True)
     keys = [d.key for d in deliveries if d.status == Delivery.Status.PENDING]
     if keys:
         # A batch job's chunk (the sweep) goes to the broker as one message.

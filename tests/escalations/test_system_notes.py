@@ -131,6 +131,23 @@ def test_choice_values_and_nested_notes_are_translated():
         assert str(member) == "Zespół eskalacyjny: Kontakt po stronie klienta Rita"
 
 
+def test_texts_read_again_in_another_language_are_not_mixed_up(settings):
+    stored = notes.note("escalation.automatic", why=notes.note("escalation.level_time", level="L2"))
+    english = notes.render_stored(stored.key, stored.params)
+    for _ in range(2):  # the second time from what was kept of the first
+        with translation.override("pl"):
+            polish = str(stored)
+            assert notes.render_stored(stored.key, stored.params) == english
+        assert "Poziom 2" in polish
+        assert "Level 2" not in polish
+        with translation.override("en"):
+            assert str(stored) == english == "Escalated automatically: Level 2 time limit ran out."
+    notes._TRANSLATED[("pl", "text", "escalation.automatic")] = "stale %(why)s"
+    settings.LANGUAGES = [*settings.LANGUAGES]  # a change of the language settings
+    with translation.override("pl"):
+        assert str(stored) == polish
+
+
 def test_an_older_free_text_note_still_shows(client, network_path, policy):
     ticket = create_ticket(user("agent1"), impact=2, urgency=2)
     TicketEvent.objects.create(
