@@ -67,9 +67,13 @@ def reset() -> None:
         TeamCalendar,
     )
     from notifications.models import Delivery, DeliveryAttempt, Notification, WebhookEndpoint
+    from reports.models import ClockDay, EscalationDay
     from tickets.models import Comment, Team, Ticket, TicketEvent, User
 
     tables = [
+        # The daily rollups count the facts the cascade below empties.
+        ClockDay,
+        EscalationDay,
         DeliveryAttempt,
         Delivery,
         Notification,

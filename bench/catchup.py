@@ -207,6 +207,24 @@ def main() -> None:
     print(f"attempts logged: {DeliveryAttempt.objects.count():,}")
     runs = celery.log("worker").count("requeue_deliveries")
     print(f"outbox sweeps logged by the worker: {runs}")
+    for what, name, marker in (
+        ("worker connected again", "worker", "Connected to redis"),
+        ("beat sent its first outbox sweep", "beat", "Sending due task requeue-deliveries"),
+    ):
+        at = first_logged_after(celery.log(name), marker, back)
+        if at is not None:
+            print(f"{what} {(at - back).total_seconds():.1f} s after the broker's return")
+
+
+def first_logged_after(log: str, marker: str, since: datetime) -> datetime | None:
+    """When a line with ``marker`` was first logged after ``since`` (Celery's log
+    lines start with the local time: ``[2026-11-30 09:46:01,123: INFO/...``)."""
+    for line in log.splitlines():
+        if marker in line and line.startswith("["):
+            stamp = datetime.strptime(line[1:24], "%Y-%m-%d %H:%M:%S,%f").astimezone()
+            if stamp >= since:
+                return stamp
+    return None
 
 
 if __name__ == "__main__":

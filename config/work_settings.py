@@ -41,6 +41,20 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Back promptly after a broker outage (the catch-up target: every lost delivery
+# sent within 30 s of the broker's return). Celery's worker retries a lost
+# connection with kombu's default back-off (2, 4, 6 ... 30 s between attempts;
+# no Celery setting reaches it), so after a 60 s outage it came back about 12 s
+# late. The worker's consumer (config.worker) retries every
+# BROKER_RECONNECT_INTERVAL seconds instead, for as long as the broker is away
+# (Celery's default of 100 attempts would give up after under two minutes at
+# that pace; due times live in the database, so waiting is always right), and
+# asks for an outbox sweep each time it connects. Beat needs nothing: it
+# publishes with task_publish_retry_policy's quick retries (0 to 0.6 s) at
+# every entry due, and so is back at its next entry.
+BROKER_RECONNECT_INTERVAL = env.float("BROKER_RECONNECT_INTERVAL", default=1.0)
+CELERY_WORKER_CONSUMER = "config.worker:PromptConsumer"
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Two queues, so a backlog of e-mails and webhooks never delays enforcement: the
 # sweeps, escalations and re-targeting run on "<CELERY_QUEUE>.enforcement",

@@ -2,11 +2,13 @@
 described by a ``Spec`` (escalations, SLA clocks).
 
 ``refresh(spec, where, params)`` reads the facts of the tickets ``where`` picks
-from the live tables ("new"), compares them with the stored facts ("old"), adds
-new minus old to the rollup key by key with one UPSERT (``INSERT ... ON
-CONFLICT DO UPDATE SET m = m + EXCLUDED.m``) and stores the new facts. On
-PostgreSQL all of it is one statement (every part sees the facts as they were
-before it); SQLite runs two. Refreshing the same tickets again changes nothing.
+(or, with ``rows=True``, of the fact rows it picks: a breach moves one clock,
+not its ticket's others) from the live tables ("new"), compares them with the
+stored facts ("old"), adds new minus old to the rollup key by key with one
+UPSERT (``INSERT ... ON CONFLICT DO UPDATE SET m = m + EXCLUDED.m``) and stores
+the new facts that differ from the old. On PostgreSQL all of it is one
+statement (every part sees the facts as they were before it); SQLite runs two.
+Refreshing the same tickets again changes nothing.
 
 The SQL is put together from table and column names of the models and fixed
 fragments of the code only; every value is a parameter.
@@ -26,6 +28,7 @@ class Spec:
     fact_columns: tuple[str, ...]  # the first is the primary key
     select: Callable[[str], str]  # the live facts for a condition on ``{col}`` (ticket id)
     ticket_column: str  # ``{col}`` in ``select``
+    row_column: str  # the fact's own key in ``select`` (its first column)
     day_table: Callable[[], str]
     key: tuple[tuple[str, str], ...]  # rollup column, expression over the fact ``s``
     measures: tuple[tuple[str, str], ...]
@@ -66,15 +69,31 @@ def _upsert_facts(spec: Spec, select: str) -> str:
         ON CONFLICT ({pk}) DO UPDATE SET {updates}"""
 
 
-def refresh(spec: Spec, where: str, params: list) -> int:
+def _changed(spec: Spec) -> str:
+    """The new facts that are not stored as they are (a ticket's clocks that did
+    not move keep their rows untouched: no new row version, no index entry)."""
+    pk, *rest = spec.fact_columns
+    fresh = ", ".join(f"n.{c}" for c in rest)
+    stored = ", ".join(f"o.{c}" for c in rest)
+    return f"""
+        SELECT n.* FROM new n LEFT JOIN old o ON o.{pk} = n.{pk}
+        WHERE o.{pk} IS NULL OR ({fresh}) IS DISTINCT FROM ({stored})"""  # noqa: S608
+
+
+def refresh(spec: Spec, where: str, params: list, *, rows: bool = False) -> int:
     """Refresh the facts of the tickets ``where`` picks (a condition on
-    ``{col}``, the ticket id) and add the difference to the rollup. Returns the
-    rollup rows changed."""
-    new = spec.select(where.format(col=spec.ticket_column))
-    old = f"SELECT * FROM {spec.fact_table()} WHERE " + where.format(col="ticket_id")  # noqa: S608
+    ``{col}``, the ticket id; with ``rows``, the fact's own key) and add the
+    difference to the rollup. Returns the rollup rows changed."""
+    if rows:
+        new = spec.select(where.format(col=spec.row_column))
+        old_where = where.format(col=spec.fact_columns[0])
+    else:
+        new = spec.select(where.format(col=spec.ticket_column))
+        old_where = where.format(col="ticket_id")
+    old = f"SELECT * FROM {spec.fact_table()} WHERE " + old_where  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            kept = _upsert_facts(spec, "SELECT * FROM new")
+            kept = _upsert_facts(spec, _changed(spec))
             sql = f"WITH new AS ({new}), old AS ({old}), kept AS ({kept}) "
             cursor.execute(sql + _upsert_day(spec), [*params, *params])
             return cursor.rowcount

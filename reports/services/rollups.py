@@ -8,7 +8,10 @@ priority, organization or level changing. The refresh adds "what the ticket's
 rows count now" minus "what its stored facts counted" to the daily rollups with
 one UPSERT each, so it is idempotent. In a batch job (the SLA sweep) the
 tickets are collected and refreshed together when the batch is flushed: the
-sweep's statements per batch grow by two, not per ticket.
+sweep's statements per batch grow by two, not per ticket. A breach moves one
+clock (its state and missed count), nothing else of its ticket: only the facts
+of the clocks breached are refreshed, and none for a level clock (not reported;
+an escalation it makes refreshes the ticket's facts through its own events).
 
 A rebuild (``rollups_rebuild``, ``manage.py rebuild_rollups``) is the same
 refresh over ranges of ticket ids: resumable, and it converges on the plain
@@ -79,6 +82,7 @@ ESCALATIONS = Spec(
     ),
     select=_escalations_select,
     ticket_column="e.ticket_id",
+    row_column="e.id",
     day_table=lambda: EscalationDay._meta.db_table,
     key=(
         ("day", "__day__s.created_at"),
@@ -98,6 +102,7 @@ CLOCKS = Spec(
     ),
     select=_clocks_select,
     ticket_column="c.ticket_id",
+    row_column="c.id",
     day_table=lambda: ClockDay._meta.db_table,
     key=(
         ("day", "__day__s.ticket_created_at"),
@@ -130,15 +135,30 @@ def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -
     ids = sorted(set(ticket_ids))
     if not ids:
         return
-    placeholders = "{col} IN (" + ", ".join(["%s"] * len(ids)) + ")"
     for spec in specs:
-        refresh(_ready(spec), placeholders, ids)
+        refresh(_ready(spec), _among(ids), ids)
+
+
+def clock_facts_refresh(*, clock_ids: Iterable[int]) -> None:
+    """Bring the facts of these clocks (and their share of the daily rollups)
+    up to date, and no other clock's of their tickets."""
+    ids = sorted(set(clock_ids))
+    if ids:
+        refresh(_ready(CLOCKS), _among(ids), ids, rows=True)
+
+
+def _among(ids: list[int]) -> str:
+    return "{col} IN (" + ", ".join(["%s"] * len(ids)) + ")"
+
+
+def _memo_name(spec: Spec) -> str:
+    return f"report-facts:{spec.fact_table()}"
 
 
 def _touch(ticket_id: int, *specs: Spec) -> None:
     """Refresh now, or (in a batch job) once for all its tickets when it is flushed."""
     for spec in specs:
-        name = f"report-facts:{spec.fact_table()}"
+        name = _memo_name(spec)
         touched = batch.memo(name, set)
         touched.add(ticket_id)
         if not batch.on_flush(name, lambda t=touched, s=spec: _flush(t, s)):
@@ -181,8 +201,23 @@ def on_comment_added(*, comment: Comment, actor: User | None, by_agent: bool) ->
 
 
 def on_sla_breach(*, clock: SlaClock, now) -> None:
-    """The sweep recorded a breach (and its alert)."""
-    _touch(clock.ticket_id, CLOCKS)
+    """The sweep recorded a breach (and its alert): the fact of that clock
+    follows, when the batch is flushed (unless its ticket's are all refreshed then)."""
+    if clock.metric not in METRICS:
+        return
+    name = "report-facts:breached-clocks"
+    breached = batch.memo(name, dict)  # clock id -> ticket id
+    breached[clock.pk] = clock.ticket_id
+    if not batch.on_flush(name, lambda: _flush_breached(breached)):
+        _flush_breached(breached)
+
+
+def _flush_breached(breached: dict[int, int]) -> None:
+    # Tickets whose clocks are all refreshed in this flush need no clock of their own.
+    whole = batch.recall(_memo_name(CLOCKS), set())
+    ids = [pk for pk, ticket_id in breached.items() if ticket_id not in whole]
+    breached.clear()
+    clock_facts_refresh(clock_ids=ids)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.workers import celery_processes  # noqa: F401  (fixture)
+from tests.workers import celery_processes, own_redis  # noqa: F401  (fixtures)
 
 SECRET = "s3cret-shared-with-the-receiver"
 

@@ -8,16 +8,10 @@ once, except where a worker dies between sending and recording (the one
 documented repeat; receivers tell it by the event id)."""
 
 import collections
-import os
-import signal
-import socket
-import subprocess
 import time
-from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 from django.db import connection
 
 from config.celery import app
@@ -140,50 +134,6 @@ def test_a_worker_killed_between_sending_and_recording_repeats_the_send_once(
     assert [(a.number, a.ok) for a in attempts] == [(1, False), (2, True)]
     assert attempts[0].error.startswith("No outcome recorded")
     assert attempts[0].finished_at is not None
-
-
-class RedisServer:
-    """A Redis of the test's own, on a free port, that it stops and starts empty."""
-
-    def __init__(self, folder: Path):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.folder = folder
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--dir", str(self.folder)),
-            ],
-            stdout=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        client = redis.Redis.from_url(self.url)
-        wait_for(lambda: _pings(client), timeout=10, message="redis-server did not start")
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-
-def _pings(client) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:
-        return False
-
-
-@pytest.fixture
-def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.kill()
 
 
 def test_a_broker_restarted_empty_during_deliveries_loses_nothing_and_repeats_nothing(
