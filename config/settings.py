@@ -117,6 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Every query of the desk and the reports is meant to run in milliseconds;
+    # PostgreSQL's JIT compiler starts on a cost estimate alone and spent up to
+    # 660 ms compiling a 25 ms search (docs/performance.md), so it is off for
+    # the application's connections. Options given in DATABASE_URL win.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tickets.User"

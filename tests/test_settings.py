@@ -13,6 +13,7 @@ PROBE = (
     "import json, django; from django.conf import settings; django.setup();"
     "db = settings.DATABASES['default'];"
     "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']),"
+    " 'options': db.get('OPTIONS', {}),"
     " 'broker': settings.CELERY_BROKER_URL, 'debug': settings.DEBUG,"
     " 'secure': settings.SESSION_COOKIE_SECURE, 'langs': [c for c, _ in settings.LANGUAGES],"
     " 'tz': settings.TIME_ZONE, 'use_tz': settings.USE_TZ}))"
@@ -61,7 +62,19 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis(tmp_path):
     found = json.loads(result.stdout)
     assert found["engine"] == "django.db.backends.postgresql"
     assert found["name"] == "esc"
+    assert found["options"]["options"] == "-c jit=off"
     assert found["broker"] == "redis://cache.example:6379/1"
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_the_jit_compiler():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the JIT compiler is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 @pytest.mark.parametrize("debug", ["", "0"])
