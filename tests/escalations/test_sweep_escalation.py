@@ -1,23 +1,17 @@
 """The sweep escalating tickets: once per level cycle, and cheaply."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 
 from escalations.models import BusinessCalendar, Escalation, SlaClock, SlaPolicy
 from escalations.services.sweep import sla_sweep
+from tests.conftest import FROZEN_AT
 from tests.factories import create_ticket
 from tickets.models import Ticket, TicketEvent, User
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    state = {"now": T0}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: state["now"])
-    return state
+T0 = FROZEN_AT
 
 
 @pytest.fixture
@@ -40,7 +34,7 @@ def tickets(count):
 
 
 def test_a_stale_level_clock_does_not_escalate_a_second_time(
-    network_path, escalating_policy, clock
+    network_path, escalating_policy, frozen
 ):
     made = tickets(50)
     # Both the first response (due at 20 min, escalating) and the L1 level clock
@@ -68,7 +62,7 @@ def sweep_statements(now):
 
 
 def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
-    network_path, policy, clock
+    network_path, policy, frozen
 ):
     # 40 tickets whose L1 time limit (30 min) ran out: a warning and a breach
     # each, and an escalation to L2 that tells the L2 team and its manager.
@@ -87,14 +81,14 @@ def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
 
 
 def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(
-    network_path, policy, clock
+    network_path, policy, frozen
 ):
     from tickets import services
 
     tickets(10)
     _result, plain = sweep_statements(T0 + timedelta(minutes=31))
     SlaClock.objects.update(next_action_at=None)  # the first ten are done with
-    clock["now"] = later = T0 + timedelta(hours=2)
+    frozen["now"] = later = T0 + timedelta(hours=2)
     agent = User.objects.get(username="agent1")
     for ticket in tickets(10):
         services.ticket_update(ticket=ticket, actor=agent, data={"assignee": agent})
@@ -108,7 +102,7 @@ def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(
     assert loaded <= plain + 1, (loaded, plain)
 
 
-def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, clock):
+def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, frozen):
     from notifications.models import Delivery, Notification
     from tests.factories import TeamFactory, UserFactory
 
@@ -131,7 +125,7 @@ def test_a_breaching_batch_costs_statements_per_chunk_not_per_alert(policy, cloc
 
 
 def test_the_time_budget_is_checked_inside_a_batch(
-    network_path, policy, clock, settings, monkeypatch
+    network_path, policy, frozen, settings, monkeypatch
 ):
     from escalations.services import sweep
 
@@ -150,7 +144,7 @@ def test_the_time_budget_is_checked_inside_a_batch(
     assert Escalation.objects.count() == 20
 
 
-def test_a_ticket_escalated_twice_in_one_chunk_keeps_one_active_escalation(network_path, clock):
+def test_a_ticket_escalated_twice_in_one_chunk_keeps_one_active_escalation(network_path, frozen):
     # First response (20 min) and resolution (25 min) both escalate on breach;
     # at 31 minutes both breach in one chunk, with the L1 level clock: the first
     # moves the ticket to L2, the second on to L3 and closes the first record,
@@ -176,7 +170,7 @@ def test_a_ticket_escalated_twice_in_one_chunk_keeps_one_active_escalation(netwo
 
 
 def test_a_chunk_hands_its_deliveries_to_the_broker_in_one_message(
-    network_path, policy, clock, settings, django_capture_on_commit_callbacks
+    network_path, policy, frozen, settings, django_capture_on_commit_callbacks
 ):
     from unittest import mock
 
