@@ -11,6 +11,8 @@ views alone.
 - Request bodies are documented as JSON, the API's language. The server reads the
   same fields from a form too (``curl -d``), but one documented media type per
   body is what client generators handle well.
+- Fields a serializer leaves out for requesters (``agent_only_fields``: how the
+  desk routes the work) are not required, and say so.
 - Request bodies whose serializer refuses unknown keys (``StrictFieldsMixin``)
   say so with ``additionalProperties: false``; answers may gain fields in later
   versions, so clients should ignore fields they do not know.
@@ -106,6 +108,24 @@ def _strict_requests(generator) -> set[str]:
     }
 
 
+AGENT_ONLY_NOTE = "Agents only: left out of the answers requesters get."
+
+
+def _agent_only(generator) -> dict[str, tuple[str, ...]]:
+    """Answer components (not ``...Request``) whose serializer leaves fields out for
+    requesters, with those fields."""
+    registry = getattr(generator, "registry", None)
+    if registry is None:
+        return {}
+    return {
+        component.name: tuple(component.object.agent_only_fields)
+        for component in registry._components.values()
+        if component.type == ResolvedComponent.SCHEMA
+        and not component.name.endswith("Request")
+        and getattr(component.object, "agent_only_fields", None)
+    }
+
+
 def postprocess(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR
@@ -124,4 +144,14 @@ def postprocess(result, generator, request, public):
     for name in _strict_requests(generator):
         if name in schemas:
             schemas[name]["additionalProperties"] = False
+    for name, fields in _agent_only(generator).items():
+        schema = schemas.get(name)
+        if schema is None:
+            continue
+        schema["required"] = [field for field in schema.get("required", []) if field not in fields]
+        for field in fields:
+            prop = schema["properties"].get(field)
+            if prop is not None:
+                text = prop.get("description")
+                prop["description"] = f"{text} {AGENT_ONLY_NOTE}" if text else AGENT_ONLY_NOTE
     return result

@@ -21,6 +21,7 @@ from tickets.models import (
     User,
 )
 from tickets.search import search_tickets
+from tickets.selectors import user_is_agent
 
 
 class TicketFilter(LeanFilterSet):
@@ -58,6 +59,19 @@ class TicketFilter(LeanFilterSet):
     class Meta:
         model = Ticket
         fields = ["status", "priority", "level", "team", "assignee", "organization", "category"]
+
+    # How the desk routes the work: a requester's list does not show it, and is
+    # not narrowed by it either (that would tell the level by elimination).
+    agent_only = ("level", "team")
+
+    def filter_queryset(self, queryset):
+        user = getattr(self.request, "user", None)
+        if user is not None and not user_is_agent(user):
+            cleaned = self.form.cleaned_data
+            for name in self.agent_only:
+                if cleaned.get(name):
+                    cleaned[name] = None
+        return super().filter_queryset(queryset)
 
     def search(self, queryset, name, value):
         """Text search over reference, title, description, comments and requester."""

@@ -118,9 +118,15 @@ class SlaClockHistorySerializer(SlaClockSerializer):
 
 @extend_schema_serializer(component_name="Ticket")
 class TicketWithSlaSerializer(TicketSerializer):
-    """A ticket with its SLA clocks."""
+    """A ticket with its SLA clocks (for requesters, without the time at the level:
+    how long the desk keeps a ticket at a level is not their business)."""
 
-    sla_clocks = SlaClockSerializer(many=True, read_only=True)
+    agent_only_fields = (*TicketSerializer.agent_only_fields, "priority_override")
+    sla_clocks = SlaClockSerializer(
+        many=True,
+        read_only=True,
+        help_text=_("For requesters, without the level clock (the time at the level)."),
+    )
     priority_override = serializers.ChoiceField(
         choices=[("", _("none: the rules decide")), *Priority.choices],
         read_only=True,
@@ -144,8 +150,15 @@ class TicketWithSlaSerializer(TicketSerializer):
         clocks = getattr(ticket, "listed_clocks", None)  # a list's page: read with the page
         if clocks is None:
             clocks = ticket.sla_clocks.all()
+        if not self.shows_internals():
+            clocks = requester_clocks(clocks)
         row["sla_clocks"] = [clock.to_representation(each) for each in clocks]
         return row
+
+
+def requester_clocks(clocks) -> list[SlaClock]:
+    """The clocks a requester sees: the level clock times the desk's routing."""
+    return [clock for clock in clocks if clock.metric != SlaClock.Metric.LEVEL]
 
 
 class PriorityOverrideSerializer(StrictFieldsMixin, serializers.Serializer):

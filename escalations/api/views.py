@@ -21,6 +21,7 @@ from escalations.api.serializers import (
     SlaClockHistorySerializer,
     SlaPolicySerializer,
     TicketWithSlaSerializer,
+    requester_clocks,
 )
 from escalations.models import (
     BusinessCalendar,
@@ -42,6 +43,7 @@ from escalations.services.config import calendars, policies, priority
 from tickets import services
 from tickets.api import views as ticket_views
 from tickets.filters import TicketFilter
+from tickets.selectors import user_is_agent
 
 
 class PriorityDefinitionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -161,6 +163,8 @@ class SlaTicketFilter(TicketFilter):
     sla_status = django_filters.ChoiceFilter(
         choices=SLA_STATUS_CHOICES, method="filter_sla_status", label=_("SLA status")
     )
+    # The breached flag counts the level clock too, which requesters do not see.
+    agent_only = (*TicketFilter.agent_only, "sla_status")
 
     def filter_sla_status(self, queryset, name, value):
         return filter_sla_status(queryset, value, timezone.now())
@@ -239,6 +243,8 @@ class TicketViewSet(ticket_views.TicketViewSet):
         """Each clock with its warnings and breaches (per cycle) and every pause
         (``resumed_at`` null while it is still paused)."""
         clocks = clock_history(ticket=self.get_object())
+        if not user_is_agent(request.user):
+            clocks = requester_clocks(clocks)
         return Response(SlaClockHistorySerializer(clocks, many=True).data)
 
     @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")

@@ -127,3 +127,63 @@ def test_the_ticket_page_gives_every_element_its_own_id(client, customer_ticket)
         body = client.get(ticket.get_absolute_url()).content.decode()
         twice = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', body)).items() if n > 1]
         assert twice == [], reader.username
+
+
+AGENT_ONLY = {"level", "team", "priority_override"}
+
+
+def test_the_api_gives_requesters_no_routing_fields_nor_the_level_clock(api_as, customer_ticket):
+    customer, ticket = customer_ticket
+    client = api_as(customer)
+    listed = client.get("/api/v1/tickets/").json()["results"]
+    assert [row["id"] for row in listed] == [ticket.pk]
+    shown = client.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    for row in (listed[0], shown):
+        assert AGENT_ONLY.isdisjoint(row)
+        metrics = {clock["metric"] for clock in row["sla_clocks"]}
+        assert metrics
+        assert "level" not in metrics
+    history = client.get(f"/api/v1/tickets/{ticket.pk}/sla-clocks/").json()
+    assert history
+    assert "level" not in {clock["metric"] for clock in history}
+    # The ticket given back after a write (closing their own resolved ticket) too.
+    services.ticket_transition(ticket=ticket, actor=user("agent1"), status="resolved")
+    answer = client.post(
+        f"/api/v1/tickets/{ticket.pk}/transition/", {"status": "closed"}, format="json"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "closed"
+    assert AGENT_ONLY.isdisjoint(answer.json())
+    # Agents still get everything.
+    agent = api_as(user("agent1"))
+    row = agent.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert set(row) >= AGENT_ONLY
+    assert "level" in {clock["metric"] for clock in row["sla_clocks"]}
+    assert "level" in {
+        clock["metric"] for clock in agent.get(f"/api/v1/tickets/{ticket.pk}/sla-clocks/").json()
+    }
+
+
+def test_a_requester_cannot_narrow_the_list_by_level_or_team(api_as, customer_ticket):
+    customer, ticket = customer_ticket
+    client = api_as(customer)
+    for query in ("level=L3", f"team={ticket.team_id}", "level=L1"):
+        rows = client.get(f"/api/v1/tickets/?{query}").json()["results"]
+        assert [row["id"] for row in rows] == [ticket.pk], query
+    agent = api_as(user("agent1"))
+    assert agent.get("/api/v1/tickets/?level=L3").json()["results"] == []
+
+
+def test_the_schema_says_routing_fields_are_for_agents_only(client):
+    schema = client.get("/api/schema/?format=json").json()
+    ticket = schema["components"]["schemas"]["Ticket"]
+    for name in AGENT_ONLY:
+        assert name not in ticket["required"]
+        assert "requesters" in ticket["properties"][name]["description"]
+
+
+def test_a_requester_cannot_filter_by_sla_status(api_as, customer_ticket):
+    customer, ticket = customer_ticket
+    rows = api_as(customer).get("/api/v1/tickets/?sla_status=paused").json()["results"]
+    assert [row["id"] for row in rows] == [ticket.pk]
+    assert api_as(user("agent1")).get("/api/v1/tickets/?sla_status=paused").json()["results"] == []

@@ -85,7 +85,12 @@ def user_summary(user: User | None) -> dict | None:
 
 class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
     """A ticket as the API shows it (rows written out by ``lean_representation``,
-    the same JSON as the declared fields give, for long lists)."""
+    the same JSON as the declared fields give, for long lists).
+
+    How the desk routes the work (``agent_only_fields``: the level and the team)
+    is left out for requesters, as their ticket page leaves it out."""
+
+    agent_only_fields: tuple[str, ...] = ("level", "team")
 
     reference = serializers.CharField(read_only=True)
     organization = OrganizationSerializer(read_only=True, allow_null=True)
@@ -126,6 +131,22 @@ class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     lean_fields = frozenset(Meta.fields)
+
+    def shows_internals(self) -> bool:
+        """Whether the caller is an agent (asked once per serializer: once per page)."""
+        shows = self.__dict__.get("_shows_internals")
+        if shows is None:
+            request = self.context.get("request")
+            shows = request is None or user_is_agent(request.user)
+            self._shows_internals = shows
+        return shows
+
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        if not self.shows_internals():
+            for name in self.agent_only_fields:
+                row.pop(name, None)
+        return row
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Status.choices)))
     def get_allowed_transitions(self, obj: Ticket) -> list[str]:
