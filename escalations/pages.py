@@ -1,6 +1,7 @@
 """What escalations adds to the ticket pages (registered in escalations.apps)."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -25,15 +26,20 @@ def queue_prepare(queryset, request: HttpRequest):
 
 
 def clock_rows(ticket: Ticket, now) -> list[dict]:
-    """Each clock with its state and business time left, for the templates."""
-    return [
-        {
-            "clock": clock,
-            "state": sla.clock_state(clock, now),
-            "remaining": sla.remaining(clock, now),
-        }
-        for clock in ticket.sla_clocks.all()
-    ]
+    """Each clock with its state and business time left (or, past its target,
+    ``overdue``: by how much), for the templates."""
+    rows = []
+    for clock in ticket.sla_clocks.all():
+        remaining = sla.remaining(clock, now)
+        rows.append(
+            {
+                "clock": clock,
+                "state": sla.clock_state(clock, now),
+                "remaining": remaining,
+                "overdue": -remaining if remaining < timedelta(0) else None,
+            }
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -339,3 +339,41 @@ def test_calendar_edit_retargets_the_level_clock_it_times(network_path, policy, 
     assert level.due_at == T0 + timedelta(hours=1, minutes=30)
     assert level.next_action_at == level.warn_at == T0 + timedelta(hours=1, minutes=22, seconds=30)
     assert "Calendar Office changed" in ticket.events.filter(field="sla:level").last().note
+
+
+def test_a_reply_after_the_due_time_is_a_breach_even_before_the_sweep(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    clock_at(T0 + timedelta(minutes=61))  # one minute late, and no sweep has run
+    services.comment_add(ticket=ticket, actor=agent, body="Sorry for the wait")
+    first = clocks(ticket)["first_response"]
+    assert (first.status, first.state) == ("breached", "breached_met")
+    assert first.breached_at == T0 + timedelta(minutes=60)  # when it fell due
+    assert first.met_at == T0 + timedelta(minutes=61)
+    assert list(first.alerts.values_list("kind", "cycle")) == [("breach", first.cycle)]
+    trail = ticket.events.filter(kind="sla", field="sla:first_response")
+    assert list(trail.values_list("old_value", "new_value"))[-2:] == [
+        ("running", "breached_running"),
+        ("breached_running", "breached_met"),
+    ]
+    # The sweep afterwards finds nothing more to record for it.
+    assert sla_sweep(now=T0 + timedelta(minutes=62)).breaches == 0
+    assert first.alerts.count() == 1
+
+
+def test_pausing_past_the_due_time_records_the_breach(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    services.comment_add(ticket=ticket, actor=agent, body="On it")
+    clock_at(T0 + timedelta(hours=8, minutes=5))
+    services.ticket_transition(ticket=ticket, actor=agent, status="pending")
+    resolution = clocks(ticket)["resolution"]
+    assert resolution.state == "breached_paused"
+    assert resolution.breached_at == T0 + timedelta(hours=8)
+
+
+def test_a_reply_in_time_is_met(agent, policy, clock_at):
+    ticket = create_ticket(agent)
+    clock_at(T0 + timedelta(minutes=59, seconds=59))
+    services.comment_add(ticket=ticket, actor=agent, body="Just in time")
+    first = clocks(ticket)["first_response"]
+    assert (first.state, first.breached_at) == ("met", None)
+    assert not first.alerts.exists()

@@ -59,6 +59,20 @@ def test_ticket_page_shows_clocks_in_the_viewers_time_zone(client, agent, policy
     assert "SLA clock" in body  # the clocks' history in the timeline
 
 
+def test_a_paused_clock_past_its_target_says_overdue_not_negative_time_left(
+    client, agent, policy, frozen
+):
+    ticket = create_ticket(agent, title="VPN")
+    # As a clock paused past its target before its breach was recorded on stopping.
+    SlaClock.objects.filter(ticket=ticket, metric="first_response").update(
+        state="paused", business_used=timedelta(hours=1, minutes=25)
+    )
+    client.force_login(agent)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert "paused, overdue by 25m" in body
+    assert "-25m" not in body
+
+
 def test_requester_sees_clocks_but_not_the_override_form(client, requester, agent, policy):
     ticket = services.ticket_create(actor=requester, title="Help", description="d")
     client.force_login(requester)

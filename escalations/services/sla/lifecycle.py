@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from escalations import businesstime as bt
 from escalations import clocks
-from escalations.clockstates import OPEN, ClockEvent, ClockState, clock_move
-from escalations.models import BusinessCalendar, SlaClock, SlaPolicy
+from escalations.clockstates import OPEN, ClockEvent, ClockState, can_move, clock_move
+from escalations.models import BusinessCalendar, SlaClock, SlaClockAlert, SlaPolicy
 from escalations.services.sla.governing import calendar_spec
 from escalations.services.sla.urgency import clock_save
 from tickets import batch, notes
@@ -87,6 +87,7 @@ def clock_start(
 
 def clock_pause(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
     """Stop counting; a breached clock stays breached, only its overrun stops growing."""
+    _breach_missed(clock, now)
     old = clock.state
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.PAUSE)
@@ -116,6 +117,7 @@ def clock_resume(*, clock: SlaClock, now: datetime, actor: User | None) -> None:
 def clock_meet(*, clock: SlaClock, now: datetime, actor: User | None, note: notes.Note) -> None:
     """Stop the clock for good with the time used so far; a breached one stays
     breached, with the time it was met."""
+    _breach_missed(clock, now)
     old = clock.state
     clock.business_used = clocks.used(clock, now, _spec(clock))
     clock.state = clock_move(old, Event.MEET)
@@ -281,6 +283,28 @@ def _retargeted_fields(clock: SlaClock) -> tuple:
         clock.due_at,
         clock.next_action_at,
     )
+
+
+def _breach_missed(clock: SlaClock, now: datetime) -> None:
+    """A counting clock stopped past its due time before the sweep came by (a
+    reply a few seconds late, or no sweep running) records its breach first, as
+    the sweep would have, dated when it fell due: a late answer is a breach
+    however soon after the due time it came. Nobody is told and nothing is
+    escalated: the clock is being stopped, the answer is there."""
+    if clock.breached_at is not None or clock.due_at is None or clock.due_at > now:
+        return
+    if not can_move(clock.state, Event.BREACH):
+        return
+    old = clock.state
+    clock.state = clock_move(old, Event.BREACH)
+    clock.breached_at = clock.due_at
+    SlaClockAlert.objects.get_or_create(
+        clock=clock,
+        cycle=clock.cycle,
+        kind=SlaClockAlert.Kind.BREACH,
+        defaults={"due_at": clock.due_at},
+    )
+    _record(clock, None, old, clock.state, notes.note("sla.missed", metric=clock.metric))
 
 
 def _spec(clock: SlaClock) -> bt.Calendar:
