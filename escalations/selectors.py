@@ -30,6 +30,7 @@ from escalations.models import (
 from tickets.models import Team, Ticket, TicketEvent, Tier, User
 from tickets.selectors import (
     agent_filter,
+    ticket_involvement_filter,
     ticket_visibility_filter,
     user_is_admin,
     user_is_agent,
@@ -170,13 +171,15 @@ def priority_definitions() -> list[PriorityDefinition]:
     return list(PriorityDefinition.objects.order_by("priority"))
 
 
+# What an escalation's pages and answers show beside it.
+ESCALATION_RELATED = ("ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by")
+
+
 def escalation_list(*, user) -> QuerySet:
     """Escalations the user may see: admins all; agents those of tickets they may
     see, those sent to teams they manage, those they manage and those they asked for;
     requesters (in no team) none, not even their own tickets'."""
-    qs = Escalation.objects.select_related(
-        "ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by"
-    ).order_by("-created_at", "-id")
+    qs = Escalation.objects.select_related(*ESCALATION_RELATED).order_by("-created_at", "-id")
     if user_is_admin(user):
         return qs
     if not user_is_agent(user):
@@ -202,10 +205,18 @@ def ticket_reach(user) -> Q:
 
 
 def escalation_get(*, user, pk) -> Escalation:
-    """One escalation the user may see; one out of reach is a 404, not a 403."""
+    """One escalation the user may see: one of ``escalation_list``, or one of a
+    ticket the agent takes part in and so may read (``ticket_read``: the ticket
+    page links its escalations). One out of reach is a 404, not a 403."""
     try:
         return escalation_list(user=user).get(pk=pk)
     except (Escalation.DoesNotExist, ValueError, TypeError) as exc:
+        if isinstance(exc, Escalation.DoesNotExist) and user_is_agent(user):
+            involved = Ticket.objects.filter(ticket_involvement_filter(user)).values("pk")
+            found = Escalation.objects.select_related(*ESCALATION_RELATED)
+            escalation = found.filter(pk=pk, ticket__in=involved).first()
+            if escalation is not None:
+                return escalation
         raise Http404(_("No such escalation.")) from exc
 
 

@@ -113,3 +113,31 @@ def test_following_is_offered_and_recorded(escalated, client):
     assert ticket.followers.get(user=user("agent1")).notify is True
     body = client.get(ticket.get_absolute_url()).content.decode()
     assert "Unfollow" in body
+
+
+def test_every_escalation_the_ticket_page_links_opens_for_an_involved_agent(
+    escalated, network_path, client
+):
+    """agent1 escalated to L2; agent2 (L2) then escalates to L3: agent1 still reads
+    the ticket, and the later escalation its page links too (read only)."""
+    ticket, first = escalated
+    later = escalate.escalation_request(
+        ticket=ticket, actor=user("agent2"), to_tier="L3", **HANDOFF
+    )
+    if later.status == Escalation.Status.REQUESTED:
+        later = escalate.escalation_approve(escalation=later, actor=user("manager"))
+    client.force_login(user("agent1"))
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    for escalation in (first, later):
+        assert f'href="/escalations/{escalation.pk}/"' in body
+        page = client.get(f"/escalations/{escalation.pk}/")
+        assert page.status_code == 200, escalation
+    # Read only: no decision, no status update to write.
+    page = client.get(f"/escalations/{later.pk}/").content.decode()
+    assert 'id="approve-form"' not in page
+    assert "Write an update" not in page
+    # An agent who takes no part in it still gets a 404.
+    outsider = UserFactory(username="outsider")
+    network_path.teams["L1"].members.add(outsider)
+    client.force_login(outsider)
+    assert client.get(f"/escalations/{later.pk}/").status_code == 404
