@@ -99,11 +99,11 @@ TEMPLATES = {
         ),
     ),
     "escalation.decided": (
-        _("[{{ ticket.reference }}] Escalation {{ escalation.status }}"),
+        _("[{{ ticket.reference }}] Escalation {{ decision }}"),
         _join(
             _(
                 "{{ actor }} decided your escalation to {{ escalation.to_tier }}: "
-                "{{ escalation.status }}."
+                "{{ decision }}."
                 "{% if escalation.rejection_reason %}\n"
                 "Why: {{ escalation.rejection_reason }}{% endif %}"
                 "\n\n"

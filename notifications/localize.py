@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from escalations.models import Escalation, SlaClock
 from tickets import notes
 from tickets.models import Priority, Status, Tier
@@ -84,7 +86,15 @@ def localized(context: dict) -> dict:
         # A hand-over's draft: in the reader's language and time zone.
         draft = notes.render(extra["draft_key"], extra.get("draft_params") or {})
         context["extra"] = {**extra, "draft": draft}
+    extra = context.get("extra")
+    if isinstance(extra, dict) and extra.get("step") in DECISIONS:
+        # An approval decided: "approved" or "rejected", not the escalation's
+        # status afterwards ("active").
+        context["decision"] = str(DECISIONS[extra["step"]])
     return context
+
+
+DECISIONS = {"approved": gettext_lazy("approved"), "rejected": gettext_lazy("rejected")}
 
 
 def note_values(what: str | notes.Note) -> dict[str, Any]:

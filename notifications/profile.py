@@ -58,10 +58,13 @@ def _render(request: HttpRequest, profile_form=None, preferences_form=None, stat
     )
 
 
+NEW_TOKEN = "profile:new-token"
+
+
 @login_required
 def profile_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _render(request)
+        return _render(request, key=request.session.pop(NEW_TOKEN, ""))
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
@@ -95,4 +98,8 @@ def profile_token(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your API token is revoked."))
         return redirect("notifications:profile")
     token = services.api_token_create(user=request.user)
-    return _render(request, key=token.key)
+    # Shown once, on the page the redirect leads to: reloading that page neither
+    # posts again (which would replace the token just copied) nor shows it again.
+    request.session[NEW_TOKEN] = token.key
+    messages.success(request, _("Your new API token is made: copy it now, it is shown only once."))
+    return redirect("notifications:profile")

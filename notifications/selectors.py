@@ -55,9 +55,32 @@ def preference_choices(*, user_ids: Iterable[int], kind: str) -> dict[tuple[int,
     }
 
 
+# Events only agents and managers are told of: a requester's preferences do not
+# offer them (the desk's timers, routing, duty and reports are not theirs).
+AGENT_ONLY_KINDS = frozenset(
+    {
+        EventKind.TICKET_ASSIGNED,
+        EventKind.SLA_WARNING,
+        EventKind.SLA_BREACH,
+        EventKind.ESCALATED,
+        EventKind.APPROVAL_REQUESTED,
+        EventKind.APPROVAL_DECIDED,
+        EventKind.REVIEW_REQUESTED,
+        EventKind.UPDATE_DUE,
+        EventKind.UPDATE_MISSED,
+        EventKind.WEBHOOK_DISABLED,
+        EventKind.HANDED_OVER,
+        EventKind.LEVEL_OFF_DUTY,
+        EventKind.REPORT_DIGEST,
+    }
+)
+
+
 def preference_grid(*, user: User) -> list[dict]:
-    """Every event with the user's choice per channel, for the preferences page and API."""
+    """Every event the user may be told of with their choice per channel, for the
+    preferences page and API (a requester's without the agents' events)."""
     chosen = {(row.kind, row.channel): row.enabled for row in Preference.objects.filter(user=user)}
+    hidden = set() if user_is_agent(user) else AGENT_ONLY_KINDS
     return [
         {
             "kind": kind.value,
@@ -69,6 +92,7 @@ def preference_grid(*, user: User) -> list[dict]:
         }
         for kind in EventKind
         if kind != EventKind.WEBHOOK_TEST  # sent to one endpoint on an admin's request only
+        and kind not in hidden
     ]
 
 

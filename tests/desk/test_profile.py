@@ -25,8 +25,13 @@ def test_bad_profile_input_is_a_400_with_messages(client, requester):
 def test_the_profile_page_creates_and_revokes_the_api_token(client, agent):
     client.force_login(agent)
     response = client.post("/profile/token/")
+    assert response.status_code == 302  # a reload of the page posts nothing again
     key = Token.objects.get(user=agent).key
-    assert key in response.content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert f'value="{key}"' in page
+    assert "shown only once" in page
+    assert key not in client.get("/profile/").content.decode()  # shown once only
+    assert Token.objects.get(user=agent).key == key
     assert client.post("/profile/token/", {"revoke": "1"}).status_code == 302
     assert not Token.objects.filter(user=agent).exists()
 

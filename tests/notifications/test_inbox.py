@@ -6,12 +6,15 @@ from django.urls import reverse
 from notifications.models import Notification, Preference
 from notifications.recipients import Recipient
 from notifications.services.dispatch import event_emit
-from tests.factories import TicketFactory, UserFactory
+from tests.factories import TeamFactory, TicketFactory, UserFactory
 
 
 @pytest.fixture
 def reader(db):
-    return UserFactory(username="reader")
+    """An agent (the SLA and escalation events are offered to agents only)."""
+    user = UserFactory(username="reader")
+    TeamFactory(members=[user])
+    return user
 
 
 @pytest.fixture
@@ -129,6 +132,20 @@ def test_api_notification_list_query_count_is_flat(api_as, reader, django_assert
     notify(reader, 30)
     with django_assert_num_queries(3):
         api.get("/api/v1/notifications/")
+
+
+def test_requesters_are_offered_only_the_events_they_are_told_of(api_as, client, db):
+    requester = UserFactory(username="requester")
+    kinds = {
+        row["kind"] for row in api_as(requester).get("/api/v1/notifications/preferences/").json()
+    }
+    assert {"ticket.replied", "ticket.status", "ticket.resolved", "update.sent"} <= kinds
+    assert kinds.isdisjoint({"sla.breach", "escalation.escalated", "report.digest"})
+    client.force_login(requester)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert "Public reply" in page
+    assert "SLA breached" not in page
+    assert "Weekly report digest" not in page
 
 
 def test_api_preferences_read_and_update(api_as, reader):

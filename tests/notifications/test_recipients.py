@@ -142,6 +142,8 @@ def test_approval_request_goes_to_the_target_manager_and_the_decision_back(netwo
     decided = Notification.objects.get(kind="escalation.decided")
     assert decided.recipient.username == "agent1"
     assert "L1 can do it" in decided.body
+    assert ": rejected." in decided.body
+    assert decided.subject.endswith("Escalation rejected")
 
 
 def test_an_approved_request_tells_the_new_team_as_it_moves(network_path, policy):
@@ -152,6 +154,15 @@ def test_an_approved_request_tells_the_new_team_as_it_moves(network_path, policy
     )
     escalate.escalation_approve(escalation=escalation, actor=user("manager"))
     assert recipients("escalation.decided") == {"agent1"}
+    decided = Notification.objects.get(kind="escalation.decided")
+    assert ": approved." in decided.body  # the decision, not the status after it ("active")
+    from notifications.rendering import render_message
+
+    told = Delivery.objects.filter(kind="escalation.decided").first().context
+    text = render_message(
+        kind="escalation.decided", context=told, language="pl", time_zone="UTC"
+    ).text
+    assert "zatwierdzona" in text
     assert recipients("escalation.escalated") == {"agent2"}  # the approver acted
     told = Delivery.objects.filter(kind="escalation.escalated").first().context
     assert told["ticket"]["level"] == "L2"

@@ -1,5 +1,5 @@
 """The directory in the API: people, teams, categories and organizations. Everyone
-signed in reads (people as ``selectors.user_list`` allows); admins write teams,
+signed in reads (people as ``selectors.user_list`` allows, teams agents only); admins write teams,
 categories and organizations through ``tickets.services``. Nothing here is
 deleted through the API: tickets and reports name these rows (switch a category
 off instead)."""
@@ -34,6 +34,18 @@ class IsAdminOrReadOnly(permissions.BasePermission):
         if not (user and user.is_authenticated):
             return False
         return request.method in permissions.SAFE_METHODS or user.is_superuser
+
+
+class AgentReadAdminWrite(IsAdminOrReadOnly):
+    """Reads for agents, writes for superusers: requesters get 403."""
+
+    def has_permission(self, request, view):
+        if not super().has_permission(request, view):
+            return False
+        if request.user.is_superuser or selectors.user_is_agent(request.user):
+            return True
+        self.message = _("Teams are for agents.")
+        return False
 
 
 class AdminWriteViewSet(
@@ -140,8 +152,10 @@ class TeamWriteSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
 @_written_by(TeamSerializer, TeamWriteSerializer)
 class TeamViewSet(AdminWriteViewSet):
-    """Support teams, their tier, manager and members."""
+    """Support teams, their tier, manager and members (agents only: how the desk is
+    organized is not the requesters' business)."""
 
+    permission_classes = [AgentReadAdminWrite]
     queryset = Team.objects.none()  # for the schema; see get_queryset
     serializer_class = TeamSerializer
     write_serializer_class = TeamWriteSerializer
