@@ -58,13 +58,13 @@ def _render(request: HttpRequest, profile_form=None, preferences_form=None, stat
     )
 
 
-NEW_TOKEN = "profile:new-token"
+SHOWN_ONCE = "profile:new-token"
 
 
 @login_required
 def profile_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _render(request, key=request.session.pop(NEW_TOKEN, ""))
+        return _render(request, key=request.session.pop(SHOWN_ONCE, ""))
     form = ProfileForm(request.POST)
     if form.is_valid():
         try:
@@ -100,6 +100,6 @@ def profile_token(request: HttpRequest) -> HttpResponse:
     token = services.api_token_create(user=request.user)
     # Shown once, on the page the redirect leads to: reloading that page neither
     # posts again (which would replace the token just copied) nor shows it again.
-    request.session[NEW_TOKEN] = token.key
+    request.session[SHOWN_ONCE] = token.key
     messages.success(request, _("Your new API token is made: copy it now, it is shown only once."))
     return redirect("notifications:profile")
