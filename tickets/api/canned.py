@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from config.api import StrictFieldsMixin
 from tickets import selectors, services
-from tickets.api.serializers import CommentSerializer
+from tickets.api.timeline import CommentSerializer
 from tickets.bounds import MAX_ID
 from tickets.models import CannedReply, Status, Ticket
 

@@ -12,13 +12,15 @@ from config.api import CappedPagination
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
+    TicketCreateSerializer,
+    TicketSerializer,
+    TicketWriteSerializer,
+)
+from tickets.api.timeline import (
     CcSerializer,
     CommentCreateSerializer,
     CommentSerializer,
-    TicketCreateSerializer,
     TicketEventSerializer,
-    TicketSerializer,
-    TicketWriteSerializer,
     TransitionSerializer,
 )
 from tickets.filters import TicketFilter

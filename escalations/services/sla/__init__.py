@@ -17,21 +17,25 @@ The rules:
   re-targets the open clocks, keeping the business time already used, and
   starts the clocks the policy sets that the ticket lacks (a policy that only
   applies now); a clock already past its new target breaches at the next
-  sweep, once.
+  sweep, once;
+- a counting clock met or paused past its due time before the sweep came by
+  records its breach first, dated when it fell due (nobody is told, nothing
+  escalates: the answer is there).
 
 Where each part lives: the states and their moves in ``escalations.clockstates``,
 the arithmetic in ``escalations.clocks`` (both pure), the policy and calendar
 that govern a ticket in ``governing``, each step of a clock's life in
-``lifecycle``, and the reactions to ticket events in ``reactions``. Warnings and
-breaches are recorded by the sweep (``escalations.services.sweep``). Every
-change is written to the ticket's audit trail.
+``lifecycle`` (the level clock's in ``level``), and the reactions to ticket
+events in ``reactions``. Warnings and breaches are recorded by the sweep
+(``escalations.services.sweep``). Every change is written to the ticket's audit
+trail.
 
 The names other modules use are importable from here.
 """
 
 from escalations.clocks import STATES, clock_state
 from escalations.services.sla.governing import remaining, used_now
-from escalations.services.sla.lifecycle import (
+from escalations.services.sla.level import (
     level_clock_reschedule,
     level_clock_start,
     level_clock_stop,
