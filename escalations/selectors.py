@@ -171,7 +171,6 @@ def priority_definitions() -> list[PriorityDefinition]:
     return list(PriorityDefinition.objects.order_by("priority"))
 
 
-# What an escalation's pages and answers show beside it.
 ESCALATION_RELATED = ("ticket", "ticket__team", "to_team", "to_level", "manager", "requested_by")
 
 
@@ -205,9 +204,8 @@ def ticket_reach(user) -> Q:
 
 
 def escalation_get(*, user, pk) -> Escalation:
-    """One escalation the user may see: one of ``escalation_list``, or one of a
-    ticket the agent takes part in and so may read (``ticket_read``: the ticket
-    page links its escalations). One out of reach is a 404, not a 403."""
+    """One of ``escalation_list``, or of a ticket the agent takes part in (and may
+    read: its page links them); one out of reach is a 404, not a 403."""
     try:
         return escalation_list(user=user).get(pk=pk)
     except (Escalation.DoesNotExist, ValueError, TypeError) as exc:

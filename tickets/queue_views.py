@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator
@@ -168,10 +169,11 @@ def tickets_bulk(request: HttpRequest) -> HttpResponse:
         note=data.get("note", ""),
     )
     if result.done:
+        n = len(result.done)
         messages.success(
             request,
-            _("Changed %(n)d tickets: %(refs)s")
-            % {"n": len(result.done), "refs": ", ".join(t.reference for t in result.done)},
+            ngettext("Changed %(n)d ticket: %(refs)s", "Changed %(n)d tickets: %(refs)s", n)
+            % {"n": n, "refs": ", ".join(t.reference for t in result.done)},
         )
     for reference, why in result.refused:
         messages.warning(request, _("%(ref)s refused: %(why)s") % {"ref": reference, "why": why})

@@ -19,7 +19,7 @@ from tickets.forms import (
     TransitionForm,
     add_service_errors,
 )
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Status, Ticket, TicketEvent
 
 
 @login_required
@@ -115,6 +115,7 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         set_status = data.pop("set_status", "")
         if not selectors.user_works_on(user=request.user, ticket=ticket):
             set_status = ""  # the box offers no status to those who do not work the ticket
+        before = ticket.status
         try:
             comment = services.comment_send(
                 ticket=ticket, actor=request.user, files=files, set_status=set_status, **data
@@ -122,7 +123,11 @@ def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _comment_done(request.user, comment))
+            done = _comment_done(request.user, comment)
+            if set_status and set_status != before:
+                moved = _("Status changed to %(status)s.") % {"status": Status(set_status).label}
+                done = f"{done} {moved}"
+            messages.success(request, done)
             return redirect(ticket)
     return render_detail(request, ticket, comment_form=form)
 

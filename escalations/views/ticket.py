@@ -61,7 +61,8 @@ def ticket_escalate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            names = {"tier": escalation.get_to_tier_display(), "team": escalation.to_team}
+            team = escalation.to_team
+            names = {"tier": escalation.get_to_tier_display(), "team": team.name if team else "—"}
             if escalation.status == State.REQUESTED:
                 messages.success(
                     request,

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import gettext_noop
 
 from reports.access import can_see_reports
 from reports.charts import chart_svg
@@ -63,12 +63,12 @@ def report_chart(report):
 
 
 SUMMARY_LABELS = {
-    "bounce_backs": _noop("Bounce-backs"),
-    "tickets_bounced": _noop("Tickets sent back down"),
-    "tickets_escalated_more_than_once": _noop("Tickets escalated more than once"),
-    "breaches": _noop("Breaches"),
-    "at_risk": _noop("At risk now"),
-    "reviews": _noop("Reviews"),
+    "bounce_backs": gettext_noop("Bounce-backs"),
+    "tickets_bounced": gettext_noop("Tickets sent back down"),
+    "tickets_escalated_more_than_once": gettext_noop("Tickets escalated more than once"),
+    "breaches": gettext_noop("Breaches"),
+    "at_risk": gettext_noop("At risk now"),
+    "reviews": gettext_noop("Reviews"),
 }
 
 

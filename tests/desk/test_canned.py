@@ -1,5 +1,7 @@
 """Canned replies: offered by team, placeholders filled, optional status set."""
 
+from django.contrib.messages import get_messages
+
 from tests.factories import TeamFactory, UserFactory, create_ticket
 from tickets.models import CannedReply, Status
 
@@ -29,6 +31,10 @@ def test_a_canned_reply_fills_the_box_and_sets_the_status(client, agent, l1_team
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING
     assert ticket.comments.get().body == "Hello Rita, logs please"
+    told = [str(m) for m in get_messages(response.wsgi_request)]
+    assert told == [
+        "Reply sent: the requester sees it. Status changed to Pending (waiting on customer)."
+    ]
 
 
 def test_requesters_get_no_canned_replies_and_cannot_set_status(client, agent, l1_team, policy):

@@ -1,12 +1,18 @@
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tickets import hooks
 from tickets.models import Ticket
 
 register = template.Library()
+
+# What the audit trail records as changed besides the ticket's own fields.
+TRAIL_FIELDS = {
+    "attachment": gettext_lazy("Attachment"),
+    "cc": gettext_lazy("Copied address (CC)"),
+}
 
 
 @register.filter
@@ -14,6 +20,8 @@ def title_field(name: str) -> str:
     """``urgency`` -> ``Urgency``, in the reader's language: a ticket field by its
     verbose name, anything else (an SLA metric) by its words, translated when the
     catalogs know them."""
+    if name in TRAIL_FIELDS:
+        return str(TRAIL_FIELDS[name])
     try:
         return capfirst(Ticket._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
