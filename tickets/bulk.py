@@ -40,6 +40,7 @@ _AS_IS: dict[type, tuple[type, ...]] = {
     ),
     bool: (models.BooleanField,),
 }
+_PLAIN_PRE_SAVE = models.Field.pre_save
 
 
 def rows_update(model: type[Model], instances: Sequence[Model], fields: Sequence[str]) -> int:
@@ -53,6 +54,8 @@ def rows_update(model: type[Model], instances: Sequence[Model], fields: Sequence
         return model._default_manager.using(alias).bulk_update(instances, list(fields))
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
+    if all(_unnestable(field, connection) for field in [meta.pk, *columns]):
+        return _update_unnest(meta, instances, columns, connection)
     quote = connection.ops.quote_name
     casts = [f"%s::{meta.pk.db_type(connection)}"]
     casts += [f"%s::{field.db_type(connection)}" for field in columns]
@@ -69,6 +72,34 @@ def rows_update(model: type[Model], instances: Sequence[Model], fields: Sequence
     sql = (
         f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names quoted
         f"FROM (VALUES {', '.join([row] * len(instances))}) AS v({names}) "
+        f"WHERE t.{quote(meta.pk.column)} = v.{quote('v0')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _update_unnest(meta, instances: Sequence[Model], columns: list, connection) -> int:
+    """The update with one array per column (``UPDATE ... FROM UNNEST(...)``): the
+    same text whatever the number of rows, so psycopg parses it once per process
+    (a ``VALUES`` list of a chunk's rows is too long for its cache), and a few
+    parameters instead of one per value."""
+    quote = connection.ops.quote_name
+    params = [_prepared(meta.pk, [instance.pk for instance in instances], connection)]
+    params += [
+        _prepared(field, [getattr(instance, field.attname) for instance in instances], connection)
+        for field in columns
+    ]
+    arrays = ", ".join(
+        f"%s::{field.db_type(connection).split('(')[0]}[]" for field in [meta.pk, *columns]
+    )
+    names = ", ".join(quote(f"v{n}") for n in range(len(columns) + 1))
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(f'v{n + 1}')}" for n, field in enumerate(columns)
+    )
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names quoted
+        f"FROM UNNEST({arrays}) AS v({names}) "
         f"WHERE t.{quote(meta.pk.column)} = v.{quote('v0')}"
     )
     with connection.cursor() as cursor:
@@ -138,9 +169,18 @@ def _unnestable(field, connection) -> bool:
 def _column(field, rows: Sequence[Model], connection) -> list[Any] | None:
     """The column's values for ``rows``, prepared as ``bulk_create`` prepares them;
     None if one is an expression."""
-    values = [field.pre_save(row, True) for row in rows]
+    if type(field).pre_save is _PLAIN_PRE_SAVE:  # the attribute as it is
+        attname = field.attname
+        values = [getattr(row, attname) for row in rows]
+    else:
+        values = [field.pre_save(row, True) for row in rows]
     if any(hasattr(value, "resolve_expression") for value in values):
         return None
+    return _prepared(field, values, connection)
+
+
+def _prepared(field, values: list[Any], connection) -> list[Any]:
+    """``values`` of ``field`` prepared for the database as ``save()`` prepares them."""
     target = field.target_field if field.is_relation else field
     kept = {kind for kind, classes in _AS_IS.items() if type(target) in classes}
     if field.is_relation and type(field) is not models.ForeignKey:
