@@ -49,23 +49,29 @@ _AS_IS: dict[type, tuple[type, ...]] = {
 _PLAIN_PRE_SAVE = models.Field.pre_save
 
 
-_Layout = tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any]]]
+_Layout = tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[tuple[str, Any]]]
 _layouts: dict[type[Model], _Layout] = {}
 
 
 def _layout(model: type[Model]) -> _Layout:
-    """Per model: its plain fields by name and attname, its foreign keys by
-    name, and what a field left out gets (its default, called per row)."""
+    """Per model: its fields by attname, its foreign keys by name, the defaults
+    that are constants (what ``get_default()`` gives every time), and the fields
+    whose default is made afresh for each row (a callable, a database default)."""
     layout = _layouts.get(model)
     if layout is None:
         plain: dict[str, Any] = {}
         related: dict[str, Any] = {}
+        constants: dict[str, Any] = {}
+        made: list[tuple[str, Any]] = []
         for field in model._meta.concrete_fields:
             plain[field.attname] = field
             if field.many_to_one:
                 related[field.name] = field
-        defaults = [(field.attname, field.get_default) for field in model._meta.concrete_fields]
-        layout = _layouts[model] = (plain, related, defaults)
+            if field.has_db_default() or (field.has_default() and callable(field.default)):
+                made.append((field.attname, field.get_default))
+            else:
+                constants[field.attname] = field.get_default()
+        layout = _layouts[model] = (plain, related, constants, made)
     return layout
 
 
@@ -76,37 +82,36 @@ def new_row(model: type[Model], **values: Any) -> Model:
     ``pre_init``/``post_init`` receivers, a name that is not a concrete field,
     a one-to-one relation or a related object of the wrong model go through the
     constructor."""
-    plain, related, defaults = _layout(model)
-    if (
-        signals.pre_init.has_listeners(model)
-        or signals.post_init.has_listeners(model)
-        or not all(name in plain or name in related for name in values)
-    ):
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return model(**values)
+    plain, related, constants, made = _layout(model)
     instance = model.__new__(model)
     instance._state = state = ModelState()
     attributes = instance.__dict__
-    for attname, default in defaults:
+    attributes.update(constants)
+    for attname, default in made:
         if attname not in values:
             attributes[attname] = default()
     for name, value in values.items():
         field = related.get(name)
         if field is None:
-            attributes[plain[name].attname] = value
-        else:
-            if value is not None and not isinstance(value, field.related_model):
+            if name not in plain:
                 return model(**values)  # let the constructor say what is wrong
-            if value is None:
-                attributes[field.attname] = None
-            else:  # as the descriptor sets it
-                attributes[field.attname] = getattr(value, field.target_field.attname)
-                if state.db is None:
-                    state.db = router.db_for_write(model, instance=value)
-                if value._state.db is None:
-                    value._state.db = router.db_for_write(type(value), instance=instance)
-                if not router.allow_relation(value, instance):
-                    return model(**values)
-            state.fields_cache[field.name] = value
+            attributes[name] = value
+            continue
+        if value is None:
+            attributes[field.attname] = None
+        elif not isinstance(value, field.related_model):
+            return model(**values)
+        else:  # as the descriptor sets it
+            attributes[field.attname] = getattr(value, field.target_field.attname)
+            if state.db is None:
+                state.db = router.db_for_write(model, instance=value)
+            if value._state.db is None:
+                value._state.db = router.db_for_write(type(value), instance=instance)
+            if not router.allow_relation(value, instance):
+                return model(**values)
+        state.fields_cache[field.name] = value
     return instance
 
 
