@@ -10,16 +10,39 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 
 from escalations.models import Escalation
-from tickets import notes
+from tickets import batch, notes
 from tickets.models import Ticket, User
 
 
 def _url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+# Stands for the key in a path reversed once per batch job (never a real key).
+_ANY_KEY = 9_876_543_210_123
+
+
+def _detail_url(name: str, pk: int) -> str:
+    """The page of the object ``pk`` (``reverse(name, args=[pk])``, whose pattern
+    takes the key alone as ``<int:pk>``); a batch job (the sweep) reverses each
+    name once, for every ticket and escalation it tells about."""
+    if batch.current() is None or type(pk) is not int:
+        return _url(reverse(name, args=[pk]))
+    where = (get_urlconf(), get_script_prefix(), translation.get_language())
+    head, tail = batch.memo(("detail-url", name, where), lambda: _split_at_key(name))
+    return f"{head}{pk}{tail}"
+
+
+def _split_at_key(name: str) -> tuple[str, str]:
+    head, key, tail = _url(reverse(name, args=[_ANY_KEY])).rpartition(str(_ANY_KEY))
+    if not key:  # not a plain key in the path: never split
+        raise ValueError(f"{name} does not take a plain key")
+    return head, tail
 
 
 def _when(value: datetime | None) -> str | None:
@@ -40,7 +63,7 @@ def ticket_values(ticket: Ticket) -> dict[str, Any]:
         "category": ticket.category.name if ticket.category_id else "",
         "requester": ticket.requester_name,
         "created_at": _when(ticket.created_at),
-        "url": _url(ticket.get_absolute_url()),
+        "url": _detail_url("tickets:detail", ticket.pk),
     }
 
 
@@ -66,7 +89,7 @@ def escalation_values(escalation: Escalation) -> dict[str, Any]:
         "rejection_reason_key": escalation.rejection_reason_key,
         "rejection_reason_params": escalation.rejection_reason_params or {},
         "monitoring_until": _when(escalation.monitoring_until),
-        "url": _url(reverse("escalations:detail", args=[escalation.pk])),
+        "url": _detail_url("escalations:detail", escalation.pk),
     }
 
 

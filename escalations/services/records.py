@@ -10,6 +10,7 @@ from escalations.events import Step
 from escalations.models import Escalation
 from escalations.pipeline import check_initial
 from tickets import batch, events, notes
+from tickets.bulk import new_row
 from tickets.models import Ticket, TicketEvent, User
 from tickets.services import ticket_event_record
 
@@ -58,7 +59,7 @@ def escalation_create_once(**fields) -> Escalation | None:
         if key in used:
             return None
         used.add(key)
-        created = Escalation(**fields)
+        created = new_row(Escalation, **fields)
         # Inserted with the chunk's other records when the batch is flushed.
         if batch.insert_later(created, ahead=len(batch.current().tickets)):
             created.created_at = timezone.now()

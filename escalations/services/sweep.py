@@ -50,7 +50,7 @@ from escalations.services.automatic import escalation_read_ahead
 from escalations.services.sla.urgency import ticket_urgency_rerank
 from tickets import batch as work
 from tickets import events, notes
-from tickets.bulk import rows_insert
+from tickets.bulk import new_row, rows_insert
 from tickets.models import TicketEvent
 
 Alert = SlaClockAlert.Kind
@@ -128,9 +128,12 @@ def _process(clocks: list[SlaClock], now: datetime, result: SweepResult) -> None
         for alert, at in _outcome(clock, now):
             if (clock.pk, clock.cycle, alert) in done:
                 continue  # recorded by an earlier, interrupted run: never twice
-            alerts.append(SlaClockAlert(clock=clock, cycle=clock.cycle, kind=alert, due_at=at))
+            alerts.append(
+                new_row(SlaClockAlert, clock=clock, cycle=clock.cycle, kind=alert, due_at=at)
+            )
             trail.append(
-                TicketEvent(
+                new_row(
+                    TicketEvent,
                     ticket_id=clock.ticket_id,
                     kind=TicketEvent.Kind.SLA_BREACH
                     if alert == Alert.BREACH

@@ -27,7 +27,7 @@ from notifications.selectors import preference_choices
 from notifications.services import outbox
 from notifications.services.backlog import held_for
 from tickets import batch
-from tickets.bulk import rows_insert
+from tickets.bulk import new_row, rows_insert
 from tickets.holders import ERASED_DOMAIN
 from tickets.models import Ticket, User
 from tickets.selectors import agent_filter
@@ -99,7 +99,8 @@ def event_emit(
         if user is not None and choices[(user.pk, Channel.INAPP)]:
             message = _inbox_message(kind, seen, user, sources, rendered)
             inbox.append(
-                Notification(
+                new_row(
+                    Notification,
                     recipient=user,
                     event_id=event_id,
                     kind=kind,
@@ -114,7 +115,8 @@ def event_emit(
         # An erased requester's pseudonym is no address: nothing is sent to it.
         if email and wants_email and not email.endswith(ERASED_DOMAIN):
             deliveries.append(
-                Delivery(
+                new_row(
+                    Delivery,
                     key=f"{event_id}:email:{person.digest}",
                     event_id=event_id,
                     kind=kind,
@@ -131,7 +133,8 @@ def event_emit(
     body = json.dumps(values, sort_keys=True, separators=(",", ":")) if endpoints else ""
     for endpoint in endpoints:
         deliveries.append(
-            Delivery(
+            new_row(
+                Delivery,
                 key=f"{event_id}:webhook:{endpoint.pk}",
                 event_id=event_id,
                 kind=kind,

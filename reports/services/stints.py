@@ -22,6 +22,7 @@ from escalations.services.routing import TIER_ORDER
 from escalations.services.sla.governing import calendar_spec, team_calendar
 from reports.models import LevelStint
 from tickets import batch
+from tickets.bulk import new_row
 from tickets.models import Status, Ticket, User
 
 How = LevelStint.How
@@ -111,7 +112,8 @@ def _close(ticket: Ticket, stint: LevelStint, now: datetime, how: str) -> None:
 
 
 def _begin(ticket: Ticket, now: datetime) -> LevelStint:
-    stint = LevelStint(
+    stint = new_row(
+        LevelStint,
         ticket=ticket,
         level=ticket.level,
         team_id=ticket.team_id,

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tickets import batch, events, hooks, notes
+from tickets.bulk import new_row
 from tickets.models import (
     Team,
     Ticket,
@@ -84,7 +85,8 @@ def ticket_event_record(
     """Append one entry to a ticket's audit trail (for this app and those built on it);
     inside a batch job, with the batch's other entries when it is flushed. ``note``
     is a person's text, or a system note (``tickets.notes``) kept language-neutral."""
-    event = TicketEvent(
+    event = new_row(
+        TicketEvent,
         ticket=ticket,
         actor=actor,
         kind=kind,

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db.models import Case, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils import timezone
 
 from escalations.clockstates import BREACHED, COUNTING
@@ -45,18 +46,25 @@ def rank_expression(now: datetime, due="sla_due_at", warn="sla_warn_at") -> Case
 
 def ticket_urgency_refresh(*, ticket_ids: Iterable[int], now: datetime) -> int:
     """Recompute the sort key (and the breach flag) of the tickets given from their
-    clocks, as of ``now``."""
+    clocks, as of ``now``: one statement, the rank computed from the new times."""
     ids = sorted(set(ticket_ids))
     if not ids:
         return 0
-    tickets = Ticket.objects.filter(pk__in=ids)
     breached = SlaClock.objects.filter(ticket=OuterRef("pk"), state__in=BREACHED)
-    tickets.update(
-        sla_due_at=_earliest("due_at"),
-        sla_warn_at=_earliest("warn_at"),
-        sla_breached=Exists(breached),
+    due, warn = _earliest("due_at"), _earliest("warn_at")
+    rank = Case(
+        When(IsNull(due, True), then=Value(SlaRank.NONE)),
+        When(LessThanOrEqual(due, Value(now)), then=Value(SlaRank.BREACHED)),
+        When(LessThanOrEqual(warn, Value(now)), then=Value(SlaRank.AT_RISK)),
+        default=Value(SlaRank.ON_TRACK),
+        output_field=IntegerField(),
     )
-    return tickets.update(sla_rank=Coalesce(rank_expression(now), Value(SlaRank.NONE)))
+    return Ticket.objects.filter(pk__in=ids).update(
+        sla_due_at=due,
+        sla_warn_at=warn,
+        sla_breached=Exists(breached),
+        sla_rank=Coalesce(rank, Value(SlaRank.NONE)),
+    )
 
 
 def ticket_urgency_rerank(*, now: datetime) -> int:
