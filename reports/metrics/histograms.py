@@ -114,6 +114,8 @@ def _counts(f: ReportFilter) -> dict[date, dict[str, dict[int, int]]]:
         )
         params += [moment for edge in edges for moment in edge] + team_params
     found: dict[date, dict[str, dict[int, int]]] = {}
+    if not parts:  # an empty period
+        return found
     sql = (
         f"SELECT bucket, kind, bin, SUM(n) FROM ({' UNION ALL '.join(parts)}) x "  # noqa: S608
         "GROUP BY bucket, kind, bin HAVING SUM(n) > 0"

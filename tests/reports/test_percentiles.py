@@ -186,3 +186,13 @@ def test_time_to_resolve_from_histograms_equals_the_sort(resolution_clocks, data
     )
     assert histograms.answers(f)
     assert histograms.resolution_percentiles(f) == _resolution_sorted(f)
+
+
+def test_time_to_resolve_from_histograms_over_an_empty_period(resolution_clocks):
+    from reports.metrics import histograms
+    from reports.metrics.base import ReportFilter
+    from reports.metrics.times import _resolution_sorted
+
+    for start, end in ((BASE, BASE), (BASE + timedelta(hours=1), BASE)):
+        f = ReportFilter(start=start, end=end)
+        assert histograms.resolution_percentiles(f) == _resolution_sorted(f)
