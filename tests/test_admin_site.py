@@ -14,6 +14,7 @@ CACHES = {
     "reports.escalationday",
     "reports.clockfact",
     "reports.clockday",
+    "reports.resolutionday",
 }
 MODELS = [
     model

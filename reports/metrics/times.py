@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escalations.clockstates import ENDED
 from escalations.models import SlaClock
+from reports.metrics import histograms
 from reports.metrics.base import Column, PercentileCont, Report, ReportFilter, Seconds, between
 from reports.metrics.base import rounded as r
 from reports.metrics.percentiles import grouping_sets_supported, percentiles_grouped
@@ -162,6 +163,13 @@ def resolution_time(f: ReportFilter) -> Report:
 
 
 def _resolution_figures(f: ReportFilter) -> tuple[list[dict], dict]:
+    if histograms.answers(f):
+        return histograms.resolution_percentiles(f)
+    return _resolution_sorted(f)
+
+
+def _resolution_sorted(f: ReportFilter) -> tuple[list[dict], dict]:
+    """Every value of the period sorted (the histograms cannot answer)."""
     business, wall = Seconds(F("business_used")), between("met_at", "started_at")
     if grouping_sets_supported():
         found = percentiles_grouped(

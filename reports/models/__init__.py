@@ -1,7 +1,13 @@
 """Reports models: the facts kept for reporting (level stints, escalation facts
 and their daily rollups) and the customer-satisfaction survey answers."""
 
-from reports.models.rollups import ClockDay, ClockFact, EscalationDay, EscalationFact
+from reports.models.rollups import (
+    ClockDay,
+    ClockFact,
+    EscalationDay,
+    EscalationFact,
+    ResolutionDay,
+)
 from reports.models.stints import LevelStint
 from reports.models.surveys import DigestLog, SurveyOptOut, SurveyResponse
 
@@ -12,6 +18,7 @@ __all__ = [
     "EscalationDay",
     "EscalationFact",
     "LevelStint",
+    "ResolutionDay",
     "SurveyOptOut",
     "SurveyResponse",
 ]

@@ -136,6 +136,14 @@ class ClockFact(models.Model):
     state = models.CharField(max_length=20)
     cycle = models.IntegerField(default=1)
     missed = models.IntegerField(default=0)  # breach alerts (one per cycle at most)
+    # A resolution clock met (time to resolve), on PostgreSQL: when, its
+    # business and wall seconds as the report computes them, and the histogram
+    # bin of each (``RESOLUTION_BIN``). Null for every other clock, and on SQLite.
+    met_at = models.DateTimeField(null=True, blank=True)
+    business = models.FloatField(null=True, blank=True)
+    wall = models.FloatField(null=True, blank=True)
+    business_bin = models.IntegerField(null=True, blank=True)
+    wall_bin = models.IntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SLA clock fact")
@@ -158,6 +166,26 @@ class ClockFact(models.Model):
                 ],
                 condition=Q(state__in=["running", "breached_running", "breached_paused"]),
                 name="clockfact_counting",
+            ),
+            # Time to resolve: the resolutions of a period's partial days, and
+            # the resolutions of one histogram bin in a period (the k-th value).
+            models.Index(
+                fields=["met_at"],
+                include=["team", "business_bin", "wall_bin"],
+                condition=Q(met_at__isnull=False),
+                name="clockfact_met",
+            ),
+            models.Index(
+                fields=["business_bin", "met_at"],
+                include=["business", "team"],
+                condition=Q(met_at__isnull=False),
+                name="clockfact_business_bin",
+            ),
+            models.Index(
+                fields=["wall_bin", "met_at"],
+                include=["wall", "team"],
+                condition=Q(met_at__isnull=False),
+                name="clockfact_wall_bin",
             ),
         ]
 
@@ -189,3 +217,37 @@ class ClockDay(DayRow):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric}: {self.clocks}"
+
+
+# The histogram bin of a resolution's seconds: ``floor(sqrt(max(seconds, 0)) / 8)``,
+# never decreasing with the value (bins 0, 1, 2 ... end at 64, 256, 576 ...
+# seconds; a bin of three days is about an hour and a half wide).
+RESOLUTION_BIN_WIDTH = 8
+
+
+class ResolutionDay(models.Model):
+    """Time to resolve per UTC day of the resolution and team (the ticket's, as
+    the report filters it): how many resolution clocks were met (``kind`` "n",
+    ``bin`` 0) and how many of their business and wall times fall in each
+    histogram bin (``kind`` "business" or "wall"). The report's percentiles
+    find the bin of a rank here and read that bin's resolutions only.
+    Kept on PostgreSQL (SQLite sorts every value)."""
+
+    day = models.DateField()  # UTC, of the resolution (met_at)
+    team_id = models.IntegerField(default=0)
+    kind = models.CharField(max_length=8)
+    bin = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("resolutions per day")
+        verbose_name_plural = _("resolutions per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "kind", "bin"],
+                name="resolution_day_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.bin}: {self.n}"

@@ -10,6 +10,10 @@ the new facts that differ from the old. On PostgreSQL all of it is one
 statement (every part sees the facts as they were before it); SQLite runs two.
 Refreshing the same tickets again changes nothing.
 
+A spec may keep further rollups of the same facts (``Rollup``, e.g. the
+resolutions' histograms per day): on PostgreSQL their UPSERTs are more parts of
+the same statement; a rollup kept on PostgreSQL only is left out on SQLite.
+
 The SQL is put together from table and column names of the models and fixed
 fragments of the code only; every value is a parameter.
 """
@@ -23,6 +27,19 @@ from django.db import connection
 
 
 @dataclass(frozen=True)
+class Rollup:
+    """A further rollup of a spec's facts: ``spread`` (SQL after ``FROM <facts> s``)
+    may give a fact several rows, ``where`` keeps some."""
+
+    day_table: Callable[[], str]
+    key: tuple[tuple[str, str], ...]
+    measures: tuple[tuple[str, str], ...]
+    spread: str = ""
+    where: str = ""
+    postgresql_only: bool = False
+
+
+@dataclass(frozen=True)
 class Spec:
     fact_table: Callable[[], str]
     fact_columns: tuple[str, ...]  # the first is the primary key
@@ -32,6 +49,7 @@ class Spec:
     day_table: Callable[[], str]
     key: tuple[tuple[str, str], ...]  # rollup column, expression over the fact ``s``
     measures: tuple[tuple[str, str], ...]
+    more: tuple[Rollup, ...] = ()
 
 
 def utc_day(column: str) -> str:
@@ -40,13 +58,15 @@ def utc_day(column: str) -> str:
     return f"date({column})"  # SQLite keeps UTC text
 
 
-def _keyed(spec: Spec, source: str, sign: int) -> str:
+def _keyed(spec: Spec | Rollup, source: str, sign: int) -> str:
     columns = [f"{expr} AS {name}" for name, expr in spec.key]
     columns += [f"{sign} * ({expr}) AS {name}" for name, expr in spec.measures]
-    return f"SELECT {', '.join(columns)} FROM {source} s"  # noqa: S608
+    spread = getattr(spec, "spread", "")
+    where = f" WHERE {spec.where}" if getattr(spec, "where", "") else ""
+    return f"SELECT {', '.join(columns)} FROM {source} s {spread}{where}"  # noqa: S608
 
 
-def _upsert_day(spec: Spec, ctes: str = "") -> str:
+def _upsert_day(spec: Spec | Rollup, ctes: str = "") -> str:
     day = spec.day_table()
     keys = ", ".join(name for name, _ in spec.key)
     names = [name for name, _ in spec.measures]
@@ -95,11 +115,19 @@ def refresh(spec: Spec, where: str, params: list, *, rows: bool = False) -> int:
         if connection.vendor == "postgresql":
             kept = _upsert_facts(spec, _changed(spec))
             sql = f"WITH new AS ({new}), old AS ({old}), kept AS ({kept}) "
-            cursor.execute(sql + _upsert_day(spec), [*params, *params])
-            return cursor.rowcount
+            if not spec.more:
+                cursor.execute(sql + _upsert_day(spec), [*params, *params])
+                return cursor.rowcount
+            parts = [_upsert_day(rollup) for rollup in (spec, *spec.more)]
+            sql += "".join(f", day{i} AS ({part} RETURNING 1)" for i, part in enumerate(parts))
+            counted = " + ".join(f"(SELECT COUNT(*) FROM day{i})" for i in range(len(parts)))  # noqa: S608
+            cursor.execute(f"{sql} SELECT {counted}", [*params, *params])
+            return cursor.fetchone()[0]
         # The common table expressions inside the INSERT: SQLite counts its rows then.
         ctes = f"WITH new AS ({new}), old AS ({old})"
-        cursor.execute(_upsert_day(spec, ctes), [*params, *params])
-        changed = cursor.rowcount
+        changed = 0
+        for rollup in (spec, *(r for r in spec.more if not r.postgresql_only)):
+            cursor.execute(_upsert_day(rollup, ctes), [*params, *params])
+            changed += cursor.rowcount
         cursor.execute(_upsert_facts(spec, f"SELECT * FROM ({new}) WHERE true"), params)  # noqa: S608
         return changed

@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from escalations.clockstates import BREACHED, OPEN
+from escalations.clockstates import BREACHED, ENDED, OPEN
 from escalations.models import Escalation, EscalationReview, SlaClock, SlaClockAlert
-from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
-from reports.services.rollup_sql import Spec, refresh, utc_day
+from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
+from reports.models.rollups import RESOLUTION_BIN_WIDTH
+from reports.services.rollup_sql import Rollup, Spec, refresh, utc_day
 from tickets import batch
 from tickets.models import Comment, Ticket, User
 
@@ -54,13 +55,38 @@ def _escalations_select(where: str) -> str:
         WHERE {where}"""  # noqa: S608
 
 
+def resolution_bin(seconds: str) -> str:
+    """The histogram bin of ``seconds`` (SQL, PostgreSQL): never decreasing
+    with the value, so the values of a lower bin are all below a higher bin's."""
+    return f"floor(sqrt(GREATEST({seconds}, 0)) / {RESOLUTION_BIN_WIDTH})::int"
+
+
+def _resolved() -> str:
+    """A resolution met, with its seconds as the time-to-resolve report computes
+    them (``EXTRACT(EPOCH ...)::float``), on PostgreSQL; NULLs on SQLite."""
+    if connection.vendor != "postgresql":
+        names = ("met_at", "business", "wall", "business_bin", "wall_bin")
+        return ", ".join(f"NULL AS {name}" for name in names)
+    met = f"c.metric = 'resolution' AND c.state IN {_in(ENDED)}"
+    business = "EXTRACT(EPOCH FROM c.business_used)::float"
+    wall = "EXTRACT(EPOCH FROM (c.met_at - c.started_at))::float"
+    return (
+        f"CASE WHEN {met} THEN c.met_at END AS met_at, "
+        f"CASE WHEN {met} THEN {business} END AS business, "
+        f"CASE WHEN {met} THEN {wall} END AS wall, "
+        f"CASE WHEN {met} THEN {resolution_bin(business)} END AS business_bin, "
+        f"CASE WHEN {met} THEN {resolution_bin(wall)} END AS wall_bin"
+    )
+
+
 def _clocks_select(where: str) -> str:
     return f"""
         SELECT c.id AS clock_id, c.ticket_id, t.created_at AS ticket_created_at, t.team_id,
                t.category_id, t.organization_id, t.priority, t.level, c.metric, c.state,
                c.cycle,
                (SELECT COUNT(*) FROM {SlaClockAlert._meta.db_table} a
-                WHERE a.clock_id = c.id AND a.kind = 'breach') AS missed
+                WHERE a.clock_id = c.id AND a.kind = 'breach') AS missed,
+               {_resolved()}
         FROM {SlaClock._meta.db_table} c
         JOIN {Ticket._meta.db_table} t ON t.id = c.ticket_id
         WHERE c.metric IN {_in(METRICS)} AND {where}"""  # noqa: S608
@@ -99,6 +125,7 @@ CLOCKS = Spec(
     fact_columns=(
         *("clock_id", "ticket_id", "ticket_created_at", "team_id", "category_id"),
         *("organization_id", "priority", "level", "metric", "state", "cycle", "missed"),
+        *("met_at", "business", "wall", "business_bin", "wall_bin"),
     ),
     select=_clocks_select,
     ticket_column="c.ticket_id",
@@ -117,17 +144,43 @@ CLOCKS = Spec(
         ("breached", f"CASE WHEN s.state IN {_in(BREACHED)} THEN 1 ELSE 0 END"),
         ("missed", "s.missed"),
     ),
+    more=(
+        # Resolutions per day and team: all of them ("n") and each value's histogram.
+        Rollup(
+            day_table=lambda: ResolutionDay._meta.db_table,
+            key=(
+                ("day", "__day__s.met_at"),
+                ("team_id", "COALESCE(s.team_id, 0)"),
+                ("kind", "k.kind"),
+                (
+                    "bin",
+                    "CASE k.kind WHEN 'business' THEN s.business_bin "
+                    "WHEN 'wall' THEN s.wall_bin ELSE 0 END",
+                ),
+            ),
+            # Both values of a resolution are set (the clock's start and
+            # business time are never NULL), so each counts in all three.
+            measures=(("n", "1"),),
+            spread="CROSS JOIN (VALUES ('n'), ('business'), ('wall')) k(kind)",
+            where="s.met_at IS NOT NULL",
+            postgresql_only=True,
+        ),
+    ),
 )
 SPECS = (ESCALATIONS, CLOCKS)
 
 
 def _ready(spec: Spec) -> Spec:
     """The spec with the UTC day expression of the database in use."""
-    key = tuple(
-        (name, utc_day(expr.removeprefix("__day__")) if expr.startswith("__day__") else expr)
-        for name, expr in spec.key
-    )
-    return Spec(**{**spec.__dict__, "key": key})
+
+    def key(of: Spec | Rollup) -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (name, utc_day(expr.removeprefix("__day__")) if expr.startswith("__day__") else expr)
+            for name, expr in of.key
+        )
+
+    more = tuple(Rollup(**{**rollup.__dict__, "key": key(rollup)}) for rollup in spec.more)
+    return Spec(**{**spec.__dict__, "key": key(spec), "more": more})
 
 
 def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -> None:
@@ -235,7 +288,7 @@ def rollups_rebuild(
     rollup that no longer matches its facts."""
     if from_scratch:
         with transaction.atomic():
-            for model in (EscalationDay, EscalationFact, ClockDay, ClockFact):
+            for model in (EscalationDay, EscalationFact, ClockDay, ResolutionDay, ClockFact):
                 model.objects.all().delete()
     ids = Ticket.objects.filter(pk__gt=after_id).values_list("pk", flat=True)
     first, last = ids.order_by("pk").first(), ids.order_by("-pk").first()

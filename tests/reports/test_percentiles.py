@@ -3,6 +3,8 @@ array of fractions, per bucket and for the whole period with grouping sets)
 against plain ``percentile_cont(0.5)`` and ``percentile_cont(0.9)`` per group,
 on random data, on PostgreSQL (SQLite runs plain ``percentile_cont``)."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
@@ -75,3 +77,122 @@ def test_one_sort_percentiles_for_the_whole_period(data):
     expected = _plain(data, [])[()]
     assert {k: overall[k] for k in expected} == expected
     assert len(found) == 1 + len(_plain(data, ["bucket"]))
+
+
+# Time to resolve from the daily histograms (``reports.metrics.histograms``)
+# against the sort of every value, on random resolution clocks: whole and
+# fractional seconds, ties, values in one bin or many, clocks not met, tickets
+# without a team, periods that start and end inside a day, every bucket size
+# and team scope. The rollups are rebuilt as ``manage.py rebuild_rollups`` does.
+
+CLOCKS = 24
+BASE = datetime(2026, 3, 2, tzinfo=UTC)
+
+resolutions = st.lists(
+    st.tuples(
+        st.sampled_from(["met", "breached_met", "running"]),
+        st.floats(min_value=0, max_value=30 * 86400, allow_nan=False),  # started after BASE
+        st.one_of(  # to resolve, wall
+            st.integers(min_value=0, max_value=20).map(float),
+            st.integers(min_value=0, max_value=400_000).map(float),
+            st.floats(min_value=0, max_value=3e6, allow_nan=False),
+        ),
+        st.one_of(  # business
+            st.integers(min_value=0, max_value=3).map(lambda n: n * 3600.0),
+            st.floats(min_value=0, max_value=2e6, allow_nan=False),
+        ),
+        st.sampled_from([0, 1, None]),  # team
+    ),
+    min_size=CLOCKS,
+    max_size=CLOCKS,
+)
+periods = st.tuples(
+    st.floats(min_value=-5 * 86400, max_value=40 * 86400, allow_nan=False),  # start after BASE
+    st.floats(min_value=3600, max_value=90 * 86400, allow_nan=False),  # length
+    st.sampled_from(["day", "week", "month"]),
+    st.sampled_from(["all", "teams", "team"]),
+)
+
+
+@pytest.fixture
+def resolution_clocks(network_path):
+    from escalations.models import SlaPolicy
+    from tickets.models import Team
+
+    teams = list(Team.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    policy = SlaPolicy.objects.create(
+        name="Hypothesis", first_response_minutes=60, resolution_minutes=480
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO tickets_ticket (title, description, requester_name, requester_email,
+                requester_language, impact, urgency, priority, priority_override, is_security,
+                is_safety, is_legal, is_major_outage, status, level, created_at, updated_at)
+            SELECT 'Percentiles ' || g, '-', 'R', 'r@example.com', 'en', 3, 3, 'P3', '', false,
+                   false, false, false, 'resolved', 'L1', %s, %s
+            FROM generate_series(1, %s) g RETURNING id
+            """,
+            [BASE, BASE, CLOCKS],
+        )
+        tickets = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            INSERT INTO escalations_slaclock (ticket_id, metric, state, policy_id, target,
+                warning_percent, business_used, cycle, started_at, applied)
+            SELECT t, 'resolution', 'running', %s, interval '8 hours', 75, interval '0', 1, %s,
+                   '{}'::jsonb
+            FROM unnest(%s::int[]) t RETURNING id
+            """,
+            [policy.pk, BASE, tickets],
+        )
+        clocks = [row[0] for row in cursor.fetchall()]
+    return {"teams": teams, "tickets": tickets, "clocks": clocks}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=resolutions, period=periods)
+def test_time_to_resolve_from_histograms_equals_the_sort(resolution_clocks, data, period):
+    from reports.metrics import histograms
+    from reports.metrics.base import ReportFilter
+    from reports.metrics.times import _resolution_sorted
+    from reports.services.rollups import rollups_rebuild
+
+    teams = resolution_clocks["teams"]
+    with connection.cursor() as cursor:
+        for clock, ticket, (state, start, wall, business, team) in zip(
+            resolution_clocks["clocks"], resolution_clocks["tickets"], data, strict=True
+        ):
+            started = BASE + timedelta(seconds=start)
+            met = started + timedelta(seconds=wall) if state != "running" else None
+            cursor.execute(
+                "UPDATE escalations_slaclock SET state = %s, started_at = %s, met_at = %s, "
+                "business_used = %s WHERE id = %s",
+                [state, started, met, timedelta(seconds=business), clock],
+            )
+            cursor.execute(
+                "UPDATE tickets_ticket SET team_id = %s WHERE id = %s",
+                [None if team is None else teams[team], ticket],
+            )
+    list(rollups_rebuild(from_scratch=True))
+    offset, length, group, scope = period
+    start = BASE + timedelta(seconds=offset)
+    f = ReportFilter(
+        start=start,
+        end=start + timedelta(seconds=length),
+        group=group,
+        teams=tuple(teams[:1]) if scope == "teams" else None,
+        team=teams[1] if scope == "team" else None,
+    )
+    assert histograms.answers(f)
+    assert histograms.resolution_percentiles(f) == _resolution_sorted(f)
+
+
+def test_time_to_resolve_from_histograms_over_an_empty_period(resolution_clocks):
+    from reports.metrics import histograms
+    from reports.metrics.base import ReportFilter
+    from reports.metrics.times import _resolution_sorted
+
+    for start, end in ((BASE, BASE), (BASE + timedelta(hours=1), BASE)):
+        f = ReportFilter(start=start, end=end)
+        assert histograms.resolution_percentiles(f) == _resolution_sorted(f)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
 from escalations.models import Escalation
@@ -14,8 +15,9 @@ from escalations.services import escalate, reviews
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
 from reports.metrics.sla import sla
+from reports.metrics.times import _resolution_figures, _resolution_sorted
 from reports.metrics.volume import volume
-from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact
+from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
 from reports.services.rollups import rollups_rebuild
 from tests.factories import CategoryFactory, OrganizationFactory, create_ticket
 from tests.reports.conftest import MARCH, NOW, t
@@ -128,6 +130,10 @@ def clock_rows() -> set[tuple]:
             *fields, "clocks", "targets", "breached", "missed"
         )
     )
+
+
+def resolution_rows() -> set[tuple]:
+    return set(ResolutionDay.objects.exclude(n=0).values_list("day", "team_id", "kind", "bin", "n"))
 
 
 def fact_rows() -> set[tuple]:
@@ -249,12 +255,15 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert ClockFact.objects.filter(state="met").exists()
 
     incremental_days, incremental_facts = rollup_rows(), fact_rows()
-    incremental_clocks = clock_rows()
+    incremental_clocks, incremental_resolutions = clock_rows(), resolution_rows()
     assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
+    if connection.vendor == "postgresql":  # the histograms are kept there only
+        assert {row[2] for row in incremental_resolutions} == {"n", "business", "wall"}
     rebuilt = list(rollups_rebuild(batch_size=2, from_scratch=True))
     assert len(rebuilt) == 2  # four tickets, two a transaction
     assert rollup_rows() == incremental_days
     assert clock_rows() == incremental_clocks
+    assert resolution_rows() == incremental_resolutions
     assert fact_rows() == incremental_facts
     day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
     for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
@@ -267,6 +276,8 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert report_volume(whole) == plain_volume(whole)
     assert report_sla(whole, clock["now"]) == plain_sla(whole, clock["now"])
     assert volume(whole).summary["total"] == Escalation.objects.count()
+    for f in (day, whole, ReportFilter(start=day.start, end=day.end, group="day")):
+        assert _resolution_figures(f) == _resolution_sorted(f)
 
 
 def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, capsys):
