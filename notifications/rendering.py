@@ -22,6 +22,7 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
+from django.template.base import Lexer, TokenType
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -108,6 +109,7 @@ def validate_template(source: str, *, kind: str = "") -> None:
         template = compile_template(source)
     except TemplateSyntaxError as error:
         raise ValidationError(_("Template error: %(error)s") % {"error": error}) from error
+    _refuse_half_tags(source)
     try:
         template.render(Context(example_values(kind), autoescape=False))
     except Exception as error:
@@ -115,6 +117,25 @@ def validate_template(source: str, *, kind: str = "") -> None:
             _("Template error when rendered: %(error)s")
             % {"error": f"{type(error).__name__}: {error}"}
         ) from error
+
+
+HALF_TAGS = ("{{", "}}", "{%", "%}")
+
+
+def _refuse_half_tags(source: str) -> None:
+    """The engine prints ``{{ ticket.title }`` as it is: a value that is not closed
+    (or a tag not opened) would reach every reader as braces. Refused by name."""
+    for token in Lexer(source).tokenize():
+        if token.token_type != TokenType.TEXT:
+            continue
+        for mark in HALF_TAGS:
+            at = token.contents.find(mark)
+            if at >= 0:
+                near = token.contents[max(0, at - 10) : at + 30].strip()
+                raise ValidationError(
+                    _("Template error: “%(mark)s” is not closed or not opened, near “%(near)s”.")
+                    % {"mark": mark, "near": near}
+                )
 
 
 @dataclass(frozen=True)

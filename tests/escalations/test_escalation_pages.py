@@ -211,6 +211,12 @@ def test_approvals_queue_shows_when_it_was_requested_the_one_way(client, request
     assert "just now" in requested_line
 
 
+def test_the_approvals_menu_is_for_those_who_may_decide(client, requested):
+    assert 'id="nav-approvals"' in as_user(client, "manager").get("/").content.decode()
+    # An L1 agent can never approve: no menu entry that always says "nothing".
+    assert 'id="nav-approvals"' not in as_user(client, "agent1").get("/").content.decode()
+
+
 def test_approvals_queue_is_empty_for_others(client, requested, desk_boss):
     client.force_login(desk_boss)
     body = client.get("/escalations/approvals/").content.decode()

@@ -96,6 +96,9 @@ def test_a_template_for_every_language_applies_when_none_is_specific():
         "{{ ticket|pprint }}",
         "{% if %}",
         "{{ x|no_such_filter }}",
+        "Hello {{ ticket.title }",  # printed as braces to every reader
+        "Hello ticket.title }}",
+        "{% if ticket.title %}x{% endif",
     ],
 )
 def test_unsafe_or_broken_templates_are_refused_at_save_time(source):
@@ -106,6 +109,12 @@ def test_unsafe_or_broken_templates_are_refused_at_save_time(source):
     )
     assert not form.is_valid()
     assert "body_text" in form.errors
+
+
+def test_a_half_tag_is_named_in_the_message():
+    with pytest.raises(ValidationError, match="“{{” is not closed or not opened"):
+        validate_template("Dear {{ recipient }}, about {{ ticket.title } ...")
+    validate_template("Dear {{ recipient }}: {ticket} in single braces is text.")
 
 
 def test_templates_see_plain_values_only(settings):
