@@ -324,6 +324,8 @@ def test_requesters_get_no_escalation_pages(client, requested):
 def test_agents_see_the_navigation_links(client, network_path):
     body = as_user(client, "agent1").get("/").content.decode()
     assert 'href="/escalations/"' in body
+    assert 'href="/escalations/approvals/"' not in body  # never theirs to decide
+    body = as_user(client, "manager").get("/").content.decode()
     assert 'href="/escalations/approvals/"' in body
 
 
