@@ -23,6 +23,8 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from config.html import html_format
+
 register = template.Library()
 
 # ISO 8601 with an offset, and the "YYYY-MM-DD HH:MM UTC" of older notes.
@@ -117,12 +119,12 @@ class Moments:
         else:
             span = {"span": timesince(now, found, depth=1)}
             relative = (words["due in"] if due else words["in"]) % span
-        return format_html(
-            '<time datetime="{}" title="{}"{}>{}</time>',
-            local.isoformat(timespec="seconds"),
-            exact,
-            mark_safe(' class="text-danger"') if due and found <= now else "",
-            relative,
+        return html_format(
+            '<time datetime="{stamp}" title="{exact}"{css}>{relative}</time>',
+            stamp=local.isoformat(timespec="seconds"),
+            exact=exact,
+            css=mark_safe(' class="text-danger"') if due and found <= now else "",
+            relative=relative,
         )
 
 
