@@ -4,11 +4,12 @@ A queue page of 25 rows spent about half its CPU in the template engine: some 30
 nodes per row (variables resolved through the context stack, ``{% if %}``,
 ``{% url %}``, ``{% csrf_token %}``, an include per row for each extension's cells).
 Here each row is one ``html_format`` call (``format_html``'s escaping, cheaper),
-with values worked out once per page (the
-words, the user's teams, the page's address); the markup is the one
-``tickets/_queue_results.html`` had, character for character, and an extension's
-cells come from its ``queue_cells`` (else its ``queue_cell_template``, rendered per
-row as before).
+with what does not change between rows worked out once per page (the words, the
+user's teams, the page's address and CSRF token, the times' formats). The markup is
+the one ``tickets/_queue_results.html`` had, character for character (pinned by
+``tests/desk/test_queue_rows.py``); an extension's cells come from its
+``queue_cells``, else its ``queue_cell_template`` is rendered per row with the
+ticket and the request.
 """
 
 from __future__ import annotations
