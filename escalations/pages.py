@@ -5,16 +5,20 @@ from datetime import timedelta
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from config.html import html_format
 from escalations import selectors
 from escalations.forms import EscalateForm, PriorityOverrideForm
 from escalations.models import Escalation, SlaClock
 from escalations.pipeline import needs_approval
 from escalations.services import routing, sla
+from escalations.templatetags.sla import sla_badge
 from tickets.hooks import PageExtension
 from tickets.models import Team, Ticket, Tier
 from tickets.selectors import user_is_agent, user_works_on
+from tickets.templatetags.moments import Moments
 
 
 def queue_prepare(queryset, request: HttpRequest):
@@ -22,7 +26,34 @@ def queue_prepare(queryset, request: HttpRequest):
     state = request.GET.get("sla_status", "")
     if state in dict(selectors.SLA_STATUS_CHOICES):
         queryset = selectors.filter_sla_status(queryset, state, timezone.now())
-    return selectors.with_clocks(selectors.order_by_urgency(queryset))
+    return selectors.order_by_urgency(queryset)
+
+
+def queue_cells(tickets: list[Ticket]) -> list[str]:
+    """The SLA badges and the next due time of each queue row (the clocks attached by
+    ``clocks_attach``): what ``escalations/_queue_cell.html`` writes, without a
+    template include per row."""
+    moments = Moments()
+    now, label = moments.now, _("Next due")
+    cells = []
+    for ticket in tickets:
+        clocks = getattr(ticket, "listed_clocks", None)
+        if clocks is None:
+            clocks = ticket.sla_clocks.all()
+        badges = "".join(sla_badge(clock, sla.clock_state(clock, now)) for clock in clocks)
+        next_due = getattr(ticket, "next_due", None)
+        cells.append(
+            html_format(
+                '<td class="sla-badges">{badges}</td>\n'
+                '<td class="text-nowrap small" data-label="{label}">{due}</td>\n',
+                badges=mark_safe(badges or '<span class="text-muted small">—</span>'),  # noqa: S308
+                label=label,
+                due=moments(next_due, due=True)
+                if next_due
+                else mark_safe('<span class="text-muted">—</span>'),
+            )
+        )
+    return cells
 
 
 def clock_rows(ticket: Ticket, now) -> list[dict]:
@@ -123,6 +154,8 @@ SLA_PAGES = PageExtension(
     queue_filters_template="escalations/_queue_filter.html",
     queue_header_template="escalations/_queue_header.html",
     queue_cell_template="escalations/_queue_cell.html",
+    queue_rows_prepare=selectors.clocks_attach,
+    queue_cells=queue_cells,
     detail_template="escalations/_ticket_panels.html",
     detail_context=detail_context,
     create_aside_template="escalations/_priority_definitions.html",

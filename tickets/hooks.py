@@ -48,6 +48,13 @@ class PageExtension:
     queue_filters_template: str = ""
     queue_header_template: str = ""
     queue_cell_template: str = ""
+    # Queue, agents' pages: read what the cells show for the page's tickets once the
+    # page is known (one query for the page rather than a prefetch).
+    queue_rows_prepare: Callable[[list[Ticket]], None] | None = None
+    # The cells of each row of a page written in Python, the same HTML as
+    # ``queue_cell_template`` gives (``tickets.queue_rows``); without it the template
+    # is rendered per row.
+    queue_cells: Callable[[list[Ticket]], list[str]] | None = None
     # Ticket page: a panel in the sidebar, with its context.
     detail_template: str = ""
     detail_context: Callable[[HttpRequest, Ticket], dict] | None = None

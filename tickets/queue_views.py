@@ -73,6 +73,10 @@ def queue_context(request: HttpRequest) -> dict:
     paginator = CappedPaginator(listed, QUEUE_PAGE_SIZE, narrow=narrow)
     page = paginator.get_page(request.GET.get("page"))
     _label_rows(page)
+    if agent:
+        for extension in extensions:
+            if extension.queue_rows_prepare is not None:
+                extension.queue_rows_prepare(page.object_list)
     here = request.GET.copy()
     here.pop("page", None)
     current = services.view_query(here.urlencode())

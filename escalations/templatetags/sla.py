@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.html import html_format
 from escalations.models import SlaClock
 from escalations.services import sla
 
@@ -51,14 +51,14 @@ def sla_badge(clock, state=None):
     state = state or sla.clock_state(clock, timezone.now())
     names, short, labels = badge_words()
     label = labels[state]
-    return format_html(
-        '<span class="badge {} me-1" title="{}: {}" data-state="{}">{} {}</span>',
-        BADGES[state][0],
-        names.get(clock.metric, clock.metric),
-        label,
-        state,
-        short[clock.metric],
-        label,
+    return html_format(
+        '<span class="badge {css} me-1" title="{name}: {label}" data-state="{state}">'
+        "{short} {label}</span>",
+        css=BADGES[state][0],
+        name=names.get(clock.metric, clock.metric),
+        label=label,
+        state=state,
+        short=short[clock.metric],
     )
 
 

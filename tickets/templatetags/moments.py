@@ -15,13 +15,15 @@ import re
 from datetime import UTC, datetime
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+
+from config.html import html_format
 
 register = template.Library()
 
@@ -81,6 +83,49 @@ def _markup(moment: datetime, *, due: bool) -> str:
         mark_safe(' class="text-danger"') if due and moment <= now else "",
         relative(moment, due=due, now=now),
     )
+
+
+class Moments:
+    """``moment`` and ``due`` for the many times of a list page, written as they are
+    (same markup, words and formats) with what does not change between them looked up
+    once: the time of the page, the viewer's zone, the date format, the words around
+    the relative time. A queue page shows about fifty."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now()
+        self.zone = timezone.get_current_timezone()
+        self.format = get_format("DATETIME_FORMAT")
+        self.words = {
+            "just now": _("just now"),
+            "due now": _("due now"),
+            "overdue by": _("overdue by %(span)s"),
+            "ago": _("%(span)s ago"),
+            "due in": _("due in %(span)s"),
+            "in": _("in %(span)s"),
+        }
+
+    def __call__(self, value, *, due: bool = False) -> str:
+        found = as_moment(value)
+        if found is None:
+            return conditional_escape(value if value not in (None, "") else "—")
+        now, words = self.now, self.words
+        local = found.astimezone(self.zone)
+        exact = f"{dateformat.format(local, self.format)} {local.strftime('%Z')}".strip()
+        if abs((found - now).total_seconds()) < 60:
+            relative = words["due now"] if due else words["just now"]
+        elif found <= now:
+            span = {"span": timesince(found, now, depth=1)}
+            relative = (words["overdue by"] if due else words["ago"]) % span
+        else:
+            span = {"span": timesince(now, found, depth=1)}
+            relative = (words["due in"] if due else words["in"]) % span
+        return html_format(
+            '<time datetime="{stamp}" title="{exact}"{css}>{relative}</time>',
+            stamp=local.isoformat(timespec="seconds"),
+            exact=exact,
+            css=mark_safe(' class="text-danger"') if due and found <= now else "",
+            relative=relative,
+        )
 
 
 @register.filter(is_safe=True)
