@@ -30,12 +30,31 @@ class PromptConsumer(Consumer):
     class Blueprint(Consumer.Blueprint):
         default_steps = [*Consumer.Blueprint.default_steps, "config.worker:HandBackOnConnect"]
 
+    def on_connection_error_after_connected(self, exc):
+        # Celery closes the broken connection after ``collect()``; with kombu's
+        # Redis transport that close can find the transport already let go of
+        # (``collect`` cleared it) and raise AttributeError, which Celery does
+        # not ignore: the worker stopped with "Unrecoverable error" instead of
+        # reconnecting. The connection is dropped either way.
+        connection = self.connection
+        if connection is not None:
+            connection.close = functools.partial(close_quietly, connection)
+        return super().on_connection_error_after_connected(exc)
+
     def ensure_connected(self, conn):
         every = settings.BROKER_RECONNECT_INTERVAL
         conn.ensure_connection = functools.partial(
             conn.ensure_connection, interval_start=every, interval_step=every, interval_max=every
         )
         return super().ensure_connected(conn)
+
+
+def close_quietly(connection) -> None:
+    """Close a broken broker connection; one half let go of already is closed."""
+    try:
+        type(connection).release(connection)
+    except AttributeError:
+        logger.info("Broker connection already let go of while closing it")
 
 
 class HandBackOnConnect(bootsteps.StartStopStep):
