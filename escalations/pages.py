@@ -45,7 +45,7 @@ def queue_cells(tickets: list[Ticket]) -> list[str]:
         cells.append(
             html_format(
                 '<td class="sla-badges">{badges}</td>\n'
-                '<td class="text-nowrap small" data-label="{label}">{due}</td>\n',
+                '<td class="small" data-label="{label}">{due}</td>\n',
                 badges=mark_safe(badges or '<span class="text-muted small">—</span>'),  # noqa: S308
                 label=label,
                 due=moments(next_due, due=True)

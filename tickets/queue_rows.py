@@ -35,37 +35,33 @@ _AGENT_ROW = (
     '      <td class="pick"><input class="form-check-input" type="checkbox" name="tickets"'
     ' value="{pk}" form="bulk-form" id="pick-{pk}" hx-preserve="true"'
     ' aria-label="{pick}"></td>\n'
-    '      <td class="text-nowrap"><a href="{url}">{ref}</a></td>\n'
-    '      <td><span class="badge badge-{priority}" title="{priority_label}">{priority}</span>'
-    "</td>\n"
-    '      <td class="text-break-any">{title}{category}</td>\n'
+    '      <td class="text-nowrap"><span class="badge badge-{priority}" title="{priority_label}">'
+    '{priority}</span> <a href="{url}">{ref}</a></td>\n'
+    '      <td class="queue-title">{title}{category}</td>\n'
     "      <td>{status_label}</td>\n"
     "      \n"
     '      <td class="hide-on-phone">{requester}{organization}</td>\n'
     '      <td class="hide-on-phone">{team} <span class="text-muted small">{level}</span></td>\n'
-    '      <td data-label="{assignee_label}">{assignee}</td>\n'
+    '      <td data-label="{assignee_label}">{assignee}{take}</td>\n'
     "      \n"
     "      {cells}\n"
-    '      <td class="text-nowrap" data-label="{created_label}">{created}</td>\n'
-    '      <td class="text-nowrap">{take}</td>\n'
+    '      <td data-label="{created_label}">{created}</td>\n'
     "    </tr>\n  "
 )
 _REQUESTER_ROW = (
     '\n    <tr data-ticket="{ref}">\n'
     "      \n"
-    '      <td class="text-nowrap"><a href="{url}">{ref}</a></td>\n'
-    '      <td><span class="badge badge-{priority}" title="{priority_label}">{priority}</span>'
-    "</td>\n"
-    '      <td class="text-break-any">{title}{category}</td>\n'
+    '      <td class="text-nowrap"><span class="badge badge-{priority}" title="{priority_label}">'
+    '{priority}</span> <a href="{url}">{ref}</a></td>\n'
+    '      <td class="queue-title">{title}{category}</td>\n'
     "      <td>{status_label}</td>\n"
     "      \n"
     "      \n"
-    '      <td class="text-nowrap" data-label="{created_label}">{created}</td>\n'
-    "      \n"
+    '      <td data-label="{created_label}">{created}</td>\n'
     "    </tr>\n  "
 )
 _TAKE = (
-    '<form method="post" action="{action}" class="d-inline take-form">{token}'
+    '<form method="post" action="{action}" class="d-inline take-form ms-1">{token}'
     '<input type="hidden" name="next" value="{here}">'
     '<button class="btn btn-sm btn-outline-primary" type="submit">{label}</button></form>'
 )

@@ -135,3 +135,28 @@ def test_the_escalation_list_and_the_dashboard_fit_a_phone(new_page, log_in, net
     expect(reference).to_be_visible()
     no_sideways_scroll(page)
     assert lines(page, reference) == 1, "the reference breaks at its hyphen"
+
+
+def test_the_queue_gives_the_title_room_on_a_desktop_in_polish(
+    new_page, log_in, network_path, policy
+):
+    """Long words of Polish headings used to crush the title to a few letters a
+    line (and push the last columns out of the card) at 1280 px."""
+    agent1 = User.objects.get(username="agent1")
+    agent1.language = "pl"
+    agent1.save()
+    for n in range(3):
+        create_ticket(agent1, title=f"Suspicious login attempts on admin accounts #{n}")
+    page = log_in(new_page(), "agent1")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    title = page.locator("#queue td.queue-title").first
+    assert title.bounding_box()["width"] >= 200
+    inner = page.evaluate(
+        "(() => { const card = document.querySelector('#queue').parentElement;"
+        " return card.scrollWidth - card.clientWidth; })()"
+    )
+    assert inner <= 1, f"the queue scrolls {inner} px sideways in its card"
+    # Take it sits with the assignee, Priority and Ticket share a column.
+    expect(page.locator("#queue tbody tr").first.locator(".take-form")).to_be_visible()
+    expect(page.locator('#queue thead a[data-sort="priority"]')).to_be_visible()
