@@ -128,7 +128,6 @@ def rows_update(model: type[Model], instances: Sequence[Model], fields: Sequence
     columns = [meta.get_field(name) for name in fields]
     if all(_unnestable(field, connection) for field in [meta.pk, *columns]):
         return _update_unnest(meta, instances, columns, connection)
-    quote = connection.ops.quote_name
     casts = [f"%s::{meta.pk.db_type(connection)}"]
     casts += [f"%s::{field.db_type(connection)}" for field in columns]
     row = "(" + ", ".join(casts) + ")"
@@ -137,18 +136,8 @@ def rows_update(model: type[Model], instances: Sequence[Model], fields: Sequence
         params.append(meta.pk.get_db_prep_save(instance.pk, connection))
         for field in columns:
             params.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
-    names = ", ".join(quote(f"v{n}") for n in range(len(columns) + 1))
-    assignments = ", ".join(
-        f"{quote(field.column)} = v.{quote(f'v{n + 1}')}" for n, field in enumerate(columns)
-    )
-    sql = (
-        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names quoted
-        f"FROM (VALUES {', '.join([row] * len(instances))}) AS v({names}) "
-        f"WHERE t.{quote(meta.pk.column)} = v.{quote('v0')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    source = f"(VALUES {', '.join([row] * len(instances))})"
+    return _update_from(meta, columns, connection, source, params)
 
 
 def _update_unnest(meta, instances: Sequence[Model], columns: list, connection) -> int:
@@ -156,7 +145,6 @@ def _update_unnest(meta, instances: Sequence[Model], columns: list, connection) 
     same text whatever the number of rows, so psycopg parses it once per process
     (a ``VALUES`` list of a chunk's rows is too long for its cache), and a few
     parameters instead of one per value."""
-    quote = connection.ops.quote_name
     params = [_prepared(meta.pk, [instance.pk for instance in instances], connection)]
     params += [
         _prepared(field, [getattr(instance, field.attname) for instance in instances], connection)
@@ -165,13 +153,20 @@ def _update_unnest(meta, instances: Sequence[Model], columns: list, connection) 
     arrays = ", ".join(
         f"%s::{field.db_type(connection).split('(')[0]}[]" for field in [meta.pk, *columns]
     )
+    return _update_from(meta, columns, connection, f"UNNEST({arrays})", params)
+
+
+def _update_from(meta, columns: list, connection, source: str, params: list) -> int:
+    """``UPDATE <table> SET <columns> FROM <source> AS v(v0, v1 ...)``, the rows
+    matched on their primary key (``v0``); how many rows were updated."""
+    quote = connection.ops.quote_name
     names = ", ".join(quote(f"v{n}") for n in range(len(columns) + 1))
     assignments = ", ".join(
         f"{quote(field.column)} = v.{quote(f'v{n + 1}')}" for n, field in enumerate(columns)
     )
     sql = (
         f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608 - names quoted
-        f"FROM UNNEST({arrays}) AS v({names}) "
+        f"FROM {source} AS v({names}) "
         f"WHERE t.{quote(meta.pk.column)} = v.{quote('v0')}"
     )
     with connection.cursor() as cursor:

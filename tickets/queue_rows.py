@@ -106,7 +106,7 @@ def queue_rows(
     rows = []
     for row, ticket in enumerate(tickets):
         reference = ticket.reference
-        category, organization = ticket.category, ticket.organization
+        organization = ticket.organization
         team = ticket.team.name if ticket.team is not None else ""
         take = ""
         if ticket.assignee_id != me and ticket.team_id in teams and ticket.is_open:
@@ -120,23 +120,16 @@ def queue_rows(
         rows.append(
             html_format(
                 _AGENT_ROW,
-                ref=reference,
+                **_shown(ticket, moments),
                 pk=ticket.pk,
                 # As {% blocktranslate %}: the value escaped, the words as translated.
                 pick=mark_safe(pick % {"ref": conditional_escape(reference)}),  # noqa: S308
-                url=ticket.get_absolute_url(),
-                priority=ticket.priority,
-                priority_label=ticket.priority_label,
-                title=ticket.title,
-                category=_muted(category) if category else "",
-                status_label=ticket.status_label,
                 requester=ticket.requester_name,
                 organization=_muted(organization) if organization else "",
                 team=team or _DASH,
                 level=ticket.level,
                 assignee=ticket.assignee if ticket.assignee is not None else _DASH,
                 cells=mark_safe("".join(each[row] for each in cells if each)),  # noqa: S308
-                created=moments(ticket.created_at),
                 take=take,
                 **words,
             )
@@ -145,19 +138,22 @@ def queue_rows(
 
 
 def _requester_row(ticket: Ticket, moments: Moments) -> SafeString:
+    return html_format(_REQUESTER_ROW, **_shown(ticket, moments), created_label=_("Created"))
+
+
+def _shown(ticket: Ticket, moments: Moments) -> dict:
+    """What a row shows to agents and requesters alike."""
     category = ticket.category
-    return html_format(
-        _REQUESTER_ROW,
-        ref=ticket.reference,
-        url=ticket.get_absolute_url(),
-        priority=ticket.priority,
-        priority_label=ticket.priority_label,
-        title=ticket.title,
-        category=_muted(category) if category else "",
-        status_label=ticket.status_label,
-        created_label=_("Created"),
-        created=moments(ticket.created_at),
-    )
+    return {
+        "ref": ticket.reference,
+        "url": ticket.get_absolute_url(),
+        "priority": ticket.priority,
+        "priority_label": ticket.priority_label,
+        "title": ticket.title,
+        "category": _muted(category) if category else "",
+        "status_label": ticket.status_label,
+        "created": moments(ticket.created_at),
+    }
 
 
 def _cells(extension: PageExtension, tickets: list[Ticket], request: HttpRequest) -> list[str]:
