@@ -27,9 +27,12 @@ REFRESH_SECONDS = 30
 # order the SLA extension gives (breached, at risk, next due).
 SORTS = {
     "priority": ("priority", "-created_at", "-id"),
+    # Each order reversed whole: its index read backwards.
+    "-priority": ("-priority", "created_at", "id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
     "status": ("status", "priority", "id"),
+    "-status": ("-status", "-priority", "-id"),
     "reference": ("id",),
     "-reference": ("-id",),
 }

@@ -28,7 +28,7 @@ def test_the_profile_page_creates_and_revokes_the_api_token(client, agent):
     assert response.status_code == 302  # a reload of the page posts nothing again
     key = Token.objects.get(user=agent).key
     page = client.get(response["Location"]).content.decode()
-    assert f'value="{key}"' in page
+    assert f'readonly aria-label="API token">{key}</textarea>' in page
     assert "shown only once" in page
     assert key not in client.get("/profile/").content.decode()  # shown once only
     assert Token.objects.get(user=agent).key == key

@@ -69,3 +69,14 @@ def test_the_queue_and_its_count_run_without_distinct_or_subquery_per_row(
     assert ticket_sql
     assert not any("DISTINCT" in sql for sql in ticket_sql)
     assert not any('FROM "escalations_slaclock"' in sql.split("ORDER BY")[-1] for sql in ticket_sql)
+
+
+def test_every_sort_link_turns_the_order_round_on_a_second_click(client, agent, policy, frozen):
+    p1 = create_ticket(agent, title="Down for all", impact=1, urgency=1)
+    p3 = create_ticket(agent, title="Slow for one", impact=3, urgency=3)
+    client.force_login(agent)
+    for column in ("priority", "status", "reference", "created"):
+        first = client.get(f"/?sort={column}").context["sort_links"][column]
+        assert first == f"?sort=-{column}", column  # the column sorted: its link reverses it
+    assert order(client.get("/?sort=priority").content.decode(), p3, p1) == [p1, p3]
+    assert order(client.get("/?sort=-priority").content.decode(), p1, p3) == [p3, p1]
