@@ -78,5 +78,9 @@ def test_every_sort_link_turns_the_order_round_on_a_second_click(client, agent, 
     for column in ("priority", "status", "reference", "created"):
         first = client.get(f"/?sort={column}").context["sort_links"][column]
         assert first == f"?sort=-{column}", column  # the column sorted: its link reverses it
-    assert order(client.get("/?sort=priority").content.decode(), p3, p1) == [p1, p3]
-    assert order(client.get("/?sort=-priority").content.decode(), p1, p3) == [p3, p1]
+    body = client.get("/?sort=priority").content.decode()
+    assert order(body, p3, p1) == [p1, p3]
+    assert 'class="sort-link sort-ascending" data-sort="priority"' in body  # said on the page
+    body = client.get("/?sort=-priority").content.decode()
+    assert order(body, p1, p3) == [p3, p1]
+    assert 'class="sort-link sort-descending" data-sort="priority"' in body
