@@ -62,12 +62,16 @@ def clock_rows(ticket: Ticket, now) -> list[dict]:
     rows = []
     for clock in ticket.sla_clocks.all():
         remaining = sla.remaining(clock, now)
+        wall = clock.due_at - now if clock.due_at else None
         rows.append(
             {
                 "clock": clock,
                 "state": sla.clock_state(clock, now),
                 "remaining": remaining,
                 "overdue": -remaining if remaining < timedelta(0) else None,
+                # Business time left is worth saying only where it is not the
+                # wall time to the due time already shown (a 24/7 calendar).
+                "left_differs": wall is None or abs(wall - remaining) >= timedelta(minutes=1),
             }
         )
     return rows

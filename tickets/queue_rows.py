@@ -38,7 +38,7 @@ _AGENT_ROW = (
     '      <td class="text-nowrap"><span class="badge badge-{priority}" title="{priority_label}">'
     '{priority}</span> <a href="{url}">{ref}</a></td>\n'
     '      <td class="queue-title">{title}{category}</td>\n'
-    "      <td>{status_label}</td>\n"
+    '      <td data-label="{status_word}">{status_label}</td>\n'
     "      \n"
     '      <td class="hide-on-phone">{requester}{organization}</td>\n'
     '      <td class="hide-on-phone">{team} <span class="text-muted small">{level}</span></td>\n'
@@ -54,7 +54,7 @@ _REQUESTER_ROW = (
     '      <td class="text-nowrap"><span class="badge badge-{priority}" title="{priority_label}">'
     '{priority}</span> <a href="{url}">{ref}</a></td>\n'
     '      <td class="queue-title">{title}{category}</td>\n'
-    "      <td>{status_label}</td>\n"
+    '      <td data-label="{status_word}">{status_label}</td>\n'
     "      \n"
     "      \n"
     '      <td data-label="{created_label}">{created}</td>\n'
@@ -152,6 +152,7 @@ def _shown(ticket: Ticket, moments: Moments) -> dict:
         "title": ticket.title,
         "category": _muted(category) if category else "",
         "status_label": ticket.status_label,
+        "status_word": _("Status"),
         "created": moments(ticket.created_at),
     }
 
