@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
+
 from escalations.models import BusinessCalendar, SlaClock, SlaPolicy, WorkingInterval
 from escalations.services.sla.urgency import ticket_urgency_refresh
 from tests.factories import create_ticket
@@ -122,7 +124,9 @@ def test_api_ticket_carries_its_clocks(api_as, agent, policy, frozen):
     assert clocks["resolution"]["remaining_seconds"] == 8 * 3600 - 50 * 60
 
 
-def test_api_remaining_time_is_in_business_time(api_as, agent, frozen):
+@pytest.fixture
+def office_hours(db):
+    """A policy on office hours, 09:00-17:00 UTC Monday to Friday."""
     office = BusinessCalendar.objects.create(name="Office", time_zone="UTC")
     WorkingInterval.objects.bulk_create(
         WorkingInterval(calendar=office, weekday=d, start=time(9), end=time(17)) for d in range(5)
@@ -130,6 +134,9 @@ def test_api_remaining_time_is_in_business_time(api_as, agent, frozen):
     SlaPolicy.objects.create(
         name="Office hours", first_response_minutes=60, resolution_minutes=16 * 60, calendar=office
     )
+
+
+def test_api_remaining_time_is_in_business_time(api_as, agent, frozen, office_hours):
     ticket = create_ticket(agent, title="VPN")
     frozen["now"] = T0 + timedelta(hours=12)  # 21:00 Monday, after hours
     data = api_as(agent).get(f"/api/v1/tickets/{ticket.pk}/").json()
@@ -139,14 +146,9 @@ def test_api_remaining_time_is_in_business_time(api_as, agent, frozen):
     assert resolution["due_at"].startswith("2026-03-03T17:00:00")
 
 
-def test_the_page_says_business_time_left_where_it_differs_from_the_due_time(client, agent, frozen):
-    office = BusinessCalendar.objects.create(name="Office", time_zone="UTC")
-    WorkingInterval.objects.bulk_create(
-        WorkingInterval(calendar=office, weekday=d, start=time(9), end=time(17)) for d in range(5)
-    )
-    SlaPolicy.objects.create(
-        name="Office hours", first_response_minutes=60, resolution_minutes=16 * 60, calendar=office
-    )
+def test_the_page_says_business_time_left_where_it_differs_from_the_due_time(
+    client, agent, frozen, office_hours
+):
     ticket = create_ticket(agent, title="VPN")
     frozen["now"] = T0 + timedelta(hours=12)  # 21:00 Monday: due 17:00 Tuesday, 8 h of work left
     client.force_login(agent)
