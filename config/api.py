@@ -116,6 +116,19 @@ class IsAdmin(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.is_superuser)
 
 
+class IsAgent(permissions.BasePermission):
+    """Agents' endpoints (admins are agents too): requesters get 403. Subclasses
+    say what is refused in ``message``."""
+
+    message = _("This is for agents.")
+
+    def has_permission(self, request, view):
+        from tickets.selectors import user_is_agent
+
+        user = request.user
+        return bool(user and user.is_authenticated and user_is_agent(user))
+
+
 class LeanRepresentationMixin:
     """For serializers of long lists: ``lean_representation(instance)`` writes the
     fields named in ``lean_fields`` as plain Python, without DRF's per-field round

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, mixins, permissions, viewsets
+from rest_framework import exceptions, generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import api
 from escalations import duty_selectors
 from escalations.api import duty_serializers as s
 from escalations.models import (
@@ -29,12 +30,8 @@ from escalations.services.duty import assignment, records
 from tickets import selectors
 
 
-class IsAgent(permissions.BasePermission):
+class IsAgent(api.IsAgent):
     message = "Duty is for agents."
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and selectors.user_is_agent(user))
 
 
 class TeamScheduleViewSet(viewsets.ReadOnlyModelViewSet):

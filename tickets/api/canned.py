@@ -12,10 +12,11 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config import api
 from config.api import StrictFieldsMixin
 from tickets import selectors, services
 from tickets.api.timeline import CommentSerializer
@@ -23,14 +24,8 @@ from tickets.bounds import MAX_ID
 from tickets.models import CannedReply, Status, Ticket
 
 
-class IsAgent(permissions.BasePermission):
-    """Canned replies are for agents: requesters get 403."""
-
+class IsAgent(api.IsAgent):
     message = _("Canned replies are for agents.")
-
-    def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and selectors.user_is_agent(user))
 
 
 def _ticket_worked_on(user, pk: int) -> Ticket:

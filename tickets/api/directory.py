@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from config.api import StrictFieldsMixin
+from config.api import IsAgent, StrictFieldsMixin
 from tickets import selectors, services
 from tickets.api.serializers import (
     CategorySerializer,
@@ -36,16 +36,8 @@ class IsAdminOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or user.is_superuser
 
 
-class AgentReadAdminWrite(IsAdminOrReadOnly):
-    """Reads for agents, writes for superusers: requesters get 403."""
-
-    def has_permission(self, request, view):
-        if not super().has_permission(request, view):
-            return False
-        if request.user.is_superuser or selectors.user_is_agent(request.user):
-            return True
-        self.message = _("Teams are for agents.")
-        return False
+class TeamsForAgents(IsAgent):
+    message = _("Teams are for agents.")
 
 
 class AdminWriteViewSet(
@@ -155,7 +147,7 @@ class TeamViewSet(AdminWriteViewSet):
     """Support teams, their tier, manager and members (agents only: how the desk is
     organized is not the requesters' business)."""
 
-    permission_classes = [AgentReadAdminWrite]
+    permission_classes = [IsAdminOrReadOnly, TeamsForAgents]
     queryset = Team.objects.none()  # for the schema; see get_queryset
     serializer_class = TeamSerializer
     write_serializer_class = TeamWriteSerializer
