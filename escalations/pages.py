@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from config.html import html_format
 from escalations import selectors
 from escalations.forms import EscalateForm, PriorityOverrideForm
-from escalations.models import Escalation, SlaClock
+from escalations.models import Escalation
 from escalations.pipeline import needs_approval
 from escalations.services import routing, sla
 from escalations.templatetags.sla import sla_badge
@@ -56,11 +56,11 @@ def queue_cells(tickets: list[Ticket]) -> list[str]:
     return cells
 
 
-def clock_rows(ticket: Ticket, now) -> list[dict]:
+def clock_rows(clocks, now) -> list[dict]:
     """Each clock with its state and business time left (or, past its target,
     ``overdue``: by how much), for the templates."""
     rows = []
-    for clock in ticket.sla_clocks.all():
+    for clock in clocks:
         remaining = sla.remaining(clock, now)
         wall = clock.due_at - now if clock.due_at else None
         rows.append(
@@ -133,12 +133,10 @@ def escalation_context(request: HttpRequest, ticket: Ticket, can_escalate: bool 
 
 def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
     now = timezone.now()
-    rows = clock_rows(ticket, now)
+    clocks = ticket.sla_clocks.all()
     if not user_is_agent(request.user):
-        # The time at a level is how the desk routes work: not the requester's business.
-        rows = [row for row in rows if row["clock"].metric != SlaClock.Metric.LEVEL]
-        return {"sla_rows": rows}
-    context = {"sla_rows": rows}
+        return {"sla_rows": clock_rows(sla.requester_clocks(clocks), now)}
+    context = {"sla_rows": clock_rows(clocks, now)}
     works_on = user_works_on(user=request.user, ticket=ticket)
     if works_on:
         context["override_form"] = getattr(request, "override_form", None) or (

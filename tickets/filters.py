@@ -62,7 +62,7 @@ class TicketFilter(LeanFilterSet):
 
     # How the desk routes the work: a requester's list does not show it, and is
     # not narrowed by it either (that would tell the level by elimination).
-    agent_only = ("level", "team")
+    agent_only = Ticket.ROUTING_FIELDS
 
     def filter_queryset(self, queryset):
         user = getattr(self.request, "user", None)

@@ -151,14 +151,9 @@ class TicketWithSlaSerializer(TicketSerializer):
         if clocks is None:
             clocks = ticket.sla_clocks.all()
         if not self.shows_internals():
-            clocks = requester_clocks(clocks)
+            clocks = sla.requester_clocks(clocks)
         row["sla_clocks"] = [clock.to_representation(each) for each in clocks]
         return row
-
-
-def requester_clocks(clocks) -> list[SlaClock]:
-    """The clocks a requester sees: the level clock times the desk's routing."""
-    return [clock for clock in clocks if clock.metric != SlaClock.Metric.LEVEL]
 
 
 class PriorityOverrideSerializer(StrictFieldsMixin, serializers.Serializer):

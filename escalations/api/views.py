@@ -21,7 +21,6 @@ from escalations.api.serializers import (
     SlaClockHistorySerializer,
     SlaPolicySerializer,
     TicketWithSlaSerializer,
-    requester_clocks,
 )
 from escalations.models import (
     BusinessCalendar,
@@ -37,7 +36,7 @@ from escalations.selectors import (
     filter_sla_status,
     with_clocks,
 )
-from escalations.services import escalate
+from escalations.services import escalate, sla
 from escalations.services.config import InUse as ConfigInUse
 from escalations.services.config import calendars, policies, priority
 from tickets import services
@@ -244,7 +243,7 @@ class TicketViewSet(ticket_views.TicketViewSet):
         (``resumed_at`` null while it is still paused)."""
         clocks = clock_history(ticket=self.get_object())
         if not user_is_agent(request.user):
-            clocks = requester_clocks(clocks)
+            clocks = sla.requester_clocks(clocks)
         return Response(SlaClockHistorySerializer(clocks, many=True).data)
 
     @extend_schema(request=PriorityOverrideSerializer, summary="Set the priority by hand")

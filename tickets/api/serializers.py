@@ -85,7 +85,7 @@ class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
     How the desk routes the work (``agent_only_fields``: the level and the team)
     is left out for requesters, as their ticket page leaves it out."""
 
-    agent_only_fields: tuple[str, ...] = ("level", "team")
+    agent_only_fields: tuple[str, ...] = Ticket.ROUTING_FIELDS
 
     reference = serializers.CharField(read_only=True)
     organization = OrganizationSerializer(read_only=True, allow_null=True)

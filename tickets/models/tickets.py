@@ -13,6 +13,9 @@ from tickets.models.people import Category, Organization, Team
 
 
 class Ticket(models.Model):
+    # How the desk routes it: shown to agents, not to requesters (pages, API, filters).
+    ROUTING_FIELDS = ("level", "team")
+
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=20_000)
     requester = models.ForeignKey(

@@ -34,7 +34,7 @@ The names other modules use are importable from here.
 """
 
 from escalations.clocks import STATES, clock_state
-from escalations.services.sla.governing import remaining, used_now
+from escalations.services.sla.governing import remaining, requester_clocks, used_now
 from escalations.services.sla.level import (
     level_clock_reschedule,
     level_clock_start,
@@ -49,6 +49,7 @@ __all__ = [
     "level_clock_start",
     "level_clock_stop",
     "remaining",
+    "requester_clocks",
     "sla_refresh",
     "used_now",
 ]

@@ -81,3 +81,9 @@ def used_now(clock: SlaClock, now: datetime) -> timedelta:
 def remaining(clock: SlaClock, now: datetime) -> timedelta:
     """Business time left before the target (negative once past it)."""
     return clocks.remaining(clock, now, calendar_spec(clock.calendar))
+
+
+def requester_clocks(clocks) -> list[SlaClock]:
+    """The clocks a requester sees (pages and API): not the level clock, which
+    times how long the desk keeps the ticket at a level."""
+    return [clock for clock in clocks if clock.metric != SlaClock.Metric.LEVEL]
