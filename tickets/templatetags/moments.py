@@ -18,7 +18,7 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, get_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -60,36 +60,11 @@ def exact(moment: datetime, local: datetime | None = None) -> str:
     return f"{date_format(local, 'DATETIME_FORMAT')} {local.strftime('%Z')}".strip()
 
 
-def relative(moment: datetime, *, due: bool = False, now: datetime | None = None) -> str:
-    now = now or timezone.now()
-    if abs((moment - now).total_seconds()) < 60:
-        return _("due now") if due else _("just now")
-    if moment <= now:
-        span = timesince(moment, now, depth=1)
-        return (
-            _("overdue by %(span)s") % {"span": span} if due else _("%(span)s ago") % {"span": span}
-        )
-    span = timesince(now, moment, depth=1)
-    return _("due in %(span)s") % {"span": span} if due else _("in %(span)s") % {"span": span}
-
-
-def _markup(moment: datetime, *, due: bool) -> str:
-    now = timezone.now()
-    local = timezone.localtime(moment)  # once: a list page shows dozens of times
-    return format_html(
-        '<time datetime="{}" title="{}"{}>{}</time>',
-        local.isoformat(timespec="seconds"),
-        exact(moment, local),
-        mark_safe(' class="text-danger"') if due and moment <= now else "",
-        relative(moment, due=due, now=now),
-    )
-
-
 class Moments:
-    """``moment`` and ``due`` for the many times of a list page, written as they are
-    (same markup, words and formats) with what does not change between them looked up
-    once: the time of the page, the viewer's zone, the date format, the words around
-    the relative time. A queue page shows about fifty."""
+    """``moment`` and ``due``: made for one time, or once for a list page, whose
+    times share what does not change between them (the time of the page, the
+    viewer's zone, the date format, the words around the relative time). A queue
+    page shows about fifty."""
 
     def __init__(self) -> None:
         self.now = timezone.now()
@@ -131,19 +106,13 @@ class Moments:
 @register.filter(is_safe=True)
 def moment(value) -> str:
     """When something happened (or will): relative, the exact time on hover."""
-    found = as_moment(value)
-    if found is None:
-        return conditional_escape(value if value not in (None, "") else "—")
-    return _markup(found, due=False)
+    return Moments()(value)
 
 
 @register.filter(is_safe=True)
 def due(value) -> str:
     """A due time: "due in 20 minutes", or "overdue by 2 hours" once past."""
-    found = as_moment(value)
-    if found is None:
-        return conditional_escape(value if value not in (None, "") else "—")
-    return _markup(found, due=True)
+    return Moments()(value, due=True)
 
 
 @register.filter(is_safe=True)
@@ -169,13 +138,13 @@ def note_field(row, name: str) -> str:
 def moments_in_text(value) -> str:
     """Free text with each timestamp in it shown the one way."""
     text = str(value or "")
-    parts, last = [], 0
+    parts, last, write = [], 0, Moments()
     for match in _STAMP.finditer(text):
         found = as_moment(match.group(0))
         if found is None:
             continue
         parts.append(conditional_escape(text[last : match.start()]))
-        parts.append(_markup(found, due=False))
+        parts.append(write(found))
         last = match.end()
     parts.append(conditional_escape(text[last:]))
     # Every part is escaped text or format_html output.
