@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Case, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, IntegerField, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull, LessThanOrEqual
 from django.utils import timezone
@@ -34,11 +34,15 @@ def _earliest(field: str) -> Subquery:
     return Subquery(counting[:1])
 
 
-def rank_expression(now: datetime, due="sla_due_at", warn="sla_warn_at") -> Case:
+def rank_expression(now: datetime, due=None, warn=None) -> Case:
+    """The queue's rank as of ``now`` from a due and a warning time: the ticket's
+    kept ones by default, or expressions giving new ones."""
+    due = F("sla_due_at") if due is None else due
+    warn = F("sla_warn_at") if warn is None else warn
     return Case(
-        When(Q(**{f"{due}__isnull": True}), then=Value(SlaRank.NONE)),
-        When(Q(**{f"{due}__lte": now}), then=Value(SlaRank.BREACHED)),
-        When(Q(**{f"{warn}__lte": now}), then=Value(SlaRank.AT_RISK)),
+        When(IsNull(due, True), then=Value(SlaRank.NONE)),
+        When(LessThanOrEqual(due, Value(now)), then=Value(SlaRank.BREACHED)),
+        When(LessThanOrEqual(warn, Value(now)), then=Value(SlaRank.AT_RISK)),
         default=Value(SlaRank.ON_TRACK),
         output_field=IntegerField(),
     )
@@ -52,13 +56,7 @@ def ticket_urgency_refresh(*, ticket_ids: Iterable[int], now: datetime) -> int:
         return 0
     breached = SlaClock.objects.filter(ticket=OuterRef("pk"), state__in=BREACHED)
     due, warn = _earliest("due_at"), _earliest("warn_at")
-    rank = Case(
-        When(IsNull(due, True), then=Value(SlaRank.NONE)),
-        When(LessThanOrEqual(due, Value(now)), then=Value(SlaRank.BREACHED)),
-        When(LessThanOrEqual(warn, Value(now)), then=Value(SlaRank.AT_RISK)),
-        default=Value(SlaRank.ON_TRACK),
-        output_field=IntegerField(),
-    )
+    rank = rank_expression(now, due, warn)
     return Ticket.objects.filter(pk__in=ids).update(
         sla_due_at=due,
         sla_warn_at=warn,
