@@ -51,6 +51,17 @@ def clock_state(clock: SlaClock, now: datetime) -> str:
     return "on_track"
 
 
+def breached_at(clock: SlaClock, now: datetime) -> datetime | None:
+    """When the clock breached: the recorded time, or, for a running clock past
+    its due time that the sweep has not reached yet, the due time (the time the
+    sweep will record)."""
+    if clock.breached_at is not None:
+        return clock.breached_at
+    if clock.state == ClockState.RUNNING and clock.due_at is not None and clock.due_at <= now:
+        return clock.due_at
+    return None
+
+
 def schedule(clock: SlaClock, calendar: bt.Calendar) -> None:
     """Lay out the warning and due times of a running clock from its running
     stretch (``resumed_at``), and when the sweep must next look at it."""

@@ -10,12 +10,17 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports.metrics.base import ReportFilter
 from tickets.models import Category, DataRegion, Organization, Priority, Team, Tier
 
 PERIODS = {"7d": 7, "30d": 30, "quarter": 91, "year": 365}
 MAX_DAYS = 3 * 366
+
+
+# No value picked: every team, category, level ... the viewer may see.
+ALL = pgettext_lazy("report filter, nothing picked", "All")
 
 
 class ReportFilterForm(forms.Form):
@@ -39,21 +44,24 @@ class ReportFilterForm(forms.Form):
         required=False,
         choices=[("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
     )
-    team = forms.ModelChoiceField(label=_("Team"), required=False, queryset=Team.objects.none())
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=ALL
+    )
     category = forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=Category.objects.all()
+        label=_("Category"), required=False, queryset=Category.objects.all(), empty_label=ALL
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", "---------"), *Priority.choices]
+        label=_("Priority"), required=False, choices=[("", ALL), *Priority.choices]
     )
     organization = forms.ModelChoiceField(
-        label=_("Organization"), required=False, queryset=Organization.objects.all()
+        label=_("Organization"),
+        required=False,
+        queryset=Organization.objects.all(),
+        empty_label=ALL,
     )
-    level = forms.ChoiceField(
-        label=_("Level"), required=False, choices=[("", "---------"), *Tier.choices]
-    )
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", ALL), *Tier.choices])
     region = forms.ChoiceField(
-        label=_("Data region"), required=False, choices=[("", "---------"), *DataRegion.choices]
+        label=_("Data region"), required=False, choices=[("", ALL), *DataRegion.choices]
     )
 
     def __init__(self, *args, scope: tuple[int, ...] | None, time_zone: str = "UTC", **kwargs):

@@ -81,6 +81,7 @@ class TicketCreateForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].empty_label = _("No category")
         agent = selectors.user_is_agent(user)
         if agent:
             self.fields["requester_name"].required = True
@@ -88,7 +89,9 @@ class TicketCreateForm(forms.ModelForm):
             self.fields["organization"].queryset = Organization.objects.order_by("name")
             self.fields["team"].queryset = Team.objects.order_by("tier", "name")
             self.fields["team"].help_text = _("Leave empty to send it to the service desk.")
+            self.fields["team"].empty_label = _("The service desk")
             self.fields["assignee"].queryset = selectors.assignees()
+            self.fields["assignee"].empty_label = _("Unassigned")
         else:
             for name in self.AGENT_ONLY:
                 del self.fields[name]
@@ -128,7 +131,10 @@ class TicketPropertiesForm(forms.Form):
     """An agent's edit of the fields that route and rank a ticket."""
 
     category = forms.ModelChoiceField(
-        queryset=Category.objects.none(), required=False, label=_("Category")
+        queryset=Category.objects.none(),
+        required=False,
+        label=_("Category"),
+        empty_label=_("No category"),
     )
     impact = forms.TypedChoiceField(
         coerce=int, label=_("Impact"), choices=Ticket._meta.get_field("impact").choices
@@ -136,9 +142,14 @@ class TicketPropertiesForm(forms.Form):
     urgency = forms.TypedChoiceField(
         coerce=int, label=_("Urgency"), choices=Ticket._meta.get_field("urgency").choices
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("Team"))
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(), required=False, label=_("Team"), empty_label=_("No team")
+    )
     assignee = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Assignee")
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Assignee"),
+        empty_label=_("Unassigned"),
     )
 
     def __init__(self, *args, ticket: Ticket, **kwargs):

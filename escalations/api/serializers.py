@@ -33,6 +33,12 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
     used_seconds = serializers.SerializerMethodField()
     remaining_seconds = serializers.SerializerMethodField()
     state = serializers.SerializerMethodField()
+    breached_at = serializers.SerializerMethodField(
+        help_text=_(
+            "When the target was missed: the recorded time, or the due time of a running "
+            "clock past it that the sweep has not recorded yet."
+        )
+    )
 
     class Meta:
         model = SlaClock
@@ -65,6 +71,11 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
         """Business seconds left before the target; negative once past it."""
         return int(sla.remaining(clock, self._now()) // timedelta(seconds=1))
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_breached_at(self, clock: SlaClock):
+        value = sla.breached_at(clock, self._now())
+        return None if value is None else serializers.DateTimeField().to_representation(value)
+
     @extend_schema_field(serializers.ChoiceField(sla.STATES))
     def get_state(self, clock: SlaClock) -> str:
         return sla.clock_state(clock, self._now())
@@ -85,7 +96,7 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
             "started_at": moment(clock.started_at),
             "warn_at": moment(clock.warn_at),
             "due_at": moment(clock.due_at),
-            "breached_at": moment(clock.breached_at),
+            "breached_at": moment(sla.breached_at(clock, now)),
             "met_at": moment(clock.met_at),
             "cycle": int(clock.cycle),
         }

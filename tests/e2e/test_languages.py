@@ -33,7 +33,28 @@ def test_an_agent_whose_profile_says_polish_works_in_polish(page, log_in, agent)
     page.goto(f"/tickets/{ticket.pk}/")
     expect(page.locator("main")).to_contain_text("Oś czasu")
     expect(page.locator("main")).to_contain_text("Nowe")
+    page.locator("#current-user").click()
     expect(page.get_by_role("button", name="Wyloguj")).to_be_visible()
+
+
+@pytest.mark.parametrize("language", ["fr", "ru"])
+def test_the_admins_menu_stays_on_one_line_in_long_languages(page, log_in, admin_user, language):
+    """French and Russian labels wrapped the menu onto two lines (and pushed it past
+    the screen) at 1280 px; wide screens show it on one line, narrower ones fold it."""
+    admin_user.language = language
+    admin_user.save()
+    log_in(page, "boss")
+    for width in (1200, 1280, 1440):
+        page.set_viewport_size({"width": width, "height": 900})
+        nav = page.evaluate(
+            "(() => { const bar = document.querySelector('nav .container-fluid');"
+            " return [bar.getBoundingClientRect().height, bar.scrollWidth - bar.clientWidth]; })()"
+        )
+        assert nav[0] < 64, f"{width} px: the menu is {nav[0]} px high"
+        assert nav[1] <= 0, f"{width} px: the menu is {nav[1]} px too wide"
+    page.set_viewport_size({"width": 1199, "height": 900})
+    expect(page.locator("#main-nav")).to_be_hidden()
+    expect(page.locator("nav .navbar-toggler")).to_be_visible()
 
 
 def test_the_login_page_switches_language_on_a_phone(new_page, live_server):

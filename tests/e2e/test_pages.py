@@ -57,7 +57,10 @@ def test_login_refuses_a_bad_password_then_lets_the_agent_in(page, agent):
 
 def test_log_out_ends_the_session(page, log_in, agent):
     log_in(page, "agent1")
-    page.get_by_role("button", name="Log out").click()
+    log_out = page.get_by_role("button", name="Log out")
+    expect(log_out).to_be_hidden()  # in the person's menu, under their name
+    page.locator("#current-user").click()
+    log_out.click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.locator("#current-user")).to_have_count(0)
     page.goto("/")
@@ -395,6 +398,7 @@ def test_narrow_screen_folds_the_menu_and_scrolls_the_queue_table(page, log_in, 
     # The table scrolls inside its card; the page itself does not scroll sideways.
     page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Menu").click()
+    page.locator("#current-user").click()
     expect(log_out).to_be_visible()
     log_out.click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))

@@ -122,6 +122,27 @@ def test_api_ticket_carries_its_clocks(api_as, agent, policy, frozen):
     assert first["remaining_seconds"] == 600
     assert first["due_at"].startswith("2026-03-02T10:00:00")
     assert clocks["resolution"]["remaining_seconds"] == 8 * 3600 - 50 * 60
+    assert first["breached_at"] is None
+
+
+def test_api_a_clock_past_due_reads_breached_at_its_due_time_before_the_sweep(
+    api_as, agent, policy, frozen
+):
+    ticket = create_ticket(agent, title="VPN")
+    frozen["now"] = T0 + timedelta(minutes=75)  # first response due at 60 min; no sweep ran
+    client = api_as(agent)
+    first = next(
+        c
+        for c in client.get(f"/api/v1/tickets/{ticket.pk}/").json()["sla_clocks"]
+        if c["metric"] == "first_response"
+    )
+    assert (first["state"], first["status"]) == ("breached", "running")
+    assert first["breached_at"] == first["due_at"]
+    listed = client.get("/api/v1/tickets/").json()["results"][0]["sla_clocks"]
+    assert (
+        next(c for c in listed if c["metric"] == "first_response")["breached_at"]
+        == (first["due_at"])
+    )
 
 
 @pytest.fixture

@@ -248,7 +248,7 @@ def test_people_choose_their_language_and_time_zone_on_their_profile_page(client
     body = answer.content.decode()
     assert "Je taal en tijdzone zijn opgeslagen." in body
     assert 'id="account-link"' in body
-    assert ">NL</a>" in body
+    assert '<span class="text-muted">NL</span></a>' in body
 
 
 def test_an_unknown_time_zone_is_refused_with_a_field_message(client, requester):

@@ -33,7 +33,7 @@ trail.
 The names other modules use are importable from here.
 """
 
-from escalations.clocks import STATES, clock_state
+from escalations.clocks import STATES, breached_at, clock_state
 from escalations.services.sla.governing import remaining, requester_clocks, used_now
 from escalations.services.sla.level import (
     level_clock_reschedule,
@@ -44,6 +44,7 @@ from escalations.services.sla.reactions import sla_refresh
 
 __all__ = [
     "STATES",
+    "breached_at",
     "clock_state",
     "level_clock_reschedule",
     "level_clock_start",
