@@ -29,6 +29,7 @@ class ReportsConfig(AppConfig):
             (events.TICKET_STATUS_CHANGED, rollups.on_ticket_status_changed),
             (events.COMMENT_ADDED, rollups.on_comment_added),
             (events.SLA_BREACH, rollups.on_sla_breach),
+            (events.SLA_RECOMPUTED, rollups.on_sla_recomputed),
             (events.ESCALATION_STEP, rollups.on_escalation_step),
         ):
             events.subscribe(event, listener, phase=Phase.FACTS)

@@ -45,6 +45,7 @@ COMMENT_ADDED = "comment.added"
 SLA_WARNING = "sla.warning"
 SLA_BREACH = "sla.breach"
 ESCALATION_STEP = "escalation.step"
+SLA_RECOMPUTED = "sla.recomputed"
 # Duty (follow-the-sun): see ``escalations.services.duty``.
 TICKETS_HANDED_OVER = "tickets.handed_over"
 LEVEL_OFF_DUTY = "duty.level_off_duty"
@@ -61,6 +62,10 @@ EVENTS: dict[str, frozenset[str]] = {
     # The SLA sweep recorded a warning or a breach of ``clock`` at ``now``.
     SLA_WARNING: frozenset({"clock", "now"}),
     SLA_BREACH: frozenset({"clock", "now"}),
+    # The open clocks of ``tickets`` were re-targeted after a policy or calendar
+    # edit (in the background, a batch at a time): due times moved, or clocks were
+    # met because their policy no longer has the target.
+    SLA_RECOMPUTED: frozenset({"tickets"}),
     # A recorded step of an escalation: ``step`` (``escalations.events.Step``) and
     # ``what``, the note written into the ticket's trail.
     ESCALATION_STEP: frozenset({"escalation", "actor", "step", "what"}),

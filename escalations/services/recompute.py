@@ -13,6 +13,7 @@ from django.db import transaction
 from escalations.clockstates import OPEN
 from escalations.models import SlaClock
 from escalations.services.sla import level_clock_reschedule, sla_refresh
+from tickets import events
 from tickets.models import Status, Ticket
 from tickets.services import tickets_locked
 
@@ -44,6 +45,8 @@ def clocks_recompute(
                 sla_refresh(ticket=ticket)
                 if calendar_id is not None:
                     level_clock_reschedule(ticket=ticket, calendar_id=calendar_id)
+            if batch:
+                events.publish(events.SLA_RECOMPUTED, tickets=batch)
         if not batch:
             return done
         done += len(batch)

@@ -253,6 +253,12 @@ def on_comment_added(*, comment: Comment, actor: User | None, by_agent: bool) ->
         _touch(comment.ticket_id, CLOCKS)
 
 
+def on_sla_recomputed(*, tickets: list[Ticket]) -> None:
+    """A policy or calendar edit re-targeted these tickets' clocks (or met those
+    whose target it dropped): their clock facts follow."""
+    facts_refresh(ticket_ids=[ticket.pk for ticket in tickets], specs=[CLOCKS])
+
+
 def on_sla_breach(*, clock: SlaClock, now) -> None:
     """The sweep recorded a breach (and its alert): the fact of that clock
     follows, when the batch is flushed (unless its ticket's are all refreshed then)."""

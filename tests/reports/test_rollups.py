@@ -12,6 +12,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 
 from escalations.models import Escalation
 from escalations.services import escalate, reviews
+from escalations.services.config.policies import sla_policy_save
+from escalations.services.recompute import clocks_recompute
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
 from reports.metrics.sla import sla
@@ -294,3 +296,22 @@ def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, cap
     call_command("rebuild_rollups", "--quiet-progress")
     assert "Done: 0 rollup rows changed" in capsys.readouterr().out
     assert rollup_rows() == before
+
+
+def test_a_policy_edit_that_drops_a_target_moves_the_clock_facts(network_path, policy, clock):
+    """Re-targeting after a policy edit runs in the background and publishes no
+    ticket event: the clock facts follow it all the same (met, not running)."""
+    agent1 = User.objects.get(username="agent1")
+    tickets = [create_ticket(agent1, impact=3, urgency=3) for _ in range(3)]
+    for ticket in tickets:  # the first public reply starts the next-update cycle
+        services.comment_add(ticket=ticket, actor=agent1, body="On it.", is_public=True)
+    running = Q(metric="next_update", state="running")
+    assert ClockFact.objects.filter(running).count() == len(tickets)
+    clock["now"] += timedelta(minutes=10)
+    sla_policy_save(policy=policy, data={"next_update_minutes": None})
+    assert clocks_recompute(policy_id=policy.pk, batch_size=2) == len(tickets)
+    assert not ClockFact.objects.filter(running).exists()
+    assert ClockFact.objects.filter(metric="next_update", state="met").count() == len(tickets)
+    kept, facts = clock_rows(), fact_rows()
+    list(rollups_rebuild(from_scratch=True))
+    assert (clock_rows(), fact_rows()) == (kept, facts)
