@@ -148,6 +148,15 @@ def test_dashboard_counts_breached_and_at_risk_now(manager, client, dataset):
     worst = page.content.decode().split('id="worst-tickets"', 1)[1]
     assert "overdue by" in worst
     assert "<time datetime=" in worst
+    # Each figure leads to the tickets behind it, in the queue (which reads the
+    # earliest due time the clock services keep on the ticket: set by hand here too).
+    type(t4).objects.filter(pk=t4.pk).update(sla_due_at=now - timedelta(minutes=1))
+    body = page.content.decode()
+    for state, ticket in (("breached", t4), ("at_risk", t4)):
+        assert f'href="/?sla_status={state}"' in body
+        queue = client.get(f"/?sla_status={state}")
+        assert queue.status_code == 200
+        assert ticket.reference in queue.content.decode(), state
 
 
 def test_demo_history_feeds_every_report(db, settings, admin_client):
