@@ -30,7 +30,10 @@ class CappedPagination(Pagination):
     def paginate_queryset(self, queryset, request, view=None):
         # A view may narrow the rows of a page to what its database reaches cheaply.
         narrow = getattr(view, "narrow_rows", None)
-        self.django_paginator_class = partial(CappedPaginator, narrow=narrow)
+        count_narrowed = getattr(view, "count_narrowed", None)
+        self.django_paginator_class = partial(
+            CappedPaginator, narrow=narrow, count_narrowed=count_narrowed
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
