@@ -152,10 +152,14 @@ class LeanRepresentationMixin:
 
     def moment(self, value):
         """``moment`` with the active time zone looked up once per serializer."""
+        return self.moments()(value)
+
+    def moments(self):
+        """The writer of ``moment``, made once per serializer (for a row's times)."""
         write = self.__dict__.get("_moment")
         if write is None:
             write = self._moment = moment_writer()
-        return write(value)
+        return write
 
     def to_representation(self, instance):
         names = _LEAN_NAMES.get(type(self))
