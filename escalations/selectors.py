@@ -80,18 +80,18 @@ def clocks_attach(tickets: list[Ticket]) -> None:
         joined = [f"calendar__{name}" for name in LISTED_CALENDAR_FIELDS]
         rows = SlaClock.objects.filter(ticket_id__in=list(by_ticket)).order_by("metric")
         rows = rows.values_list(*names, *joined)
-        width, at = len(names), names.index("calendar_id")
+        width, at, db = len(names), names.index("calendar_id"), rows.db
         calendars: dict[int, BusinessCalendar] = {}
         calendar_names = ["id", *LISTED_CALENDAR_FIELDS]
         for row in rows:
-            clock = loaded_row(SlaClock, rows.db, names, row[:width])
+            clock = loaded_row(SlaClock, db, names, row[:width])
             if (pk := row[at]) is not None:
                 if (calendar := calendars.get(pk)) is None:
                     values = (pk, *row[width:])
                     calendar = calendars[pk] = loaded_row(
-                        BusinessCalendar, rows.db, calendar_names, values
+                        BusinessCalendar, db, calendar_names, values
                     )
-                clock.calendar = calendar
+                clock._state.fields_cache["calendar"] = calendar  # as ``clock.calendar = ``
             by_ticket[clock.ticket_id].append(clock)
     for ticket in tickets:
         ticket.listed_clocks = by_ticket[ticket.pk]
