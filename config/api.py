@@ -30,7 +30,10 @@ class CappedPagination(Pagination):
     def paginate_queryset(self, queryset, request, view=None):
         # A view may narrow the rows of a page to what its database reaches cheaply.
         narrow = getattr(view, "narrow_rows", None)
-        self.django_paginator_class = partial(CappedPaginator, narrow=narrow)
+        count_narrowed = getattr(view, "count_narrowed", None)
+        self.django_paginator_class = partial(
+            CappedPaginator, narrow=narrow, count_narrowed=count_narrowed
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
@@ -149,10 +152,14 @@ class LeanRepresentationMixin:
 
     def moment(self, value):
         """``moment`` with the active time zone looked up once per serializer."""
+        return self.moments()(value)
+
+    def moments(self):
+        """The writer of ``moment``, made once per serializer (for a row's times)."""
         write = self.__dict__.get("_moment")
         if write is None:
             write = self._moment = moment_writer()
-        return write(value)
+        return write
 
     def to_representation(self, instance):
         names = _LEAN_NAMES.get(type(self))

@@ -10,6 +10,12 @@ builds its form class once per FilterSet class. That needs filters whose form
 fields depend on nothing of the request: no callable querysets (a subclass with
 one must use django-filter's ``FilterSet``). Django's forms still copy their
 fields for each form, so no request sees another's form state.
+
+A request whose parameters name no filter (the API list's first page, ``?page=2``,
+``?ordering=...``) gets the list as it is, without building and validating the
+form: every django-filter filter leaves a list unchanged for an empty value, which
+is what the form would give each of them (``absent_filters_filter_nothing``: a
+subclass with a filter that filters on an absent value sets it False).
 """
 
 import copy
@@ -43,6 +49,30 @@ class LeanFilterSet(django_filters.FilterSet):
         for filter_ in self.filters.values():
             filter_.model = model
             filter_.parent = self
+
+    absent_filters_filter_nothing = True
+
+    def names_a_filter(self) -> bool:
+        """Whether a parameter of the request may be a filter's (starts with the form
+        name of one: range filters' fields add suffixes to it)."""
+        named = self.__dict__.get("_names_a_filter")
+        if named is None:
+            prefix = f"{self.form_prefix}-" if self.form_prefix else ""
+            names = tuple(prefix + name for name in self.filters)
+            named = self._names_a_filter = any(key.startswith(names) for key in self.data)
+        return named
+
+    def unfiltered(self) -> bool:
+        return self.is_bound and self.absent_filters_filter_nothing and not self.names_a_filter()
+
+    def is_valid(self):
+        return True if self.unfiltered() else super().is_valid()
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs") and self.unfiltered():
+            self._qs = self.queryset.all()
+        return super().qs
 
     def get_form_class(self):
         """The form class, built on first use for each FilterSet class."""

@@ -14,12 +14,18 @@ past the cap is exact: a small installation has small tables.
 
 A list may pass ``narrow(queryset, rows=...)``: a queryset holding (at least) the
 first ``rows`` rows of the list in its order, cheaper for the database to reach
-(``tickets.selectors.ticket_rows_narrowed``: an agent's tickets, team by team).
+(``tickets.selectors_narrowed.ticket_rows_narrowed``: an agent's tickets, team by team).
 It is applied to the rows of a page, and to the capped count, unordered: any
 ``cap`` + 1 rows of each part. That count is exact too: a list of at most ``cap``
 rows has no part longer, so every part is read whole; a longer list has a part
 of ``cap`` + 1 rows, or is read whole. The estimate past the cap is the plain
 list's.
+
+A list may also pass ``count_narrowed(queryset, rows=...)``: the number of distinct
+rows in the first ``rows`` of each part (``tickets.selectors_narrowed.
+ticket_count_narrowed``), counted from the parts alone instead of looking each row
+up again in the list's own query; exact below ``rows``, at least ``rows`` otherwise,
+or None for a list it does not read by parts (then ``narrow`` counts, as above).
 """
 
 from __future__ import annotations
@@ -74,9 +80,10 @@ class CappedPaginator(Paginator):
 
     cap = COUNT_CAP
 
-    def __init__(self, object_list, per_page, *args, narrow=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, narrow=None, count_narrowed=None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.narrow = narrow
+        self.count_narrowed = count_narrowed
 
     def _rows(self, bottom: int, top: int):
         """Rows ``bottom`` to ``top`` of the list (narrowed to its first ``top`` rows)."""
@@ -89,10 +96,14 @@ class CappedPaginator(Paginator):
     def _counted(self) -> tuple[int, bool]:
         if not hasattr(self.object_list, "query"):  # a list, not a queryset
             return len(self.object_list), True
-        counted_rows = self.object_list.order_by()
-        if self.narrow is not None:
-            counted_rows = self.narrow(counted_rows, rows=self.cap + 1)
-        counted = counted_rows.values("pk")[: self.cap + 1].count()
+        counted = None
+        if self.count_narrowed is not None:
+            counted = self.count_narrowed(self.object_list, rows=self.cap + 1)
+        if counted is None:
+            counted_rows = self.object_list.order_by()
+            if self.narrow is not None:
+                counted_rows = self.narrow(counted_rows, rows=self.cap + 1)
+            counted = counted_rows.values("pk")[: self.cap + 1].count()
         if counted <= self.cap:
             return counted, True
         estimate = estimated_rows(self.object_list)

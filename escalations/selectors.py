@@ -27,6 +27,7 @@ from escalations.models import (
     PriorityDefinition,
     SlaClock,
 )
+from tickets.loaded import loaded_row
 from tickets.models import Team, Ticket, TicketEvent, Tier, User
 from tickets.selectors import (
     agent_filter,
@@ -69,30 +70,28 @@ def clocks_attach(tickets: list[Ticket]) -> None:
     shows) and set them as each ticket's ``listed_clocks``, in metric order.
 
     What ``with_clocks`` does, without Django's per-ticket cost of a prefetch (a
-    queryset cloned and filtered for each ticket to hold its clocks), and with one
+    queryset cloned and filtered for each ticket to hold its clocks), with one
     calendar object per calendar instead of one per clock (a page's hundred clocks
-    share a few calendars; their columns come with the clocks' row)."""
+    share a few calendars; their columns come with the clocks' row), and each
+    clock built from its row as ``from_db`` builds it, without the constructor."""
     by_ticket: dict[int, list[SlaClock]] = {ticket.pk: [] for ticket in tickets}
     if by_ticket:
-        clocks = (
-            SlaClock.objects.filter(ticket_id__in=list(by_ticket))
-            .only(*LISTED_CLOCK_FIELDS)
-            .annotate(
-                **{f"calendar_{name}": F(f"calendar__{name}") for name in LISTED_CALENDAR_FIELDS}
-            )
-            .order_by("metric")
-        )
+        names = ["id", *(SlaClock._meta.get_field(name).attname for name in LISTED_CLOCK_FIELDS)]
+        joined = [f"calendar__{name}" for name in LISTED_CALENDAR_FIELDS]
+        rows = SlaClock.objects.filter(ticket_id__in=list(by_ticket)).order_by("metric")
+        rows = rows.values_list(*names, *joined)
+        width, at, db = len(names), names.index("calendar_id"), rows.db
         calendars: dict[int, BusinessCalendar] = {}
-        for clock in clocks:
-            if clock.calendar_id is not None:
-                calendar = calendars.get(clock.calendar_id)
-                if calendar is None:
-                    values = [getattr(clock, f"calendar_{name}") for name in LISTED_CALENDAR_FIELDS]
-                    calendar = BusinessCalendar.from_db(
-                        clocks.db, ["id", *LISTED_CALENDAR_FIELDS], [clock.calendar_id, *values]
+        calendar_names = ["id", *LISTED_CALENDAR_FIELDS]
+        for row in rows:
+            clock = loaded_row(SlaClock, db, names, row[:width])
+            if (pk := row[at]) is not None:
+                if (calendar := calendars.get(pk)) is None:
+                    values = (pk, *row[width:])
+                    calendar = calendars[pk] = loaded_row(
+                        BusinessCalendar, db, calendar_names, values
                     )
-                    calendars[clock.calendar_id] = calendar
-                clock.calendar = calendar
+                clock._state.fields_cache["calendar"] = calendar  # as ``clock.calendar = ``
             by_ticket[clock.ticket_id].append(clock)
     for ticket in tickets:
         ticket.listed_clocks = by_ticket[ticket.pk]

@@ -19,6 +19,7 @@ from tickets import hooks, selectors, services
 from tickets.filters import TicketFilter
 from tickets.models import Priority, SavedView, Status
 from tickets.queue_forms import ACTIONS, BulkForm, SaveViewForm
+from tickets.selectors_narrowed import ticket_count_narrowed, ticket_rows_narrowed
 
 QUEUE_PAGE_SIZE = 25
 OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
@@ -72,8 +73,11 @@ def queue_context(request: HttpRequest) -> dict:
     sort = params.get("sort", "")
     if sort in SORTS:
         listed = listed.order_by(*SORTS[sort])
-    narrow = partial(selectors.ticket_rows_narrowed, user=request.user)
-    paginator = CappedPaginator(listed, QUEUE_PAGE_SIZE, narrow=narrow)
+    narrow = partial(ticket_rows_narrowed, user=request.user)
+    count_narrowed = partial(ticket_count_narrowed, user=request.user)
+    paginator = CappedPaginator(
+        listed, QUEUE_PAGE_SIZE, narrow=narrow, count_narrowed=count_narrowed
+    )
     page = paginator.get_page(request.GET.get("page"))
     _label_rows(page)
     if agent:

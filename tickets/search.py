@@ -29,7 +29,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from tickets.models import Comment, Ticket, User
-from tickets.selectors import ticket_rows_narrowed, ticket_visibility_branches
+from tickets.selectors import ticket_visibility_branches
+from tickets.selectors_narrowed import ticket_rows_narrowed
 
 CONFIG = "simple"  # as written in _REFRESH and the index's migration
 # A search lists at most this many matches, the newest: their ids are found first

@@ -1,11 +1,6 @@
 """Reads: who may see what, and the querysets pages and the API list from."""
 
-from collections.abc import Callable
-
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -100,58 +95,6 @@ def ticket_visibility_branches(user: User) -> list[Q]:
     if not team_ids:
         return []
     return [*(Q(team_id=pk) for pk in sorted(team_ids)), Q(assignee=user)]
-
-
-def ticket_rows_narrowed(
-    queryset: QuerySet, *, user: User, rows: int, first_rows: Callable | None = None
-) -> QuerySet:
-    """``queryset`` (a list of the user's tickets, ordered) narrowed to the first
-    ``rows`` tickets of each branch of their visibility, which hold its first
-    ``rows`` tickets: ``id IN ((... team 1 ... LIMIT rows) UNION ALL (...))``, or
-    what ``first_rows(part, branch=, rows=)`` compiles for a branch (a search's).
-
-    Why: ``team_id IN (...) OR assignee_id = ...`` cannot walk an index in the
-    list's order, and the planner, taking the team and a filter (a word, a
-    priority) as independent, may walk the table's order index instead and read
-    most of a million tickets; each branch walks its ``(team_id, ...)`` index and
-    stops at ``rows``. PostgreSQL only (SQLite cannot limit the parts of a UNION)."""
-    branches = ticket_visibility_branches(user)
-    if not branches or rows < 1 or queryset.model is not Ticket:
-        return queryset
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset
-    parts, params = [], []
-    plain = _without_visibility(queryset.select_related(None).prefetch_related(None), user)
-    for branch in branches:
-        try:
-            sql, values = (first_rows or _first_rows)(
-                plain.filter(branch), branch=branch, rows=rows
-            )
-        except EmptyResultSet:  # a branch that can hold nothing (a filter on no ids)
-            continue
-        parts.append(f"({sql})")
-        params.extend(values)
-    if not parts:
-        return queryset.none()
-    # The parts are SQL Django compiled, their values passed apart: nothing is spliced in.
-    return queryset.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))  # noqa: S611
-
-
-def _first_rows(part: QuerySet, *, branch: Q, rows: int) -> tuple[str, tuple]:
-    return part.values("pk")[:rows].query.sql_with_params()
-
-
-def _without_visibility(queryset: QuerySet, user: User) -> QuerySet:
-    """``queryset`` without its visibility filter, for the branches only (the list
-    keeps it): the planner takes ``team_id = t`` beside ``team_id IN (t) OR ...`` as
-    two independent conditions, expects a hundredth of the team's tickets and reads
-    them all through a bitmap instead of walking the team's index."""
-    visibility = Ticket.objects.filter(ticket_visibility_filter(user)).query.where.children[0]
-    stripped = queryset.all()
-    where = stripped.query.where
-    if where.connector == "AND" and not where.negated and visibility in where.children:
-        where.children.remove(visibility)
-    return stripped
 
 
 def ticket_list(*, user: User) -> QuerySet[Ticket]:

@@ -59,7 +59,12 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def _now(self):
-        return self.context.get("now") or timezone.now()
+        """The context's ``now``, else the time of the first clock written: the clocks
+        of a list are all read as of one moment."""
+        now = self.__dict__.get("_listed_now")
+        if now is None:
+            now = self._listed_now = self.context.get("now") or timezone.now()
+        return now
 
     def get_target_seconds(self, clock: SlaClock) -> int:
         return int(clock.target.total_seconds())
@@ -84,7 +89,7 @@ class SlaClockSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
 
     def lean_representation(self, clock: SlaClock) -> dict:
         now = self._now()
-        moment = self.moment
+        moment = self.moments()
         used = sla.used_now(clock, now)
         return {
             "metric": str(clock.metric),

@@ -3,10 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tickets.loaded import LoadedRows
 from tickets.models import Team, validate_time_zone
 
 
-class BusinessCalendar(models.Model):
+class BusinessCalendar(LoadedRows, models.Model):
     """Written, with its hours and holidays, through ``services.config.calendars``
     (which holds the rules of working hours)."""
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escalations.clockstates import ClockState, ClockStatus, public_status
 from escalations.models.calendars import BusinessCalendar
+from tickets.loaded import LoadedRows
 from tickets.models import Category, Organization, Priority, Ticket
 
 # Targets and time limits stop at a year of business minutes: beyond that a due
@@ -88,7 +89,7 @@ class SlaPolicy(models.Model):
         return None if minutes is None else timedelta(minutes=minutes)
 
 
-class SlaClock(models.Model):
+class SlaClock(LoadedRows, models.Model):
     """One SLA metric of one ticket, timed in business time.
 
     ``state`` is one of the states declared in ``escalations.clockstates``, and

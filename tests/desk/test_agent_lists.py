@@ -2,6 +2,7 @@
 query, in the same order), and "breached" read from the ticket's own row."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from escalations.selectors import order_by_urgency
 from escalations.services.sla.urgency import ticket_urgency_refresh
 from escalations.services.sweep import sla_sweep
 from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
-from tickets import selectors, services
+from tickets import selectors, selectors_narrowed, services
 from tickets.models import Ticket
 from tickets.search import search_tickets, ticket_search_refresh
 
@@ -25,8 +26,9 @@ postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="branches are read on
 
 @pytest.fixture
 def world(agent, l1_team):
-    """The agent works in two teams and holds one ticket of a third; a fourth team's
-    tickets, and the third's others, are out of their reach."""
+    """The agent works in two teams and holds one ticket of a third (and some of their
+    own team's); a fourth team's tickets, and the third's others, are out of their
+    reach."""
     second = TeamFactory(name="Second line")
     second.members.add(agent)
     third, fourth = TeamFactory(name="Third"), TeamFactory(name="Fourth")
@@ -37,6 +39,9 @@ def world(agent, l1_team):
         ticket = TicketFactory(team=team, priority=f"P{1 + n * 7 % 4}", title=f"Disk {n}")
         if team == third:
             ticket.assignee = agent if n % 8 == 2 else other
+            ticket.save()
+        elif team == l1_team and n % 8 == 0:  # in two branches: their team's and their own
+            ticket.assignee = agent
             ticket.save()
         Ticket.objects.filter(pk=ticket.pk).update(
             created_at=T0 - timedelta(hours=n * 5 % 24),
@@ -65,14 +70,14 @@ def test_pages_read_team_by_team_are_the_pages_of_the_plain_list(world, agent, n
     everything = [ticket.pk for ticket in listed]
     assert sorted(everything) == sorted(world[0])
     for bottom, top in ((0, 4), (4, 8), (8, 12), (12, 40)):
-        narrowed = selectors.ticket_rows_narrowed(listed, user=agent, rows=top)
+        narrowed = selectors_narrowed.ticket_rows_narrowed(listed, user=agent, rows=top)
         assert [ticket.pk for ticket in narrowed[bottom:top]] == everything[bottom:top]
 
 
 @postgres_only
 def test_the_page_and_its_capped_count_are_read_team_by_team(world, agent):
     listed = selectors.ticket_list(user=agent)
-    narrow = lambda queryset, rows: selectors.ticket_rows_narrowed(  # noqa: E731
+    narrow = lambda queryset, rows: selectors_narrowed.ticket_rows_narrowed(  # noqa: E731
         queryset, user=agent, rows=rows
     )
     with CaptureQueriesContext(connection) as queries:
@@ -89,20 +94,39 @@ def test_the_page_and_its_capped_count_are_read_team_by_team(world, agent):
 
 
 @postgres_only
+def test_the_capped_count_reads_the_branches_ids_alone(world, agent):
+    listed = selectors.ticket_list(user=agent)
+    count_narrowed = partial(selectors_narrowed.ticket_count_narrowed, user=agent)
+    with CaptureQueriesContext(connection) as queries:
+        paginator = CappedPaginator(listed, 5, count_narrowed=count_narrowed)
+        assert (paginator.count, paginator.count_exact) == (len(world[0]), True)
+    (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    # The branches' ids united (each ticket once), not looked up again in the list.
+    assert count.startswith("SELECT COUNT(*) FROM ((SELECT")
+    assert " UNION (" in count
+    assert "UNION ALL" not in count
+    assert count.count("LIMIT 1001") == 3  # two teams and the agent's own tickets
+    assert "ORDER BY" not in count
+
+
+@postgres_only
 @pytest.mark.parametrize("cap", [2, 5, 6, 7, 14, 15, 16])
 def test_a_count_read_team_by_team_is_the_count_of_the_plain_list(
     monkeypatch, world, agent, l1_team, cap
 ):
     monkeypatch.setattr(CappedPaginator, "cap", cap)
-    narrow = lambda queryset, rows: selectors.ticket_rows_narrowed(  # noqa: E731
+    narrow = lambda queryset, rows: selectors_narrowed.ticket_rows_narrowed(  # noqa: E731
         queryset, user=agent, rows=rows
     )
     listed = selectors.ticket_list(user=agent)
     # All of the agent's tickets (three parts), one team's only (one part holds all).
+    count_narrowed = partial(selectors_narrowed.ticket_count_narrowed, user=agent)
     for tickets in (listed, listed.filter(team=l1_team), listed.filter(priority="P1")):
         plain = CappedPaginator(tickets, 4)
         narrowed = CappedPaginator(tickets, 4, narrow=narrow)
+        united = CappedPaginator(tickets, 4, count_narrowed=count_narrowed)
         assert (narrowed.count, narrowed.count_exact) == (plain.count, plain.count_exact)
+        assert (united.count, united.count_exact) == (plain.count, plain.count_exact)
         assert plain.count_exact == (tickets.count() <= cap)
 
 

@@ -79,3 +79,34 @@ def test_moments_are_written_as_drf_writes_them(zone):
         for value in values:
             expected = field.to_representation(value) if value else None
             assert write(value) == expected == moment(value)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"page": "2"}, {"ordering": "-priority", "page_size": "10"}],
+)
+def test_a_request_naming_no_filter_gets_the_list_without_the_form(rf, agent, params):
+    request = rf.get(TICKETS_URL, params)
+    request.user = agent
+    listed = Ticket.objects.filter(title__startswith="x").order_by("-created_at")
+    lean = TicketFilter(request.GET, queryset=listed, request=request)
+    assert lean.is_valid()
+    assert str(lean.qs.query) == str(listed.query)
+    assert "_form" not in lean.__dict__  # neither built nor validated
+    # What the form would have given: every filter empty, the list unchanged.
+    full = TicketFilter(request.GET, queryset=listed, request=request)
+    full.absent_filters_filter_nothing = False
+    assert full.is_valid()
+    assert str(full.qs.query) == str(lean.qs.query)
+    assert "_form" in full.__dict__
+
+
+@pytest.mark.parametrize(
+    "params", [{"status": "open"}, {"created_after": "bad"}, {"q": "printer", "page": "2"}]
+)
+def test_a_request_naming_a_filter_goes_through_the_form(rf, agent, params):
+    request = rf.get(TICKETS_URL, params)
+    request.user = agent
+    filterset = TicketFilter(request.GET, queryset=Ticket.objects.all(), request=request)
+    assert filterset.is_valid() == ("created_after" not in params)
+    assert "_form" in filterset.__dict__

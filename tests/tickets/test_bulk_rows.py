@@ -1,5 +1,6 @@
-"""``new_row`` builds what the model's constructor builds; ``rows_update`` writes
-what ``bulk_update`` writes (PostgreSQL: one array per column)."""
+"""``new_row`` builds what the model's constructor builds, ``loaded_row`` what
+``from_db`` builds; ``rows_update`` writes what ``bulk_update`` writes (PostgreSQL:
+one array per column)."""
 
 import uuid
 from datetime import timedelta
@@ -14,6 +15,7 @@ from escalations.models import SlaClock
 from notifications.models import Channel, Delivery
 from tests.factories import create_ticket
 from tickets.bulk import new_row, rows_insert, rows_update
+from tickets.loaded import loaded_row
 from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,32 @@ def test_rows_update_writes_what_bulk_update_writes(agent, policy):
     assert set(
         Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values_list("title", flat=True)
     ) == {f"new title of {t.pk}" for t in tickets}
+
+
+def test_a_row_read_is_built_as_from_db_builds_it(agent, policy):
+    ticket = create_ticket(agent, impact=2, urgency=2)
+    names = ["id", "ticket_id", "metric", "state", "target", "due_at", "calendar_id"]
+    for row in SlaClock.objects.filter(ticket=ticket).values_list(*names):
+        built = loaded_row(SlaClock, "default", names, row)
+        expected = SlaClock.from_db("default", names, list(row))
+        assert _attributes(built) == _attributes(expected)
+        assert built.get_deferred_fields() == expected.get_deferred_fields()
+        assert built.status == expected.status
+        assert built.pk == row[0]
+        assert built.ticket.pk == ticket.pk
+
+
+def test_a_row_read_of_a_model_with_init_receivers_goes_through_from_db(agent, policy):
+    ticket = create_ticket(agent)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    signals.post_init.connect(receiver, sender=SlaClock)
+    try:
+        row = SlaClock.objects.filter(ticket=ticket).values_list("id", "metric")[0]
+        built = loaded_row(SlaClock, "default", ["id", "metric"], row)
+    finally:
+        signals.post_init.disconnect(receiver, sender=SlaClock)
+    assert seen == [built]

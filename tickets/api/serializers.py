@@ -161,7 +161,7 @@ class TicketSerializer(LeanRepresentationMixin, serializers.ModelSerializer):
 
     def lean_representation(self, ticket: Ticket) -> dict:
         organization, category, team = ticket.organization, ticket.category, ticket.team
-        moment = self.moment
+        moment = self.moments()
         return {
             "id": ticket.pk,
             "reference": ticket.reference,

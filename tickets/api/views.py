@@ -25,6 +25,7 @@ from tickets.api.timeline import (
 )
 from tickets.filters import TicketFilter
 from tickets.models import Ticket
+from tickets.selectors_narrowed import ticket_count_narrowed, ticket_rows_narrowed
 
 
 class TokenView(ObtainAuthToken):
@@ -96,7 +97,13 @@ class TicketViewSet(
         """The list's pages read an agent's tickets team by team (see the selector)."""
         if self.action != "list":
             return queryset
-        return selectors.ticket_rows_narrowed(queryset, user=self.request.user, rows=rows)
+        return ticket_rows_narrowed(queryset, user=self.request.user, rows=rows)
+
+    def count_narrowed(self, queryset, *, rows: int) -> int | None:
+        """The list's capped count, read team by team (see the selector)."""
+        if self.action != "list":
+            return None
+        return ticket_count_narrowed(queryset, user=self.request.user, rows=rows)
 
     def written(self, ticket: Ticket, status_code: int = status.HTTP_200_OK) -> Response:
         """Answer a write with the ticket as it now stands, hooks included.

@@ -5,11 +5,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tickets.loaded import LoadedRows
 from tickets.models.choices import DataRegion, RetentionAction, Tier, validate_time_zone
 from tickets.translated import translated, validate_translations
 
 
-class Organization(models.Model):
+class Organization(LoadedRows, models.Model):
     class Tier(models.TextChoices):
         STANDARD = "standard", _("Standard")
         VIP = "vip", _("VIP")
@@ -68,7 +69,7 @@ class Organization(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(LoadedRows, AbstractUser):
     """A person: agent, manager, admin or requester.
 
     Team membership makes someone an agent; a user in no team is a requester.
@@ -101,7 +102,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Category(models.Model):
+class Category(LoadedRows, models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -131,7 +132,7 @@ class Category(models.Model):
         return translated(self, "description")
 
 
-class Team(models.Model):
+class Team(LoadedRows, models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier, default=Tier.L1)
     manager = models.ForeignKey(

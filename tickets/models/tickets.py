@@ -8,11 +8,12 @@ from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tickets.loaded import LoadedRows
 from tickets.models.choices import Impact, Priority, SlaRank, Status, Tier, Urgency
 from tickets.models.people import Category, Organization, Team
 
 
-class Ticket(models.Model):
+class Ticket(LoadedRows, models.Model):
     # How the desk routes it: shown to agents, not to requesters (pages, API, filters).
     ROUTING_FIELDS = ("level", "team")
 
