@@ -219,9 +219,10 @@ class ClockDay(DayRow):
         return f"{self.day} {self.metric}: {self.clocks}"
 
 
-# The histogram bin of a resolution's seconds: ``floor(sqrt(max(seconds, 0)) / 8)``,
-# never decreasing with the value (bins 0, 1, 2 ... end at 64, 256, 576 ...
-# seconds; a bin of three days is about an hour and a half wide).
+# The histogram bin of a resolution's or a stint's seconds:
+# ``floor(sqrt(max(seconds, 0)) / 8)``, never decreasing with the value (bins
+# 0, 1, 2 ... end at 64, 256, 576 ... seconds; a bin of three days is about an
+# hour and a half wide).
 RESOLUTION_BIN_WIDTH = 8
 
 

@@ -15,9 +15,23 @@ from escalations.services import escalate, reviews
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
 from reports.metrics.sla import sla
-from reports.metrics.times import _resolution_figures, _resolution_sorted
+from reports.metrics.times import (
+    _resolution_figures,
+    _resolution_sorted,
+    _stint_figures,
+    _stints_sorted,
+)
 from reports.metrics.volume import volume
-from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
+from reports.models import (
+    ClockDay,
+    ClockFact,
+    EscalationDay,
+    EscalationFact,
+    LevelStint,
+    ResolutionDay,
+    StintDay,
+    StintFact,
+)
 from reports.services.rollups import rollups_rebuild
 from tests.factories import CategoryFactory, OrganizationFactory, create_ticket
 from tests.reports.conftest import MARCH, NOW, t
@@ -136,10 +150,15 @@ def resolution_rows() -> set[tuple]:
     return set(ResolutionDay.objects.exclude(n=0).values_list("day", "team_id", "kind", "bin", "n"))
 
 
+def stint_rows() -> set[tuple]:
+    fields = ("day", "team_id", "level", "kind", "bin", "n")
+    return set(StintDay.objects.exclude(n=0).values_list(*fields))
+
+
 def fact_rows() -> set[tuple]:
     return {
         row
-        for model in (EscalationFact, ClockFact)
+        for model in (EscalationFact, ClockFact, StintFact)
         for row in model.objects.values_list(*[f.attname for f in model._meta.fields])
     }
 
@@ -171,6 +190,8 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             f = ReportFilter(start=start, end=end, **extra)
             assert report_volume(f) == plain_volume(f), (start, end, extra)
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
+            # Time at level from the stint histograms where they answer.
+            assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
     by_day = (
         Escalation.objects.values("created_at__date", "ticket__priority", "to_tier")
@@ -256,14 +277,21 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
 
     incremental_days, incremental_facts = rollup_rows(), fact_rows()
     incremental_clocks, incremental_resolutions = clock_rows(), resolution_rows()
+    incremental_stints = stint_rows()
     assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
     if connection.vendor == "postgresql":  # the histograms are kept there only
         assert {row[2] for row in incremental_resolutions} == {"n", "business", "wall"}
+        # Stints ended by the sweep's batch, a route, a resolution.
+        assert {row[3] for row in incremental_stints} == {
+            *("n", "escalated", "de_escalated", "resolved", "business", "wall")
+        }
+        assert StintFact.objects.count() == LevelStint.objects.filter(left_at__isnull=False).count()
     rebuilt = list(rollups_rebuild(batch_size=2, from_scratch=True))
     assert len(rebuilt) == 2  # four tickets, two a transaction
     assert rollup_rows() == incremental_days
     assert clock_rows() == incremental_clocks
     assert resolution_rows() == incremental_resolutions
+    assert stint_rows() == incremental_stints
     assert fact_rows() == incremental_facts
     day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
     for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
@@ -278,6 +306,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert volume(whole).summary["total"] == Escalation.objects.count()
     for f in (day, whole, ReportFilter(start=day.start, end=day.end, group="day")):
         assert _resolution_figures(f) == _resolution_sorted(f)
+        assert _stint_figures(f) == _stints_sorted(f)
 
 
 def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, capsys):
