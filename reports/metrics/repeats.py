@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Min
+from django.db.models import Count, F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from reports.metrics.base import Column, Report, ReportFilter
@@ -16,23 +16,58 @@ from tickets.models import Category, Organization
 REPEAT_WINDOW = timedelta(days=30)
 
 
+def firsts_in(f: ReportFilter):
+    """Each escalated ticket's first escalation of the period: the one whose
+    previous escalation of the ticket is before the period (kept on the facts,
+    so no grouping by ticket). The level filter picks escalations rather than
+    tickets: it has no such row (``grouped_by_ticket``)."""
+    return escalations_in(f).filter(Q(previous_at__isnull=True) | Q(previous_at__lt=f.start))
+
+
+def grouped_by_ticket(f: ReportFilter) -> bool:
+    return bool(f.level)
+
+
 def _pairs_sql(f: ReportFilter) -> tuple[str, list]:
     """One row per escalated ticket of the period: its organization and category,
     its first escalation, and 30 days before it."""
-    first = Min("created_at")
-    per_ticket = (
-        escalations_in(f)
-        .exclude(organization=None)
-        .exclude(category=None)
-        .annotate(org=F("organization"), cat=F("category"))
-        .values("ticket", "org", "cat")
-        .annotate(
-            first=first,
-            since=first - REPEAT_WINDOW,
+    if grouped_by_ticket(f):
+        first = Min("created_at")
+        per_ticket = (
+            escalations_in(f)
+            .exclude(organization=None)
+            .exclude(category=None)
+            .annotate(org=F("organization"), cat=F("category"))
+            .values("ticket", "org", "cat")
+            .annotate(first=first, since=first - REPEAT_WINDOW)
         )
-        .order_by()
-    )
-    return per_ticket.query.sql_with_params()
+    else:
+        per_ticket = (
+            firsts_in(f)
+            .exclude(organization=None)
+            .exclude(category=None)
+            .values(
+                org=F("organization"),
+                cat=F("category"),
+                first=F("created_at"),
+                since=F("created_at") - REPEAT_WINDOW,
+            )
+        )
+    return per_ticket.order_by().query.sql_with_params()
+
+
+def escalated_more_than_once(f: ReportFilter) -> int:
+    """Tickets escalated at least twice in the period: those whose first
+    escalation there has its next one inside the period too."""
+    if grouped_by_ticket(f):
+        return (
+            escalations_in(f)
+            .values("ticket")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .aggregate(tickets=Count("ticket"))["tickets"]
+        )
+    return firsts_in(f).filter(next_at__lt=f.end).count()
 
 
 def repeats(f: ReportFilter) -> Report:
@@ -70,13 +105,6 @@ def repeats(f: ReportFilter) -> Report:
         }
         for org_id, org_name, cat_id, cat_name, tickets, repeated in found
     ]
-    multi = (
-        escalations_in(f)
-        .values("ticket")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .aggregate(tickets=Count("ticket"))
-    )
     return Report(
         "repeats",
         _("Repeat escalations"),
@@ -87,7 +115,7 @@ def repeats(f: ReportFilter) -> Report:
             Column("repeated", _("Escalated within 30 days of the previous one")),
         ],
         rows,
-        summary={"tickets_escalated_more_than_once": multi["tickets"]},
+        summary={"tickets_escalated_more_than_once": escalated_more_than_once(f)},
         chart={"kind": "hbars", "x": "organization_name", "series": ["repeated"]},
         drill=("organization", "category"),
     )

@@ -57,6 +57,11 @@ class EscalationFact(models.Model):
     decided = models.BooleanField(default=False)  # by a person (approved or rejected)
     decided_at = models.DateTimeField(null=True, blank=True)
     root_cause = models.CharField(max_length=32, blank=True)  # of a submitted review
+    # The ticket's escalations before and after this one (in time, then id
+    # order): its first escalation in a period is the one whose previous is
+    # before the period, and it escalated again there if its next is inside.
+    previous_at = models.DateTimeField(null=True, blank=True)
+    next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("escalation fact")

@@ -50,11 +50,14 @@ def _escalations_select(where: str) -> str:
         SELECT e.id AS escalation_id, e.ticket_id, e.created_at, t.team_id, t.category_id,
                t.organization_id, t.priority, e.kind, e.trigger, e.status, e.from_tier,
                e.to_tier, e.decided_by_id IS NOT NULL AS decided, e.decided_at,
-               COALESCE(r.root_cause_category, '') AS root_cause
+               COALESCE(r.root_cause_category, '') AS root_cause,
+               LAG(e.created_at) OVER ticket AS previous_at,
+               LEAD(e.created_at) OVER ticket AS next_at
         FROM {Escalation._meta.db_table} e
         JOIN {Ticket._meta.db_table} t ON t.id = e.ticket_id
         LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
-        WHERE {where}"""  # noqa: S608
+        WHERE {where}
+        WINDOW ticket AS (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id)"""  # noqa: S608
 
 
 def _resolved() -> str:
@@ -100,7 +103,7 @@ ESCALATIONS = Spec(
     fact_columns=(
         *("escalation_id", "ticket_id", "created_at", "team_id", "category_id"),
         *("organization_id", "priority", "kind", "trigger", "status", "from_tier"),
-        *("to_tier", "decided", "decided_at", "root_cause"),
+        *("to_tier", "decided", "decided_at", "root_cause", "previous_at", "next_at"),
     ),
     select=_escalations_select,
     ticket_column="e.ticket_id",

@@ -3,6 +3,7 @@ aggregates over escalations and tickets give: on the hand-computed data set,
 and after a run of changes made through the services (kept incrementally by the
 event-bus listeners, compared with a rebuild from scratch)."""
 
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -150,6 +151,19 @@ def resolution_rows() -> set[tuple]:
     return set(ResolutionDay.objects.exclude(n=0).values_list("day", "team_id", "kind", "bin", "n"))
 
 
+repeats_metric = importlib.import_module("reports.metrics.repeats")  # the module, not the report
+
+
+def report_repeats(f: ReportFilter, *, plain: bool = False) -> tuple:
+    """Repeats from each ticket's first escalation of the period (the facts'
+    neighbours) or, ``plain``, grouped by ticket as the level filter is."""
+    with pytest.MonkeyPatch.context() as patch:
+        if plain:
+            patch.setattr(repeats_metric, "grouped_by_ticket", lambda f: True)
+        report = repeats_metric.repeats(f)
+    return report.rows, report.summary
+
+
 def stint_rows() -> set[tuple]:
     fields = ("day", "team_id", "level", "kind", "bin", "n")
     return set(StintDay.objects.exclude(n=0).values_list(*fields))
@@ -190,6 +204,7 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             f = ReportFilter(start=start, end=end, **extra)
             assert report_volume(f) == plain_volume(f), (start, end, extra)
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
+            assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
             # Time at level from the stint histograms where they answer.
             assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
@@ -298,6 +313,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         f = ReportFilter(start=day.start, end=day.end, **extra)
         assert report_volume(f) == plain_volume(f), extra
         assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
+        assert report_repeats(f) == report_repeats(f, plain=True), extra
     whole = ReportFilter(
         start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 3, 8, tzinfo=UTC)
     )
