@@ -78,18 +78,21 @@ def repeats(f: ReportFilter) -> Report:
     inner, params = _pairs_sql(f)
     org, cat = Organization._meta.db_table, Category._meta.db_table
     sql = f"""
-        SELECT x.org, o.name, x.cat, c.name, COUNT(*) AS tickets,
-               SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END)
+        SELECT p.org, o.name, p.cat, c.name, p.tickets, p.repeated
         FROM (
-            SELECT y.org, y.cat, y.since,
-                   LAG(y.first) OVER (PARTITION BY y.org, y.cat ORDER BY y.first) AS previous
-            FROM ({inner}) y
-        ) x
-        JOIN {org} o ON o.id = x.org
-        JOIN {cat} c ON c.id = x.cat
-        GROUP BY x.org, o.name, x.cat, c.name
-        HAVING SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END) > 0
-        ORDER BY 6 DESC, 5 DESC, 2
+            SELECT x.org, x.cat, COUNT(*) AS tickets,
+                   SUM(CASE WHEN x.previous >= x.since THEN 1 ELSE 0 END) AS repeated
+            FROM (
+                SELECT y.org, y.cat, y.since,
+                       LAG(y.first) OVER (PARTITION BY y.org, y.cat ORDER BY y.first) AS previous
+                FROM ({inner}) y
+            ) x
+            GROUP BY x.org, x.cat
+        ) p
+        JOIN {org} o ON o.id = p.org
+        JOIN {cat} c ON c.id = p.cat
+        WHERE p.repeated > 0
+        ORDER BY p.repeated DESC, p.tickets DESC, o.name
     """  # noqa: S608  (table names from the models, values as parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
