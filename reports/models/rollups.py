@@ -73,6 +73,13 @@ class EscalationFact(models.Model):
                 name="escfact_created",
             ),
             models.Index(fields=["ticket"], name="escfact_ticket"),
+            # Repeats: each pair's escalations in time order (its window needs
+            # no sort), with the neighbours that pick each ticket's first.
+            models.Index(
+                fields=["organization", "category", "created_at"],
+                include=["previous_at", "next_at"],
+                name="escfact_pair",
+            ),
             models.Index(
                 fields=["created_at"],
                 include=["team", "status", "decided", "decided_at"],
