@@ -205,9 +205,8 @@ def load(tickets: int) -> dict[str, float]:
             started = time.perf_counter()
             cur.execute(sql, p)
             rows = cur.rowcount
-            # Statistics of what was just written: the next steps read it (with
-            # the empty table's, the reviews' NOT EXISTS rescanned the table it
-            # was filling for every escalation, for over 20 minutes).
+            # Statistics of what was just written: the next steps read it (planned
+            # with the empty tables' statistics, the reviews took over 20 minutes).
             cur.execute(f"ANALYZE {TABLES[name]}")
             took[name] = time.perf_counter() - started
             print(f"  {name}: {rows:,} rows in {took[name]:.1f} s", flush=True)
