@@ -52,7 +52,7 @@ def empty() -> None:
     with connection.cursor() as cur:
         cur.execute(
             "TRUNCATE reports_escalationday, reports_escalationfact, reports_clockday, "
-            "reports_clockfact, reports_resolutionday, "
+            "reports_clockfact, reports_resolutionday, reports_stintday, reports_stintfact, "
             "reports_surveyresponse, reports_levelstint, reports_digestlog, "
             "escalations_slaclockalert, escalations_slaclock, escalations_escalationreview, "
             "escalations_escalation, tickets_ticketevent, tickets_ticket CASCADE"
@@ -157,7 +157,15 @@ def bench_rollups() -> None:
     changed (nothing, on data kept from an earlier run)."""
     from django.db import connection
 
-    from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
+    from reports.models import (
+        ClockDay,
+        ClockFact,
+        EscalationDay,
+        EscalationFact,
+        ResolutionDay,
+        StintDay,
+        StintFact,
+    )
     from reports.services.rollups import rollups_rebuild
     from tickets.models import Ticket
 
@@ -166,7 +174,10 @@ def bench_rollups() -> None:
     rows = sum(step.rows for step in rollups_rebuild(from_scratch=scratch))
     elapsed = time.perf_counter() - started
     with connection.cursor() as cur:
-        for table in ("escalationfact", "escalationday", "clockfact", "clockday", "resolutionday"):
+        for table in (
+            *("escalationfact", "escalationday", "clockfact", "clockday", "resolutionday"),
+            *("stintfact", "stintday"),
+        ):
             cur.execute(f"VACUUM ANALYZE reports_{table}")
     facts, clocks = EscalationFact.objects.count(), ClockFact.objects.count()
     tickets = Ticket.objects.count()
@@ -174,7 +185,8 @@ def bench_rollups() -> None:
         f"  rollups ({'from scratch' if scratch else 'refresh'}) in {elapsed:.1f} s: "
         f"{facts:,} escalation facts, {EscalationDay.objects.count():,} escalation day rows, "
         f"{clocks:,} clock facts, {ClockDay.objects.count():,} clock day rows, "
-        f"{ResolutionDay.objects.count():,} resolution day rows "
+        f"{ResolutionDay.objects.count():,} resolution day rows, "
+        f"{StintFact.objects.count():,} stint facts, {StintDay.objects.count():,} stint day rows "
         f"({rows:,} rollup rows changed): {tickets / elapsed:,.0f} tickets/s, "
         f"{(facts + clocks) / elapsed:,.0f} facts/s"
     )
@@ -204,6 +216,8 @@ def main() -> None:
             "reports_clockfact",
             "reports_clockday",
             "reports_resolutionday",
+            "reports_stintfact",
+            "reports_stintday",
         ):
             cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
             print(f"  {table}: {cur.fetchone()[0]:,} rows")

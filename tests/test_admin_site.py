@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 APPS = ["tickets", "escalations", "notifications", "reports"]
-# Reporting caches: copies of ticket, escalation and clock columns kept by the
+# Reporting caches: copies of ticket, escalation, clock and stint columns kept by the
 # listeners and rebuilt by ``manage.py rebuild_rollups``; nothing in them is an
 # admin's to read or change that admin does not show on the originals.
 CACHES = {
@@ -15,6 +15,8 @@ CACHES = {
     "reports.clockfact",
     "reports.clockday",
     "reports.resolutionday",
+    "reports.stintfact",
+    "reports.stintday",
 }
 MODELS = [
     model

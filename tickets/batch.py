@@ -239,3 +239,11 @@ def on_flush(name: str, flusher: Callable[[], None]) -> bool:
         return False
     batch.flushers.setdefault(name, flusher)
     return True
+
+
+def flush_first(name: str) -> None:
+    """Run the flusher queued as ``name`` now, if there is one (a flusher whose
+    rows another flusher reads: flushers otherwise run last queued first)."""
+    batch = current()
+    if batch is not None and (flusher := batch.flushers.pop(name, None)) is not None:
+        flusher()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Min
+from django.db.models import Count, F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from reports.metrics.base import Column, Report, ReportFilter
@@ -16,23 +16,58 @@ from tickets.models import Category, Organization
 REPEAT_WINDOW = timedelta(days=30)
 
 
+def firsts_in(f: ReportFilter):
+    """Each escalated ticket's first escalation of the period: the one whose
+    previous escalation of the ticket is before the period (kept on the facts,
+    so no grouping by ticket). The level filter picks escalations rather than
+    tickets: it has no such row (``grouped_by_ticket``)."""
+    return escalations_in(f).filter(Q(previous_at__isnull=True) | Q(previous_at__lt=f.start))
+
+
+def grouped_by_ticket(f: ReportFilter) -> bool:
+    return bool(f.level)
+
+
 def _pairs_sql(f: ReportFilter) -> tuple[str, list]:
     """One row per escalated ticket of the period: its organization and category,
     its first escalation, and 30 days before it."""
-    first = Min("created_at")
-    per_ticket = (
-        escalations_in(f)
-        .exclude(organization=None)
-        .exclude(category=None)
-        .annotate(org=F("organization"), cat=F("category"))
-        .values("ticket", "org", "cat")
-        .annotate(
-            first=first,
-            since=first - REPEAT_WINDOW,
+    if grouped_by_ticket(f):
+        first = Min("created_at")
+        per_ticket = (
+            escalations_in(f)
+            .exclude(organization=None)
+            .exclude(category=None)
+            .annotate(org=F("organization"), cat=F("category"))
+            .values("ticket", "org", "cat")
+            .annotate(first=first, since=first - REPEAT_WINDOW)
         )
-        .order_by()
-    )
-    return per_ticket.query.sql_with_params()
+    else:
+        per_ticket = (
+            firsts_in(f)
+            .exclude(organization=None)
+            .exclude(category=None)
+            .values(
+                org=F("organization"),
+                cat=F("category"),
+                first=F("created_at"),
+                since=F("created_at") - REPEAT_WINDOW,
+            )
+        )
+    return per_ticket.order_by().query.sql_with_params()
+
+
+def escalated_more_than_once(f: ReportFilter) -> int:
+    """Tickets escalated at least twice in the period: those whose first
+    escalation there has its next one inside the period too."""
+    if grouped_by_ticket(f):
+        return (
+            escalations_in(f)
+            .values("ticket")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .aggregate(tickets=Count("ticket"))["tickets"]
+        )
+    return firsts_in(f).filter(next_at__lt=f.end).count()
 
 
 def repeats(f: ReportFilter) -> Report:
@@ -43,18 +78,21 @@ def repeats(f: ReportFilter) -> Report:
     inner, params = _pairs_sql(f)
     org, cat = Organization._meta.db_table, Category._meta.db_table
     sql = f"""
-        SELECT x.org, o.name, x.cat, c.name, COUNT(*) AS tickets,
-               SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END)
+        SELECT p.org, o.name, p.cat, c.name, p.tickets, p.repeated
         FROM (
-            SELECT y.org, y.cat, y.since,
-                   LAG(y.first) OVER (PARTITION BY y.org, y.cat ORDER BY y.first) AS previous
-            FROM ({inner}) y
-        ) x
-        JOIN {org} o ON o.id = x.org
-        JOIN {cat} c ON c.id = x.cat
-        GROUP BY x.org, o.name, x.cat, c.name
-        HAVING SUM(CASE WHEN x.previous IS NOT NULL AND x.previous >= x.since THEN 1 ELSE 0 END) > 0
-        ORDER BY 6 DESC, 5 DESC, 2
+            SELECT x.org, x.cat, COUNT(*) AS tickets,
+                   SUM(CASE WHEN x.previous >= x.since THEN 1 ELSE 0 END) AS repeated
+            FROM (
+                SELECT y.org, y.cat, y.since,
+                       LAG(y.first) OVER (PARTITION BY y.org, y.cat ORDER BY y.first) AS previous
+                FROM ({inner}) y
+            ) x
+            GROUP BY x.org, x.cat
+        ) p
+        JOIN {org} o ON o.id = p.org
+        JOIN {cat} c ON c.id = p.cat
+        WHERE p.repeated > 0
+        ORDER BY p.repeated DESC, p.tickets DESC, o.name
     """  # noqa: S608  (table names from the models, values as parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -70,13 +108,6 @@ def repeats(f: ReportFilter) -> Report:
         }
         for org_id, org_name, cat_id, cat_name, tickets, repeated in found
     ]
-    multi = (
-        escalations_in(f)
-        .values("ticket")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .aggregate(tickets=Count("ticket"))
-    )
     return Report(
         "repeats",
         _("Repeat escalations"),
@@ -87,7 +118,7 @@ def repeats(f: ReportFilter) -> Report:
             Column("repeated", _("Escalated within 30 days of the previous one")),
         ],
         rows,
-        summary={"tickets_escalated_more_than_once": multi["tickets"]},
+        summary={"tickets_escalated_more_than_once": escalated_more_than_once(f)},
         chart={"kind": "hbars", "x": "organization_name", "series": ["repeated"]},
         drill=("organization", "category"),
     )

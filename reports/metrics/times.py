@@ -67,6 +67,13 @@ def stints_ended(f: ReportFilter):
 
 def _stint_figures(f: ReportFilter) -> tuple[list[dict], list[dict]]:
     """Per bucket and level, and per level over the period."""
+    if histograms.answers(f, histograms.STINTS_ENDED):
+        return histograms.stint_percentiles(f, {name: str(how) for name, how in _HOW.items()})
+    return _stints_sorted(f)
+
+
+def _stints_sorted(f: ReportFilter) -> tuple[list[dict], list[dict]]:
+    """Every value of the period sorted (the histograms cannot answer)."""
     if grouping_sets_supported():
         found = percentiles_grouped(
             stints_ended(f)

@@ -8,7 +8,7 @@ from reports.models.rollups import (
     EscalationFact,
     ResolutionDay,
 )
-from reports.models.stints import LevelStint
+from reports.models.stints import LevelStint, StintDay, StintFact
 from reports.models.surveys import DigestLog, SurveyOptOut, SurveyResponse
 
 __all__ = [
@@ -19,6 +19,8 @@ __all__ = [
     "EscalationFact",
     "LevelStint",
     "ResolutionDay",
+    "StintDay",
+    "StintFact",
     "SurveyOptOut",
     "SurveyResponse",
 ]

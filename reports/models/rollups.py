@@ -57,6 +57,11 @@ class EscalationFact(models.Model):
     decided = models.BooleanField(default=False)  # by a person (approved or rejected)
     decided_at = models.DateTimeField(null=True, blank=True)
     root_cause = models.CharField(max_length=32, blank=True)  # of a submitted review
+    # The ticket's escalations before and after this one (in time, then id
+    # order): its first escalation in a period is the one whose previous is
+    # before the period, and it escalated again there if its next is inside.
+    previous_at = models.DateTimeField(null=True, blank=True)
+    next_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("escalation fact")
@@ -68,6 +73,13 @@ class EscalationFact(models.Model):
                 name="escfact_created",
             ),
             models.Index(fields=["ticket"], name="escfact_ticket"),
+            # Repeats: each pair's escalations in time order (its window needs
+            # no sort), with the neighbours that pick each ticket's first.
+            models.Index(
+                fields=["organization", "category", "created_at"],
+                include=["previous_at", "next_at"],
+                name="escfact_pair",
+            ),
             models.Index(
                 fields=["created_at"],
                 include=["team", "status", "decided", "decided_at"],
@@ -219,9 +231,10 @@ class ClockDay(DayRow):
         return f"{self.day} {self.metric}: {self.clocks}"
 
 
-# The histogram bin of a resolution's seconds: ``floor(sqrt(max(seconds, 0)) / 8)``,
-# never decreasing with the value (bins 0, 1, 2 ... end at 64, 256, 576 ...
-# seconds; a bin of three days is about an hour and a half wide).
+# The histogram bin of a resolution's or a stint's seconds:
+# ``floor(sqrt(max(seconds, 0)) / 8)``, never decreasing with the value (bins
+# 0, 1, 2 ... end at 64, 256, 576 ... seconds; a bin of three days is about an
+# hour and a half wide).
 RESOLUTION_BIN_WIDTH = 8
 
 

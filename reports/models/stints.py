@@ -72,3 +72,84 @@ class LevelStint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} at {self.level} from {self.entered_at:%Y-%m-%d %H:%M}"
+
+
+class StintFact(models.Model):
+    """A stint ended, on PostgreSQL: when, its level, team and how it ended,
+    its business and wall seconds and the histogram bin of each (as
+    ``ClockFact`` keeps them for time to resolve). Kept from the stints by the
+    listeners of the FACTS phase (after the stint service), the stint
+    backfill and ``rebuild_rollups``; SQLite keeps none (it sorts every value)."""
+
+    stint = models.OneToOneField(
+        LevelStint, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    left_at = models.DateTimeField()
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    level = models.CharField(max_length=8)
+    how_left = models.CharField(max_length=16, blank=True)
+    business = models.BigIntegerField(null=True, blank=True)
+    wall = models.BigIntegerField(null=True, blank=True)
+    business_bin = models.IntegerField(null=True, blank=True)
+    wall_bin = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stint fact")
+        verbose_name_plural = _("stint facts")
+        indexes = [
+            # The stints of a period's partial days, and those of one
+            # histogram bin and level in a period (the k-th value).
+            models.Index(
+                fields=["left_at"],
+                include=["team", "level", "how_left", "business_bin", "wall_bin"],
+                name="stintfact_left",
+            ),
+            models.Index(
+                fields=["business_bin", "level", "left_at"],
+                include=["business", "team"],
+                name="stintfact_business_bin",
+            ),
+            models.Index(
+                fields=["wall_bin", "level", "left_at"],
+                include=["wall", "team"],
+                name="stintfact_wall_bin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"stint {self.stint_id} of ticket {self.ticket_id}"
+
+
+class StintDay(models.Model):
+    """Time at level per UTC day the stints ended, team (the stint's) and
+    level: how many ended (``kind`` "n", ``bin`` 0), how many ended each way
+    (``kind`` the way, e.g. "escalated") and how many of their business and
+    wall times fall in each histogram bin (``kind`` "business" or "wall").
+    Kept on PostgreSQL with the stint facts."""
+
+    day = models.DateField()  # UTC, of left_at
+    team_id = models.IntegerField(default=0)
+    level = models.CharField(max_length=8)
+    kind = models.CharField(max_length=16)
+    bin = models.IntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("stints per day")
+        verbose_name_plural = _("stints per day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "level", "kind", "bin"], name="stint_day_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.level} {self.kind} {self.bin}: {self.n}"

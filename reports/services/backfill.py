@@ -5,6 +5,7 @@ status moves, replayed in order.
 Resumable: tickets are taken in id order in batches, each batch in its own
 transaction, and a ticket that already has stints is skipped, so a run stopped
 half-way (or a second run) carries on where the last committed batch ended.
+Each batch also brings its tickets' stint facts and daily histograms up to date.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.db.models import Exists, OuterRef
 
 from escalations.models import BusinessCalendar, EscalationLevel, TeamCalendar, TicketRoute
 from reports.models import LevelStint
+from reports.services.rollups import facts_refresh
+from reports.services.stint_facts import STINTS
 from reports.services.stints import how_left, stint_end, stint_pause, stint_resume
 from tickets.models import Status, Team, Ticket, TicketEvent
 from tickets.services import tickets_locked
@@ -159,5 +162,7 @@ def stints_backfill(*, batch_size: int = 500, after_id: int = 0) -> Iterator[Bat
                     calendar_of=lambda level, team, path=path: calendars.of(path, level, team),
                 )
             LevelStint.objects.bulk_create(rows, batch_size=1000)
+            # Their facts and daily histograms (time at level), in the same transaction.
+            facts_refresh(ticket_ids=ids, specs=[STINTS])
         after_id = ids[-1]
         yield Batch(tickets=len(tickets), stints=len(rows), last_id=after_id)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from reports.models.rollups import RESOLUTION_BIN_WIDTH
+
 
 @dataclass(frozen=True)
 class Rollup:
@@ -50,6 +52,16 @@ class Spec:
     key: tuple[tuple[str, str], ...]  # rollup column, expression over the fact ``s``
     measures: tuple[tuple[str, str], ...]
     more: tuple[Rollup, ...] = ()
+    # As a ``Rollup``'s: rows per fact and which count in the spec's own rollup.
+    spread: str = ""
+    where: str = ""
+    postgresql_only: bool = False  # facts and rollups kept on PostgreSQL only
+
+
+def histogram_bin(seconds: str) -> str:
+    """The histogram bin of ``seconds`` (SQL, PostgreSQL): never decreasing
+    with the value, so the values of a lower bin are all below a higher bin's."""
+    return f"floor(sqrt(GREATEST({seconds}, 0)) / {RESOLUTION_BIN_WIDTH})::int"
 
 
 def utc_day(column: str) -> str:
@@ -61,9 +73,8 @@ def utc_day(column: str) -> str:
 def _keyed(spec: Spec | Rollup, source: str, sign: int) -> str:
     columns = [f"{expr} AS {name}" for name, expr in spec.key]
     columns += [f"{sign} * ({expr}) AS {name}" for name, expr in spec.measures]
-    spread = getattr(spec, "spread", "")
-    where = f" WHERE {spec.where}" if getattr(spec, "where", "") else ""
-    return f"SELECT {', '.join(columns)} FROM {source} s {spread}{where}"  # noqa: S608
+    where = f" WHERE {spec.where}" if spec.where else ""
+    return f"SELECT {', '.join(columns)} FROM {source} s {spec.spread}{where}"  # noqa: S608
 
 
 def _upsert_day(spec: Spec | Rollup, ctes: str = "") -> str:

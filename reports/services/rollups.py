@@ -1,10 +1,11 @@
-"""Escalation facts, SLA clock facts and their daily rollups, kept incrementally.
+"""Escalation, SLA clock and stint facts and their daily rollups, kept incrementally.
 
 A change that can move an escalation or a clock in a report refreshes the facts
 of its ticket (``rollup_sql.refresh``): an escalation step (made, approved,
 rejected, reviewed ...), a clock moving (the ticket created, its status changed,
-a public reply, a breach the sweep recorded), or the ticket's team, category,
-priority, organization or level changing. The refresh adds "what the ticket's
+a public reply, a breach the sweep recorded), a stint ending (a status change,
+a move of level or team), or the ticket's team, category, priority,
+organization or level changing. The refresh adds "what the ticket's
 rows count now" minus "what its stored facts counted" to the daily rollups with
 one UPSERT each, so it is idempotent. In a batch job (the SLA sweep) the
 tickets are collected and refreshed together when the batch is flushed: the
@@ -28,8 +29,9 @@ from django.db import connection, transaction
 from escalations.clockstates import BREACHED, ENDED, OPEN
 from escalations.models import Escalation, EscalationReview, SlaClock, SlaClockAlert
 from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
-from reports.models.rollups import RESOLUTION_BIN_WIDTH
-from reports.services.rollup_sql import Rollup, Spec, refresh, utc_day
+from reports.services import stints
+from reports.services.rollup_sql import Rollup, Spec, histogram_bin, refresh, utc_day
+from reports.services.stint_facts import STINT_MODELS, STINTS
 from tickets import batch
 from tickets.models import Comment, Ticket, User
 
@@ -48,17 +50,14 @@ def _escalations_select(where: str) -> str:
         SELECT e.id AS escalation_id, e.ticket_id, e.created_at, t.team_id, t.category_id,
                t.organization_id, t.priority, e.kind, e.trigger, e.status, e.from_tier,
                e.to_tier, e.decided_by_id IS NOT NULL AS decided, e.decided_at,
-               COALESCE(r.root_cause_category, '') AS root_cause
+               COALESCE(r.root_cause_category, '') AS root_cause,
+               LAG(e.created_at) OVER ticket AS previous_at,
+               LEAD(e.created_at) OVER ticket AS next_at
         FROM {Escalation._meta.db_table} e
         JOIN {Ticket._meta.db_table} t ON t.id = e.ticket_id
         LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
-        WHERE {where}"""  # noqa: S608
-
-
-def resolution_bin(seconds: str) -> str:
-    """The histogram bin of ``seconds`` (SQL, PostgreSQL): never decreasing
-    with the value, so the values of a lower bin are all below a higher bin's."""
-    return f"floor(sqrt(GREATEST({seconds}, 0)) / {RESOLUTION_BIN_WIDTH})::int"
+        WHERE {where}
+        WINDOW ticket AS (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id)"""  # noqa: S608
 
 
 def _resolved() -> str:
@@ -74,8 +73,8 @@ def _resolved() -> str:
         f"CASE WHEN {met} THEN c.met_at END AS met_at, "
         f"CASE WHEN {met} THEN {business} END AS business, "
         f"CASE WHEN {met} THEN {wall} END AS wall, "
-        f"CASE WHEN {met} THEN {resolution_bin(business)} END AS business_bin, "
-        f"CASE WHEN {met} THEN {resolution_bin(wall)} END AS wall_bin"
+        f"CASE WHEN {met} THEN {histogram_bin(business)} END AS business_bin, "
+        f"CASE WHEN {met} THEN {histogram_bin(wall)} END AS wall_bin"
     )
 
 
@@ -104,7 +103,7 @@ ESCALATIONS = Spec(
     fact_columns=(
         *("escalation_id", "ticket_id", "created_at", "team_id", "category_id"),
         *("organization_id", "priority", "kind", "trigger", "status", "from_tier"),
-        *("to_tier", "decided", "decided_at", "root_cause"),
+        *("to_tier", "decided", "decided_at", "root_cause", "previous_at", "next_at"),
     ),
     select=_escalations_select,
     ticket_column="e.ticket_id",
@@ -167,7 +166,12 @@ CLOCKS = Spec(
         ),
     ),
 )
-SPECS = (ESCALATIONS, CLOCKS)
+SPECS = (ESCALATIONS, CLOCKS, STINTS)
+
+
+def _kept(specs: Iterable[Spec]) -> list[Spec]:
+    """The specs kept on the database in use."""
+    return [s for s in specs if connection.vendor == "postgresql" or not s.postgresql_only]
 
 
 def _ready(spec: Spec) -> Spec:
@@ -188,7 +192,7 @@ def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -
     ids = sorted(set(ticket_ids))
     if not ids:
         return
-    for spec in specs:
+    for spec in _kept(specs):
         refresh(_ready(spec), _among(ids), ids)
 
 
@@ -210,7 +214,7 @@ def _memo_name(spec: Spec) -> str:
 
 def _touch(ticket_id: int, *specs: Spec) -> None:
     """Refresh now, or (in a batch job) once for all its tickets when it is flushed."""
-    for spec in specs:
+    for spec in _kept(specs):
         name = _memo_name(spec)
         touched = batch.memo(name, set)
         touched.add(ticket_id)
@@ -219,6 +223,8 @@ def _touch(ticket_id: int, *specs: Spec) -> None:
 
 
 def _flush(touched: set[int], spec: Spec) -> None:
+    if spec is STINTS:  # the stints the batch ended are written first
+        batch.flush_first(stints.BATCH_FLUSH)
     facts_refresh(ticket_ids=touched, specs=[spec])
     touched.clear()
 
@@ -296,6 +302,8 @@ def rollups_rebuild(
         with transaction.atomic():
             for model in (EscalationDay, EscalationFact, ClockDay, ResolutionDay, ClockFact):
                 model.objects.all().delete()
+            for model in STINT_MODELS:
+                model.objects.all().delete()
     ids = Ticket.objects.filter(pk__gt=after_id).values_list("pk", flat=True)
     first, last = ids.order_by("pk").first(), ids.order_by("-pk").first()
     if first is None:
@@ -305,7 +313,8 @@ def rollups_rebuild(
         high = low + batch_size
         with transaction.atomic():
             rows = sum(
-                refresh(_ready(spec), "{col} > %s AND {col} <= %s", [low, high]) for spec in SPECS
+                refresh(_ready(spec), "{col} > %s AND {col} <= %s", [low, high])
+                for spec in _kept(SPECS)
             )
         yield Progress(tickets_to=min(high, last), rows=rows)
         low = high

@@ -164,12 +164,15 @@ class _BatchStints:
         self.closed, self.begun = [], []
 
 
+BATCH_FLUSH = "level-stints"
+
+
 def _batch_stints() -> _BatchStints | None:
     work = batch.current()
     if work is None:
         return None
-    pending = batch.memo("level-stints", lambda: _BatchStints(list(work.tickets)))
-    batch.on_flush("level-stints", pending.flush)
+    pending = batch.memo(BATCH_FLUSH, lambda: _BatchStints(list(work.tickets)))
+    batch.on_flush(BATCH_FLUSH, pending.flush)
     return pending
 
 

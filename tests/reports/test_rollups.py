@@ -3,6 +3,7 @@ aggregates over escalations and tickets give: on the hand-computed data set,
 and after a run of changes made through the services (kept incrementally by the
 event-bus listeners, compared with a rebuild from scratch)."""
 
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,9 +18,23 @@ from escalations.services.recompute import clocks_recompute
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
 from reports.metrics.sla import sla
-from reports.metrics.times import _resolution_figures, _resolution_sorted
+from reports.metrics.times import (
+    _resolution_figures,
+    _resolution_sorted,
+    _stint_figures,
+    _stints_sorted,
+)
 from reports.metrics.volume import volume
-from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
+from reports.models import (
+    ClockDay,
+    ClockFact,
+    EscalationDay,
+    EscalationFact,
+    LevelStint,
+    ResolutionDay,
+    StintDay,
+    StintFact,
+)
 from reports.services.rollups import rollups_rebuild
 from tests.factories import CategoryFactory, OrganizationFactory, create_ticket
 from tests.reports.conftest import MARCH, NOW, t
@@ -138,10 +153,28 @@ def resolution_rows() -> set[tuple]:
     return set(ResolutionDay.objects.exclude(n=0).values_list("day", "team_id", "kind", "bin", "n"))
 
 
+repeats_metric = importlib.import_module("reports.metrics.repeats")  # the module, not the report
+
+
+def report_repeats(f: ReportFilter, *, plain: bool = False) -> tuple:
+    """Repeats from each ticket's first escalation of the period (the facts'
+    neighbours) or, ``plain``, grouped by ticket as the level filter is."""
+    with pytest.MonkeyPatch.context() as patch:
+        if plain:
+            patch.setattr(repeats_metric, "grouped_by_ticket", lambda f: True)
+        report = repeats_metric.repeats(f)
+    return report.rows, report.summary
+
+
+def stint_rows() -> set[tuple]:
+    fields = ("day", "team_id", "level", "kind", "bin", "n")
+    return set(StintDay.objects.exclude(n=0).values_list(*fields))
+
+
 def fact_rows() -> set[tuple]:
     return {
         row
-        for model in (EscalationFact, ClockFact)
+        for model in (EscalationFact, ClockFact, StintFact)
         for row in model.objects.values_list(*[f.attname for f in model._meta.fields])
     }
 
@@ -173,6 +206,9 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             f = ReportFilter(start=start, end=end, **extra)
             assert report_volume(f) == plain_volume(f), (start, end, extra)
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
+            assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
+            # Time at level from the stint histograms where they answer.
+            assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
     by_day = (
         Escalation.objects.values("created_at__date", "ticket__priority", "to_tier")
@@ -258,20 +294,28 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
 
     incremental_days, incremental_facts = rollup_rows(), fact_rows()
     incremental_clocks, incremental_resolutions = clock_rows(), resolution_rows()
+    incremental_stints = stint_rows()
     assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
     if connection.vendor == "postgresql":  # the histograms are kept there only
         assert {row[2] for row in incremental_resolutions} == {"n", "business", "wall"}
+        # Stints ended by the sweep's batch, a route, a resolution.
+        assert {row[3] for row in incremental_stints} == {
+            *("n", "escalated", "de_escalated", "resolved", "business", "wall")
+        }
+        assert StintFact.objects.count() == LevelStint.objects.filter(left_at__isnull=False).count()
     rebuilt = list(rollups_rebuild(batch_size=2, from_scratch=True))
     assert len(rebuilt) == 2  # four tickets, two a transaction
     assert rollup_rows() == incremental_days
     assert clock_rows() == incremental_clocks
     assert resolution_rows() == incremental_resolutions
+    assert stint_rows() == incremental_stints
     assert fact_rows() == incremental_facts
     day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
     for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
         f = ReportFilter(start=day.start, end=day.end, **extra)
         assert report_volume(f) == plain_volume(f), extra
         assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
+        assert report_repeats(f) == report_repeats(f, plain=True), extra
     whole = ReportFilter(
         start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 3, 8, tzinfo=UTC)
     )
@@ -280,6 +324,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert volume(whole).summary["total"] == Escalation.objects.count()
     for f in (day, whole, ReportFilter(start=day.start, end=day.end, group="day")):
         assert _resolution_figures(f) == _resolution_sorted(f)
+        assert _stint_figures(f) == _stints_sorted(f)
 
 
 def test_the_rebuild_command_is_resumable_and_changes_nothing_twice(dataset, capsys):
