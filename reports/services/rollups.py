@@ -49,8 +49,8 @@ def _escalations_select(where: str) -> str:
                t.organization_id, t.priority, e.kind, e.trigger, e.status, e.from_tier,
                e.to_tier, e.decided_by_id IS NOT NULL AS decided, e.decided_at,
                COALESCE(r.root_cause_category, '') AS root_cause
-        FROM {Escalation._meta.db_table} e
-        JOIN {Ticket._meta.db_table} t ON t.id = e.ticket_id
+        FROM {Ticket._meta.db_table} t
+        JOIN {Escalation._meta.db_table} e ON e.ticket_id = t.id
         LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
         WHERE {where}"""  # noqa: S608
 
@@ -107,7 +107,10 @@ ESCALATIONS = Spec(
         *("to_tier", "decided", "decided_at", "root_cause"),
     ),
     select=_escalations_select,
-    ticket_column="e.ticket_id",
+    # The tickets picked by their primary key, their escalations by ticket: a
+    # condition on ``e.ticket_id`` let the planner, misled by a table grown
+    # since it was analysed, hash-join a sequential scan of every ticket.
+    ticket_column="t.id",
     row_column="e.id",
     day_table=lambda: EscalationDay._meta.db_table,
     key=(
