@@ -107,7 +107,10 @@ class SlaClock(LoadedRows, models.Model):
     State = ClockState
     Status = ClockStatus
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    # No index of its own: sla_clock_per_metric (ticket, metric) serves it.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
+    )
     metric = models.CharField(_("metric"), max_length=16, choices=Metric)
     state = models.CharField(_("state"), max_length=16, choices=ClockState, default=State.RUNNING)
     policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
@@ -208,7 +211,10 @@ class SlaClockAlert(models.Model):
         WARNING = "warning", _("Warning")
         BREACH = "breach", _("Breach")
 
-    clock = models.ForeignKey(SlaClock, on_delete=models.CASCADE, related_name="alerts")
+    # No index of its own: sla_alert_once_per_cycle (clock, cycle, kind) serves it.
+    clock = models.ForeignKey(
+        SlaClock, on_delete=models.CASCADE, related_name="alerts", db_index=False
+    )
     cycle = models.PositiveIntegerField(_("cycle"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)
     due_at = models.DateTimeField(_("was due at"))

@@ -24,7 +24,10 @@ class LevelStint(models.Model):
         TRANSFERRED = "transferred", _("Handed to another team at the level")
         RESOLVED = "resolved", _("Resolved")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="level_stints")
+    # No index of its own: stint_ticket_time (ticket, entered_at) serves it.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="level_stints", db_index=False
+    )
     level = models.CharField(_("level"), max_length=8, choices=Tier)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -4,10 +4,10 @@ A change that can move an escalation or a clock in a report refreshes the facts
 of its ticket (``rollup_sql.refresh``): an escalation step (made, approved,
 rejected, reviewed ...), a clock moving (the ticket created, its status changed,
 a public reply, a breach the sweep recorded), a stint ending (a status change,
-a move of level or team), or the ticket's team, category, priority,
-organization or level changing. The refresh adds "what the ticket's
-rows count now" minus "what its stored facts counted" to the daily rollups with
-one UPSERT each, so it is idempotent. In a batch job (the SLA sweep) the
+a move of level or team, a policy edit), or the ticket's team, category,
+priority, organization or level changing. The refresh adds "what the ticket's rows
+count now" minus "what its stored facts counted" to the daily rollups with one
+UPSERT each, so it is idempotent. In a batch job (the SLA sweep) the
 tickets are collected and refreshed together when the batch is flushed: the
 sweep's statements per batch grow by two, not per ticket. A breach moves one
 clock (its state and missed count), nothing else of its ticket: only the facts
@@ -53,8 +53,8 @@ def _escalations_select(where: str) -> str:
                COALESCE(r.root_cause_category, '') AS root_cause,
                LAG(e.created_at) OVER ticket AS previous_at,
                LEAD(e.created_at) OVER ticket AS next_at
-        FROM {Escalation._meta.db_table} e
-        JOIN {Ticket._meta.db_table} t ON t.id = e.ticket_id
+        FROM {Ticket._meta.db_table} t
+        JOIN {Escalation._meta.db_table} e ON e.ticket_id = t.id
         LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
         WHERE {where}
         WINDOW ticket AS (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id)"""  # noqa: S608
@@ -106,7 +106,9 @@ ESCALATIONS = Spec(
         *("to_tier", "decided", "decided_at", "root_cause", "previous_at", "next_at"),
     ),
     select=_escalations_select,
-    ticket_column="e.ticket_id",
+    # Tickets by primary key: on ``e.ticket_id`` the planner, misled by a table grown
+    # since analysed, hash-joined a scan of every ticket.
+    ticket_column="t.id",
     row_column="e.id",
     day_table=lambda: EscalationDay._meta.db_table,
     key=(
@@ -240,9 +242,8 @@ def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
 
 
 def on_ticket_changed(*, ticket: Ticket, actor: User | None, fields: Iterable[str]) -> None:
-    """A ticket moved to another team, category, priority, organization or
-    level: its escalations and clocks are counted there from now on (a new
-    priority also re-targets the clocks)."""
+    """A ticket moved to another team, category, priority, organization or level:
+    its escalations and clocks count there from now on (a priority re-targets clocks)."""
     if FACT_FIELDS & set(fields):
         _touch(ticket.pk, *SPECS)
 
@@ -260,8 +261,7 @@ def on_comment_added(*, comment: Comment, actor: User | None, by_agent: bool) ->
 
 
 def on_sla_recomputed(*, tickets: list[Ticket]) -> None:
-    """A policy or calendar edit re-targeted these tickets' clocks (or met those
-    whose target it dropped): their clock facts follow."""
+    """A policy or calendar edit re-targeted (or met) these tickets' clocks."""
     facts_refresh(ticket_ids=[ticket.pk for ticket in tickets], specs=[CLOCKS])
 
 

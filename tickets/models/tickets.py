@@ -248,8 +248,13 @@ class TicketEvent(models.Model):
         SLA_BREACH = "sla_breach", _("SLA breached")
         ESCALATION = "escalation", _("Escalation")
 
+    # No index of its own: event_ticket_time (ticket, created_at) serves it.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.PROTECT, related_name="events", verbose_name=_("ticket")
+        Ticket,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("ticket"),
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
