@@ -3,15 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def _drop(table: str, index: str, column: str) -> migrations.RunSQL:
-    # The index by its name only: altering the field would also drop any other
-    # index on that single column (a partial unique one included) and check the
-    # foreign key again over the whole table.
-    return migrations.RunSQL(
-        f'DROP INDEX IF EXISTS "{index}"',
-        reverse_sql=f'CREATE INDEX "{index}" ON "{table}" ("{column}")',
-    )
+from tickets.migration_ops import drop_index_by_name as _drop
 
 
 class Migration(migrations.Migration):

@@ -31,6 +31,23 @@ def march(**kwargs) -> ReportFilter:
     return ReportFilter(start=MARCH[0], end=MARCH[1], **kwargs)
 
 
+def tickets_inserted(cursor, *, title: str, status: str, at: datetime, count: int) -> list[int]:
+    """``count`` P3 tickets at L1 created and updated ``at``, in one statement
+    (PostgreSQL); their ids."""
+    cursor.execute(
+        """
+        INSERT INTO tickets_ticket (title, description, requester_name, requester_email,
+            requester_language, impact, urgency, priority, priority_override, is_security,
+            is_safety, is_legal, is_major_outage, status, level, created_at, updated_at)
+        SELECT %s || ' ' || g, '-', 'R', 'r@example.com', 'en', 3, 3, 'P3', '', false,
+               false, false, false, %s, 'L1', %s, %s
+        FROM generate_series(1, %s) g RETURNING id
+        """,
+        [title, status, at, at, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
 @pytest.fixture
 def dataset(network_path):
     teams = {team.tier: team for team in Team.objects.all()}

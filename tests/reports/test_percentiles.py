@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports.metrics.percentiles import grouped_sql, grouping_sets_supported
+from tests.reports.conftest import tickets_inserted
 
 pytestmark = [
     pytest.mark.django_db,
@@ -124,18 +125,9 @@ def resolution_clocks(network_path):
         name="Hypothesis", first_response_minutes=60, resolution_minutes=480
     )
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO tickets_ticket (title, description, requester_name, requester_email,
-                requester_language, impact, urgency, priority, priority_override, is_security,
-                is_safety, is_legal, is_major_outage, status, level, created_at, updated_at)
-            SELECT 'Percentiles ' || g, '-', 'R', 'r@example.com', 'en', 3, 3, 'P3', '', false,
-                   false, false, false, 'resolved', 'L1', %s, %s
-            FROM generate_series(1, %s) g RETURNING id
-            """,
-            [BASE, BASE, CLOCKS],
+        tickets = tickets_inserted(
+            cursor, title="Percentiles", status="resolved", at=BASE, count=CLOCKS
         )
-        tickets = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             """
             INSERT INTO escalations_slaclock (ticket_id, metric, state, policy_id, target,

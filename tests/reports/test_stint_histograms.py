@@ -16,6 +16,7 @@ from reports.metrics.base import ReportFilter
 from reports.metrics.times import _HOW, _stint_figures, _stints_sorted
 from reports.models import LevelStint, StintDay, StintFact
 from reports.services.rollups import rollups_rebuild
+from tests.reports.conftest import tickets_inserted
 from tests.reports.test_stints import clock, journey  # noqa: F401  (fixtures)
 from tickets.models import Team
 
@@ -60,18 +61,7 @@ periods = st.tuples(
 def stint_tickets(network_path):
     teams = list(Team.objects.order_by("pk").values_list("pk", flat=True)[:2])
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO tickets_ticket (title, description, requester_name, requester_email,
-                requester_language, impact, urgency, priority, priority_override, is_security,
-                is_safety, is_legal, is_major_outage, status, level, created_at, updated_at)
-            SELECT 'Stints ' || g, '-', 'R', 'r@example.com', 'en', 3, 3, 'P3', '', false,
-                   false, false, false, 'open', 'L1', %s, %s
-            FROM generate_series(1, %s) g RETURNING id
-            """,
-            [BASE, BASE, TICKETS],
-        )
-        tickets = [row[0] for row in cursor.fetchall()]
+        tickets = tickets_inserted(cursor, title="Stints", status="open", at=BASE, count=TICKETS)
     return {"teams": teams, "tickets": tickets}
 
 
