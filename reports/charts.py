@@ -33,11 +33,15 @@ def chart_svg(report: Report) -> SafeString:
         return mark_safe("")
     labels = {c.key: str(c.label) for c in report.columns}
     series = spec["series"]
-    values = [[_number(row.get(key)) for key in series] for row in rows]
+    # Durations are drawn in hours (the table's "3 h 00 min"), not in seconds.
+    kinds = {c.key: c.kind for c in report.columns}
+    hours = all(kinds.get(key) == "seconds" for key in series)
+    scale, unit = (3600.0, " h") if hours else (1.0, "")
+    values = [[_number(row.get(key)) / scale for key in series] for row in rows]
     top = max([v for group in values for v in group] + [0]) or 1.0
-    if all(v.is_integer() for group in values for v in group):
-        # Counts: a top the four grid steps divide gives whole-number ticks (0, 3, 6,
-        # 9, 12), not 2.2 tickets.
+    if all(v.is_integer() for group in values for v in group) or (hours and top >= 4):
+        # Counts (and hours from 4 up): a top the four grid steps divide gives
+        # whole-number ticks (0, 3, 6, 9, 12), not 2.2 tickets.
         top = float(math.ceil(top / 4) * 4)
     x = spec["x"]
     kind = spec.get("kind", "bars")
@@ -48,7 +52,7 @@ def chart_svg(report: Report) -> SafeString:
     if kind == "hbars":
         parts += _hbars(rows, values, x, top)
     else:
-        parts += _axes(top)
+        parts += _axes(top, unit)
         parts += (_lines if kind == "line" else _bars)(rows, values, x, top)
     for i, key in enumerate(series):
         parts.append(
@@ -61,7 +65,7 @@ def chart_svg(report: Report) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308
 
 
-def _axes(top: float) -> list[str]:
+def _axes(top: float, unit: str = "") -> list[str]:
     plot = HEIGHT - BOTTOM - TOP
     out = []
     for step in range(5):
@@ -69,7 +73,7 @@ def _axes(top: float) -> list[str]:
         out.append(
             f'<line x1="{LEFT}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>'
             f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{_short(top * step / 4)}</text>"
+            f"{_short(top * step / 4)}{unit}</text>"
         )
     return out
 

@@ -42,7 +42,12 @@ class ReportFilterForm(forms.Form):
     group = forms.ChoiceField(
         label=_("Group by"),
         required=False,
-        choices=[("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
+        choices=[
+            ("", _("By period length")),
+            ("day", _("Day")),
+            ("week", _("Week")),
+            ("month", _("Month")),
+        ],
     )
     team = forms.ModelChoiceField(
         label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=ALL
