@@ -42,6 +42,7 @@ def test_the_admins_menu_stays_on_one_line_in_long_languages(page, log_in, admin
     """French and Russian labels wrapped the menu onto two lines (and pushed it past
     the screen) at 1280 px; wide screens show it on one line, narrower ones fold it."""
     admin_user.language = language
+    admin_user.first_name, admin_user.last_name = "Maximiliane", "Alexandrowicz-Wolkenstein"
     admin_user.save()
     log_in(page, "boss")
     for width in (1200, 1280, 1440):
