@@ -1,6 +1,7 @@
 """Duty pages: the escalation directory, a team's schedule, assign next and the
 calendar feed; query counts pinned."""
 
+import re
 from datetime import date, time
 
 import pytest
@@ -44,6 +45,17 @@ def test_directory_shows_who_is_on_duty_now_and_next(client, scheduled):
     assert not rows["Service Desk APAC"].on_duty
     assert [p.user.username for p in rows["Service Desk APAC"].next] == ["agent_apac"]
     assert "+48 600 000 000" in response.content.decode()
+
+
+def test_directory_shows_shift_times_like_every_other_time(client, scheduled):
+    """The end of the current shift and the next one: relative, exact on hover."""
+    html = login(client, "agent1").get(reverse("escalations:duty_directory")).content.decode()
+    emea, apac = scheduled
+    rows = html.split("</tbody>")[0].split("<tr ")
+    emea_row = next(row for row in rows if f'data-team="{emea.pk}"' in row and "ends <time" in row)
+    assert re.search(r'ends <time datetime="[^"]+" title="[^"]+">in \d+\sminutes</time>', emea_row)
+    apac_row = next(row for row in rows if f'data-team="{apac.pk}"' in row)
+    assert '<time datetime="' in apac_row.split('data-label="Next"')[1]
 
 
 def test_directory_is_searchable(client, scheduled):
