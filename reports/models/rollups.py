@@ -62,6 +62,10 @@ class EscalationFact(models.Model):
     # before the period, and it escalated again there if its next is inside.
     previous_at = models.DateTimeField(null=True, blank=True)
     next_at = models.DateTimeField(null=True, blank=True)
+    # The ticket's previous escalation from the same level with the same root
+    # cause: a period's distinct tickets per level and cause ("what to train on")
+    # are its escalations whose such previous one is before the period.
+    previous_same_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("escalation fact")

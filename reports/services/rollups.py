@@ -52,12 +52,15 @@ def _escalations_select(where: str) -> str:
                e.to_tier, e.decided_by_id IS NOT NULL AS decided, e.decided_at,
                COALESCE(r.root_cause_category, '') AS root_cause,
                LAG(e.created_at) OVER ticket AS previous_at,
-               LEAD(e.created_at) OVER ticket AS next_at
+               LEAD(e.created_at) OVER ticket AS next_at,
+               LAG(e.created_at) OVER same AS previous_same_at
         FROM {Ticket._meta.db_table} t
         JOIN {Escalation._meta.db_table} e ON e.ticket_id = t.id
         LEFT JOIN {EscalationReview._meta.db_table} r ON r.escalation_id = e.id
         WHERE {where}
-        WINDOW ticket AS (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id)"""  # noqa: S608
+        WINDOW ticket AS (PARTITION BY e.ticket_id ORDER BY e.created_at, e.id),
+               same AS (PARTITION BY e.ticket_id, e.from_tier,
+                        COALESCE(r.root_cause_category, '') ORDER BY e.created_at, e.id)"""  # noqa: S608
 
 
 def _resolved() -> str:
@@ -104,6 +107,7 @@ ESCALATIONS = Spec(
         *("escalation_id", "ticket_id", "created_at", "team_id", "category_id"),
         *("organization_id", "priority", "kind", "trigger", "status", "from_tier"),
         *("to_tier", "decided", "decided_at", "root_cause", "previous_at", "next_at"),
+        "previous_same_at",
     ),
     select=_escalations_select,
     # Tickets by primary key: on ``e.ticket_id`` the planner, misled by a table grown

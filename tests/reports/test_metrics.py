@@ -185,7 +185,7 @@ QUERIES = {
     "quality": 1,
     "csat": 2,
     "root_causes": 1,
-    "train_on": 1,
+    "train_on": 2,
     "approvals": 2,
 }
 

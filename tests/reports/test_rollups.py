@@ -9,14 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from escalations.models import Escalation
-from escalations.services import escalate, reviews
+from escalations.services import escalate, reviews, routing
 from escalations.services.config.policies import sla_policy_save
 from escalations.services.recompute import clocks_recompute
 from escalations.services.sweep import sla_sweep
 from reports.metrics import ReportFilter
+from reports.metrics.quality import train_on
 from reports.metrics.sla import sla
 from reports.metrics.times import (
     _resolution_figures,
@@ -124,6 +126,26 @@ def report_sla(f: ReportFilter, now: datetime) -> dict:
     return {row["metric"]: tuple(row[k] for k in keys) for row in sla(f, now=now).rows}
 
 
+def plain_train_on(f: ReportFilter) -> set[tuple]:
+    """Escalations and distinct tickets per category, level escalated from and
+    root cause, grouped from the escalations themselves."""
+    rows = (
+        Escalation.objects.filter(f.period_q("created_at"), f.ticket_q(level_field="to_tier"))
+        .annotate(cause=Coalesce("review__root_cause_category", Value("")))
+        .values("ticket__category", "from_tier", "cause")
+        .annotate(n=Count("pk"), tickets=Count("ticket", distinct=True))
+        .order_by()
+    )
+    return {(r["ticket__category"], r["from_tier"], r["cause"], r["n"], r["tickets"]) for r in rows}
+
+
+def report_train_on(f: ReportFilter) -> set[tuple]:
+    return {
+        (r["category"], r["level"], r["cause"], r["escalations"], r["tickets"])
+        for r in train_on(f).rows
+    }
+
+
 def rollup_rows() -> set[tuple]:
     return set(
         EscalationDay.objects.exclude(n=0).values_list(
@@ -207,6 +229,7 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             assert report_volume(f) == plain_volume(f), (start, end, extra)
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
             assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
+            assert report_train_on(f) == plain_train_on(f), (start, end, extra)
             # Time at level from the stint histograms where they answer.
             assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
@@ -262,6 +285,23 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         level="L1",
         note="Back to L1.",
     )
+    # Back at L1, it is escalated from L1 again: a second escalation of the ticket
+    # from the same level with the same (no) root cause.
+    route = routing.route_of(made[1])
+    routing.enter_level(
+        ticket=made[1],
+        path=route.path,
+        level=routing.levels_of(route.path)[0],
+        actor=manager,
+        now=clock["now"],
+        note="Back to L1.",
+    )
+    clock["now"] += timedelta(minutes=1)
+    between = clock["now"]
+    clock["now"] += timedelta(minutes=1)
+    escalate.escalation_request(ticket=made[1], actor=agent1, to_tier="L2", **HANDOFF)
+    again = EscalationFact.objects.filter(ticket=made[1], from_tier="L1").order_by("created_at")
+    assert [row.previous_same_at for row in again] == [None, again[0].created_at]
     # A review names the root cause that "what to train on" groups by.
     functional = Escalation.objects.get(ticket=made[2])
     reviews.review_submit(
@@ -316,6 +356,11 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         assert report_volume(f) == plain_volume(f), extra
         assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
         assert report_repeats(f) == report_repeats(f, plain=True), extra
+        assert report_train_on(f) == plain_train_on(f), extra
+    # A period starting between the ticket's two escalations from L1.
+    after = ReportFilter(start=between, end=day.end)
+    assert report_train_on(after) == plain_train_on(after)
+    assert report_train_on(day) != report_train_on(after)
     whole = ReportFilter(
         start=datetime(2026, 3, 1, tzinfo=UTC), end=datetime(2026, 3, 8, tzinfo=UTC)
     )
