@@ -87,6 +87,8 @@ class TicketCreateForm(forms.ModelForm):
             self.fields["requester_name"].required = True
             self.fields["requester_email"].required = True
             self.fields["organization"].queryset = Organization.objects.order_by("name")
+            # Empty: the organization of the requester's account, if there is one.
+            self.fields["organization"].empty_label = _("The requester's organization")
             self.fields["team"].queryset = Team.objects.order_by("tier", "name")
             self.fields["team"].help_text = _("Leave empty to send it to the service desk.")
             self.fields["team"].empty_label = _("The service desk")
