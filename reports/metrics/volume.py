@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -50,25 +51,45 @@ def volume(f: ReportFilter) -> Report:
     )
 
 
+def by_first_stints(f: ReportFilter) -> bool:
+    """Whether the funnel counts its distinct tickets from the stints' flags
+    (kept on PostgreSQL): not when a team or level filter drops some of a
+    ticket's stints (its first of them need not be flagged)."""
+    return connection.vendor == "postgresql" and not (f.teams is not None or f.team or f.level)
+
+
 def funnel(f: ReportFilter) -> Report:
     """Of the tickets opened in the period, the share that reached each level,
-    and the bounce-backs (stints that ended by going down a level)."""
+    and the bounce-backs (stints that ended by going down a level). Every stint
+    of a ticket shares its creation time, so a ticket's stints are all in the
+    period or none: its first stint, first at a level and first sent back count
+    its distinct tickets without a sort by ticket (``by_first_stints``)."""
     stints = LevelStint.objects.filter(
         f.period_q("ticket_created_at"), f.ticket_q(team_field="team_id", level_field="level")
     )
+    bounce = Q(how_left=LevelStint.How.DE_ESCALATED)
+    if by_first_stints(f):
+        tickets = {
+            "tickets": Count("pk", filter=Q(first_of_ticket=True)),
+            "bounced_tickets": Count("pk", filter=Q(first_bounce=True)),
+            **{
+                tier.value: Count("pk", filter=Q(level=tier.value, first_at_level=True))
+                for tier in Tier
+            },
+        }
+    else:
+        tickets = {
+            "tickets": Count("ticket", distinct=True),
+            "bounced_tickets": Count("ticket", distinct=True, filter=bounce),
+            **{
+                tier.value: Count("ticket", distinct=True, filter=Q(level=tier.value))
+                for tier in Tier
+            },
+        }
     figures = stints.aggregate(
-        tickets=Count("ticket", distinct=True),
-        bounced=Count("pk", filter=Q(how_left=LevelStint.How.DE_ESCALATED)),
-        bounced_tickets=Count(
-            "ticket", distinct=True, filter=Q(how_left=LevelStint.How.DE_ESCALATED)
-        ),
-        **{tier.value: Count("ticket", distinct=True, filter=Q(level=tier.value)) for tier in Tier},
-        **{
-            f"back_{tier.value}": Count(
-                "pk", filter=Q(level=tier.value, how_left=LevelStint.How.DE_ESCALATED)
-            )
-            for tier in Tier
-        },
+        **tickets,
+        bounced=Count("pk", filter=bounce),
+        **{f"back_{tier.value}": Count("pk", filter=Q(level=tier.value) & bounce) for tier in Tier},
     )
     total = figures["tickets"]
     rows = [

@@ -1,33 +1,14 @@
-"""Fill the rollups added by 0008 (time to resolve) and 0009 (time at level) for
-the tickets already there, on PostgreSQL, where they are kept.
-
-A refresh adds only what changed since the stored facts, so a new rollup beside
-existing facts stays empty: the facts and rollups are rebuilt from scratch (as
-``manage.py rebuild_rollups --from-scratch`` does), one range of tickets a
-transaction. The migration is not atomic for that reason; stopped, it is safe to
-run again. It uses the rebuild of this version of the code: on a database that
-skipped it, run the command instead."""
+"""Filled the rollups added by 0008 (time to resolve) and 0009 (time at level)
+for the tickets already there. The fill moved to 0016, after the fact columns
+of 0014 and 0015, which the rebuild of the code writes: run here, it would
+write columns that do not exist yet."""
 
 from django.db import migrations
 
 
-def fill(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Ticket = apps.get_model("tickets", "Ticket")
-    if not Ticket.objects.exists():
-        return
-    from reports.services.rollups import rollups_rebuild
-
-    for _progress in rollups_rebuild(from_scratch=True):
-        pass
-
-
 class Migration(migrations.Migration):
-    atomic = False
-
     dependencies = [
         ("reports", "0011_escalation_fact_pair_index"),
     ]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop, elidable=True)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

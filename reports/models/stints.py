@@ -52,6 +52,14 @@ class LevelStint(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True, editable=False)
     paused_wall_seconds = models.BigIntegerField(default=0, editable=False)
     paused_business_seconds = models.BigIntegerField(default=0, editable=False)
+    # Which of the ticket's stints this is, for the funnel's distinct tickets
+    # (counted from these flags without a sort by ticket): its first stint, its
+    # first at this level, its first sent back down. A new stint starts as the
+    # first of its ticket and level; the refresh of the ticket's stint facts
+    # (``reports.services.stint_facts.firsts_refresh``) sets them right.
+    first_of_ticket = models.BooleanField(default=True, editable=False)
+    first_at_level = models.BooleanField(default=True, editable=False)
+    first_bounce = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["ticket", "entered_at", "id"]
@@ -68,7 +76,10 @@ class LevelStint(models.Model):
             models.Index(fields=["ticket", "entered_at"], name="stint_ticket_time"),
             models.Index(
                 fields=["ticket_created_at"],
-                include=["level", "team", "how_left", "ticket"],
+                include=[
+                    *("level", "team", "how_left", "ticket"),
+                    *("first_of_ticket", "first_at_level", "first_bounce"),
+                ],
                 name="stint_ticket_created",
             ),
         ]

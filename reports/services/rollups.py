@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from escalations.clockstates import BREACHED, ENDED, OPEN
 from escalations.models import Escalation, EscalationReview, SlaClock, SlaClockAlert
 from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
-from reports.services import stints
+from reports.services import stint_facts, stints
 from reports.services.rollup_sql import Rollup, Spec, histogram_bin, refresh, utc_day
 from reports.services.stint_facts import STINT_MODELS, STINTS
 from tickets import batch
@@ -200,6 +200,8 @@ def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -
         return
     for spec in _kept(specs):
         refresh(_ready(spec), _among(ids), ids)
+        if spec is STINTS:
+            stint_facts.firsts_refresh(_among(ids), ids)
 
 
 def clock_facts_refresh(*, clock_ids: Iterable[int]) -> None:
@@ -315,10 +317,9 @@ def rollups_rebuild(
     low = first - 1
     while low < last:
         high = low + batch_size
+        between = "{col} > %s AND {col} <= %s"
         with transaction.atomic():
-            rows = sum(
-                refresh(_ready(spec), "{col} > %s AND {col} <= %s", [low, high])
-                for spec in _kept(SPECS)
-            )
+            rows = sum(refresh(_ready(spec), between, [low, high]) for spec in _kept(SPECS))
+            stint_facts.firsts_refresh(between, [low, high])
         yield Progress(tickets_to=min(high, last), rows=rows)
         low = high

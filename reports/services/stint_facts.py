@@ -12,6 +12,8 @@ of each batch it writes, and ``rebuild_rollups`` every ticket.
 
 from __future__ import annotations
 
+from django.db import connection
+
 from reports.models import LevelStint, StintDay, StintFact
 from reports.services.rollup_sql import Spec, histogram_bin
 
@@ -59,3 +61,35 @@ STINTS = Spec(
     postgresql_only=True,
 )
 STINT_MODELS = (StintDay, StintFact)  # the rollup, then its facts
+
+
+def _firsts_sql(where: str) -> str:
+    table = LevelStint._meta.db_table
+    order = "ORDER BY st.entered_at, st.id"
+    bounce = "st.how_left = 'de_escalated'"
+    return f"""
+        UPDATE {table} SET first_of_ticket = w.first_of_ticket,
+                           first_at_level = w.first_at_level, first_bounce = w.first_bounce
+        FROM (
+            SELECT st.id,
+                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id {order}) = 1 AS first_of_ticket,
+                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id, st.level {order}) = 1
+                       AS first_at_level,
+                   {bounce} AND ROW_NUMBER() OVER (
+                       PARTITION BY st.ticket_id, {bounce} {order}) = 1 AS first_bounce
+            FROM {table} st
+            WHERE {where.format(col="st.ticket_id")}
+        ) w
+        WHERE {table}.id = w.id
+          AND ({table}.first_of_ticket, {table}.first_at_level, {table}.first_bounce)
+              IS DISTINCT FROM (w.first_of_ticket, w.first_at_level, w.first_bounce)"""  # noqa: S608
+
+
+def firsts_refresh(where: str, params: list) -> None:
+    """Set the funnel's flags (``LevelStint.first_*``) of the stints of the
+    tickets ``where`` picks (a condition on ``{col}``, the ticket id), on
+    PostgreSQL with the stint facts; only the stints whose flags change are written."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_firsts_sql(where), params)

@@ -71,14 +71,14 @@ def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
     assert (result.breaches, result.warnings) == (40, 40)
     assert Escalation.objects.count() == 40
     assert set(Ticket.objects.values_list("level", flat=True)) == {"L2"}
-    # Measured: 68 on PostgreSQL (it was 217): the escalation records, the
+    # Measured: 72 on PostgreSQL (it was 217): the escalation records, the
     # tickets, their routes and level clocks are written with one statement
     # each per chunk, with the chunk's reads and other bulk writes (the tickets'
     # queue sort key one more), and the reporting facts refreshed with one
-    # upsert a table per batch. SQLite (110) inserts each escalation record
+    # upsert a table per batch (the stints' funnel flags one more). SQLite (110) inserts each escalation record
     # alone: it cannot take ids ahead.
     per_ticket = 0 if connection.vendor == "postgresql" else 1
-    assert statements <= 40 * per_ticket + 70, statements
+    assert statements <= 40 * per_ticket + 72, statements
 
 
 def test_escalation_statements_do_not_grow_with_what_the_ticket_carries(

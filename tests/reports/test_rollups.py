@@ -188,6 +188,25 @@ def report_repeats(f: ReportFilter, *, plain: bool = False) -> tuple:
     return report.rows, report.summary
 
 
+volume_metric = importlib.import_module("reports.metrics.volume")
+
+
+def report_funnel(f: ReportFilter, *, plain: bool = False) -> tuple:
+    """The funnel from the stints' flags (on PostgreSQL) or, ``plain``, from
+    distinct tickets as under a team or level filter."""
+    with pytest.MonkeyPatch.context() as patch:
+        if plain:
+            patch.setattr(volume_metric, "by_first_stints", lambda f: False)
+        report = volume_metric.funnel(f)
+    return report.rows, report.summary
+
+
+def stint_flags() -> set[tuple]:
+    return set(
+        LevelStint.objects.values_list("pk", "first_of_ticket", "first_at_level", "first_bounce")
+    )
+
+
 def stint_rows() -> set[tuple]:
     fields = ("day", "team_id", "level", "kind", "bin", "n")
     return set(StintDay.objects.exclude(n=0).values_list(*fields))
@@ -230,6 +249,7 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
             assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
             assert report_train_on(f) == plain_train_on(f), (start, end, extra)
+            assert report_funnel(f) == report_funnel(f, plain=True), (start, end, extra)
             # Time at level from the stint histograms where they answer.
             assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
@@ -334,7 +354,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
 
     incremental_days, incremental_facts = rollup_rows(), fact_rows()
     incremental_clocks, incremental_resolutions = clock_rows(), resolution_rows()
-    incremental_stints = stint_rows()
+    incremental_stints, incremental_flags = stint_rows(), stint_flags()
     assert sum(row[-1] for row in incremental_days) == Escalation.objects.count()
     if connection.vendor == "postgresql":  # the histograms are kept there only
         assert {row[2] for row in incremental_resolutions} == {"n", "business", "wall"}
@@ -349,6 +369,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
     assert clock_rows() == incremental_clocks
     assert resolution_rows() == incremental_resolutions
     assert stint_rows() == incremental_stints
+    assert stint_flags() == incremental_flags
     assert fact_rows() == incremental_facts
     day = ReportFilter(start=clock["now"] - timedelta(days=1), end=clock["now"] + timedelta(days=1))
     for extra in ({}, {"category": email.pk}, {"priority": made[3].priority}, {"level": "L3"}):
@@ -357,6 +378,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
         assert report_repeats(f) == report_repeats(f, plain=True), extra
         assert report_train_on(f) == plain_train_on(f), extra
+        assert report_funnel(f) == report_funnel(f, plain=True), extra
     # A period starting between the ticket's two escalations from L1.
     after = ReportFilter(start=between, end=day.end)
     assert report_train_on(after) == plain_train_on(after)
