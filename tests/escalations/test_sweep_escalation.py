@@ -75,8 +75,8 @@ def test_an_escalating_batch_costs_a_few_statements_per_escalated_clock(
     # tickets, their routes and level clocks are written with one statement
     # each per chunk, with the chunk's reads and other bulk writes (the tickets'
     # queue sort key one more), and the reporting facts refreshed with one
-    # upsert a table per batch (the stints' funnel flags one more). SQLite (110) inserts each escalation record
-    # alone: it cannot take ids ahead.
+    # upsert a table per batch (the stints' funnel flags one more). SQLite (110)
+    # inserts each escalation record alone: it cannot take ids ahead.
     per_ticket = 0 if connection.vendor == "postgresql" else 1
     assert statements <= 40 * per_ticket + 72, statements
 
