@@ -201,6 +201,19 @@ def report_funnel(f: ReportFilter, *, plain: bool = False) -> tuple:
     return report.rows, report.summary
 
 
+approvals_metric = importlib.import_module("reports.metrics.approvals")
+
+
+def report_approvals(f: ReportFilter, *, plain: bool = False) -> tuple:
+    """Approvals from one scan with grouping sets (on PostgreSQL) or, ``plain``,
+    from a query per grouping as on SQLite."""
+    with pytest.MonkeyPatch.context() as patch:
+        if plain:
+            patch.setattr(approvals_metric, "grouping_sets_supported", lambda: False)
+        report = approvals_metric.approvals(f)
+    return report.rows, report.summary
+
+
 def stint_flags() -> set[tuple]:
     return set(
         LevelStint.objects.values_list("pk", "first_of_ticket", "first_at_level", "first_bounce")
@@ -250,6 +263,7 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
             assert report_train_on(f) == plain_train_on(f), (start, end, extra)
             assert report_funnel(f) == report_funnel(f, plain=True), (start, end, extra)
+            assert report_approvals(f) == report_approvals(f, plain=True), (start, end, extra)
             # Time at level from the stint histograms where they answer.
             assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
@@ -379,6 +393,7 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         assert report_repeats(f) == report_repeats(f, plain=True), extra
         assert report_train_on(f) == plain_train_on(f), extra
         assert report_funnel(f) == report_funnel(f, plain=True), extra
+        assert report_approvals(f) == report_approvals(f, plain=True), extra
     # A period starting between the ticket's two escalations from L1.
     after = ReportFilter(start=between, end=day.end)
     assert report_train_on(after) == plain_train_on(after)
