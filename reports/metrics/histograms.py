@@ -45,8 +45,8 @@ from reports.metrics.base import ReportFilter
 from reports.metrics.daily import midnights
 from reports.metrics.percentiles import FRACTIONS
 from reports.models import ClockFact, StintFact
+from reports.services.fact_specs import CLOCKS
 from reports.services.rollup_sql import Rollup, Spec
-from reports.services.rollups import CLOCKS
 from reports.services.stint_facts import STINTS
 
 VALUES = ("business", "wall")
