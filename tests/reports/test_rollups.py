@@ -175,42 +175,28 @@ def resolution_rows() -> set[tuple]:
     return set(ResolutionDay.objects.exclude(n=0).values_list("day", "team_id", "kind", "bin", "n"))
 
 
-repeats_metric = importlib.import_module("reports.metrics.repeats")  # the module, not the report
+# A report's own path against the plain one it falls back to: the module's
+# chooser (its name, and what it answers to pick the plain path).
+PLAIN_PATHS = {
+    # From each ticket's first escalation of the period (the facts' neighbours),
+    # or grouped by ticket as under a level filter.
+    "repeats": ("reports.metrics.repeats", "grouped_by_ticket", lambda f: True),
+    # From the stints' flags (on PostgreSQL), or distinct tickets as under a
+    # team or level filter.
+    "funnel": ("reports.metrics.volume", "by_first_stints", lambda f: False),
+    # One scan with grouping sets (on PostgreSQL), or a query per grouping.
+    "approvals": ("reports.metrics.approvals", "grouping_sets_supported", lambda: False),
+}
 
 
-def report_repeats(f: ReportFilter, *, plain: bool = False) -> tuple:
-    """Repeats from each ticket's first escalation of the period (the facts'
-    neighbours) or, ``plain``, grouped by ticket as the level filter is."""
+def figures(name: str, f: ReportFilter, *, plain: bool = False) -> tuple:
+    """The rows and summary of report ``name``, by its own path or the plain one."""
+    module_name, chooser, answer = PLAIN_PATHS[name]
+    module = importlib.import_module(module_name)
     with pytest.MonkeyPatch.context() as patch:
         if plain:
-            patch.setattr(repeats_metric, "grouped_by_ticket", lambda f: True)
-        report = repeats_metric.repeats(f)
-    return report.rows, report.summary
-
-
-volume_metric = importlib.import_module("reports.metrics.volume")
-
-
-def report_funnel(f: ReportFilter, *, plain: bool = False) -> tuple:
-    """The funnel from the stints' flags (on PostgreSQL) or, ``plain``, from
-    distinct tickets as under a team or level filter."""
-    with pytest.MonkeyPatch.context() as patch:
-        if plain:
-            patch.setattr(volume_metric, "by_first_stints", lambda f: False)
-        report = volume_metric.funnel(f)
-    return report.rows, report.summary
-
-
-approvals_metric = importlib.import_module("reports.metrics.approvals")
-
-
-def report_approvals(f: ReportFilter, *, plain: bool = False) -> tuple:
-    """Approvals from one scan with grouping sets (on PostgreSQL) or, ``plain``,
-    from a query per grouping as on SQLite."""
-    with pytest.MonkeyPatch.context() as patch:
-        if plain:
-            patch.setattr(approvals_metric, "grouping_sets_supported", lambda: False)
-        report = approvals_metric.approvals(f)
+            patch.setattr(module, chooser, answer)
+        report = getattr(module, name)(f)
     return report.rows, report.summary
 
 
@@ -260,10 +246,9 @@ def test_rollups_give_the_plain_aggregates_on_the_data_set(dataset):
             f = ReportFilter(start=start, end=end, **extra)
             assert report_volume(f) == plain_volume(f), (start, end, extra)
             assert report_sla(f, NOW) == plain_sla(f, NOW), (start, end, extra)
-            assert report_repeats(f) == report_repeats(f, plain=True), (start, end, extra)
+            for name in PLAIN_PATHS:
+                assert figures(name, f) == figures(name, f, plain=True), (name, start, end, extra)
             assert report_train_on(f) == plain_train_on(f), (start, end, extra)
-            assert report_funnel(f) == report_funnel(f, plain=True), (start, end, extra)
-            assert report_approvals(f) == report_approvals(f, plain=True), (start, end, extra)
             # Time at level from the stint histograms where they answer.
             assert _stint_figures(f) == _stints_sorted(f), (start, end, extra)
     # The rollup's rows are the escalations per UTC day and filter columns.
@@ -390,10 +375,9 @@ def test_kept_incrementally_as_a_rebuild_would_build_them(network_path, policy, 
         f = ReportFilter(start=day.start, end=day.end, **extra)
         assert report_volume(f) == plain_volume(f), extra
         assert report_sla(f, clock["now"]) == plain_sla(f, clock["now"]), extra
-        assert report_repeats(f) == report_repeats(f, plain=True), extra
+        for name in PLAIN_PATHS:
+            assert figures(name, f) == figures(name, f, plain=True), (name, extra)
         assert report_train_on(f) == plain_train_on(f), extra
-        assert report_funnel(f) == report_funnel(f, plain=True), extra
-        assert report_approvals(f) == report_approvals(f, plain=True), extra
     # A period starting between the ticket's two escalations from L1.
     after = ReportFilter(start=between, end=day.end)
     assert report_train_on(after) == plain_train_on(after)
