@@ -69,6 +69,8 @@ SUMMARY_LABELS = {
     "breaches": gettext_noop("Breaches"),
     "at_risk": gettext_noop("At risk now"),
     "reviews": gettext_noop("Reviews"),
+    # A summary figure named like a column but counting something else.
+    ("funnel", "tickets"): gettext_noop("Tickets opened in the period"),
 }
 
 
@@ -81,6 +83,9 @@ def summary_items(report):
         if isinstance(value, dict) or value is None:
             continue
         column = columns.get(key)
-        label = column.label if column else _(SUMMARY_LABELS.get(key, key.replace("_", " ")))
+        if (report.name, key) in SUMMARY_LABELS:
+            label = _(SUMMARY_LABELS[report.name, key])
+        else:
+            label = column.label if column else _(SUMMARY_LABELS.get(key, key.replace("_", " ")))
         items.append((label, report_value(report.summary, column) if column else value))
     return items

@@ -43,6 +43,13 @@ def test_report_page_shows_chart_table_and_figures(manager, client):
     assert 'class="drill"' in html
 
 
+def test_the_funnels_total_is_named_for_what_it_counts(manager, client, dataset):
+    html = client.get("/reports/funnel/", PARAMS).content.decode()
+    summary = html.split('id="report-summary"')[1].split("</dl>")[0]
+    assert "Tickets opened in the period" in summary
+    assert "Tickets reaching it" not in summary  # the column's name: one level's tickets
+
+
 @pytest.mark.parametrize("name", sorted(REPORTS))
 def test_every_report_page_renders(manager, client, name):
     assert client.get(f"/reports/{name}/", PARAMS).status_code == 200
