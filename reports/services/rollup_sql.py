@@ -56,6 +56,9 @@ class Spec:
     spread: str = ""
     where: str = ""
     postgresql_only: bool = False  # facts and rollups kept on PostgreSQL only
+    # More to keep from the same tickets once their facts are refreshed, called
+    # with the refresh's condition on ``{col}`` (the ticket id) and its values.
+    then: Callable[[str, list], None] | None = None
 
 
 def histogram_bin(seconds: str) -> str:
@@ -114,7 +117,15 @@ def _changed(spec: Spec) -> str:
 def refresh(spec: Spec, where: str, params: list, *, rows: bool = False) -> int:
     """Refresh the facts of the tickets ``where`` picks (a condition on
     ``{col}``, the ticket id; with ``rows``, the fact's own key) and add the
-    difference to the rollup. Returns the rollup rows changed."""
+    difference to the rollup, then what the spec keeps ``then`` (for tickets).
+    Returns the rollup rows changed."""
+    changed = _refresh(spec, where, params, rows=rows)
+    if spec.then is not None and not rows:
+        spec.then(where, params)
+    return changed
+
+
+def _refresh(spec: Spec, where: str, params: list, *, rows: bool) -> int:
     if rows:
         new = spec.select(where.format(col=spec.row_column))
         old_where = where.format(col=spec.fact_columns[0])

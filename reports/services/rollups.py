@@ -28,7 +28,7 @@ from django.db import connection, transaction
 
 from escalations.models import Escalation, SlaClock
 from reports.models import ClockDay, ClockFact, EscalationDay, EscalationFact, ResolutionDay
-from reports.services import stint_facts, stints
+from reports.services import stints
 from reports.services.fact_specs import CLOCKS, ESCALATIONS, METRICS
 from reports.services.rollup_sql import Rollup, Spec, refresh, utc_day
 from reports.services.stint_facts import STINT_MODELS, STINTS
@@ -65,8 +65,6 @@ def facts_refresh(*, ticket_ids: Iterable[int], specs: Iterable[Spec] = SPECS) -
         return
     for spec in _kept(specs):
         refresh(_ready(spec), _among(ids), ids)
-        if spec is STINTS:
-            stint_facts.firsts_refresh(_among(ids), ids)
 
 
 def clock_facts_refresh(*, clock_ids: Iterable[int]) -> None:
@@ -185,6 +183,5 @@ def rollups_rebuild(
         between = "{col} > %s AND {col} <= %s"
         with transaction.atomic():
             rows = sum(refresh(_ready(spec), between, [low, high]) for spec in _kept(SPECS))
-            stint_facts.firsts_refresh(between, [low, high])
         yield Progress(tickets_to=min(high, last), rows=rows)
         low = high

@@ -32,6 +32,36 @@ def _stints_select(where: str) -> str:
         WHERE st.left_at IS NOT NULL AND {where}"""  # noqa: S608
 
 
+def _firsts_sql(where: str) -> str:
+    table = LevelStint._meta.db_table
+    order = "ORDER BY st.entered_at, st.id"
+    bounce = "st.how_left = 'de_escalated'"
+    return f"""
+        UPDATE {table} SET first_of_ticket = w.first_of_ticket,
+                           first_at_level = w.first_at_level, first_bounce = w.first_bounce
+        FROM (
+            SELECT st.id,
+                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id {order}) = 1 AS first_of_ticket,
+                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id, st.level {order}) = 1
+                       AS first_at_level,
+                   {bounce} AND ROW_NUMBER() OVER (
+                       PARTITION BY st.ticket_id, {bounce} {order}) = 1 AS first_bounce
+            FROM {table} st
+            WHERE {where.format(col="st.ticket_id")}
+        ) w
+        WHERE {table}.id = w.id
+          AND ({table}.first_of_ticket, {table}.first_at_level, {table}.first_bounce)
+              IS DISTINCT FROM (w.first_of_ticket, w.first_at_level, w.first_bounce)"""  # noqa: S608
+
+
+def firsts_refresh(where: str, params: list) -> None:
+    """Set the funnel's flags (``LevelStint.first_*``) of the stints of the
+    tickets ``where`` picks (a condition on ``{col}``, the ticket id), after
+    their stint facts (``STINTS.then``); only the stints whose flags change are written."""
+    with connection.cursor() as cursor:
+        cursor.execute(_firsts_sql(where), params)
+
+
 # A rollup row's kind: "n" (every stint), the way it ended, or the value whose bin it counts.
 KIND = "CASE k.kind WHEN 'how' THEN s.how_left ELSE k.kind END"
 BIN = "CASE k.kind WHEN 'business' THEN s.business_bin WHEN 'wall' THEN s.wall_bin ELSE 0 END"
@@ -59,37 +89,6 @@ STINTS = Spec(
     # and once in the histogram of each value it has.
     where=f"(k.kind <> 'how' OR s.how_left <> '') AND ({BIN}) IS NOT NULL",
     postgresql_only=True,
+    then=firsts_refresh,
 )
 STINT_MODELS = (StintDay, StintFact)  # the rollup, then its facts
-
-
-def _firsts_sql(where: str) -> str:
-    table = LevelStint._meta.db_table
-    order = "ORDER BY st.entered_at, st.id"
-    bounce = "st.how_left = 'de_escalated'"
-    return f"""
-        UPDATE {table} SET first_of_ticket = w.first_of_ticket,
-                           first_at_level = w.first_at_level, first_bounce = w.first_bounce
-        FROM (
-            SELECT st.id,
-                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id {order}) = 1 AS first_of_ticket,
-                   ROW_NUMBER() OVER (PARTITION BY st.ticket_id, st.level {order}) = 1
-                       AS first_at_level,
-                   {bounce} AND ROW_NUMBER() OVER (
-                       PARTITION BY st.ticket_id, {bounce} {order}) = 1 AS first_bounce
-            FROM {table} st
-            WHERE {where.format(col="st.ticket_id")}
-        ) w
-        WHERE {table}.id = w.id
-          AND ({table}.first_of_ticket, {table}.first_at_level, {table}.first_bounce)
-              IS DISTINCT FROM (w.first_of_ticket, w.first_at_level, w.first_bounce)"""  # noqa: S608
-
-
-def firsts_refresh(where: str, params: list) -> None:
-    """Set the funnel's flags (``LevelStint.first_*``) of the stints of the
-    tickets ``where`` picks (a condition on ``{col}``, the ticket id), on
-    PostgreSQL with the stint facts; only the stints whose flags change are written."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_firsts_sql(where), params)
