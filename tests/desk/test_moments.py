@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tickets.templatetags import moments
 
@@ -71,3 +73,76 @@ def test_a_late_warning_message_says_overdue(network_path, policy):
     assert "overdue" in message.subject
     assert "due soon" not in message.subject
     assert ".." not in message.text
+
+
+SPAN_ZONES = ["UTC", "Europe/Warsaw", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]
+
+
+@given(
+    start=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31)),
+    seconds=st.one_of(
+        st.floats(min_value=60, max_value=400 * 86400),
+        # About a month, where calendar months start to count.
+        st.floats(min_value=26 * 86400, max_value=32 * 86400),
+    ),
+    zone=st.sampled_from(SPAN_ZONES),
+    language=st.sampled_from(["en", "pl", "ru"]),
+)
+def test_a_span_reads_as_timesince_counts_it(start, seconds, zone, language):
+    """The spans worked out without ``timesince`` (under 27 days) are the ones it
+    gives, across time zones, DST changes and month ends."""
+    import zoneinfo
+
+    from django.utils.timesince import timesince
+
+    earlier = start.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+    later = (earlier.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(earlier.tzinfo)
+    with translation.override(language):
+        expected = timesince(earlier, later, depth=1, time_strings=moments.SPANS)
+        assert moments.Moments().span(earlier, later) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "shift", "due", "words"),
+    [
+        ("pl", timedelta(minutes=65), True, "termin za 1\xa0godzinę"),
+        ("pl", -timedelta(minutes=65), True, "po terminie o 1\xa0godzinę"),
+        ("pl", -timedelta(minutes=1, seconds=30), False, "1\xa0minutę temu"),
+        ("ru", timedelta(minutes=1, seconds=30), False, "через 1\xa0минуту"),  # noqa: RUF001
+        ("ru", -timedelta(days=8), False, "1\xa0неделю назад"),  # noqa: RUF001
+        ("ru", -timedelta(minutes=65), True, "просрочено на 1\xa0час"),  # noqa: RUF001
+    ],
+)
+def test_a_span_takes_the_case_its_words_ask_for(frozen, language, shift, due, words):
+    with translation.override(language):
+        html = (moments.due if due else moments.moment)(NOW + shift)
+    assert words in html
+
+
+def test_an_exact_time_kept_for_later_is_the_zone_and_language_of_its_reader(frozen):
+    """Kept exact times are told apart by zone and language, and a time in the
+    same minute (for formats without seconds) reads the same."""
+    import zoneinfo
+
+    at = NOW - timedelta(hours=3)
+    shown = {}
+    for zone in ("Europe/Warsaw", "Asia/Kolkata"):
+        for language in ("en", "ru"):
+            with timezone.override(zoneinfo.ZoneInfo(zone)), translation.override(language):
+                shown[zone, language] = moments.moment(at)
+                assert (
+                    moments.moment(at + timedelta(seconds=40)).split('title="')[1].split('"')[0]
+                    == shown[zone, language].split('title="')[1].split('"')[0]
+                )
+    assert len(set(shown.values())) == 4
+    assert "10:20 p.m." in shown["Europe/Warsaw", "en"]  # 21:20 UTC, UTC+1
+    assert "2:50 a.m." in shown["Asia/Kolkata", "en"]  # UTC+5:30
+    assert "ноября" in shown["Europe/Warsaw", "ru"]
+
+
+def test_an_exact_time_with_seconds_is_kept_to_the_second(frozen, monkeypatch):
+    monkeypatch.setattr(moments, "get_format", lambda name: "Y-m-d H:i:s")
+    write = moments.Moments()
+    at = NOW.replace(second=5)
+    assert write.exact(at) == "2026-11-30 00:20:05 UTC"
+    assert write.exact(at.replace(second=40)) == "2026-11-30 00:20:40 UTC"

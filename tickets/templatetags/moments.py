@@ -18,9 +18,10 @@ from django import template
 from django.utils import dateformat, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, get_format
-from django.utils.html import conditional_escape
+from django.utils.html import avoid_wrapping, conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, npgettext_lazy
 from django.utils.translation import gettext as _
 
 from config.html import html_format
@@ -31,6 +32,30 @@ register = template.Library()
 _STAMP = re.compile(
     r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC)"
 )
+
+
+# The span inside "in 2 hours", "2 hours ago", "overdue by 2 hours": its own
+# strings (Django's are the nominative: Polish and Russian need another case after
+# these words, "za 1 godzinę", "через 1 минуту"). The context is what translators
+# see: a span after "in", "ago" or "overdue by".
+SPANS = {
+    "year": npgettext_lazy("time span", "%(num)d year", "%(num)d years", "num"),
+    "month": npgettext_lazy("time span", "%(num)d month", "%(num)d months", "num"),
+    "week": npgettext_lazy("time span", "%(num)d week", "%(num)d weeks", "num"),
+    "day": npgettext_lazy("time span", "%(num)d day", "%(num)d days", "num"),
+    "hour": npgettext_lazy("time span", "%(num)d hour", "%(num)d hours", "num"),
+    "minute": npgettext_lazy("time span", "%(num)d minute", "%(num)d minutes", "num"),
+}
+# Under 27 days a span is whole weeks, days, hours or minutes of elapsed time, as
+# ``timesince`` counts them; from 28 days of a local calendar (less a DST shift)
+# it counts calendar months, which it is left to.
+_PLAIN_SPAN = 27 * 86400
+_UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+
+# Exact times as shown, by language, format, zone and local time: the same rows'
+# times come back with every refresh of a list (a queue polls itself).
+_EXACT: dict[tuple, str] = {}
+_EXACT_MAX = 20_000
 
 
 def as_moment(value) -> datetime | None:
@@ -70,6 +95,10 @@ class Moments:
         self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
         self.format = get_format("DATETIME_FORMAT")
+        self.language = get_language()
+        # Formats without seconds show every time of a minute the same way.
+        self.to_minute = not any(letter in self.format for letter in "cfrsuU")
+        self.spans: dict[tuple[str, int], str] = {}
         self.words = {
             "just now": _("just now"),
             "due now": _("due now"),
@@ -85,22 +114,48 @@ class Moments:
             return conditional_escape(value if value not in (None, "") else "—")
         now, words = self.now, self.words
         local = found.astimezone(self.zone)
-        exact = f"{dateformat.format(local, self.format)} {local.strftime('%Z')}".strip()
         if abs((found - now).total_seconds()) < 60:
             relative = words["due now"] if due else words["just now"]
         elif found <= now:
-            span = {"span": timesince(found, now, depth=1)}
+            span = {"span": self.span(found, now)}
             relative = (words["overdue by"] if due else words["ago"]) % span
         else:
-            span = {"span": timesince(now, found, depth=1)}
+            span = {"span": self.span(now, found)}
             relative = (words["due in"] if due else words["in"]) % span
         return html_format(
             '<time datetime="{stamp}" title="{exact}"{css}>{relative}</time>',
             stamp=local.isoformat(timespec="seconds"),
-            exact=exact,
+            exact=self.exact(local),
             css=mark_safe(' class="text-danger"') if due and found <= now else "",
             relative=relative,
         )
+
+    def exact(self, local: datetime) -> str:
+        """The exact time, as ``exact()`` writes it, kept for the next time it is shown."""
+        shown = local.replace(second=0, microsecond=0) if self.to_minute else local
+        key = (self.language, self.format, self.zone, shown.replace(tzinfo=None), local.utcoffset())
+        text = _EXACT.get(key)
+        if text is None:
+            text = f"{dateformat.format(local, self.format)} {local.strftime('%Z')}".strip()
+            if len(_EXACT) >= _EXACT_MAX:
+                _EXACT.clear()
+            _EXACT[key] = text
+        return text
+
+    def span(self, earlier: datetime, later: datetime) -> str:
+        """``timesince(earlier, later, depth=1)`` in ``SPANS``' words; under 27 days
+        worked out here, each unit and count translated once a page."""
+        seconds = (later - earlier).total_seconds()
+        if seconds >= _PLAIN_SPAN:
+            return timesince(earlier, later, depth=1, time_strings=SPANS)
+        unit, count = next(
+            ((unit, int(seconds // size)) for unit, size in _UNITS if seconds >= size),
+            ("minute", 0),
+        )
+        text = self.spans.get((unit, count))
+        if text is None:
+            text = self.spans[unit, count] = avoid_wrapping(SPANS[unit] % {"num": count})
+        return text
 
 
 @register.filter(is_safe=True)
