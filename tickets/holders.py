@@ -52,6 +52,16 @@ class Pseudonym:
         return f"erased-{self.token}"
 
 
+def name_forms(name: str, pseudonym: Pseudonym) -> dict[str, str]:
+    """What replaces a person's name, lower-cased: as written, and as a stored
+    file's name writes it (spaces as underscores: "Zofia_Wiśniewska_passport.pdf")."""
+    name = name.strip().lower()
+    forms = {name: pseudonym.name}
+    if " " in name:
+        forms[name.replace(" ", "_")] = pseudonym.name.replace(" ", "_")
+    return forms
+
+
 @dataclass(frozen=True)
 class Scope:
     """Whose personal data, and where it is.
@@ -299,3 +309,9 @@ def register(*holders: Holder) -> None:
 def registered() -> list[Holder]:
     """Every holder, in deletion order (tickets themselves last)."""
     return sorted(_REGISTRY.values(), key=lambda h: (h.order, h.key))
+
+
+def stored_files(scope: Scope) -> list[str]:
+    """The storage names of every file the holders keep for ``scope``: read before
+    the rows naming them are pseudonymised or deleted, removed after the commit."""
+    return [stored for holder in registered() for stored, _name in holder.files(scope)]

@@ -1,15 +1,16 @@
-"""Personal data the tickets app holds: tickets, comments, the audit trail, accounts
-(with their API tokens, sign-in records and admin history)."""
+"""Personal data the tickets app holds: tickets, comments, attachments, CC addresses,
+the audit trail, accounts (with their API tokens, sign-in records and admin history)."""
 
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tickets.holders import ModelHolder, Scope, register, rows_update
-from tickets.models import Comment, Ticket, TicketEvent, User
+from tickets.models import Attachment, CcAddress, Comment, Ticket, TicketEvent, User
 
 
 class TicketHolder(ModelHolder):
@@ -41,6 +42,73 @@ class TicketHolder(ModelHolder):
             changed += 1
         rows_update(Ticket, rows, fields)
         return changed
+
+
+class AttachmentHolder(ModelHolder):
+    """Files on the tickets in scope, and the person's own uploads: exported into
+    the archive; erasure and retention remove the rows, and the services walking
+    the holders delete the files after the commit. What a file shows cannot be
+    told apart, so every file of an erased requester's tickets goes, whoever
+    uploaded it."""
+
+    model = Attachment
+    key = "tickets.attachment"
+    ticket_lookup = "ticket_id"
+    user_lookup = "uploaded_by_id"
+    file_fields = ("file",)
+    delete_rows = True
+
+    def pseudonymise(self, scope: Scope) -> int:
+        return self.rows(scope).delete()[0]
+
+
+class CcAddressHolder(ModelHolder):
+    """Addresses copied on the tickets in scope (other people's, about this one
+    person's ticket), and the person's own address copied on anyone's ticket:
+    removed, so nobody is told of those tickets any more."""
+
+    model = CcAddress
+    key = "tickets.ccaddress"
+    ticket_lookup = "ticket_id"
+
+    def rows(self, scope: Scope) -> QuerySet:
+        condition = self.condition(scope)
+        if scope.person and scope.pseudonyms:
+            condition |= Q(email_lower__in=list(scope.pseudonyms))
+        rows = CcAddress.objects.annotate(email_lower=Lower("email"))
+        return rows.filter(condition).order_by("pk")
+
+    def pseudonymise(self, scope: Scope) -> int:
+        pks = list(self.rows(scope).values_list("pk", flat=True))
+        return CcAddress.objects.filter(pk__in=pks).delete()[0]
+
+
+class TicketEventHolder(ModelHolder):
+    """The audit trail of the tickets in scope and of what the person did; for
+    the whole person, also the entries of anyone's ticket that copied their
+    address (``cc``), which name nobody else."""
+
+    model = TicketEvent
+    key = "tickets.ticketevent"
+    ticket_lookup = "ticket_id"
+    user_lookup = "actor_id"
+    text_fields = ("old_value", "new_value", "note")
+    json_fields = ("note_params",)  # names and addresses inside system notes
+    delete_rows = True
+
+    def condition(self, scope: Scope) -> Q:
+        condition = super().condition(scope)
+        if scope.person and scope.pseudonyms:
+            addresses = list(scope.pseudonyms)
+            copied = Q(old_value_lower__in=addresses) | Q(new_value_lower__in=addresses)
+            condition |= Q(field="cc") & copied
+        return condition
+
+    def rows(self, scope: Scope) -> QuerySet:
+        rows = TicketEvent.objects.annotate(
+            old_value_lower=Lower("old_value"), new_value_lower=Lower("new_value")
+        )
+        return rows.filter(self.condition(scope)).order_by("pk")
 
 
 class AccountHolder(ModelHolder):
@@ -140,6 +208,8 @@ def register_holders() -> None:
 
     register(
         TicketHolder(),
+        AttachmentHolder(),
+        CcAddressHolder(),
         ModelHolder(
             Comment,
             ticket_lookup="ticket_id",
@@ -147,14 +217,7 @@ def register_holders() -> None:
             text_fields=("body",),
             delete_rows=True,
         ),
-        ModelHolder(
-            TicketEvent,
-            ticket_lookup="ticket_id",
-            user_lookup="actor_id",
-            text_fields=("old_value", "new_value", "note"),
-            json_fields=("note_params",),  # names and addresses inside system notes
-            delete_rows=True,
-        ),
+        TicketEventHolder(),
         AccountHolder(),
         TokenHolder(),
         AdminHistoryHolder(),

@@ -211,8 +211,12 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.attachment_get(user=user, pk=pk)
     if attachment is None:
         raise Http404(_("No such file."))
+    try:
+        stored = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):  # gone from storage, or no file kept
+        raise Http404(_("This file is no longer kept.")) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=attachment.name,
         content_type=attachment.content_type,

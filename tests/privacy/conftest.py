@@ -1,7 +1,9 @@
 """A requester whose name and address are spread over every holder on main:
 tickets, comments, the audit trail, escalations (hand-off, team, action plan,
 review), status updates, the inbox, e-mail and webhook deliveries with their
-attempt logs, the admin's history, an API token and sign-in records."""
+attempt logs, the admin's history, an API token and sign-in records, attachments
+(a file named after her, one an agent uploaded), CC addresses (a colleague's on
+her ticket, hers on another's), her satisfaction survey and her survey opt-out."""
 
 from types import SimpleNamespace
 
@@ -36,13 +38,17 @@ def person(network_path, policy):
     from axes.models import AccessAttempt
     from django.contrib.admin.models import CHANGE, LogEntry
     from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from rest_framework.authtoken.models import Token
 
     from escalations.models import ActionItem, EscalationReview, EscalationTeamMember
     from escalations.services import escalate
     from notifications.models import Delivery, DeliveryAttempt, WebhookEndpoint
     from notifications.services.status_updates import status_update_send
+    from reports.models import SurveyOptOut, SurveyResponse
     from tickets import services
+    from tickets.services.attachments import attachments_add
+    from tickets.services.followers import cc_add
 
     org = Organization.objects.create(name="Acme Retail", data_region="eu")
     user = UserFactory(
@@ -104,6 +110,25 @@ def person(network_path, policy):
     other = create_ticket(
         agent1, title="Printer jam", requester_name="Jan Kowalski", requester_email="jan@x.example"
     )
+    pdf = SimpleUploadedFile(f"{NAME} passport.pdf", b"%PDF-1.4 her passport")
+    png = SimpleUploadedFile("screenshot.png", b"\x89PNG\r\n\x1a\n the VPN error")
+    attachments_add(ticket=tickets[0], actor=user, files=[pdf])
+    attachments_add(ticket=tickets[1], actor=agent1, files=[png])
+    cc_add(ticket=tickets[0], actor=user, email="marek.nowak@acme-retail.example")
+    cc_add(ticket=other, actor=agent1, email=EMAIL)
+    now = timezone.now()
+    SurveyResponse.objects.update_or_create(
+        ticket=closed,
+        defaults={
+            "nonce": "0" * 16,
+            "sent_at": now,
+            "expires_at": now,
+            "rating": 2,
+            "comment": f"{NAME} here: it took a week.",
+            "answered_at": now,
+        },
+    )
+    SurveyOptOut.objects.create(email="Zofia.Wisniewska@ACME-retail.example")
     return SimpleNamespace(user=user, org=org, tickets=tickets, other=other, agent=agent1)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from reports.privacy.models import ErasureLog
 from reports.privacy.services.subject import subject_check_erasable, subject_find, subject_scope
 from tickets import notes
-from tickets.holders import registered
+from tickets.holders import registered, stored_files
 from tickets.models import Ticket, TicketEvent, User
 from tickets.search import ticket_search_refresh
 
@@ -32,7 +32,7 @@ def requester_erase(*, email: str, actor: User | None) -> ErasureLog:
         scope = subject_scope(subject)
         pseudonym = next(iter(scope.pseudonyms.values()))
         holders = registered()
-        files = [stored for holder in holders for stored, _name in holder.files(scope)]
+        files = stored_files(scope)
         rows = {holder.key: holder.pseudonymise(scope) for holder in holders}
         # The search index holds the old words too.
         ticket_search_refresh(ticket_ids=sorted(scope.ticket_ids))

@@ -15,8 +15,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from reports.privacy.models import RetentionRun
+from reports.privacy.services.erasure import files_delete
 from tickets import notes
-from tickets.holders import Pseudonym, Scope, registered
+from tickets.holders import Pseudonym, Scope, name_forms, registered, stored_files
 from tickets.models import Organization, RetentionAction, Status, Ticket, TicketEvent
 from tickets.search import ticket_search_refresh
 
@@ -159,16 +160,19 @@ def tickets_pseudonymise(rows: list[tuple[int, str, str]], pseudonyms: dict) -> 
         replacements[email] = pseudonym.email
         by_ticket[pk] = (email,)
         if name and len(name.strip()) >= 3:
-            replacements[name.strip().lower()] = pseudonym.name
-            by_ticket[pk] = (email, name.strip().lower())
+            forms = name_forms(name, pseudonym)
+            replacements.update(forms)
+            by_ticket[pk] = (email, *forms)
     scope = Scope(
         ticket_ids=frozenset(by_ticket),
         replacements=replacements,
         pseudonyms={email.lower(): pseudonyms[email.lower()] for _pk, _n, email in rows},
         by_ticket=by_ticket,
     )
+    files = stored_files(scope)
     for holder in registered():
         holder.pseudonymise(scope)
+    transaction.on_commit(lambda: files_delete(files))
     ticket_search_refresh(ticket_ids=sorted(scope.ticket_ids))  # the search index holds them too
     note = notes.event_fields(notes.note("privacy.retention"))
     TicketEvent.objects.bulk_create(
@@ -182,5 +186,7 @@ def tickets_pseudonymise(rows: list[tuple[int, str, str]], pseudonyms: dict) -> 
 def tickets_delete(ticket_ids: list[int]) -> None:
     """Delete tickets with everything that hangs off them, holder by holder."""
     scope = Scope(ticket_ids=frozenset(ticket_ids))
+    files = stored_files(scope)
     for holder in registered():
         holder.delete(scope)
+    transaction.on_commit(lambda: files_delete(files))

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tickets.holders import Pseudonym, Scope
+from tickets.holders import Pseudonym, Scope, name_forms
 from tickets.models import Ticket, User
 
 # Shorter texts are too common to replace in free text (they stay in the fields
@@ -94,7 +94,7 @@ def subject_scope(subject: Subject, *, pseudonym: Pseudonym | None = None) -> Sc
     replacements = dict.fromkeys(subject.emails, pseudonym.email)
     for name in subject.names:
         if len(name) >= SHORTEST_NEEDLE:
-            replacements[name.lower()] = pseudonym.name
+            replacements.update(name_forms(name, pseudonym))
     return Scope(
         ticket_ids=frozenset(subject.tickets),
         user_ids=frozenset(u.pk for u in subject.users),
