@@ -38,7 +38,7 @@ run: seed
 	@echo "  Escalade is starting on http://127.0.0.1:$(ESCALADE_PORT)/"
 	@echo "  Logins (password 'demo'): admin, agent1, agent2, agent3, agent4, manager, customer"
 	@echo "  API docs: http://127.0.0.1:$(ESCALADE_PORT)/api/docs/   Admin: http://127.0.0.1:$(ESCALADE_PORT)/admin/"
-	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
+	@echo "  Ctrl-C stops the web server, the two Celery workers and beat."
 	@echo ""
 	DEBUG=$${DEBUG:-1} PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 

@@ -193,3 +193,13 @@ CELERY_TASK_ROUTES["tickets.tasks.remove_orphaned_attachments"] = {"queue": DELI
 ATTACHMENT_TYPES = env.list(
     "ATTACHMENT_TYPES", default=["pdf", "png", "jpg", "jpeg", "gif", "txt", "log", "csv"]
 )
+# Long housekeeping (a retention run may take PRIVACY_RETENTION_TIME_BUDGET, an
+# export archive or the weekly digest minutes) runs beside the deliveries, never
+# in front of an SLA sweep: the enforcement worker has one process.
+for _name in (
+    "reports.privacy.tasks.apply_retention",
+    "reports.privacy.tasks.prepare_export",
+    "reports.privacy.tasks.expire_exports",
+    "reports.tasks.send_weekly_digests",
+):
+    CELERY_TASK_ROUTES[_name] = {"queue": DELIVERY_QUEUE}

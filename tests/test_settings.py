@@ -97,3 +97,25 @@ def test_commands_that_sign_nothing_run_without_a_key(tmp_path):
     refused = subprocess.run([*run, "migrate", "--plan"], **kwargs)
     assert refused.returncode != 0
     assert "SECRET_KEY must be set" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("escalations.tasks.sweep_sla_clocks", "ENFORCEMENT_QUEUE"),
+        ("escalations.tasks.sweep_duty", "ENFORCEMENT_QUEUE"),
+        ("escalations.tasks.recompute_clocks", "ENFORCEMENT_QUEUE"),
+        ("notifications.tasks.deliver", "DELIVERY_QUEUE"),
+        # Long housekeeping never holds the enforcement worker (one process).
+        ("reports.privacy.tasks.apply_retention", "DELIVERY_QUEUE"),
+        ("reports.privacy.tasks.prepare_export", "DELIVERY_QUEUE"),
+        ("reports.privacy.tasks.expire_exports", "DELIVERY_QUEUE"),
+        ("reports.tasks.send_weekly_digests", "DELIVERY_QUEUE"),
+        ("tickets.tasks.remove_orphaned_attachments", "DELIVERY_QUEUE"),
+    ],
+)
+def test_each_task_goes_to_its_queue(settings, task, queue):
+    from config.celery import app
+
+    routed = app.amqp.router.route({}, task)
+    assert routed["queue"].name == getattr(settings, queue)
