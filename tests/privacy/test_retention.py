@@ -99,7 +99,7 @@ def test_beat_and_a_real_worker_apply_retention_in_batches(celery_processes):  #
         "PRIVACY_RETENTION_BATCH_SIZE": "3",
         "PRIVACY_RETENTION_INTERVAL": "1",
     }
-    celery_processes.worker(queues="enforcement", **env)
+    celery_processes.worker(queues="deliveries", **env)
     celery_processes.beat(**env)
     wait_for(
         lambda: (
