@@ -146,3 +146,44 @@ def test_an_exact_time_with_seconds_is_kept_to_the_second(frozen, monkeypatch):
     at = NOW.replace(second=5)
     assert write.exact(at) == "2026-11-30 00:20:05 UTC"
     assert write.exact(at.replace(second=40)) == "2026-11-30 00:20:40 UTC"
+
+
+FORMATS = [
+    "N j, Y, P",  # English
+    "j E Y H:i",  # Polish
+    "j E Y г. G:i",  # Russian  # noqa: RUF001
+    "j F Y H:i",  # French, Dutch
+    r"l jS \o\f F Y h:i:s.u A a f g G I L m M n o O r S t T U w W y z Z e c b D \\ \P",
+]
+
+
+@given(
+    when=st.datetimes(min_value=datetime(1999, 1, 1), max_value=datetime(2040, 12, 31)),
+    shifts=st.lists(
+        st.sampled_from(
+            [
+                *(timedelta(0), timedelta(seconds=7), timedelta(microseconds=1)),
+                *(timedelta(hours=12), timedelta(days=1), timedelta(days=365)),
+                -timedelta(minutes=30),
+            ]
+        ),
+        max_size=3,
+    ),
+    zone=st.sampled_from(SPAN_ZONES),
+    language=st.sampled_from(["en", "pl", "fr", "nl", "ru"]),
+    fmt=st.sampled_from(FORMATS),
+)
+def test_exact_times_are_written_as_dateformat_writes_them(when, shifts, zone, language, fmt):
+    """Each letter's text is kept by what it reads (the date, the minute): the
+    same text as Django's ``dateformat.format`` for times that share some of it
+    (the same minute, another second; the same date, another hour ...)."""
+    import zoneinfo
+
+    from django.utils import dateformat
+
+    moments._LETTERS.clear()
+    local = when.replace(tzinfo=UTC).astimezone(zoneinfo.ZoneInfo(zone))
+    with translation.override(language):
+        for shift in [timedelta(0), *shifts]:
+            shifted = (local.astimezone(UTC) + shift).astimezone(local.tzinfo)
+            assert moments.date_text(shifted, fmt, language) == dateformat.format(shifted, fmt)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django import template
 from django.utils import dateformat, timezone
@@ -57,6 +58,56 @@ _UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 _EXACT: dict[tuple, str] = {}
 _EXACT_MAX = 20_000
 
+# A date format's letters as ``dateformat.format`` finds them, and what each
+# letter reads: the date, or the time of day to the minute; the text of such a
+# letter is kept by language and that value (a page's times share a few dates,
+# a day has 1,440 minutes). Other letters (seconds, the zone, the whole moment)
+# are written for each time.
+_LETTER = re.compile(r"(?<!\\)([aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ])")
+_ESCAPED = re.compile(r"\\(.)")
+_BY_DATE = frozenset("bdDEFjlLmMnNoStwWyYz")
+_BY_MINUTE = frozenset("aAfgGhHiP")
+_LETTERS: dict[tuple, str] = {}
+# Spans as written, by language, unit and count.
+_SPANS: dict[tuple, str] = {}
+
+
+@lru_cache(maxsize=64)
+def _parts(fmt: str) -> tuple[tuple[str, bool], ...]:
+    """``fmt`` in parts: (text, False) as written, (letter, True) to fill in."""
+    parts = []
+    for number, piece in enumerate(_LETTER.split(fmt)):
+        if number % 2:
+            parts.append((piece, True))
+        elif piece:
+            parts.append((_ESCAPED.sub(r"\1", piece), False))
+    return tuple(parts)
+
+
+def date_text(local: datetime, fmt: str, language: str | None) -> str:
+    """``dateformat.format(local, fmt)`` in ``language`` (the active one)."""
+    out, formatter = [], None
+    for piece, letter in _parts(fmt):
+        if not letter:
+            out.append(piece)
+            continue
+        if piece in _BY_DATE:
+            key = (language, piece, local.year, local.month, local.day)
+        elif piece in _BY_MINUTE:
+            key = (language, piece, local.hour, local.minute)
+        else:
+            key = None
+        text = _LETTERS.get(key) if key is not None else None
+        if text is None:
+            formatter = formatter or dateformat.DateFormat(local)
+            text = str(getattr(formatter, piece)())
+            if key is not None:
+                if len(_LETTERS) >= _EXACT_MAX:
+                    _LETTERS.clear()
+                _LETTERS[key] = text
+        out.append(text)
+    return "".join(out)
+
 
 def as_moment(value) -> datetime | None:
     """A datetime from a datetime or an ISO string (naive ones are UTC); else None."""
@@ -98,7 +149,6 @@ class Moments:
         self.language = get_language()
         # Formats without seconds show every time of a minute the same way.
         self.to_minute = not any(letter in self.format for letter in "cfrsuU")
-        self.spans: dict[tuple[str, int], str] = {}
         self.words = {
             "just now": _("just now"),
             "due now": _("due now"),
@@ -136,7 +186,8 @@ class Moments:
         key = (self.language, self.format, self.zone, shown.replace(tzinfo=None), local.utcoffset())
         text = _EXACT.get(key)
         if text is None:
-            text = f"{dateformat.format(local, self.format)} {local.strftime('%Z')}".strip()
+            written = date_text(local, self.format, self.language)
+            text = f"{written} {local.strftime('%Z')}".strip()
             if len(_EXACT) >= _EXACT_MAX:
                 _EXACT.clear()
             _EXACT[key] = text
@@ -144,7 +195,7 @@ class Moments:
 
     def span(self, earlier: datetime, later: datetime) -> str:
         """``timesince(earlier, later, depth=1)`` in ``SPANS``' words; under 27 days
-        worked out here, each unit and count translated once a page."""
+        worked out here, each unit and count translated once per language."""
         seconds = (later - earlier).total_seconds()
         if seconds >= _PLAIN_SPAN:
             return timesince(earlier, later, depth=1, time_strings=SPANS)
@@ -152,9 +203,13 @@ class Moments:
             ((unit, int(seconds // size)) for unit, size in _UNITS if seconds >= size),
             ("minute", 0),
         )
-        text = self.spans.get((unit, count))
+        key = (self.language, unit, count)
+        text = _SPANS.get(key)
         if text is None:
-            text = self.spans[unit, count] = avoid_wrapping(SPANS[unit] % {"num": count})
+            text = avoid_wrapping(SPANS[unit] % {"num": count})
+            if len(_SPANS) >= _EXACT_MAX:
+                _SPANS.clear()
+            _SPANS[key] = text
         return text
 
 
