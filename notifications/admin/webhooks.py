@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,7 +31,7 @@ class WebhookEndpointForm(forms.ModelForm):
         ),
     )
     events = ChoicesInOrderField(
-        label=_("events"),
+        label=capfirst(_("events")),
         choices=WEBHOOK_EVENTS,
         required=False,
         help_text=_("Tick none to send every event."),
