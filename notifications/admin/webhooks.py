@@ -114,11 +114,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         webhook_endpoint_save(
             endpoint=obj, by=request.user, is_active_changed="is_active" in form.changed_data
         )
-        if getattr(obj, "url_warning", ""):
+        problem = getattr(obj, "url_warning", "")
+        if problem:
+            # The resolver's own words end without a full stop; the next sentence needs one.
+            problem = problem if problem.endswith(".") else f"{problem}."
             self.message_user(
                 request,
                 _("Saved, but %(problem)s Deliveries are retried until it resolves.")
-                % {"problem": obj.url_warning},
+                % {"problem": problem},
                 messages.WARNING,
             )
 
