@@ -18,7 +18,8 @@
       details.open = true;
     }
     var form = error.closest("form");
-    (error.closest(".mb-3") || error).scrollIntoView({ block: "center" });
+    // At once: the page has just opened, there is nothing to follow.
+    (error.closest(".mb-3") || error).scrollIntoView({ block: "center", behavior: "instant" });
     var field = form.querySelector("input.is-invalid, select.is-invalid, textarea.is-invalid");
     if (field) {
       field.focus({ preventScroll: true });

@@ -52,3 +52,22 @@ def test_a_refused_action_opens_its_folded_form_at_the_error(new_page, log_in, m
     invalid = page.locator("#action-form input[name=due_at]")
     expect(invalid).to_be_in_viewport()
     expect(invalid).to_be_focused()
+
+
+def test_the_page_opens_on_the_error_at_once(new_page, log_in, managed):
+    """No scroll from the top for the reader to watch: the error is in view as soon
+    as the page has loaded (a status update with nobody to send it to)."""
+    page = log_in(new_page(), "manager")
+    page.set_viewport_size(PHONE)
+    page.goto(managed.ticket.get_absolute_url())
+    page.locator("#compose-update summary").click()
+    form = page.locator("#status-update-form")
+    for box in form.locator("input[type=checkbox]").all():
+        box.uncheck()
+    form.locator("textarea").fill("Switch replaced, watching the link.")
+    with page.expect_navigation(wait_until="load"):
+        form.locator("[type=submit]").click()
+    top = page.evaluate(
+        "document.querySelector('#status-update-form .is-invalid').getBoundingClientRect().top"
+    )
+    assert 0 <= top <= PHONE["height"]
