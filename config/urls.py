@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -15,6 +16,10 @@ class FaviconView(RedirectView):
     def get_redirect_url(self, *args, **kwargs):
         return static("favicon.ico")
 
+
+# Admin pages say whose they are (Django's defaults name Django).
+admin.site.site_header = _("Escalade administration")
+admin.site.site_title = _("Escalade")
 
 urlpatterns = [
     path("", include("tickets.urls")),

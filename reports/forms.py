@@ -35,10 +35,17 @@ class ReportFilterForm(forms.Form):
             ("custom", _("From … to …")),
         ],
     )
+    # Not the "From"/"To" of an escalation's levels: many languages say them otherwise.
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+        label=pgettext_lazy("start of a date range", "From"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+    )
     group = forms.ChoiceField(
         label=_("Group by"),
         required=False,

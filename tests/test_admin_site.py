@@ -45,3 +45,21 @@ def test_list_and_add_pages_open_for_an_admin(model, admin_client):
     assert add.status_code in (200, 403)  # 403: rows the system adds, not admins
     if add.status_code == 200:
         assert add.context["adminform"].form._meta.model is model
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)
+def test_add_pages_name_escalade_and_capitalize_their_labels(model, admin_client):
+    """Labels begin with a capital like Django's own ("Events:", not "events:")."""
+    if not admin.site.is_registered(model):
+        pytest.skip("shown inline on its parent")
+    opts = model._meta
+    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    if add.status_code != 200:
+        pytest.skip("rows the system adds, not admins")
+    content = add.content.decode()
+    assert "Escalade administration" in content
+    assert "Django" not in content.split("<body", 1)[1].split('id="content"', 1)[0]
+    for field in add.context["adminform"].form:
+        label = str(field.label)
+        assert label[:1] == label[:1].upper(), f"{field.name}: {label}"

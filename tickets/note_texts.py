@@ -113,7 +113,8 @@ MESSAGES: dict[str, Message] = {
     "escalation.no_manager": _m(_("none")),
     "escalation.closed": _m(_("Managed escalation closed: %(n)s"), n=TEXT),
     "escalation.closed_open_items": _m(
-        _("Managed escalation closed: %(n)s Closed with open action items: %(items)s."),
+        # The items first: the closure note is a person's words, with or without a full stop.
+        _("Managed escalation closed with open action items (%(items)s): %(n)s"),
         n=TEXT,
         items=TEXT,
     ),

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,7 +57,7 @@ class TranslationsFormMixin:
             source = self._meta.model._meta.get_field(field)
             for code, name in other_languages():
                 self.fields[f"{field}__{code}"] = forms.CharField(
-                    label=f"{source.verbose_name} ({name})",
+                    label=f"{capfirst(source.verbose_name)} ({name})",
                     required=False,
                     max_length=getattr(source, "max_length", None),
                     widget=forms.Textarea(attrs={"rows": 2})

@@ -32,6 +32,8 @@ class ManagerForm(EscalationForm):
         kwargs.setdefault("initial", {"manager": escalation.manager_id})
         super().__init__(*args, escalation=escalation, **kwargs)
         self.fields["manager"].queryset = agents()
+        # Someone always manages it once named: the choice is between people.
+        self.fields["manager"].empty_label = None if escalation.manager_id else "—"
         self.helper = form_helper(self.form_id, self.action, "manager", button=_("Change"))
         self.helper.form_show_labels = False  # the card's heading says it
 
@@ -54,6 +56,7 @@ class MemberForm(EscalationForm):
     def __init__(self, *args, escalation: Escalation, **kwargs):
         super().__init__(*args, escalation=escalation, **kwargs)
         self.fields["user"].queryset = member_candidates(escalation=escalation)
+        self.fields["user"].empty_label = _("Someone outside Escalade (name below)")
         self.helper = form_helper(
             self.form_id,
             self.action,
@@ -72,6 +75,7 @@ class ActionItemForm(EscalationForm):
     def __init__(self, *args, escalation: Escalation, **kwargs):
         super().__init__(*args, escalation=escalation, **kwargs)
         self.fields["owner"].queryset = agents()
+        self.fields["owner"].empty_label = _("No owner")
         self.helper = form_helper(
             self.form_id,
             self.action,

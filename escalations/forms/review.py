@@ -52,6 +52,9 @@ class ReviewForm(forms.ModelForm):
             self.fields[name].label = capfirst(EscalationReview._meta.get_field(name).verbose_name)
         for name in REVIEW_REQUIRED:
             self.fields[name].required = True
+        # Like the ratings: nothing picked yet is a dash, not Django's "---------".
+        category = self.fields["root_cause_category"]
+        category.choices = [("", "—"), *[c for c in category.choices if c[0] != ""]]
         self.helper = form_helper(
             "review-form",
             reverse("escalations:review", args=[escalation.pk]),

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from escalations import events
 from escalations.models import Escalation
@@ -217,8 +218,10 @@ def managed_escalation_close(
         .values_list("description", flat=True)
     )
     if still_open and not close_open_actions:
-        errors["close_open_actions"] = _(
-            "%(count)d action items are still open: %(items)s. Confirm to close with them open."
+        errors["close_open_actions"] = ngettext(
+            "%(count)d action item is still open: %(items)s. Confirm to close with it open.",
+            "%(count)d action items are still open: %(items)s. Confirm to close with them open.",
+            len(still_open),
         ) % {"count": len(still_open), "items": "; ".join(still_open)}
     if errors:
         raise ValidationError(errors)

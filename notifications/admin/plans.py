@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from notifications.admin.base import ReadOnlyAdmin
@@ -11,7 +12,7 @@ from notifications.services.plans import communication_plan_delete, communicatio
 
 
 class CommunicationPlanForm(forms.ModelForm):
-    audiences = ChoicesInOrderField(label=_("audiences"), choices=Audience.choices)
+    audiences = ChoicesInOrderField(label=capfirst(_("audiences")), choices=Audience.choices)
 
     class Meta:
         model = CommunicationPlan

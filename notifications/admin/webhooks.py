@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,7 +31,7 @@ class WebhookEndpointForm(forms.ModelForm):
         ),
     )
     events = ChoicesInOrderField(
-        label=_("events"),
+        label=capfirst(_("events")),
         choices=WEBHOOK_EVENTS,
         required=False,
         help_text=_("Tick none to send every event."),
@@ -113,11 +114,14 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         webhook_endpoint_save(
             endpoint=obj, by=request.user, is_active_changed="is_active" in form.changed_data
         )
-        if getattr(obj, "url_warning", ""):
+        problem = getattr(obj, "url_warning", "")
+        if problem:
+            # The resolver's own words end without a full stop; the next sentence needs one.
+            problem = problem if problem.endswith(".") else f"{problem}."
             self.message_user(
                 request,
                 _("Saved, but %(problem)s Deliveries are retried until it resolves.")
-                % {"problem": obj.url_warning},
+                % {"problem": problem},
                 messages.WARNING,
             )
 

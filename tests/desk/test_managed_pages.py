@@ -77,3 +77,30 @@ def test_a_closed_escalation_offers_no_status_update(client, managed_one):
     managed_one.refresh_from_db()
     assert managed_one.status == "closed"
     assert 'id="status-update-form"' not in client.get(url).content.decode()
+
+
+def test_one_open_action_item_is_counted_in_the_singular(client, managed_one):
+    ActionItem.objects.create(escalation=managed_one, description="Replace the switch")
+    client.force_login(user("manager"))
+    url = f"/escalations/{managed_one.pk}/"
+    submit_review(client, managed_one)
+    data = {"closure_note": "Customer confirmed", "customer_agreed": "on"}
+    refused = client.post(url + "close/", data)
+    assert refused.context["close_form"].errors["close_open_actions"] == [
+        "1 action item is still open: Replace the switch. Confirm to close with it open."
+    ]
+
+
+def test_the_history_of_a_close_over_open_items_reads_as_one_sentence(client, managed_one):
+    """The closure note (a person's words, no full stop) does not run into the list."""
+    ActionItem.objects.create(escalation=managed_one, description="Replace the switch")
+    client.force_login(user("manager"))
+    url = f"/escalations/{managed_one.pk}/"
+    submit_review(client, managed_one)
+    data = {"closure_note": "Customer confirmed", "customer_agreed": "on"}
+    assert client.post(url + "close/", {**data, "close_open_actions": "on"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert (
+        "Managed escalation closed with open action items (Replace the switch): "
+        "Customer confirmed" in page
+    )

@@ -39,3 +39,24 @@ def test_the_requester_sees_a_clean_ticket_and_closes_it(page, log_in, network_p
     page.locator("#close-request").click()
     expect(page.locator("#ticket-status")).to_have_text("Closed")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.CLOSED
+
+
+def test_a_resolved_request_asks_first_on_a_phone(page, log_in, network_path, policy):
+    """Is the problem solved? is asked where the page opens, not below the side panels."""
+    customer = UserFactory(username="customer", email="customer@acme.example")
+    agent1 = User.objects.get(username="agent1")
+    ticket = services.ticket_create(
+        actor=customer, title="Cannot print invoices", description="Since this morning."
+    )
+    services.comment_add(ticket=ticket, actor=agent1, body="We replaced the toner.", is_public=True)
+    services.ticket_transition(ticket=ticket, actor=agent1, status=Status.RESOLVED)
+    log_in(page, "customer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(ticket.get_absolute_url())
+    question = page.locator("#requester-resolved")
+    expect(question).to_contain_text("Is your problem solved?")
+    expect(question.locator("#close-request")).to_be_in_viewport()
+    expect(question.locator("#reopen-request")).to_be_in_viewport()
+    page.locator("#reopen-request").click()
+    expect(page.locator("#ticket-status")).to_have_text("Open")
+    expect(page.locator("#requester-resolved")).to_have_count(0)

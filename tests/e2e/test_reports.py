@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.reports.conftest import dataset  # noqa: F401  (the fixed data set)
+from tickets.models import User
 
 pytestmark = pytest.mark.e2e
 
@@ -43,4 +44,28 @@ def test_report_page_fits_a_phone(new_page, log_in, dataset):  # noqa: F811
     assert overflow <= 0
     page.goto("/dashboard/")
     expect(page.locator("#dashboard-figures")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+FITS = """sel => {
+  const s = document.querySelector(sel);
+  const style = getComputedStyle(s);
+  const ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = style.font;
+  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return ctx.measureText(s.options[s.selectedIndex].text).width <= room;
+}"""
+
+
+def test_the_period_and_grouping_read_whole_on_a_phone(new_page, log_in, dataset):  # noqa: F811
+    """In Russian, the longest: "Последние 30 дней", "По длине периода"."""
+    manager = User.objects.get(username="manager")
+    manager.language = "ru"
+    manager.save(update_fields=["language"])
+    page = new_page()
+    log_in(page, "manager")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/reports/volume/")
+    for name in ("period", "group"):
+        assert page.evaluate(FITS, f"#report-filters select[name={name}]"), name
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

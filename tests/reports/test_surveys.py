@@ -163,3 +163,21 @@ def test_the_requester_rates_from_the_ticket_page_the_inbox_leads_to(resolved, c
     assert SurveyResponse.objects.get(ticket=resolved).rating == 4
     client.force_login(User.objects.get(username="agent1"))
     assert 'id="ticket-survey"' not in client.get(resolved.get_absolute_url()).content.decode()
+
+
+def test_a_signed_in_requester_is_led_back_to_the_ticket(resolved, client, requester):
+    """Rated and commented from the ticket page: the survey page leads back to it."""
+    survey = SurveyResponse.objects.get(ticket=resolved)
+    url = link(survey, 4)
+    back = f'href="{resolved.get_absolute_url()}" id="survey-back"'
+    client.force_login(requester)
+    assert back in client.get(url).content.decode()
+    assert back in client.post(url, {"comment": "Quick and friendly."}).content.decode()
+
+
+def test_the_way_back_is_only_for_who_may_read_the_ticket(resolved, client):
+    survey = SurveyResponse.objects.get(ticket=resolved)
+    url = link(survey, 4)
+    assert 'id="survey-back"' not in client.get(url).content.decode()  # signed out
+    client.force_login(User.objects.create_user("stranger", password="pw"))
+    assert 'id="survey-back"' not in client.get(link(survey, 5)).content.decode()
