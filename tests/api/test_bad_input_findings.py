@@ -42,3 +42,15 @@ def test_the_duty_directory_takes_no_ordering(api_as, agent):
     response = api_as(agent).get("/api/v1/duty/directory/", {"ordering": "team"})
 
     assert response.status_code == 200
+
+
+def test_a_user_name_longer_than_any_is_a_field_error_not_a_sign_in_record(api, db):
+    from axes.models import AccessAttempt
+
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "x" * 100_000, "password": "pw"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["username"]
+    assert not AccessAttempt.objects.exists()

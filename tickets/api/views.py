@@ -16,6 +16,7 @@ from tickets.api.serializers import (
     TicketCreateSerializer,
     TicketSerializer,
     TicketWriteSerializer,
+    TokenRequestSerializer,
 )
 from tickets.api.timeline import (
     CcSerializer,
@@ -41,6 +42,7 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "auth"
     # ObtainAuthToken names DRF's own JSON parser; ours refuses every malformed body.
     parser_classes = [FormParser, MultiPartParser, JSONParser]
+    serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
