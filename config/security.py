@@ -79,8 +79,8 @@ class RequestGuardMiddleware:
 
     A NUL byte cannot be stored or compared in PostgreSQL text: in the path it
     is a 404, in the query string a 400, and a cookie holding one is dropped (a
-    forged session cookie means no session). An id no 64-bit key can hold is a
-    404 wherever a URL names one."""
+    forged session cookie means no session). An id no 64-bit key can hold, or
+    written in digits other than 0-9, is a 404 wherever a URL names one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -104,7 +104,8 @@ class RequestGuardMiddleware:
                 isinstance(value, str)
                 and _looks_like_id(name)
                 and value.isdigit()
-                and int(value) > MAX_ID
+                # "²" is a digit to Python but no number to int(): not an id either.
+                and (not value.isascii() or int(value) > MAX_ID)
             )
             if too_big:
                 return self._refuse(request, 404, _("Not found."))

@@ -18,6 +18,7 @@ from reports.metrics.sla import METRICS, clocks_of
 from reports.metrics.times import resolution_clocks, stints_ended
 from reports.metrics.volume import escalations_in
 from reports.models import LevelStint, SurveyResponse
+from tickets.bounds import DATE_RANGE_MESSAGE, FIRST_YEAR, LAST_YEAR
 from tickets.models import Ticket, Tier
 
 
@@ -26,6 +27,8 @@ def _bucket(f: ReportFilter, value: str) -> tuple[datetime, datetime]:
         day = date.fromisoformat(value)
     except (TypeError, ValueError):
         raise ValidationError({"bucket": _("A date (YYYY-MM-DD), please.")}) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # the bucket's end would overflow
+        raise ValidationError({"bucket": DATE_RANGE_MESSAGE})
     start = datetime.combine(day, time(0), tzinfo=f.zone)
     if f.group == "day":
         end = start + timedelta(days=1)

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, mixins, viewsets
@@ -28,6 +29,7 @@ from escalations.models import (
 )
 from escalations.services.duty import assignment, records
 from tickets import selectors
+from tickets.bounds import id_in_range
 
 
 class IsAgent(api.IsAgent):
@@ -140,6 +142,9 @@ class DirectoryView(generics.ListAPIView):
 
     serializer_class = s.DirectoryRowSerializer
     permission_classes = [IsAgent]
+    # Rows come in path and level order from a list, not a queryset: nothing to
+    # filter or order in the database.
+    filter_backends = []
 
     @extend_schema(parameters=[OpenApiParameter("q", OpenApiTypes.STR)])
     def get(self, request, *args, **kwargs):
@@ -169,8 +174,8 @@ class HandoverViewSet(viewsets.ReadOnlyModelViewSet):
         qs = Handover.objects.filter(ticket__in=visible).order_by("-handed_at", "-pk")
         ticket = self.request.query_params.get("ticket")
         if ticket:
-            if not ticket.isdigit():
-                raise exceptions.ValidationError({"ticket": ["A ticket id."]})
+            if not id_in_range(ticket):
+                raise exceptions.ValidationError({"ticket": [_("A ticket id.")]})
             qs = qs.filter(ticket_id=int(ticket))
         return qs
 

@@ -1,5 +1,7 @@
-from drf_spectacular.utils import extend_schema_field
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from config.api import LeanRepresentationMixin, StrictFieldsMixin
 from tickets.models import (
@@ -243,3 +245,16 @@ class TicketCreateSerializer(TicketWriteSerializer):
             for name in ("requester_name", "requester_email"):
                 fields[name].required = True
         return fields
+
+
+@extend_schema_serializer(component_name="AuthToken")  # the name clients know it by
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's sign-in for a token, with the user name no longer than a user name
+    can be: a longer one reached the sign-in records (which hold 255 characters)
+    and failed inside PostgreSQL."""
+
+    username = serializers.CharField(
+        label=_("Username"),
+        write_only=True,
+        max_length=User._meta.get_field("username").max_length,
+    )

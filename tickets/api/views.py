@@ -5,16 +5,18 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from config.api import CappedPagination
+from config.api import CappedPagination, JSONParser
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
     TicketCreateSerializer,
     TicketSerializer,
     TicketWriteSerializer,
+    TokenRequestSerializer,
 )
 from tickets.api.timeline import (
     CcSerializer,
@@ -38,6 +40,9 @@ class TokenView(ObtainAuthToken):
     # ObtainAuthToken turns throttling off; put it back so passwords cannot be guessed at speed.
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
+    # ObtainAuthToken names DRF's own JSON parser; ours refuses every malformed body.
+    parser_classes = [FormParser, MultiPartParser, JSONParser]
+    serializer_class = TokenRequestSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
