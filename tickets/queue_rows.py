@@ -33,7 +33,7 @@ _DASH = "—"
 _AGENT_ROW = (
     '\n    <tr data-ticket="{ref}">\n'
     '      <td class="pick"><input class="form-check-input" type="checkbox" name="tickets"'
-    ' value="{pk}" form="bulk-form" id="pick-{pk}" hx-preserve="true"'
+    ' value="{pk}" form="bulk-form" id="pick-{pk}"{ticked} hx-preserve="true"'
     ' aria-label="{pick}"></td>\n'
     '      <td class="text-nowrap"><span class="badge badge-{priority}" title="{priority_label}">'
     '{priority}</span> <a href="{url}">{ref}</a></td>\n'
@@ -79,9 +79,12 @@ def queue_rows(
     extensions: Iterable[PageExtension],
     user_team_ids: Iterable[int],
     csrf_token: str,
+    ticked: Iterable[int] = (),
 ) -> list[SafeString]:
-    """Each ticket's ``<tr>`` (with the whitespace around it the template gave)."""
+    """Each ticket's ``<tr>`` (with the whitespace around it the template gave);
+    the boxes of ``ticked`` come ticked (a bulk change sent back to be put right)."""
     tickets = list(tickets)
+    ticked = set(ticked)
     if not is_agent:
         moments = Moments()
         return [_requester_row(ticket, moments) for ticket in tickets]
@@ -122,6 +125,7 @@ def queue_rows(
                 _AGENT_ROW,
                 **_shown(ticket, moments),
                 pk=ticket.pk,
+                ticked=mark_safe(" checked") if ticket.pk in ticked else "",
                 # As {% blocktranslate %}: the value escaped, the words as translated.
                 pick=mark_safe(pick % {"ref": conditional_escape(reference)}),  # noqa: S308
                 requester=ticket.requester_name,

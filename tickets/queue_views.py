@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator
 from tickets import hooks, selectors, services
+from tickets.bounds import id_in_range
 from tickets.filters import TicketFilter
 from tickets.models import Priority, SavedView, Status
 from tickets.queue_forms import ACTIONS, BulkForm, SaveViewForm
@@ -24,6 +25,9 @@ from tickets.selectors_narrowed import ticket_count_narrowed, ticket_rows_narrow
 QUEUE_PAGE_SIZE = 25
 OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
 REFRESH_SECONDS = 30
+# A refused bulk change: its ticks and choices, kept in the session for the queue.
+BULK_RETRY = "queue_bulk_retry"
+BULK_FIELDS = ("action", "assignee", "status", "priority", "team", "note")
 # ?sort=: the column orders an agent may pick; "urgency" (the default) is the
 # order the SLA extension gives (breached, at risk, next due).
 SORTS = {
@@ -139,6 +143,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     # The page refreshes its list by itself (htmx): only the list is sent then.
     if request.headers.get("HX-Request") == "true":
         return render(request, "tickets/_queue_results.html", context)
+    retry = request.session.pop(BULK_RETRY, None)
+    if isinstance(retry, dict):
+        context["bulk_retry"] = retry
+        context["bulk_ticked"] = {int(v) for v in retry.get("tickets", []) if id_in_range(v)}
     return render(request, "tickets/queue.html", context)
 
 
@@ -170,6 +178,11 @@ def tickets_bulk(request: HttpRequest) -> HttpResponse:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        # Back on the queue with the ticks and choices made, to be put right.
+        request.session[BULK_RETRY] = {
+            "tickets": [v for v in request.POST.getlist("tickets") if id_in_range(v)][:500],
+            **{name: request.POST.get(name, "")[:2000] for name in BULK_FIELDS},
+        }
         return redirect(_back(request))
     data = form.cleaned_data
     result = services.tickets_bulk_change(

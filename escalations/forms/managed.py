@@ -56,7 +56,7 @@ class MemberForm(EscalationForm):
     def __init__(self, *args, escalation: Escalation, **kwargs):
         super().__init__(*args, escalation=escalation, **kwargs)
         self.fields["user"].queryset = member_candidates(escalation=escalation)
-        self.fields["user"].empty_label = _("Someone outside Escalade (name below)")
+        self.fields["user"].empty_label = _("Outside Escalade (name below)")
         self.helper = form_helper(
             self.form_id,
             self.action,

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -43,7 +44,8 @@ def report_value(row, column):
     if column.kind == "float":
         return f"{value:.2f}"
     if isinstance(value, datetime | date):
-        return value.strftime("%Y-%m-%d")
+        # Kept on one line: a narrow column broke it at a hyphen ("2026-11-" / "01").
+        return format_html('<span class="text-nowrap">{}</span>', value.strftime("%Y-%m-%d"))
     return value
 
 

@@ -47,5 +47,5 @@ def test_the_managed_escalation_page_offers_no_dashes(network_path, client):
     for form in ("manager-form", "member-form", "action-form", "review-form"):
         assert f'id="{form}"' in content, form
     assert not dashes_offered(content)
-    assert "Someone outside Escalade (name below)" in content
+    assert "Outside Escalade (name below)" in content
     assert "No owner" in content

@@ -152,3 +152,22 @@ def test_queue_query_count_with_views_followers_is_flat(
         services.ticket_follow(ticket=ticket, actor=agent)
     with django_assert_num_queries(9):
         client.get("/")
+
+
+def test_a_refused_bulk_change_comes_back_with_its_ticks_and_choices(client, agent, desk):
+    """Set a priority with no priority chosen: the queue says what is missing and
+    keeps what was ticked and typed, once."""
+    (one, two), _theirs = desk
+    client.force_login(agent)
+    data = {"tickets": [one.pk], "action": "priority", "priority": "", "note": "VIP asked"}
+    response = client.post("/tickets/bulk/", {**data, "next": "/?sort=priority"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/?sort=priority"
+    body = response.content.decode()
+    assert "Choose a value for this action." in body
+    assert f'id="pick-{one.pk}" checked' in body
+    assert f'id="pick-{two.pk}" checked' not in body
+    assert '<option value="priority" selected>' in body
+    assert 'id="bulk-note" maxlength="2000" value="VIP asked"' in body
+    again = client.get("/?sort=priority").content.decode()
+    assert " checked" not in again
+    assert '<option value="priority" selected>' not in again

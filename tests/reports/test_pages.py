@@ -43,6 +43,12 @@ def test_report_page_shows_chart_table_and_figures(manager, client):
     assert 'class="drill"' in html
 
 
+def test_a_period_in_the_table_is_not_broken_at_its_hyphens(manager, client):
+    html = client.get("/reports/volume/", PARAMS).content.decode()
+    table = html.split('id="report-table"')[1]
+    assert '<span class="text-nowrap">2026-03-09</span>' in table
+
+
 def test_the_funnels_total_is_named_for_what_it_counts(manager, client, dataset):
     html = client.get("/reports/funnel/", PARAMS).content.decode()
     summary = html.split('id="report-summary"')[1].split("</dl>")[0]

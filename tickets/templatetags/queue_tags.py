@@ -16,4 +16,5 @@ def queue_table_rows(context, page):
         extensions=context.get("extensions", ()),
         user_team_ids=context.get("user_team_ids", ()),
         csrf_token=str(context.get("csrf_token") or ""),
+        ticked=context.get("bulk_ticked", ()),
     )
