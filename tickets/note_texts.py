@@ -125,7 +125,7 @@ MESSAGES: dict[str, Message] = {
     "escalation.action": _m(_("Action: %(d)s"), d=TEXT),
     "escalation.action_done": _m(_("Action done: %(d)s"), d=TEXT),
     "escalation.action_reopened": _m(_("Action reopened: %(d)s"), d=TEXT),
-    "escalation.monitoring": _m(_("Monitoring until %(until)s."), until=WHEN),
+    "escalation.monitoring": _m(_("Monitoring period set: it ends %(until)s."), until=WHEN),
     "escalation.monitoring_ended": _m(
         _("Monitoring period ended: close the escalation or reopen it.")
     ),

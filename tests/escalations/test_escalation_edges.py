@@ -64,10 +64,10 @@ def test_a_far_date_on_the_page_is_a_form_error_in_the_viewers_zone(client, open
 def test_the_monitoring_note_gives_the_time_in_utc(opened):
     warsaw = datetime.now(ZoneInfo("Europe/Warsaw")).replace(microsecond=0) + timedelta(days=3)
     managed.managed_escalation_monitor(escalation=opened, actor=user("manager"), until=warsaw)
-    note = TicketEvent.objects.filter(ticket=opened.ticket, note__startswith="Monitoring until")
+    note = TicketEvent.objects.filter(ticket=opened.ticket, note__startswith="Monitoring period")
     event = note.get()
     # The stored English text keeps the instant in UTC (ISO 8601); readers get their zone.
-    assert event.note == f"Monitoring until {warsaw.astimezone(UTC).isoformat()}."
+    assert event.note == f"Monitoring period set: it ends {warsaw.astimezone(UTC).isoformat()}."
     assert event.note_key == "escalation.monitoring"
     assert event.note_params == {"until": warsaw.astimezone(UTC).isoformat()}
 

@@ -176,8 +176,8 @@ def test_the_escalation_history_reads_in_the_viewers_language(client, network_pa
     client.force_login(_as("manager", "ru", "Asia/Tokyo"))
     page = client.get(reverse("escalations:detail", args=[escalation.pk])).content.decode()
     history = page[page.index('id="escalation-history"') :]
-    assert "Наблюдение до" in history
-    assert "Monitoring until" not in history
+    assert "Период наблюдения назначен: он заканчивается <time" in history
+    assert "Monitoring period" not in history
     stamp = until.astimezone(ZoneInfo("Asia/Tokyo")).isoformat(timespec="seconds")
     assert f'<time datetime="{stamp}"' in history
 
@@ -207,7 +207,7 @@ def test_a_message_quoting_a_note_reads_in_the_recipients_language(network_path,
     message = render_message(
         kind="escalation.closed", context=context, language="pl", time_zone="Europe/Warsaw"
     )
-    assert "Monitorowanie do" in message.text
+    assert "Okres monitorowania wyznaczony: kończy się 1 lipca" in message.text
     assert "14:00 CEST" in message.text
 
 
