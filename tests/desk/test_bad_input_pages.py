@@ -149,14 +149,19 @@ FORMS = [
             "description": "No one connects.",
             "requester_name": "Rita",
             "requester_email": "rita@example.com",
+            "requester_language": "pl",
             "impact": "2",
             "urgency": "2",
             "category": "{categories}",
             "organization": "{organizations}",
         },
     ),
-    ("requester", "/tickets/new/", {"title": "VPN down", "description": "Help."}),
-    ("agent", "/tickets/{tickets}/comment/", {"body": "Hi", "is_public": "on"}),
+    (
+        "requester",
+        "/tickets/new/",
+        {"title": "VPN down", "description": "Help.", "impact": "3", "urgency": "3"},
+    ),
+    ("agent", "/tickets/{tickets}/comment/", {"body": "Hi", "is_public": "public"}),
     ("requester", "/tickets/{tickets}/comment/", {"body": "Hi"}),
     ("agent", "/tickets/{tickets}/transition/", {"status": "pending", "note": "x"}),
     (
@@ -193,7 +198,13 @@ FORMS = [
     (
         "manager",
         "/escalations/{escalations}/review/",
-        {"root_cause": "Switch", "root_cause_category": "hardware", "effectiveness": "4"},
+        {
+            "root_cause": "Switch",
+            "root_cause_category": "hardware",
+            "effectiveness": "4",
+            "handoff_quality": "4",
+            "customer_satisfaction": "4",
+        },
     ),
     ("agent", "/profile/", {"language": "fr", "time_zone": "Europe/Paris", "first_name": "A"}),
     ("agent", "/profile/preferences/", {"ticket.assigned": "email"}),
@@ -204,7 +215,7 @@ ANY = {"repeated": ["1", "abc"], "long": LONG, "nul": "a\x00b"}
 IDS = {"huge": str(HUGE), "negative": "-1", "superscript": "\u00b2"}
 MOMENTS = {"end of time": "9999-12-31T23:59", "start of time": "0001-01-01T00:00", "odd": "25:61"}
 NUMBERED = {"team", "assignee", "category", "organization", "manager", "user", "owner", "tickets"}
-NUMBERED |= {"impact", "urgency", "effectiveness"}
+NUMBERED |= {"impact", "urgency", "effectiveness", "handoff_quality", "customer_satisfaction"}
 
 
 def _bad(name: str) -> dict:
