@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import ISO_8601, exceptions, pagination, parsers, permissions, serializers
+from rest_framework import ISO_8601, exceptions, pagination, permissions, serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,17 +53,6 @@ class CappedPagination(Pagination):
         }
         described["required"] = [*described.get("required", []), "count_exact"]
         return described
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, with a body nested deeper than Python can decode (a few
-    thousand brackets) refused as malformed like any other bad JSON."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError as error:
-            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from error
 
 
 def exception_handler(exc, context):

@@ -119,3 +119,23 @@ def test_each_task_goes_to_its_queue(settings, task, queue):
 
     routed = app.amqp.router.route({}, task)
     assert routed["queue"].name == getattr(settings, queue)
+
+
+def test_the_api_settings_import_whatever_is_imported_first():
+    """DRF reads its parser and pagination settings when ``rest_framework.views`` is
+    first imported; a class they name may not live in a module that imports the
+    views itself (beat, importing ``config.api`` first, failed so)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); import config.api; "
+        "from rest_framework.settings import api_settings; "
+        "print(api_settings.DEFAULT_PARSER_CLASSES[0].__name__)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "JSONParser"

@@ -9,7 +9,8 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from config.api import CappedPagination, JSONParser
+from config.api import CappedPagination
+from config.parsers import JSONParser
 from config.security import lockout_response
 from tickets import selectors, services
 from tickets.api.serializers import (
