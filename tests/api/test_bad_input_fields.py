@@ -22,15 +22,8 @@ from tests.api.test_bad_input_sweep import (
     _table_counts,
     world,  # noqa: F401 (the module's helpdesk)
 )
+from tests.escalations.data import HANDOFF
 
-HANDOFF = {
-    "summary": "Core switch down",
-    "steps_taken": "Rebooted",
-    "impact_assessment": "All of Warsaw",
-    "customer_context": "VIP",
-    "time_constraints": "Today",
-    "assistance_requested": "Replace it",
-}
 MOMENT = "2030-01-07T10:00:00Z"
 LATER = "2030-01-08T10:00:00Z"
 

@@ -15,6 +15,7 @@ from django.test import Client
 from reports.metrics import REPORTS
 from tests.api.test_bad_input_sweep import HUGE, LONG, _table_counts
 from tests.api.test_bad_input_sweep import world as world  # the module's helpdesk
+from tests.escalations.data import HANDOFF
 
 # Desk pages as an agent and a requester; the manager gets the reports.
 ROLES = ("agent", "requester")
@@ -132,14 +133,6 @@ def test_bad_parameters_on_a_page_are_not_a_server_error(client_as, world, role,
     assert not failures, "\n".join(f"{name}: {text}" for name, text in failures.items())
 
 
-HANDOFF = {
-    "summary": "Core switch down",
-    "steps_taken": "Rebooted",
-    "impact_assessment": "All of Warsaw",
-    "customer_context": "VIP",
-    "time_constraints": "Today",
-    "assistance_requested": "Replace it",
-}
 # (role, url, a valid-looking form); one field at a time is made bad.
 FORMS = [
     (

@@ -6,19 +6,11 @@ from playwright.sync_api import expect
 
 from escalations.models import Escalation
 from escalations.services import escalate
+from tests.e2e.measure import FITS
 from tests.escalations.data import HANDOFF, user
 from tests.factories import create_ticket
 
 pytestmark = pytest.mark.e2e
-
-FITS = """sel => {
-  const s = document.querySelector(sel);
-  const style = getComputedStyle(s);
-  const ctx = document.createElement("canvas").getContext("2d");
-  ctx.font = style.font;
-  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  return ctx.measureText(s.options[s.selectedIndex].text).width <= room;
-}"""
 
 
 @pytest.mark.parametrize("language", ["en", "pl", "fr", "nl", "ru"])

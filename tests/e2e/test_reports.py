@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.measure import FITS
 from tests.reports.conftest import dataset  # noqa: F401  (the fixed data set)
 from tickets.models import User
 
@@ -45,16 +46,6 @@ def test_report_page_fits_a_phone(new_page, log_in, dataset):  # noqa: F811
     page.goto("/dashboard/")
     expect(page.locator("#dashboard-figures")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-
-
-FITS = """sel => {
-  const s = document.querySelector(sel);
-  const style = getComputedStyle(s);
-  const ctx = document.createElement("canvas").getContext("2d");
-  ctx.font = style.font;
-  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-  return ctx.measureText(s.options[s.selectedIndex].text).width <= room;
-}"""
 
 
 def test_the_period_and_grouping_read_whole_on_a_phone(new_page, log_in, dataset):  # noqa: F811
