@@ -398,6 +398,9 @@ def test_narrow_screen_folds_the_menu_and_scrolls_the_queue_table(page, log_in, 
     # The table scrolls inside its card; the page itself does not scroll sideways.
     page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="Menu").click()
+    # Bootstrap ignores a dropdown's toggle while the menu around it still unfolds.
+    expect(page.locator("#main-nav.collapse.show")).to_be_visible()
+    page.wait_for_function("!document.querySelector('#main-nav.collapsing')")
     page.locator("#current-user").click()
     expect(log_out).to_be_visible()
     log_out.click()
