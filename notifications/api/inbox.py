@@ -1,5 +1,6 @@
 """The inbox and notification preferences, each user's own."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -75,10 +76,27 @@ class NotificationViewSet(
 
 
 class PreferenceSerializer(StrictFieldsMixin, serializers.Serializer):
-    kind = serializers.ChoiceField(choices=EventKind.choices)
+    kind = serializers.ChoiceField(
+        choices=EventKind.choices,
+        # Said without the value sent, which may be anything of any length.
+        error_messages={"invalid_choice": _("Not an event you can be told of.")},
+    )
     inapp = serializers.BooleanField(required=False)
     email = serializers.BooleanField(required=False)
     label = serializers.CharField(read_only=True)
+
+    def validate_kind(self, value: str) -> str:
+        if value not in self.context.get("kinds", ()):
+            raise serializers.ValidationError(_("Not an event you can be told of."))
+        return value
+
+
+class PreferenceListSerializer(serializers.ListSerializer):
+    def validate(self, attrs):
+        kinds = [row["kind"] for row in attrs]
+        if len(set(kinds)) != len(kinds):
+            raise serializers.ValidationError(_("Name each event once."))
+        return attrs
 
 
 class PreferencesView(APIView):
@@ -97,7 +115,14 @@ class PreferencesView(APIView):
         request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
     )
     def put(self, request):
-        serializer = PreferenceSerializer(data=request.data, many=True)
+        kinds = [row["kind"] for row in selectors.preference_grid(user=request.user)]
+        serializer = PreferenceListSerializer(
+            child=PreferenceSerializer(),
+            data=request.data,
+            context={"kinds": kinds},
+            # One row per event at most: the list is read before any row is.
+            max_length=len(kinds),
+        )
         serializer.is_valid(raise_exception=True)
         choices = {}
         for row in serializer.validated_data:

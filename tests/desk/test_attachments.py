@@ -167,3 +167,25 @@ def test_ticket_page_query_count_is_flat_with_files_followers_and_cc(client, age
         client.get(ticket.get_absolute_url())
     assert len(few) > 5
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "r" * 240 + ".png",  # longer than a name is kept
+        "отчёт-" * 40 + ".png",  # 240 letters of two bytes: 480 bytes, over a file system's 255
+    ],
+)
+def test_a_long_file_name_is_shortened_keeping_its_extension(client, agent, ticket, media, name):
+    client.force_login(agent)
+    response = post(client, ticket, SimpleUploadedFile(name, PNG, "image/png"))
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.name.endswith(".png")
+    assert len(attachment.name) <= 200
+    assert attachment.name[:10] == name[:10]
+    (path,) = stored(media)
+    assert path.suffix == ".png"
+    assert len(path.name.encode()) <= 255
+    download = client.get(f"/attachments/{attachment.pk}/")
+    assert b"".join(download.streaming_content) == PNG

@@ -172,11 +172,44 @@ def test_api_preferences_read_and_update(api_as, reader):
         [{"kind": "sla.breach", "email": "maybe"}],
         [{"kind": "sla.breach", "sms": True}],
         {"kind": "sla.breach"},
+        [{"kind": "sla.breach", "email": True}, {"kind": "sla.breach", "email": False}],
     ],
 )
 def test_api_preferences_refuse_bad_input(api_as, reader, payload):
     response = api_as(reader).put("/api/v1/notifications/preferences/", payload, format="json")
     assert response.status_code == 400
+    assert not Preference.objects.exists()
+
+
+def test_api_preferences_refuse_a_list_longer_than_the_events_before_reading_it(
+    api_as, reader, django_assert_max_num_queries
+):
+    rows = [{"kind": "sla.breach", "email": True}] * 20_000
+    with django_assert_max_num_queries(8):  # the session and the user's events, no row
+        response = api_as(reader).put("/api/v1/notifications/preferences/", rows, format="json")
+    assert response.status_code == 400
+    assert "no more than" in str(response.json())
+    assert not Preference.objects.exists()
+
+
+def test_api_preferences_say_an_unknown_event_without_repeating_it(api_as, reader):
+    kind = "x" * 100_000
+    response = api_as(reader).put(
+        "/api/v1/notifications/preferences/", [{"kind": kind, "email": True}], format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == [{"kind": ["Not an event you can be told of."]}]
+
+
+def test_api_preferences_refuse_a_requester_the_agents_events(api_as, db):
+    requester = UserFactory(username="requester")
+    response = api_as(requester).put(
+        "/api/v1/notifications/preferences/",
+        [{"kind": "ticket.replied", "email": False}, {"kind": "sla.breach", "email": True}],
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == [{}, {"kind": ["Not an event you can be told of."]}]
     assert not Preference.objects.exists()
 
 

@@ -335,16 +335,16 @@ def test_form_encoded_create_is_accepted(api_as, agent, l1_team):
 
 
 def test_requester_files_a_ticket_for_themself(api_as, requester, l1_team):
-    elsewhere = OrganizationFactory(name="Elsewhere")
-
     response = api_as(requester).post(
         TICKETS_URL,
         {
             "title": "Printer on fire",
             "description": "Really.",
-            "requester_name": "Someone Else",
-            "requester_email": "someone@else.example",
-            "organization": elsewhere.pk,
+            # their own details, as a client filling them from the account sends them
+            "requester_name": str(requester),
+            "requester_email": "Customer@ACME.example",
+            "organization": requester.organization_id,
+            "requester_language": "fr",
             "impact": 2,
             "urgency": 1,
         },
@@ -359,7 +359,33 @@ def test_requester_files_a_ticket_for_themself(api_as, requester, l1_team):
     ticket = Ticket.objects.get()
     assert ticket.requester == requester
     assert ticket.requester_name == str(requester)
+    assert ticket.requester_language == "fr"
     assert ticket.team == l1_team
+
+
+def test_requester_cannot_file_as_someone_else(api_as, requester, l1_team):
+    elsewhere = OrganizationFactory(name="Elsewhere")
+
+    response = api_as(requester).post(
+        TICKETS_URL,
+        {
+            "title": "Printer on fire",
+            "description": "Really.",
+            "requester_name": "Someone Else",
+            "requester_email": "someone@else.example",
+            "organization": elsewhere.pk,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    said = "You file tickets for yourself: this comes from your account."
+    assert response.json() == {
+        "requester_name": [said],
+        "requester_email": [said],
+        "organization": [said],
+    }
+    assert not Ticket.objects.exists()
 
 
 def test_requester_needs_no_requester_fields(api_as, requester, l1_team):

@@ -131,7 +131,9 @@ class TicketViewSet(
 
     @extend_schema(request=TicketCreateSerializer)
     def create(self, request):
-        """Open a ticket. Requesters file for themselves; agents name the requester."""
+        """Open a ticket. Agents name the requester. Requesters file for themselves:
+        their name, e-mail and organization come from their account (sending someone
+        else's is refused), and they may choose the ticket's language."""
         serializer = TicketCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         ticket = services.ticket_create(actor=request.user, **serializer.validated_data)

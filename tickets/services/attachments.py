@@ -48,6 +48,24 @@ def _extension(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
+# A file name is shown as sent up to the field's length; in storage its last part
+# must also fit a file system's 255 bytes, with room for the suffix a storage adds
+# to a name already taken ("_a1b2c3d").
+SHOWN_NAME_CHARS = Attachment._meta.get_field("name").max_length
+STORED_NAME_BYTES = 200
+
+
+def _shortened(name: str, extension: str, *, chars: int, utf8_bytes: int) -> str:
+    """``name`` cut to ``chars`` characters and ``utf8_bytes`` bytes in UTF-8, keeping
+    its extension (a name cut anywhere would lose it) and whole characters."""
+    suffix = f".{extension}" if extension else ""
+    stem = name[: len(name) - len(suffix)] if suffix and name.lower().endswith(suffix) else name
+    stem = stem[: max(chars - len(suffix), 1)]
+    room = utf8_bytes - len(suffix.encode())
+    stem = stem.encode()[:room].decode(errors="ignore")
+    return f"{stem}{suffix}"
+
+
 def _content_matches(upload: UploadedFile, extension: str) -> bool:
     upload.seek(0)
     head = upload.read(8192)
@@ -117,7 +135,8 @@ def attachments_add(
     with atomic_with_files():
         for upload in files:
             extension = _extension(upload.name)
-            name = get_valid_filename(upload.name)[:200] or f"file.{extension}"
+            valid = get_valid_filename(upload.name) or f"file.{extension}"
+            name = _shortened(valid, extension, chars=SHOWN_NAME_CHARS, utf8_bytes=10_000)
             attachment = Attachment(
                 ticket=ticket,
                 comment=comment,
@@ -126,7 +145,11 @@ def attachments_add(
                 size=upload.size,
                 uploaded_by=actor,
             )
-            stored_file_save(attachment.file, name, upload)
+            stored_file_save(
+                attachment.file,
+                _shortened(name, extension, chars=SHOWN_NAME_CHARS, utf8_bytes=STORED_NAME_BYTES),
+                upload,
+            )
             attachment.save()
             stored.append(attachment)
             ticket_event_record(

@@ -63,8 +63,9 @@ def ticket_create(
             raise PermissionDenied(_("Only agents can flag a ticket."))
         requester_name = actor.get_full_name() or actor.username
         requester_email = actor.email
-        # a requester who follows the browser's language files in the one in use
-        requester_language = actor.language or _active_language()
+        # one the requester chose for this ticket, else their own; a requester who
+        # follows the browser's language files in the one in use
+        requester_language = requester_language or actor.language or _active_language()
         organization = actor.organization
         requester = actor
     else:
