@@ -4,6 +4,7 @@ under the strict Content-Security-Policy (attributes only, no inline style)."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.html import escape
@@ -12,7 +13,42 @@ from django.utils.safestring import SafeString, mark_safe
 from reports.metrics.base import Report
 
 COLOURS = ("#2f6fb0", "#e35d2a", "#2a9d8f", "#b02a37", "#6c757d")
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 260, 48, 40, 12
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A chart's drawing area and lettering. The SVG scales to the page's width, so
+    text drawn for 640 units shrinks to about half on a phone: the narrow frame is
+    drawn for a phone's width, with larger text and fewer labels."""
+
+    width: int = 640
+    height: int = 260
+    left: int = 48
+    bottom: int = 40
+    top: int = 12
+    font: int = 10
+    x_labels: int = 16  # at most this many labels under the x axis
+    name_width: int = 170  # horizontal bars: the names' column
+    name_chars: int = 28
+    legend_step: int = 170
+
+    @property
+    def plot(self) -> int:
+        return self.height - self.bottom - self.top
+
+
+WIDE = Frame()
+NARROW = Frame(
+    width=360,
+    height=300,
+    left=44,
+    bottom=52,
+    font=14,
+    x_labels=5,
+    name_width=130,
+    name_chars=16,
+    legend_step=180,
+)
 
 
 def _label(value) -> str:
@@ -25,7 +61,7 @@ def _number(value) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def chart_svg(report: Report) -> SafeString:
+def chart_svg(report: Report, frame: Frame = WIDE) -> SafeString:
     """The report's chart (``Report.chart``): grouped bars, horizontal bars or lines."""
     spec = report.chart
     rows = report.rows
@@ -45,35 +81,40 @@ def chart_svg(report: Report) -> SafeString:
         top = float(math.ceil(top / 4) * 4)
     x = spec["x"]
     kind = spec.get("kind", "bars")
+    per_line = max(1, (frame.width - frame.left) // frame.legend_step)
+    legend_lines = math.ceil(len(series) / per_line)
+    height = frame.height + (legend_lines - 1) * (frame.font + 6)
     parts = [
-        f'<svg class="report-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="report-chart" viewBox="0 0 {frame.width} {height}" role="img" '
         f'aria-label="{escape(str(report.title))}" xmlns="http://www.w3.org/2000/svg">'
     ]
     if kind == "hbars":
-        parts += _hbars(rows, values, x, top)
+        parts += _hbars(rows, values, x, top, frame)
     else:
-        parts += _axes(top, unit)
-        parts += (_lines if kind == "line" else _bars)(rows, values, x, top)
+        parts += _axes(top, unit, frame)
+        parts += (_lines if kind == "line" else _bars)(rows, values, x, top, frame)
     for i, key in enumerate(series):
+        left = frame.left + (i % per_line) * frame.legend_step
+        base = frame.height - 4 + (i // per_line) * (frame.font + 6)
         parts.append(
-            f'<rect x="{LEFT + i * 170}" y="{HEIGHT - 14}" width="10" height="10" '
-            f'fill="{COLOURS[i % len(COLOURS)]}"/><text x="{LEFT + 14 + i * 170}" '
-            f'y="{HEIGHT - 5}" font-size="11">{escape(labels.get(key, key))}</text>'
+            f'<rect x="{left}" y="{base - frame.font + 1}" width="{frame.font}" '
+            f'height="{frame.font}" fill="{COLOURS[i % len(COLOURS)]}"/>'
+            f'<text x="{left + frame.font + 4}" y="{base}" font-size="{frame.font + 1}">'
+            f"{escape(labels.get(key, key))}</text>"
         )
     parts.append("</svg>")
     # Every text and attribute value above is escaped or a number.
     return mark_safe("".join(parts))  # noqa: S308
 
 
-def _axes(top: float, unit: str = "") -> list[str]:
-    plot = HEIGHT - BOTTOM - TOP
+def _axes(top: float, unit: str, frame: Frame) -> list[str]:
     out = []
     for step in range(5):
-        y = TOP + plot - plot * step / 4
+        y = frame.top + frame.plot - frame.plot * step / 4
         out.append(
-            f'<line x1="{LEFT}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#dee2e6"/>'
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{_short(top * step / 4)}{unit}</text>"
+            f'<line x1="{frame.left}" x2="{frame.width}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="#dee2e6"/><text x="{frame.left - 4}" y="{y + 4:.1f}" '
+            f'font-size="{frame.font}" text-anchor="end">{_short(top * step / 4)}{unit}</text>'
         )
     return out
 
@@ -84,61 +125,67 @@ def _short(value: float) -> str:
     return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
 
 
-def _bars(rows, values, x, top) -> list[str]:
-    plot = HEIGHT - BOTTOM - TOP
-    slot = (WIDTH - LEFT) / len(rows)
+def _bars(rows, values, x, top, frame: Frame) -> list[str]:
+    plot = frame.plot
+    slot = (frame.width - frame.left) / len(rows)
     width = max(1.0, slot * 0.8 / len(values[0]))
+    every = 1 if len(rows) <= frame.x_labels else math.ceil(len(rows) / frame.x_labels)
     out = []
     for i, (row, group) in enumerate(zip(rows, values, strict=True)):
         for j, value in enumerate(group):
             h = plot * value / top
             out.append(
-                f'<rect x="{LEFT + i * slot + slot * 0.1 + j * width:.1f}" '
-                f'y="{TOP + plot - h:.1f}" width="{width:.1f}" height="{h:.1f}" '
+                f'<rect x="{frame.left + i * slot + slot * 0.1 + j * width:.1f}" '
+                f'y="{frame.top + plot - h:.1f}" width="{width:.1f}" height="{h:.1f}" '
                 f'fill="{COLOURS[j % len(COLOURS)]}"><title>{escape(_label(row[x]))}: '
                 f"{_short(value)}</title></rect>"
             )
-        if len(rows) <= 16 or i % (len(rows) // 12 + 1) == 0:
+        if i % every == 0:
             out.append(
-                f'<text x="{LEFT + i * slot + slot / 2:.1f}" y="{HEIGHT - BOTTOM + 14}" '
-                f'font-size="10" text-anchor="middle">{escape(_label(row[x])[-5:])}</text>'
+                f'<text x="{frame.left + i * slot + slot / 2:.1f}" '
+                f'y="{frame.height - frame.bottom + frame.font + 4}" '
+                f'font-size="{frame.font}" text-anchor="middle">'
+                f"{escape(_label(row[x])[-5:])}</text>"
             )
     return out
 
 
-def _lines(rows, values, x, top) -> list[str]:
-    plot = HEIGHT - BOTTOM - TOP
-    slot = (WIDTH - LEFT) / max(len(rows), 1)
+def _lines(rows, values, x, top, frame: Frame) -> list[str]:
+    plot = frame.plot
+    slot = (frame.width - frame.left) / max(len(rows), 1)
     out = []
     for j in range(len(values[0])):
         points = " ".join(
-            f"{LEFT + i * slot + slot / 2:.1f},{TOP + plot - plot * group[j] / top:.1f}"
+            f"{frame.left + i * slot + slot / 2:.1f},{frame.top + plot - plot * group[j] / top:.1f}"
             for i, group in enumerate(values)
         )
         out.append(
             f'<polyline points="{points}" fill="none" stroke-width="2" '
             f'stroke="{COLOURS[j % len(COLOURS)]}"/>'
         )
-    return out + _bars(rows, [[0.0] * len(values[0]) for _ in rows], x, top)
+    return out + _bars(rows, [[0.0] * len(values[0]) for _ in rows], x, top, frame)
 
 
-def _hbars(rows, values, x, top) -> list[str]:
+def _hbars(rows, values, x, top, frame: Frame) -> list[str]:
     rows, values = rows[:10], values[:10]
-    band = (HEIGHT - BOTTOM - TOP) / len(rows)
-    label_width = 170
-    span = WIDTH - label_width - 10
+    band = frame.plot / len(rows)
+    span = frame.width - frame.name_width - 10
     out = []
     for i, (row, group) in enumerate(zip(rows, values, strict=True)):
-        y = TOP + i * band
+        y = frame.top + i * band
+        name = _label(row[x])
+        shown = name if len(name) <= frame.name_chars else name[: frame.name_chars - 1] + "…"
         out.append(
-            f'<text x="{label_width - 6}" y="{y + band / 2 + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{escape(_label(row[x])[:28])}</text>'
+            f'<text x="{frame.name_width - 6}" y="{y + band / 2 + 4:.1f}" '
+            f'font-size="{frame.font + 1}" text-anchor="end"><title>{escape(name)}</title>'
+            f"{escape(shown)}</text>"
         )
         height = band * 0.8 / len(group)
         for j, value in enumerate(group):
             out.append(
-                f'<rect x="{label_width}" y="{y + band * 0.1 + j * height:.1f}" '
+                f'<rect x="{frame.name_width}" y="{y + band * 0.1 + j * height:.1f}" '
                 f'width="{span * value / top:.1f}" height="{height:.1f}" '
-                f'fill="{COLOURS[j % len(COLOURS)]}"><title>{_short(value)}</title></rect>'
+                f'fill="{COLOURS[j % len(COLOURS)]}"><title>{escape(name)}: '
+                f"{_short(value)}</title></rect>"
             )
     return out

@@ -7,7 +7,15 @@ from django.utils.timezone import make_aware
 from django.utils.translation import gettext_lazy as _
 
 from escalations.models import Escalation
-from reports.metrics.base import Column, PercentileCont, Report, ReportFilter, between, percent
+from reports.metrics.base import (
+    Column,
+    PercentileCont,
+    Report,
+    ReportFilter,
+    between,
+    percent,
+    with_empty_buckets,
+)
 from reports.metrics.base import rounded as r
 from reports.metrics.percentiles import grouping_sets_supported, percentiles_grouped
 from reports.models import SurveyResponse
@@ -110,7 +118,16 @@ def approvals(f: ReportFilter) -> Report:
             Column("decide_median", _("Time to decide, median"), "seconds"),
             Column("decide_p90", _("Time to decide, p90"), "seconds"),
         ],
-        [fix(row) for row in rows],
+        with_empty_buckets(
+            [fix(row) for row in rows],
+            f,
+            {
+                "requested": 0,
+                **dict.fromkeys(_STATES, 0),
+                "decide_median": None,
+                "decide_p90": None,
+            },
+        ),
         summary=fix(overall),
         chart={"kind": "bars", "x": "bucket", "series": ["approved", "rejected"]},
         drill=("bucket",),

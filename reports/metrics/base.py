@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Aggregate, F, FloatField, Func, Q
@@ -71,6 +71,38 @@ class ReportFilter:
         """The start of the day, week (Monday) or month of ``field_name``, in the
         viewer's time zone."""
         return _TRUNC[self.group](field_name, tzinfo=self.zone)
+
+    def buckets(self) -> list[datetime]:
+        """The start of every day, week or month the period touches, in the
+        viewer's time zone, in order (at most three years of days)."""
+        zone = self.zone
+        day = self.start.astimezone(zone).date()
+        if self.group == "week":
+            day -= timedelta(days=day.weekday())
+        elif self.group == "month":
+            day = day.replace(day=1)
+        out = []
+        while (moment := datetime.combine(day, time(), tzinfo=zone)) < self.end:
+            out.append(moment)
+            if self.group == "day":
+                day += timedelta(days=1)
+            elif self.group == "week":
+                day += timedelta(days=7)
+            else:
+                day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return out
+
+
+def with_empty_buckets(rows: list[dict], f: ReportFilter, empty: dict) -> list[dict]:
+    """``rows`` of a time series with a row of ``empty`` figures for each day,
+    week or month that has none: a gap is drawn and listed as nothing happened,
+    not left out (which drew the days either side of it next to each other)."""
+    zone = f.zone
+    held = {row["bucket"].astimezone(zone).date() for row in rows}
+    missing = [{"bucket": start, **empty} for start in f.buckets() if start.date() not in held]
+    if not missing:
+        return rows
+    return sorted(rows + missing, key=lambda row: row["bucket"])
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from escalations.models import Escalation
-from reports.metrics.base import Column, Report, ReportFilter, percent
+from reports.metrics.base import Column, Report, ReportFilter, percent, with_empty_buckets
 from reports.metrics.daily import by_day
 from reports.models import EscalationFact, LevelStint
 from tickets.models import Tier
@@ -31,7 +31,9 @@ def volume(f: ReportFilter) -> Report:
         "hierarchical": Q(kind=Kind.HIERARCHICAL),
         **{t.value: Q(trigger=t.value) for t in Trigger},
     }
-    rows = by_day(f, filters, facts=escalations_in)
+    rows = with_empty_buckets(
+        by_day(f, filters, facts=escalations_in), f, dict.fromkeys(["total", *filters], 0)
+    )
     columns = [
         Column("bucket", _("Period"), "date"),
         Column("total", _("Escalations")),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from reports.access import can_see_reports
-from reports.charts import chart_svg
+from reports.charts import NARROW, chart_svg
 
 register = template.Library()
 
@@ -61,7 +61,13 @@ def drill_url(report, row, params):
 
 @register.simple_tag
 def report_chart(report):
-    return chart_svg(report)
+    """The chart drawn twice: for a page's width and, larger lettered, a phone's."""
+    wide, narrow = chart_svg(report), chart_svg(report, NARROW)
+    if not wide:
+        return wide
+    return format_html(
+        '<div class="d-none d-sm-block">{}</div><div class="d-sm-none">{}</div>', wide, narrow
+    )
 
 
 SUMMARY_LABELS = {

@@ -21,10 +21,14 @@ def test_admin_gets_every_report(dataset, api_as, admin_user):
 
 def test_figures_match_the_hand_computed_ones(dataset, api_as, admin_user):
     data = api_as(admin_user).get("/api/v1/reports/volume/", PARAMS).json()
+    # every week March touches, those without escalations too (1 March is a Sunday)
     assert [(r["bucket"], r["total"]) for r in data["rows"]] == [
+        ("2026-02-23", 0),
         ("2026-03-02", 1),
         ("2026-03-09", 4),
         ("2026-03-16", 1),
+        ("2026-03-23", 0),
+        ("2026-03-30", 0),
     ]
     assert data["period"]["start"] == "2026-03-01T00:00:00+00:00"
     assert data["summary"]["total"] == 6

@@ -43,3 +43,34 @@ def test_durations_are_drawn_in_hours():
     assert axis_labels(chart_svg(durations)) == ["0 h", "0.8 h", "1.5 h", "2.2 h", "3 h"]
     durations.rows.append({"bucket": "2026-11-03", "median": 19 * 3600 + 60})
     assert axis_labels(chart_svg(durations)) == ["0 h", "5 h", "10 h", "15 h", "20 h"]
+
+
+def test_a_phone_gets_its_own_chart_with_text_it_can_read():
+    """Drawn 640 wide, the chart's 10-unit text came out at about 5 px on a phone."""
+    from reports.charts import NARROW
+    from reports.templatetags.report_tags import report_chart
+
+    long = report(list(range(31)))
+    html = report_chart(long)
+    assert html.count("<svg") == 2
+    assert 'class="d-none d-sm-block"' in html and 'class="d-sm-none"' in html
+    narrow = chart_svg(long, NARROW)
+    assert 'viewBox="0 0 360 ' in narrow
+    sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', narrow)}
+    assert min(sizes) >= 14
+    x_labels = re.findall(r'text-anchor="middle">([^<]*)</text>', narrow)
+    assert 2 <= len(x_labels) <= 5  # 31 days: every seventh, not 31 overlapping dates
+    assert report_chart(report([])) == ""
+
+
+def test_a_long_name_is_cut_on_the_bar_and_whole_in_its_tooltip():
+    names = Report(
+        "root_causes",
+        "Top root causes",
+        [Column("cause", "Cause"), Column("n", "Escalations")],
+        [{"cause": "A network partition between the two data centres", "n": 3}],
+        chart={"x": "cause", "series": ["n"], "kind": "hbars"},
+    )
+    svg = chart_svg(names)
+    assert "<title>A network partition between the two data centres</title>" in svg
+    assert "A network partition between…" in svg

@@ -1,13 +1,15 @@
 """Every report against figures computed by hand on the fixed data set
 (``conftest.dataset``), and the number of queries each one takes."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from escalations.services.config import policies
 from reports.metrics import REPORTS
 from reports.metrics.approvals import approvals, csat
+from reports.metrics.base import ReportFilter
 from reports.metrics.quality import quality, root_causes, train_on
 from reports.metrics.repeats import repeats
 from reports.metrics.sla import sla
@@ -32,10 +34,14 @@ def test_percentile_cont_interpolates_as_postgresql_does():
 
 def test_volume_by_week_in_utc_and_in_tokyo(dataset):
     report = volume(march(group="week"))
+    # every week March touches, those without escalations too (1 March is a Sunday)
     assert [(r["bucket"].date(), r["total"]) for r in report.rows] == [
+        (date(2026, 2, 23), 0),
         (date(2026, 3, 2), 1),
         (date(2026, 3, 9), 4),
         (date(2026, 3, 16), 1),
+        (date(2026, 3, 23), 0),
+        (date(2026, 3, 30), 0),
     ]
     assert report.summary == {
         "total": 6,
@@ -49,10 +55,14 @@ def test_volume_by_week_in_utc_and_in_tokyo(dataset):
     # Sunday 16:30 UTC is Monday 01:30 in Tokyo: the rejected request changes week.
     tokyo = volume(march(group="week", time_zone="Asia/Tokyo"))
     assert [(r["bucket"].date(), r["total"]) for r in tokyo.rows] == [
+        (date(2026, 2, 23), 0),
         (date(2026, 3, 2), 1),
         (date(2026, 3, 9), 3),
         (date(2026, 3, 16), 2),
+        (date(2026, 3, 23), 0),
+        (date(2026, 3, 30), 0),
     ]
+    assert {r["bucket"].utcoffset() for r in tokyo.rows} == {timedelta(hours=9)}
 
 
 def test_volume_by_month_and_filters(dataset):
@@ -246,3 +256,35 @@ def test_time_at_level_counts_follow_the_sun_hand_overs(dataset):
     rows = time_at_level(march()).rows
     assert sum(r["handed_over"] for r in rows) == 1
     assert sum(r["resolved"] for r in rows) == 3  # t1's L1, t2's two L3 stints
+
+
+@pytest.mark.parametrize(
+    ("group", "zone", "first", "count"),
+    [
+        ("day", "UTC", date(2026, 3, 1), 31),
+        # March in UTC ends at 02:00 on 1 April in Warsaw; 29 March has 23 hours there
+        ("day", "Europe/Warsaw", date(2026, 3, 1), 32),
+        ("week", "America/New_York", date(2026, 2, 23), 6),  # from 28 February, 19:00
+        ("month", "Australia/Sydney", date(2026, 3, 1), 2),
+    ],
+)
+def test_time_series_list_every_day_week_or_month_of_the_period(dataset, group, zone, first, count):
+    report = volume(march(group=group, time_zone=zone))
+    rows = report.rows
+    starts = [row["bucket"] for row in rows]
+    assert len(rows) == count
+    assert starts[0].astimezone(ZoneInfo(zone)).date() == first
+    assert starts == sorted(starts)
+    assert all(start.astimezone(ZoneInfo(zone)).time() == datetime.min.time() for start in starts)
+    assert len({start.astimezone(ZoneInfo(zone)).date() for start in starts}) == count
+    assert sum(row["total"] for row in rows) == report.summary["total"] == 6
+
+
+def test_an_empty_period_is_a_row_of_zeros_per_bucket(db):
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    f = ReportFilter(start=start, end=start + timedelta(days=3), group="day")
+    assert [(r["bucket"].date(), r["total"], r["functional"]) for r in volume(f).rows] == [
+        (date(2026, 3, 1), 0, 0),
+        (date(2026, 3, 2), 0, 0),
+        (date(2026, 3, 3), 0, 0),
+    ]
