@@ -53,7 +53,8 @@ def test_a_phone_gets_its_own_chart_with_text_it_can_read():
     long = report(list(range(31)))
     html = report_chart(long)
     assert html.count("<svg") == 2
-    assert 'class="d-none d-sm-block"' in html and 'class="d-sm-none"' in html
+    assert 'class="d-none d-sm-block"' in html
+    assert 'class="d-sm-none"' in html
     narrow = chart_svg(long, NARROW)
     assert 'viewBox="0 0 360 ' in narrow
     sizes = {int(size) for size in re.findall(r'font-size="(\d+)"', narrow)}
