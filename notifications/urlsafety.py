@@ -108,13 +108,27 @@ def is_own_host(host: str) -> bool:
     return validate_host(bracketed, patterns)
 
 
+def _lookup_failure(error: Exception) -> str:
+    """What a failed name lookup means, in the reader's words (the resolver's own,
+    "[Errno -2] Name or service not known", are neither translated nor plain)."""
+    code = error.args[0] if isinstance(error, socket.gaierror) and error.args else None
+    if code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)):
+        return _("the name servers know no such name")
+    if code == socket.EAI_AGAIN:
+        return _("the name servers did not answer in time")
+    if isinstance(error, UnicodeError):
+        return _("the name is not a valid host name")
+    return _("the lookup failed")
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to; an unresolvable host is refused."""
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
         raise ValidationError(
-            _("%(host)s could not be resolved: %(error)s") % {"host": host, "error": error},
+            _("%(host)s could not be resolved: %(problem)s.")
+            % {"host": host, "problem": _lookup_failure(error)},
             code="unresolvable",
         ) from error
     addresses: list[str] = []

@@ -116,8 +116,6 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         )
         problem = getattr(obj, "url_warning", "")
         if problem:
-            # The resolver's own words end without a full stop; the next sentence needs one.
-            problem = problem if problem.endswith(".") else f"{problem}."
             self.message_user(
                 request,
                 _("Saved, but %(problem)s Deliveries are retried until it resolves.")

@@ -743,8 +743,9 @@ def test_admin_saves_an_endpoint_whose_host_does_not_resolve_yet_with_a_warning(
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert len(warnings) == 1
     assert "hooks.not-yet.example could not be resolved" in warnings[0]
-    assert warnings[0].endswith(
-        "Name or service not known. Deliveries are retried until it resolves."
+    assert warnings[0] == (
+        "Saved, but hooks.not-yet.example could not be resolved: the name servers know no "
+        "such name. Deliveries are retried until it resolves."
     )
     # Checked at send time: a retry, not a loss.
     outcome = webhook.send(delivery_for(endpoint))
