@@ -97,9 +97,24 @@ def test_a_span_reads_as_timesince_counts_it(start, seconds, zone, language):
 
     earlier = start.replace(tzinfo=zoneinfo.ZoneInfo(zone))
     later = (earlier.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(earlier.tzinfo)
-    with translation.override(language):
+    with translation.override(language), timezone.override(zone):
         expected = timesince(earlier, later, depth=1, time_strings=moments.SPANS)
         assert moments.Moments().span(earlier, later) == expected
+        # as the database gives them: in UTC, counted in the viewer's calendar
+        assert moments.Moments().span(earlier.astimezone(UTC), later.astimezone(UTC)) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Europe/Warsaw", "1 month ago"), ("UTC", "4 weeks ago"), ("Asia/Tokyo", "1 month ago")],
+)
+def test_months_are_the_viewers_calendar_months(zone, expected):
+    """31 October 23:30 UTC is 1 November in Warsaw: a month to 1 December there."""
+    found = datetime(2026, 10, 31, 23, 30, tzinfo=UTC)
+    with timezone.override(zone), translation.override("en"):
+        shown = moments.Moments()
+        shown.now = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+        assert shown.span(found, shown.now).replace("\xa0", " ") + " ago" == expected
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,7 @@ SPANS = {
 }
 # Under 27 days a span is whole weeks, days, hours or minutes of elapsed time, as
 # ``timesince`` counts them; from 28 days of a local calendar (less a DST shift)
-# it counts calendar months, which it is left to.
+# it counts calendar months, which it is left to, in the viewer's time zone.
 _PLAIN_SPAN = 27 * 86400
 _UNITS = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
 
@@ -198,7 +198,14 @@ class Moments:
         worked out here, each unit and count translated once per language."""
         seconds = (later - earlier).total_seconds()
         if seconds >= _PLAIN_SPAN:
-            return timesince(earlier, later, depth=1, time_strings=SPANS)
+            # Months are the viewer's calendar months: in UTC, 1 November 00:30 in
+            # Warsaw to 1 December 00:30 read "4 weeks".
+            return timesince(
+                earlier.astimezone(self.zone),
+                later.astimezone(self.zone),
+                depth=1,
+                time_strings=SPANS,
+            )
         unit, count = next(
             ((unit, int(seconds // size)) for unit, size in _UNITS if seconds >= size),
             ("minute", 0),
