@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.api import StrictFieldsMixin
@@ -92,11 +93,38 @@ class PreferenceSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class PreferenceListSerializer(serializers.ListSerializer):
+    """Rows of ``PreferenceSerializer`` for the events in the context's ``kinds``
+    (the user's own): at most one row per event, the length checked before any
+    row is read."""
+
+    def to_internal_value(self, data):
+        most = len(self.context.get("kinds", ()))
+        if isinstance(data, list) and len(data) > most:
+            raise serializers.ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("At most %(n)d rows, one per event.") % {"n": most}
+                    ]
+                },
+                code="max_length",
+            )
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         kinds = [row["kind"] for row in attrs]
         if len(set(kinds)) != len(kinds):
             raise serializers.ValidationError(_("Name each event once."))
         return attrs
+
+
+def preference_rows_set(*, user, rows: list[dict]) -> None:
+    """Store the channels each valid row names; events left out keep their setting."""
+    choices = {}
+    for row in rows:
+        for channel in (Channel.INAPP, Channel.EMAIL):
+            if channel.value in row:
+                choices[(row["kind"], channel.value)] = row[channel.value]
+    inbox.preferences_set(user=user, choices=choices)
 
 
 class PreferencesView(APIView):
@@ -117,19 +145,10 @@ class PreferencesView(APIView):
     def put(self, request):
         kinds = [row["kind"] for row in selectors.preference_grid(user=request.user)]
         serializer = PreferenceListSerializer(
-            child=PreferenceSerializer(),
-            data=request.data,
-            context={"kinds": kinds},
-            # One row per event at most: the list is read before any row is.
-            max_length=len(kinds),
+            child=PreferenceSerializer(), data=request.data, context={"kinds": kinds}
         )
         serializer.is_valid(raise_exception=True)
-        choices = {}
-        for row in serializer.validated_data:
-            for channel in (Channel.INAPP, Channel.EMAIL):
-                if channel.value in row:
-                    choices[(row["kind"], channel.value)] = row[channel.value]
-        inbox.preferences_set(user=request.user, choices=choices)
+        preference_rows_set(user=request.user, rows=serializer.validated_data)
         return Response(
             PreferenceSerializer(selectors.preference_grid(user=request.user), many=True).data,
             status=status.HTTP_200_OK,

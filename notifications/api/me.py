@@ -10,9 +10,11 @@ from rest_framework.views import APIView
 
 from config.api import StrictFieldsMixin
 from notifications import selectors
-from notifications.api.inbox import PreferenceSerializer
-from notifications.models import Channel
-from notifications.services import inbox
+from notifications.api.inbox import (
+    PreferenceListSerializer,
+    PreferenceSerializer,
+    preference_rows_set,
+)
 from tickets import services
 from tickets.selectors import user_is_agent
 
@@ -27,7 +29,7 @@ class MeSerializer(StrictFieldsMixin, serializers.Serializer):
         max_length=8, required=False, help_text="A language the site speaks: en, pl, fr, nl, ru."
     )
     time_zone = serializers.CharField(max_length=64, required=False)
-    preferences = PreferenceSerializer(many=True, required=False)
+    preferences = PreferenceListSerializer(child=PreferenceSerializer(), required=False)
 
 
 def _me(user) -> dict:
@@ -55,7 +57,8 @@ class MeView(APIView):
 
     @extend_schema(request=MeSerializer, responses=MeSerializer, summary="Change yourself")
     def patch(self, request):
-        serializer = MeSerializer(data=request.data, partial=True)
+        kinds = [row["kind"] for row in selectors.preference_grid(user=request.user)]
+        serializer = MeSerializer(data=request.data, partial=True, context={"kinds": kinds})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
@@ -65,12 +68,7 @@ class MeView(APIView):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
         if "preferences" in data:
-            choices = {}
-            for row in data["preferences"]:
-                for channel in (Channel.INAPP, Channel.EMAIL):
-                    if channel.value in row:
-                        choices[(row["kind"], channel.value)] = row[channel.value]
-            inbox.preferences_set(user=request.user, choices=choices)
+            preference_rows_set(user=request.user, rows=data["preferences"])
         return Response(_me(request.user))
 
 

@@ -71,6 +71,8 @@ def test_users_me_refuses_bad_input_with_field_messages(api_as, agent):
         ({"language": "xx"}, "language"),
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"preferences": [{"kind": "nope"}]}, "preferences"),
+        ({"preferences": [{"kind": "sla.breach", "email": True}] * 20_000}, "preferences"),
+        ({"preferences": [{"kind": "sla.breach"}, {"kind": "sla.breach"}]}, "preferences"),
         ({"username": "root"}, "username"),
     ):
         response = client.patch("/api/v1/users/me/", data, format="json")

@@ -25,7 +25,9 @@ def test_manager_reads_a_report_and_drills_down(page, log_in, dataset):  # noqa:
     page.get_by_label("Group by").select_option("week")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#report-title")).to_have_text("Escalation volume")
-    expect(page.locator("svg.report-chart")).to_be_visible()
+    # the chart drawn for a page's width; the phone's is hidden
+    expect(page.locator("svg.report-chart:visible")).to_have_count(1)
+    expect(page.locator("svg.report-chart:visible")).to_have_attribute("viewBox", "0 0 640 260")
     row = page.locator("#report-table tbody tr", has_text="2026-03-09")
     expect(row.locator("td").nth(1)).to_have_text("4")
     row.get_by_role("link", name="Tickets").click()
@@ -40,7 +42,15 @@ def test_report_page_fits_a_phone(new_page, log_in, dataset):  # noqa: F811
     log_in(page, "manager")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/reports/time_at_level/?start=2026-03-01&end=2026-03-31")
-    expect(page.locator("svg.report-chart")).to_be_visible()
+    # the chart drawn for a phone, its smallest text at least 12 px on the screen
+    chart = page.locator("svg.report-chart:visible")
+    expect(chart).to_have_count(1)
+    expect(chart).to_have_attribute("viewBox", re.compile(r"^0 0 360 "))
+    smallest = chart.evaluate(
+        "svg => Math.min(...[...svg.querySelectorAll('text')]"
+        ".map(t => t.getBoundingClientRect().height).filter(h => h > 0))"
+    )
+    assert smallest >= 12, smallest
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.goto("/dashboard/")
