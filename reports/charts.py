@@ -45,8 +45,8 @@ NARROW = Frame(
     bottom=52,
     font=14,
     x_labels=5,
-    name_width=130,
-    name_chars=16,
+    name_width=150,
+    name_chars=15,
     legend_step=180,
 )
 
@@ -57,8 +57,10 @@ def _label(value) -> str:
     return "" if value is None else str(value)
 
 
-def _number(value) -> float:
-    return float(value) if isinstance(value, int | float) else 0.0
+def _number(value) -> float | None:
+    """A figure to draw; None where the row has none (a median of no tickets),
+    which a bar draws as nothing and a line skips, rather than as a zero."""
+    return float(value) if isinstance(value, int | float) else None
 
 
 def chart_svg(report: Report, frame: Frame = WIDE) -> SafeString:
@@ -73,9 +75,13 @@ def chart_svg(report: Report, frame: Frame = WIDE) -> SafeString:
     kinds = {c.key: c.kind for c in report.columns}
     hours = all(kinds.get(key) == "seconds" for key in series)
     scale, unit = (3600.0, " h") if hours else (1.0, "")
-    values = [[_number(row.get(key)) / scale for key in series] for row in rows]
-    top = max([v for group in values for v in group] + [0]) or 1.0
-    if all(v.is_integer() for group in values for v in group) or (hours and top >= 4):
+    values = [
+        [None if (v := _number(row.get(key))) is None else v / scale for key in series]
+        for row in rows
+    ]
+    drawn = [v for group in values for v in group if v is not None]
+    top = max([*drawn, 0]) or 1.0
+    if all(v.is_integer() for v in drawn) or (hours and top >= 4):
         # Counts (and hours from 4 up): a top the four grid steps divide gives
         # whole-number ticks (0, 3, 6, 9, 12), not 2.2 tickets.
         top = float(math.ceil(top / 4) * 4)
@@ -133,6 +139,8 @@ def _bars(rows, values, x, top, frame: Frame) -> list[str]:
     out = []
     for i, (row, group) in enumerate(zip(rows, values, strict=True)):
         for j, value in enumerate(group):
+            if value is None:
+                continue
             h = plot * value / top
             out.append(
                 f'<rect x="{frame.left + i * slot + slot * 0.1 + j * width:.1f}" '
@@ -155,15 +163,25 @@ def _lines(rows, values, x, top, frame: Frame) -> list[str]:
     slot = (frame.width - frame.left) / max(len(rows), 1)
     out = []
     for j in range(len(values[0])):
-        points = " ".join(
-            f"{frame.left + i * slot + slot / 2:.1f},{frame.top + plot - plot * group[j] / top:.1f}"
-            for i, group in enumerate(values)
-        )
-        out.append(
-            f'<polyline points="{points}" fill="none" stroke-width="2" '
-            f'stroke="{COLOURS[j % len(COLOURS)]}"/>'
-        )
-    return out + _bars(rows, [[0.0] * len(values[0]) for _ in rows], x, top, frame)
+        # A row without the figure breaks the line; a point alone is a dot.
+        runs: list[list[str]] = [[]]
+        for i, group in enumerate(values):
+            if group[j] is None:
+                runs.append([])
+                continue
+            y = frame.top + plot - plot * group[j] / top
+            runs[-1].append(f"{frame.left + i * slot + slot / 2:.1f},{y:.1f}")
+        colour = COLOURS[j % len(COLOURS)]
+        for run in runs:
+            if len(run) == 1:
+                cx, cy = run[0].split(",")
+                out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
+            elif run:
+                out.append(
+                    f'<polyline points="{" ".join(run)}" fill="none" stroke-width="2" '
+                    f'stroke="{colour}"/>'
+                )
+    return out + _bars(rows, [[None] * len(values[0]) for _ in rows], x, top, frame)
 
 
 def _hbars(rows, values, x, top, frame: Frame) -> list[str]:
@@ -182,6 +200,8 @@ def _hbars(rows, values, x, top, frame: Frame) -> list[str]:
         )
         height = band * 0.8 / len(group)
         for j, value in enumerate(group):
+            if value is None:
+                continue
             out.append(
                 f'<rect x="{frame.name_width}" y="{y + band * 0.1 + j * height:.1f}" '
                 f'width="{span * value / top:.1f}" height="{height:.1f}" '

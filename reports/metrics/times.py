@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 from escalations.clockstates import ENDED
 from escalations.models import SlaClock
 from reports.metrics import histograms
-from reports.metrics.base import Column, PercentileCont, Report, ReportFilter, Seconds, between
+from reports.metrics.base import (
+    Column,
+    PercentileCont,
+    Report,
+    ReportFilter,
+    Seconds,
+    between,
+    with_empty_buckets,
+)
 from reports.metrics.base import rounded as r
 from reports.metrics.percentiles import grouping_sets_supported, percentiles_grouped
 from reports.models import LevelStint
@@ -162,7 +170,11 @@ def resolution_time(f: ReportFilter) -> Report:
             Column("tickets", _("Tickets resolved")),
             *_PERCENTILE_COLUMNS,
         ],
-        [_round(row) for row in rows],
+        with_empty_buckets(
+            [_round(row) for row in rows],
+            f,
+            {"tickets": 0, **{column.key: None for column in _PERCENTILE_COLUMNS}},
+        ),
         summary=_round(overall),
         chart={"kind": "line", "x": "bucket", "series": ["business_median", "business_p90"]},
         drill=("bucket",),

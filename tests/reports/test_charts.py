@@ -75,3 +75,25 @@ def test_a_long_name_is_cut_on_the_bar_and_whole_in_its_tooltip():
     svg = chart_svg(names)
     assert "<title>A network partition between the two data centres</title>" in svg
     assert "A network partition between…" in svg
+
+
+def test_a_row_without_the_figure_breaks_the_line_rather_than_dropping_to_zero():
+    """A day nobody's ticket was resolved has no median: drawn as 0 h, it read as
+    tickets resolved at once."""
+    times = Report(
+        "resolution_time",
+        "Time to resolve",
+        [Column("bucket", "Period", "date"), Column("median", "Median", "seconds")],
+        [
+            {"bucket": "2026-11-01", "median": 3600},
+            {"bucket": "2026-11-02", "median": 7200},
+            {"bucket": "2026-11-03", "median": None},
+            {"bucket": "2026-11-04", "median": 3600},
+        ],
+        chart={"x": "bucket", "series": ["median"], "kind": "line"},
+    )
+    svg = chart_svg(times)
+    (line,) = re.findall(r'<polyline points="([^"]*)"', svg)
+    assert len(line.split()) == 2  # the first two days
+    assert svg.count("<circle") == 1  # the fourth, alone
+    assert axis_labels(svg)[-1] == "4 h"  # whole hours: the top the grid divides
