@@ -174,6 +174,20 @@ def test_approvals_and_time_to_decide(dataset):
         "decide_median": 4500,
         "decide_p90": 6660,
     }
+    rows = approvals(march(group="week")).rows
+    assert [row["bucket"].date() for row in rows] == [
+        date(2026, 2, 23) + timedelta(weeks=n) for n in range(6)
+    ]
+    assert sum(row["requested"] for row in rows) == 2
+    empty = next(row for row in rows if not row["requested"])
+    assert (empty["approved"], empty["decide_median"]) == (0, None)
+
+
+def test_time_to_resolve_lists_weeks_without_resolutions_with_no_times(dataset):
+    rows = resolution_time(march(group="week")).rows
+    assert len(rows) == 6
+    assert all(row["business_median"] is None for row in rows if not row["tickets"])
+    assert any(row["tickets"] for row in rows)
 
 
 def test_customer_satisfaction_by_team_and_level(dataset):
