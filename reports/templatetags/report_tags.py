@@ -60,6 +60,18 @@ def drill_url(report, row, params):
 
 
 @register.simple_tag
+def table_rows(report) -> dict:
+    """The rows the page's table lists: a time series without its empty days,
+    weeks or months (on a phone each row is a card; thirty cards of zeros hid
+    the few that count). The chart and the downloads keep them."""
+    if (report.chart or {}).get("x") != "bucket":
+        return {"rows": report.rows, "left_out": 0}
+    figures = [column.key for column in report.columns if column.key != "bucket"]
+    rows = [row for row in report.rows if any(row.get(key) for key in figures)]
+    return {"rows": rows, "left_out": len(report.rows) - len(rows)}
+
+
+@register.simple_tag
 def report_chart(report):
     """The chart drawn twice: for a page's width and, larger lettered, a phone's."""
     wide, narrow = chart_svg(report), chart_svg(report, NARROW)

@@ -67,6 +67,13 @@ def test_the_period_and_grouping_read_whole_on_a_phone(new_page, log_in, dataset
     log_in(page, "manager")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/reports/volume/")
+    # folded behind a button, the figures first; the chart starts on the first screen
+    expect(page.locator("#report-filters")).to_be_hidden()
+    assert page.locator("svg.report-chart:visible").bounding_box()["y"] < 844
+    page.locator("#report-filters-toggle").click()
+    expect(page.locator("#report-filters")).to_be_visible()
+    expect(page.locator("#report-filters.collapse.show")).to_have_count(1)
+    expect(page.locator("#report-filters.collapsing")).to_have_count(0)
     for name in ("period", "group"):
         assert page.evaluate(FITS, f"#report-filters select[name={name}]"), name
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

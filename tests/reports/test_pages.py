@@ -215,3 +215,14 @@ def test_report_lists_call_each_report_by_its_title_in_the_readers_language(mana
     listing = html.split('id="report-list"', 1)[1]
     assert "Escalation volume" not in listing
     assert "Escalations per day" not in listing  # no longer the code's own description
+
+
+def test_the_page_table_leaves_out_empty_periods_the_chart_and_csv_keep(dataset, manager, client):
+    page = client.get("/reports/volume/", PARAMS)
+    html = page.content.decode()
+    table = html[html.index('id="report-table"') :]
+    assert table.count('data-label="Period"') == 3  # weeks of 2, 9 and 16 March
+    assert "3 periods without any are left out of this table" in table
+    assert len(page.context["report"].rows) == 6  # drawn, and downloaded
+    csv_rows = client.get("/reports/volume/export.csv", PARAMS).content.decode().splitlines()
+    assert len(csv_rows) == 1 + 6
