@@ -129,7 +129,8 @@ def preference_rows_set(*, user, rows: list[dict]) -> None:
 
 class PreferencesView(APIView):
     """Which events reach you on which channel. PUT a list of
-    ``{"kind", "inapp"?, "email"?}``; events left out keep their setting."""
+    ``{"kind", "inapp"?, "email"?}``, at most one row for each event you can be
+    told of (the ones GET lists); events left out keep their setting."""
 
     permission_classes = [IsAuthenticated]
 
