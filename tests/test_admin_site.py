@@ -32,16 +32,20 @@ def test_every_model_is_in_admin_on_its_own_or_inline(model):
     assert admin.site.is_registered(model) or model in inline
 
 
+def admin_page(client, model, page: str):
+    """The model's admin ``page`` (changelist, add); skipped for an inline model."""
+    if not admin.site.is_registered(model):
+        pytest.skip("shown inline on its parent")
+    return client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{page}"))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)
 def test_list_and_add_pages_open_for_an_admin(model, admin_client):
-    if not admin.site.is_registered(model):
-        pytest.skip("shown inline on its parent")
-    opts = model._meta
-    listing = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    listing = admin_page(admin_client, model, "changelist")
     assert listing.status_code == 200
     assert listing.context["cl"].model is model
-    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    add = admin_page(admin_client, model, "add")
     assert add.status_code in (200, 403)  # 403: rows the system adds, not admins
     if add.status_code == 200:
         assert add.context["adminform"].form._meta.model is model
@@ -51,10 +55,7 @@ def test_list_and_add_pages_open_for_an_admin(model, admin_client):
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label_lower)
 def test_add_pages_name_escalade_and_capitalize_their_labels(model, admin_client):
     """Labels begin with a capital like Django's own ("Events:", not "events:")."""
-    if not admin.site.is_registered(model):
-        pytest.skip("shown inline on its parent")
-    opts = model._meta
-    add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    add = admin_page(admin_client, model, "add")
     if add.status_code != 200:
         pytest.skip("rows the system adds, not admins")
     content = add.content.decode()

@@ -79,12 +79,20 @@ def test_a_closed_escalation_offers_no_status_update(client, managed_one):
     assert 'id="status-update-form"' not in client.get(url).content.decode()
 
 
-def test_one_open_action_item_is_counted_in_the_singular(client, managed_one):
+def closing_over_one_open_item(client, managed_one) -> tuple[str, dict]:
+    """The manager, about to close ``managed_one`` with one action item open: the
+    escalation's page and the close form's data."""
     ActionItem.objects.create(escalation=managed_one, description="Replace the switch")
     client.force_login(user("manager"))
-    url = f"/escalations/{managed_one.pk}/"
     submit_review(client, managed_one)
-    data = {"closure_note": "Customer confirmed", "customer_agreed": "on"}
+    return (
+        f"/escalations/{managed_one.pk}/",
+        {"closure_note": "Customer confirmed", "customer_agreed": "on"},
+    )
+
+
+def test_one_open_action_item_is_counted_in_the_singular(client, managed_one):
+    url, data = closing_over_one_open_item(client, managed_one)
     refused = client.post(url + "close/", data)
     assert refused.context["close_form"].errors["close_open_actions"] == [
         "1 action item is still open: Replace the switch. Confirm to close with it open."
@@ -93,11 +101,7 @@ def test_one_open_action_item_is_counted_in_the_singular(client, managed_one):
 
 def test_the_history_of_a_close_over_open_items_reads_as_one_sentence(client, managed_one):
     """The closure note (a person's words, no full stop) does not run into the list."""
-    ActionItem.objects.create(escalation=managed_one, description="Replace the switch")
-    client.force_login(user("manager"))
-    url = f"/escalations/{managed_one.pk}/"
-    submit_review(client, managed_one)
-    data = {"closure_note": "Customer confirmed", "customer_agreed": "on"}
+    url, data = closing_over_one_open_item(client, managed_one)
     assert client.post(url + "close/", {**data, "close_open_actions": "on"}).status_code == 302
     page = client.get(url).content.decode()
     assert (
