@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from config.api import StrictFieldsMixin
 from notifications import selectors
-from notifications.models import Channel, EventKind, Notification
+from notifications.models import EventKind, Notification
 from notifications.services import inbox
 
 
@@ -117,16 +117,6 @@ class PreferenceListSerializer(serializers.ListSerializer):
         return attrs
 
 
-def preference_rows_set(*, user, rows: list[dict]) -> None:
-    """Store the channels each valid row names; events left out keep their setting."""
-    choices = {}
-    for row in rows:
-        for channel in (Channel.INAPP, Channel.EMAIL):
-            if channel.value in row:
-                choices[(row["kind"], channel.value)] = row[channel.value]
-    inbox.preferences_set(user=user, choices=choices)
-
-
 class PreferencesView(APIView):
     """Which events reach you on which channel. PUT a list of
     ``{"kind", "inapp"?, "email"?}``, at most one row for each event you can be
@@ -149,7 +139,7 @@ class PreferencesView(APIView):
             child=PreferenceSerializer(), data=request.data, context={"kinds": kinds}
         )
         serializer.is_valid(raise_exception=True)
-        preference_rows_set(user=request.user, rows=serializer.validated_data)
+        inbox.preference_rows_set(user=request.user, rows=serializer.validated_data)
         return Response(
             PreferenceSerializer(selectors.preference_grid(user=request.user), many=True).data,
             status=status.HTTP_200_OK,

@@ -10,11 +10,8 @@ from rest_framework.views import APIView
 
 from config.api import StrictFieldsMixin
 from notifications import selectors
-from notifications.api.inbox import (
-    PreferenceListSerializer,
-    PreferenceSerializer,
-    preference_rows_set,
-)
+from notifications.api.inbox import PreferenceListSerializer, PreferenceSerializer
+from notifications.services import inbox
 from tickets import services
 from tickets.selectors import user_is_agent
 
@@ -68,7 +65,7 @@ class MeView(APIView):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.message_dict) from error
         if "preferences" in data:
-            preference_rows_set(user=request.user, rows=data["preferences"])
+            inbox.preference_rows_set(user=request.user, rows=data["preferences"])
         return Response(_me(request.user))
 
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification, Preference
+from notifications.models import Channel, Notification, Preference
 from tickets.models import User
 
 
@@ -41,3 +41,17 @@ def preferences_set(*, user: User, choices: dict[tuple[str, str], bool]) -> None
         Preference.objects.update_or_create(
             user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
         )
+
+
+def preference_rows_set(*, user: User, rows: list[dict]) -> None:
+    """Store rows of ``{"kind", "inapp"?, "email"?}`` (the API's shape): each
+    channel a row names; events and channels left out keep their setting."""
+    preferences_set(
+        user=user,
+        choices={
+            (row["kind"], channel.value): row[channel.value]
+            for row in rows
+            for channel in (Channel.INAPP, Channel.EMAIL)
+            if channel.value in row
+        },
+    )

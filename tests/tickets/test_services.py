@@ -31,6 +31,28 @@ def test_create_by_requester_takes_details_from_the_account(requester, l1_team):
     assert ticket.team == l1_team
 
 
+def test_requester_naming_someone_else_is_refused_field_by_field(requester, l1_team):
+    with pytest.raises(ValidationError) as refused:
+        services.ticket_create(
+            actor=requester,
+            title="Help",
+            description="Broken.",
+            requester_name=str(requester),  # their own name, as a client fills it in
+            requester_email="someone@else.example",
+        )
+    assert set(refused.value.message_dict) == {"requester_email"}
+    assert not Ticket.objects.exists()
+
+    own = services.ticket_create(
+        actor=requester,
+        title="Help",
+        description="Broken.",
+        requester_email="Customer@ACME.example",
+        organization=requester.organization,
+    )
+    assert own.requester_email == "customer@acme.example"
+
+
 def test_requester_cannot_choose_team_or_assignee(requester, l1_team):
     with pytest.raises(PermissionDenied):
         services.ticket_create(actor=requester, title="x", description="y", team=l1_team)

@@ -246,33 +246,6 @@ class TicketCreateSerializer(TicketWriteSerializer):
                 fields[name].required = True
         return fields
 
-    def validate(self, attrs):
-        """A requester files for themself: who they are and their organization come
-        from their account. Sending the same is fine; sending someone else's is
-        refused rather than quietly replaced."""
-        request = self.context.get("request")
-        if request is None or user_is_agent(request.user):
-            return attrs
-        user = request.user
-        own = {
-            "requester_name": (user.get_full_name() or user.username).strip(),
-            "requester_email": user.email.lower(),
-            "organization": user.organization_id,
-        }
-        sent = {
-            "requester_name": attrs.get("requester_name", "").strip() or None,
-            "requester_email": attrs.get("requester_email", "").lower() or None,
-            "organization": getattr(attrs.get("organization"), "pk", None),
-        }
-        errors = {
-            name: _("You file tickets for yourself: this comes from your account.")
-            for name, value in sent.items()
-            if name in attrs and value is not None and value != own[name]
-        }
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
 
 @extend_schema_serializer(component_name="AuthToken")  # the name clients know it by
 class TokenRequestSerializer(AuthTokenSerializer):

@@ -28,6 +28,22 @@ from tickets.services.base import (
 from tickets.services.followers import follower_record_assignee
 
 
+def _check_own_details(
+    actor: User, name: str, email: str, organization: Organization | None
+) -> None:
+    """Refuse a requester's ticket that names someone else (rather than quietly
+    replace the details); their own, as a client fills them in, pass."""
+    own = (actor.get_full_name() or actor.username).strip(), actor.email.lower()
+    sent = {
+        "requester_name": name.strip() not in ("", own[0]),
+        "requester_email": email.lower() not in ("", own[1]),
+        "organization": organization is not None and organization.pk != actor.organization_id,
+    }
+    if any(sent.values()):
+        said = _("You file tickets for yourself: this comes from your account.")
+        raise ValidationError({field: said for field, other in sent.items() if other})
+
+
 @transaction.atomic
 def ticket_create(
     *,
@@ -51,8 +67,9 @@ def ticket_create(
     """Open a ticket and record its creation.
 
     A requester (a user in no team) files tickets for themself: the requester
-    details and organization come from their account, and they may not set
-    team, assignee or flags. Without a team the ticket lands on the first L1 team.
+    details and organization come from their account (someone else's are
+    refused, their own accepted), and they may not set team, assignee or flags.
+    Without a team the ticket lands on the first L1 team.
     The priority comes from the impact x urgency matrix, raised by any priority
     criteria that apply (see ``tickets.hooks``).
     """
@@ -61,6 +78,7 @@ def ticket_create(
             raise PermissionDenied(_("Only agents can choose the team or the assignee."))
         if is_security or is_safety or is_legal or is_major_outage:
             raise PermissionDenied(_("Only agents can flag a ticket."))
+        _check_own_details(actor, requester_name, requester_email, organization)
         requester_name = actor.get_full_name() or actor.username
         requester_email = actor.email
         # one the requester chose for this ticket, else their own; a requester who
