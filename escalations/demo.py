@@ -4,8 +4,8 @@ import random
 from datetime import date, time, timedelta
 
 from django.db import transaction
-from django.db.models import F
 
+from escalations import clocks
 from escalations.models import (
     BusinessCalendar,
     EscalationLevel,
@@ -18,6 +18,8 @@ from escalations.models import (
     WorkingInterval,
 )
 from escalations.services.escalate import escalation_request
+from escalations.services.sla.governing import calendar_spec
+from escalations.services.sla.urgency import clock_save
 from tickets.models import Category, Organization, Team, Ticket, Tier, User
 
 # priority: (first response, next update, resolution) in business minutes
@@ -112,7 +114,11 @@ def seed_sla() -> None:
 
 def age_some_clocks(*, seed: int = 7) -> int:
     """Move the clocks of a few open tickets back in time, as if they had waited a
-    while, so the demo shows tickets at risk and the sweep breaching on start-up."""
+    while, so the demo shows tickets at risk and the sweep breaching on start-up.
+
+    Each clock's running stretch starts earlier and its warning and due times are
+    laid out again on its calendar (so the business time left agrees with the due
+    time), and the ticket's queue sort key follows, as the SLA services keep them."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     ticket_ids = sorted(
         set(
@@ -124,13 +130,13 @@ def age_some_clocks(*, seed: int = 7) -> int:
     aged = 0
     for ticket_id in ticket_ids[::3]:
         delta = timedelta(minutes=rng.randint(30, 600))
-        aged += SlaClock.objects.filter(ticket_id=ticket_id, state="running").update(
-            started_at=F("started_at") - delta,
-            resumed_at=F("resumed_at") - delta,
-            warn_at=F("warn_at") - delta,
-            due_at=F("due_at") - delta,
-            next_action_at=F("next_action_at") - delta,
-        )
+        running = SlaClock.objects.filter(ticket_id=ticket_id, state="running")
+        for clock in running.select_related("calendar"):
+            clock.started_at -= delta
+            clock.resumed_at -= delta
+            clocks.schedule(clock, calendar_spec(clock.calendar))
+            clock_save(clock)
+            aged += 1
     return aged
 
 

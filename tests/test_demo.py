@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import CommandError, call_command, get_commands
+from django.utils import timezone
 
+from escalations.clockstates import COUNTING
 from escalations.models import PriorityCriterion, SlaClock, SlaPolicy
+from escalations.services.sla import governing
 from escalations.services.sweep import sla_sweep
 from tickets.models import Status, Team, Ticket, TicketEvent, User
 
@@ -27,6 +32,15 @@ def test_seed_demo_builds_the_demo_world_once(db, settings):
     assert SlaPolicy.objects.filter(is_active=True).count() >= 5
     assert PriorityCriterion.objects.filter(is_active=True).exists()
     assert SlaClock.objects.filter(state="running").exists()
+    # Aged clocks are laid out again on their calendars, and the queue's kept sort
+    # key follows them: what the queue shows agrees with the ticket's clocks.
+    now = timezone.now()
+    for clock in SlaClock.objects.filter(state="running").select_related("calendar"):
+        left = governing.remaining(clock, now)
+        assert (left <= timedelta(0)) == (clock.due_at <= now), clock
+    for ticket in Ticket.objects.filter(sla_clocks__state="running").distinct():
+        counting = ticket.sla_clocks.filter(state__in=COUNTING)
+        assert ticket.sla_due_at == min(c.due_at for c in counting), ticket
     # Some clocks were aged, so the first sweep has warnings and breaches to record.
     swept = sla_sweep()
     assert swept.warnings + swept.breaches > 0
