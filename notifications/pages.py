@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations.models import Escalation
 from escalations.views.detail import render_escalation
 from notifications import selectors
@@ -101,7 +101,7 @@ def panel_context(
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a status update from the ticket page or, with ``escalation``, from an
     escalation page; errors re-render that page with the composer's messages."""

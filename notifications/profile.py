@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from config.posting import post_only
 from notifications.forms import PreferencesForm
 from notifications.services import inbox
 from tickets import services
@@ -79,7 +79,7 @@ def profile_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("notifications:profile", pk=False)
 def profile_preferences(request: HttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST, user=request.user)
     if not form.is_valid():
@@ -90,7 +90,7 @@ def profile_preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("notifications:profile", pk=False)
 def profile_token(request: HttpRequest) -> HttpResponse:
     """Create (or replace) the API token, shown once; or revoke it."""
     if request.POST.get("revoke"):

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from notifications import selectors
 from notifications.forms import PreferencesForm
 from notifications.services import inbox
@@ -22,7 +22,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("notifications:inbox", pk=False)
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = inbox.notification_mark_read(user=request.user, pk=pk)
     if (
@@ -35,7 +35,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("notifications:inbox", pk=False)
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = inbox.notifications_mark_all_read(user=request.user)
     messages.success(

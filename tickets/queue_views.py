@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from config.paging import CappedPaginator
+from config.posting import post_only
 from tickets import hooks, selectors, services
 from tickets.bounds import id_in_range
 from tickets.filters import TicketFilter
@@ -151,7 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
     """Take it: assign the ticket to oneself in one click."""
     ticket = selectors.ticket_get(user=request.user, pk=pk)
@@ -168,7 +168,7 @@ def ticket_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:queue", pk=False)
 def tickets_bulk(request: HttpRequest) -> HttpResponse:
     """One change to the tickets ticked in the queue; says what was refused."""
     if not selectors.user_is_agent(request.user):
@@ -205,7 +205,7 @@ def tickets_bulk(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:queue", pk=False)
 def saved_view_create(request: HttpRequest) -> HttpResponse:
     if not selectors.user_is_agent(request.user):
         raise PermissionDenied
@@ -227,7 +227,7 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:queue", pk=False)
 def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     view = SavedView.objects.filter(pk=pk, owner=request.user).first()
     if view is None:

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
 from config.authentication import TokenAuthentication
+from config.posting import post_only
 from tickets import hooks, selectors, services
 from tickets.forms import (
     CommentForm,
@@ -105,7 +105,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_comment(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_read(user=request.user, pk=pk)
     form = CommentForm(request.POST, request.FILES, ticket=ticket, user=request.user)
@@ -142,7 +142,7 @@ def _comment_done(user, comment) -> str:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     form = TransitionForm(request.POST, ticket=ticket, user=request.user)
@@ -164,7 +164,7 @@ def ticket_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = selectors.ticket_get(user=request.user, pk=pk)
     if not selectors.user_is_agent(request.user):
@@ -182,7 +182,7 @@ def ticket_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow (or, with ``follow=0``, stop following) a ticket the agent may read."""
     ticket = selectors.ticket_read(user=request.user, pk=pk)
@@ -226,7 +226,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_cc(request: HttpRequest, pk: int) -> HttpResponse:
     """Copy an address on the ticket, or (``remove``) stop copying it: the
     requester and the agents who work on the ticket."""

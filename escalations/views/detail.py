@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations import forms as f
 from escalations import selectors as esc_selectors
 from escalations.models import Escalation
@@ -88,7 +88,7 @@ def _back(request: HttpRequest, escalation: Escalation, status: int = 200) -> Ht
 
 
 @login_required
-@require_POST
+@post_only("escalations:detail")
 def escalation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
     check_permission(Action.APPROVE, escalation=escalation, user=request.user)
@@ -106,7 +106,7 @@ def escalation_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("escalations:detail")
 def escalation_reject(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
     check_permission(Action.REJECT, escalation=escalation, user=request.user)

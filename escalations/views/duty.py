@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations import duty_selectors
 from escalations.models import DutyProfile
 from escalations.services.duty.assignment import ticket_assign_next
@@ -85,7 +85,7 @@ def team_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("escalations:duty_directory", pk=False)
 def assign_next(request: HttpRequest) -> HttpResponse:
     """ "Assign next": the most urgent unassigned ticket of the agent's teams."""
     agents_only(request)

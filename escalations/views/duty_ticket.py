@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations.models import Handover, HandoverNote
 from escalations.services.duty.records import handover_note_save
 from escalations.views.base import agents_only
@@ -38,7 +38,7 @@ def detail_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def handover_note(request: HttpRequest, pk: int) -> HttpResponse:
     agents_only(request)
     ticket = selectors.ticket_get(user=request.user, pk=pk)

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations import forms as f
 from escalations import selectors as esc_selectors
 from escalations.pipeline import Action, check_permission
@@ -27,7 +27,7 @@ def _step(action: Action, service: Callable[..., object], form_class: type, done
     data)``; errors come back on the escalation page with the form's messages."""
 
     @login_required
-    @require_POST
+    @post_only("escalations:detail")
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
         check_permission(action, escalation=escalation, user=request.user)
@@ -83,7 +83,7 @@ escalation_reopen = _step(
 
 
 @login_required
-@require_POST
+@post_only("escalations:detail")
 def action_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Tick an action-plan item done, or open it again."""
     escalation = esc_selectors.escalation_get(user=request.user, pk=pk)
@@ -102,7 +102,7 @@ def action_done(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("escalations:detail")
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Write or edit the post-escalation review."""
     escalation = esc_selectors.escalation_get(user=request.user, pk=pk)

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from config.posting import post_only
 from escalations import forms as f
 from escalations import selectors as esc_selectors
 from escalations.models import Escalation
@@ -24,7 +24,7 @@ State = Escalation.Status
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
     """Set a ticket's priority by hand, with a reason (agents)."""
     ticket = selectors.ticket_get(user=request.user, pk=pk)
@@ -47,7 +47,7 @@ def ticket_priority(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("tickets:detail")
 def ticket_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     """Escalate a ticket by hand, with the hand-off (agents who may see the ticket)."""
     ticket = selectors.ticket_get(user=request.user, pk=pk)
