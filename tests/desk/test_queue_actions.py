@@ -120,7 +120,7 @@ def test_saved_views_per_user_and_shared(client, agent, desk, other_agent):
     assert view.query == "priority=P1"
     body = client.get("/").content.decode()
     assert "P1s" in body
-    assert "Breached" in body  # a shared default
+    assert "Breached tickets" in body  # a shared default
     assert client.post("/views/", {"name": "p1S", "query": ""}).status_code == 302
     assert SavedView.objects.filter(owner=agent).count() == 1
     client.force_login(other_agent)

@@ -13,7 +13,7 @@ class SavedView(models.Model):
     DEFAULTS = {
         "my_open": (_("My open tickets"), "scope=mine"),
         "unassigned": (_("Unassigned in my teams"), "unassigned=true"),
-        "breached": (_("Breached"), "sla_status=breached"),
+        "breached": (_("Breached tickets"), "sla_status=breached"),
         "waiting": (_("Waiting on the customer"), "status=pending"),
     }
 
