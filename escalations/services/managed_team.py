@@ -6,7 +6,7 @@ action plan. Each step is taken by the people who manage the escalation
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,8 +81,11 @@ def action_item_add(
     due_at: datetime | None = None,
 ) -> ActionItem:
     """Add an item to the action plan; its owner, if any, is an agent, and its due
-    time a date every page can show."""
+    time a date every page can show, not already past."""
     check_moment(due_at, "due_at")
+    # the form's time has minutes only: "now" picked a few seconds ago still passes
+    if due_at is not None and due_at < timezone.now() - timedelta(minutes=1):
+        raise ValidationError({"due_at": _("An action is due from now on, not in the past.")})
     if owner is not None and not user_is_agent(owner):
         raise ValidationError({"owner": _("An action's owner is an agent.")})
     locked = step_begin(escalation=escalation, actor=actor, action=Action.ADD_ACTION)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from escalations.models import Escalation, EscalationPath
 from escalations.services import escalate, managed, managed_team, reviews
@@ -45,6 +46,27 @@ def test_dates_no_page_could_show_are_field_errors(opened, field, moment):
     with pytest.raises(ValidationError) as refused:
         step()
     assert set(refused.value.message_dict) == {field}
+
+
+def test_an_action_due_in_the_past_is_refused_on_the_page_and_keeps_what_was_typed(
+    client, opened
+):
+    client.force_login(user("manager"))
+    response = client.post(
+        reverse("escalations:action_add", args=[opened.pk]),
+        {"description": "Call the vendor back", "due_at": "2020-01-01T10:00"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "An action is due from now on, not in the past." in page
+    assert "Call the vendor back" in page
+    assert not opened.action_items.exists()
+
+    soon = timezone.now() - timedelta(seconds=30)  # "now", picked a moment ago
+    item = managed_team.action_item_add(
+        escalation=opened, actor=user("manager"), description="Now", due_at=soon
+    )
+    assert item.due_at == soon
 
 
 def test_a_far_date_on_the_page_is_a_form_error_in_the_viewers_zone(client, opened):
