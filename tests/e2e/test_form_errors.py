@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from escalations.models import Escalation
-from escalations.services import escalate
-from tests.escalations.data import HANDOFF, user
+from escalations.services import escalate, reviews
+from tests.escalations.data import HANDOFF, REVIEW, user
 from tests.factories import create_ticket
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,17 @@ def managed(network_path):
     return Escalation.objects.get(ticket=ticket, kind=Escalation.Kind.HIERARCHICAL)
 
 
+def test_closing_waits_for_the_review_and_says_where_to_write_it(new_page, log_in, managed):
+    page = log_in(new_page(), "manager")
+    page.goto(f"/escalations/{managed.pk}/")
+    expect(page.locator("#close-needs-review")).to_contain_text("Submit the review")
+    expect(page.locator("#close-form").get_by_role("button")).to_be_disabled()
+    page.locator("#close-needs-review a").click()
+    expect(page.locator("#review-form")).to_be_in_viewport()
+
+
 def test_a_refused_close_opens_on_its_errors_on_a_phone(new_page, log_in, managed):
+    reviews.review_submit(escalation=managed, actor=user("manager"), data=REVIEW)
     page = log_in(new_page(), "manager")
     page.set_viewport_size(PHONE)
     page.goto(f"/escalations/{managed.pk}/")
@@ -29,7 +39,6 @@ def test_a_refused_close_opens_on_its_errors_on_a_phone(new_page, log_in, manage
     form = page.locator("#close-form")
     form.get_by_label("Closure note").fill("Customer confirmed")
     form.get_by_role("button", name="Close the escalation").click()
-    expect(form).to_contain_text("Submit the post-escalation review first.")
     expect(form.get_by_text("Close only once the customer agrees.")).to_be_in_viewport()
     assert page.evaluate("window.scrollY") > 0
     managed.refresh_from_db()

@@ -48,9 +48,7 @@ def test_dates_no_page_could_show_are_field_errors(opened, field, moment):
     assert set(refused.value.message_dict) == {field}
 
 
-def test_an_action_due_in_the_past_is_refused_on_the_page_and_keeps_what_was_typed(
-    client, opened
-):
+def test_an_action_due_in_the_past_is_refused_on_the_page_and_keeps_what_was_typed(client, opened):
     client.force_login(user("manager"))
     response = client.post(
         reverse("escalations:action_add", args=[opened.pk]),
