@@ -92,9 +92,10 @@ class ReportFilterForm(forms.Form):
         data = super().clean()
         period = data.get("period") or "30d"
         if period == "custom" or data.get("start") or data.get("end"):
-            if not data.get("start"):
+            # a day already refused ("Enter a valid date.") is not asked for again
+            if not data.get("start") and "start" not in self.errors:
                 self.add_error("start", _("Give the first day of the period."))
-            if not data.get("end"):
+            if not data.get("end") and "end" not in self.errors:
                 self.add_error("end", _("Give the last day of the period."))
             if data.get("start") and data.get("end"):
                 if data["end"] < data["start"]:

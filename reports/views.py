@@ -79,7 +79,13 @@ def report_detail(request: HttpRequest, name: str) -> HttpResponse:
         return render(
             request,
             "reports/report.html",
-            {"form": form, "report": None, "name": name, "reports": _listing()},
+            {
+                "form": form,
+                "report": None,
+                "name": name,
+                "title": REPORT_TITLES[name],
+                "reports": _listing(),
+            },
             status=400,
         )
     report = build(f)

@@ -64,8 +64,16 @@ def test_every_report_page_renders(manager, client, name):
 def test_bad_filters_are_400_with_field_messages(manager, client):
     page = client.get("/reports/volume/", {"start": "2026-03-31", "end": "2026-03-01"})
     assert page.status_code == 400
-    assert "The period ends before it starts." in page.content.decode()
+    body = page.content.decode()
+    assert "The period ends before it starts." in body
+    assert '<h1 class="h3 mb-3" id="report-title">Escalation volume</h1>' in body
     assert client.get("/reports/volume/", {"group": "year"}).status_code == 400
+    # A day that is no date is said once: not also "give the first day"
+    impossible = client.get("/reports/sla/", {"start": "2026-02-31", "end": "2026-03-01"})
+    assert impossible.status_code == 400
+    body = impossible.content.decode()
+    assert body.count("Enter a valid date.") == 1
+    assert "Give the first day of the period." not in body
     assert client.get("/reports/nope/").status_code == 404
 
 
