@@ -120,11 +120,19 @@ def seed_report_history(*, tickets: int = 150, days: int = 90, seed: int = 14) -
         ticket.resolved_at = ticket.closed_at = at
         ticket.assignee = rng.choice(agents[TIERS[path[-1]]] or [None])
         if policy is not None:
+            # Business time is part of the wall time the clock ran (to ``at``): the
+            # first response a share of it, the resolution most of it.
+            wall_minutes = (at - ticket.created_at).total_seconds() / 60
             for metric, target in (
                 ("first_response", policy.first_response_minutes),
                 ("resolution", policy.resolution_minutes),
             ):
-                used = rng.uniform(0.2, 1.4) * target
+                if metric == "resolution":
+                    used = wall_minutes * rng.uniform(0.4, 0.95)
+                else:
+                    used = min(
+                        rng.uniform(0.2, 1.4) * target, wall_minutes * rng.uniform(0.05, 0.3)
+                    )
                 clocks.append(
                     SlaClock(
                         ticket=ticket,

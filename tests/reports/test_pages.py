@@ -200,6 +200,11 @@ def test_demo_history_feeds_every_report(db, settings, admin_client):
     assert not past.filter(closed_at__gt=now).exists()
     assert not Escalation.objects.filter(created_at__gt=now).exists()
     assert SurveyResponse.objects.filter(rating__isnull=False).exists()
+    # Business time is part of the wall time: no clock used more than it ran.
+    from escalations.models import SlaClock
+
+    for clock in SlaClock.objects.filter(ticket__in=past):
+        assert clock.business_used <= clock.met_at - clock.started_at, clock
     # Written in bulk, the history is in the facts the reports read all the same.
     from reports.models import EscalationFact
     from reports.services.rollups import rollups_rebuild
