@@ -104,7 +104,7 @@ TEMPLATES = {
             _(
                 "{{ actor }} decided your escalation to {{ escalation.to_tier }}: "
                 "{{ decision }}."
-                "{% if escalation.rejection_reason %}\n"
+                "{% if escalation.rejection_reason %} "
                 "Why: {{ escalation.rejection_reason }}{% endif %}"
                 "\n\n"
             ),

@@ -7,6 +7,7 @@ from escalations.services import escalate, managed, managed_team
 from escalations.services.sweep import sla_sweep
 from notifications import recipients as to
 from notifications.models import Delivery, Notification, Preference
+from notifications.templatetags.inbox_tags import summary
 from tests.factories import UserFactory, create_ticket
 from tickets import services
 from tickets.models import Team, User
@@ -143,6 +144,8 @@ def test_approval_request_goes_to_the_target_manager_and_the_decision_back(netwo
     assert decided.recipient.username == "agent1"
     assert "L1 can do it" in decided.body
     assert ": rejected." in decided.body
+    # the inbox shows one line: the decision and why
+    assert summary(decided.body).endswith("rejected. Why: L1 can do it")
     assert decided.subject.endswith("Escalation rejected")
 
 
