@@ -260,3 +260,19 @@ def test_a_template_naming_its_recipient_is_rendered_for_each(db):
         note = Notification.objects.get(recipient=person)
         assert note.subject == f"Hello {person}"
         assert note.body.startswith(f"{person}, ")
+
+
+def test_an_empty_inbox_says_what_would_arrive_there(client, agent, requester):
+    client.force_login(agent)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "tickets you are assigned, follow or asked to escalate" in page
+    assert reverse("notifications:preferences") in page
+    assert (
+        "Nothing unread."
+        in client.get(reverse("notifications:inbox") + "?unread=1").content.decode()
+    )
+
+    client.force_login(requester)
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "replies and changes on the tickets you filed" in page
+    assert "escalate" not in page
