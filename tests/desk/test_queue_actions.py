@@ -31,6 +31,18 @@ def test_take_it_assigns_the_ticket_to_me(client, agent, desk):
     assert ticket.events.filter(kind="assigned").exists()
 
 
+def test_take_it_is_on_the_ticket_page_too_until_the_ticket_is_mine(client, agent, desk):
+    (ticket, _other), _theirs = desk
+    client.force_login(agent)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'id="take-form"' in page
+
+    response = client.post(f"/tickets/{ticket.pk}/take/", {"next": ticket.get_absolute_url()})
+
+    assert response.url == ticket.get_absolute_url()
+    assert 'id="take-form"' not in client.get(response.url).content.decode()
+
+
 def test_take_it_refuses_a_ticket_out_of_reach(client, agent, desk):
     _mine, theirs = desk
     client.force_login(agent)
