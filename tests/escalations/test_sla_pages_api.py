@@ -174,7 +174,18 @@ def test_the_page_says_business_time_left_where_it_differs_from_the_due_time(
     frozen["now"] = T0 + timedelta(hours=12)  # 21:00 Monday: due 17:00 Tuesday, 8 h of work left
     client.force_login(agent)
     body = client.get(ticket.get_absolute_url()).content.decode()
-    assert "8h 00m left" in body
+    assert "8h 00m of business time left" in body
+
+
+def test_a_requester_is_told_when_not_how_the_desk_counts(
+    client, requester, frozen, office_hours
+):
+    ticket = create_ticket(requester, title="VPN")
+    frozen["now"] = T0 + timedelta(hours=12)
+    client.force_login(requester)
+    body = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'data-metric="resolution"' in body
+    assert "business time left" not in body
 
 
 def test_api_sla_status_filter_and_next_due_ordering(api_as, agent, policy, p1_policy, frozen):
