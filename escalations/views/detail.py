@@ -51,6 +51,10 @@ def render_escalation(
         # Anyone who sees the escalation sees its review.
         "review_frozen": review_frozen(escalation),
         "actions": actions,
+        # a managed escalation outlives its ticket's resolution until it is closed
+        "waits_on_closing": escalation.kind == Escalation.Kind.HIERARCHICAL
+        and escalation.status in (Escalation.Status.ACTIVE, Escalation.Status.MONITORING)
+        and not escalation.ticket.is_open,
         "related": esc_selectors.escalation_list(user=user)
         .filter(ticket_id=escalation.ticket_id)
         .exclude(pk=escalation.pk),

@@ -14,7 +14,8 @@ from escalations.models import (
 )
 from escalations.services import escalate, managed_team
 from tests.factories import TeamFactory, TicketFactory, UserFactory, create_ticket
-from tickets.models import Team, Tier, User
+from tickets import services
+from tickets.models import Status, Team, Tier, User
 
 HANDOFF = {
     "summary": "Core switch flapping",
@@ -593,3 +594,17 @@ def test_query_count_of_the_lists_does_not_grow(
     rest = client.get(f"{url}{'&' if '?' in url else '?'}page=2")
     assert rest.status_code == 200
     assert len(rest.context["page"]) == 7
+
+
+def test_a_resolved_tickets_managed_escalation_says_what_it_waits_for(client, managed_one):
+    as_user(client, "manager")
+    url = f"/escalations/{managed_one.pk}/"
+    assert 'id="ticket-done-note"' not in client.get(url).content.decode()
+
+    ticket = managed_one.ticket
+    services.ticket_transition(ticket=ticket, actor=user("manager"), status=Status.RESOLVED)
+    body = client.get(url).content.decode()
+    assert "the escalation stays open until its review is submitted" in body
+
+    assert client.post(url + "review/", REVIEW).status_code == 302
+    assert "close the escalation once the customer agrees" in client.get(url).content.decode()
