@@ -177,9 +177,7 @@ def test_the_page_says_business_time_left_where_it_differs_from_the_due_time(
     assert "8h 00m of business time left" in body
 
 
-def test_a_requester_is_told_when_not_how_the_desk_counts(
-    client, requester, frozen, office_hours
-):
+def test_a_requester_is_told_when_not_how_the_desk_counts(client, requester, frozen, office_hours):
     ticket = create_ticket(requester, title="VPN")
     frozen["now"] = T0 + timedelta(hours=12)
     client.force_login(requester)
