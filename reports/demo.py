@@ -101,11 +101,15 @@ def seed_report_history(*, tickets: int = 150, days: int = 90, seed: int = 14) -
                 )
             )
             if how == "escalated":
+                trigger = rng.choice(["manual", "time_limit", "sla_breach", "severity"])
+                # by hand: someone at the level asked for it; else the system did
+                asked = agents.get(TIERS[step]) if trigger == "manual" else None
                 escalations.append(
                     Escalation(
                         ticket=ticket,
                         kind="hierarchical" if TIERS[path[i + 1]] == "MGMT" else "functional",
-                        trigger=rng.choice(["manual", "time_limit", "sla_breach", "severity"]),
+                        trigger=trigger,
+                        requested_by=rng.choice(asked) if asked else None,
                         status="closed",
                         from_tier=TIERS[step],
                         to_tier=TIERS[path[i + 1]],

@@ -199,6 +199,8 @@ def test_demo_history_feeds_every_report(db, settings, admin_client):
     assert not past.filter(created_at__gt=now - timedelta(days=2)).exists()
     assert not past.filter(closed_at__gt=now).exists()
     assert not Escalation.objects.filter(created_at__gt=now).exists()
+    # an escalation by hand names who asked for it
+    assert not Escalation.objects.filter(trigger="manual", requested_by=None).exists()
     assert SurveyResponse.objects.filter(rating__isnull=False).exists()
     # Business time is part of the wall time: no clock used more than it ran.
     from escalations.models import SlaClock
