@@ -220,7 +220,7 @@ def test_detail_shows_the_timeline(page, log_in, agent, l1_team):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"{ticket.reference} VPN drops every hour"
     )
-    expect(page.get_by_text("Opened by Rita Requester <rita@example.com>")).to_be_visible()
+    expect(page.get_by_text("Requested by Rita Requester <rita@example.com>")).to_be_visible()
     items = page.locator("#timeline > li")
     expect(items).to_have_count(4)
     expect(items.nth(0)).to_have_class("event")
