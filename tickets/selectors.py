@@ -97,15 +97,30 @@ def ticket_visibility_branches(user: User) -> list[Q]:
     return [*(Q(team_id=pk) for pk in sorted(team_ids)), Q(assignee=user)]
 
 
-def ticket_list(*, user: User) -> QuerySet[Ticket]:
-    """Tickets the user may see, with what list pages and the API show joined in
-    (not the search vector: only the database reads it, and it is the largest column)."""
+def _tickets(condition: Q) -> QuerySet[Ticket]:
+    """Tickets matching ``condition``, with what list pages and the API show joined
+    in (not the search vector: only the database reads it, and it is the largest
+    column)."""
     return (
-        Ticket.objects.filter(ticket_visibility_filter(user))
+        Ticket.objects.filter(condition)
         .select_related("organization", "category", "team", "assignee")
         .defer("search_vector")
         .order_by("-created_at", "-id")
     )
+
+
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
+    """Tickets the user may see (and, an agent, work on)."""
+    return _tickets(ticket_visibility_filter(user))
+
+
+def ticket_readable(*, user: User) -> QuerySet[Ticket]:
+    """``ticket_list`` and, for an agent, the tickets they take part in
+    (``ticket_involvement_filter``): what they may read, not all of it work."""
+    condition = ticket_visibility_filter(user)
+    if user_is_agent(user) and not user_is_admin(user):
+        condition |= ticket_involvement_filter(user)
+    return _tickets(condition)
 
 
 def ticket_get(*, user: User, pk: int | str) -> Ticket:
@@ -119,12 +134,14 @@ def ticket_get(*, user: User, pk: int | str) -> Ticket:
 
 
 def ticket_involvement_filter(user: User) -> Q:
-    """Tickets an agent takes part in outside their teams: followed or once
-    assigned (``Follower``), and what other apps add (escalations the agent asked
-    for or is named on the escalation team of). Requesters take part in none."""
+    """Tickets an agent takes part in outside their teams: opened by them (for a
+    caller, then routed to a team on duty elsewhere), followed or once assigned
+    (``Follower``), and what other apps add (escalations the agent asked for or is
+    named on the escalation team of). Requesters take part in none."""
     if not user_is_agent(user):
         return Q(pk__in=[])
-    condition = Q(Exists(Follower.objects.filter(ticket=OuterRef("pk"), user=user)))
+    condition = Q(created_by=user)
+    condition |= Q(Exists(Follower.objects.filter(ticket=OuterRef("pk"), user=user)))
     for reach in hooks.reach_filters():
         condition |= reach(user)
     return condition

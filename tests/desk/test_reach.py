@@ -5,8 +5,10 @@ import pytest
 from escalations.models import Escalation, EscalationTeamMember
 from escalations.services import escalate
 from tests.escalations.data import HANDOFF, user
-from tests.factories import UserFactory, create_ticket
+from tests.factories import TeamFactory, UserFactory, create_ticket
 from tickets import services
+from tickets.models import Ticket
+from tickets.selectors import ticket_list
 
 
 @pytest.fixture
@@ -141,3 +143,33 @@ def test_every_escalation_the_ticket_page_links_opens_for_an_involved_agent(
     network_path.teams["L1"].members.add(outsider)
     client.force_login(outsider)
     assert client.get(f"/escalations/{later.pk}/").status_code == 404
+
+
+def test_the_agent_who_opened_a_ticket_for_another_team_still_reads_it(
+    network_path, policy, client, api_as
+):
+    """Opened for a caller and routed to a team the agent is not in (a team on duty
+    elsewhere, say): the agent is not shown a 404 after "Create"."""
+    agent1 = user("agent1")
+    apac = TeamFactory(name="Service Desk APAC", tier="L1")
+    apac.members.add(UserFactory(username="agent4"))
+    ticket = create_ticket(agent1)
+    Ticket.objects.filter(pk=ticket.pk).update(team=apac)  # routed as duty does
+    assert not ticket_list(user=agent1).filter(pk=ticket.pk).exists()
+
+    client.force_login(agent1)
+    page = client.get(ticket.get_absolute_url())
+    assert page.status_code == 200
+    assert 'id="reach-note"' in page.content.decode()
+
+    api = api_as(agent1)
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
+    # reading, not working: changes stay with the team's agents
+    assert (
+        api.patch(f"/api/v1/tickets/{ticket.pk}/", {"urgency": 1}, format="json").status_code == 404
+    )
+    assert ticket.pk not in [row["id"] for row in api.get("/api/v1/tickets/").json()["results"]]
+
+    stranger = UserFactory(username="stranger")
+    client.force_login(stranger)
+    assert client.get(ticket.get_absolute_url()).status_code == 404

@@ -552,8 +552,12 @@ def test_agent_hands_a_ticket_to_another_team(api_as, agent, l1_team, l2_team):
     assert response.json()["assignee"] is None
     ticket.refresh_from_db()
     assert (ticket.team, ticket.assignee) == (l2_team, None)
-    # The ticket has left the agent's reach.
-    assert api_as(agent).get(ticket_url(ticket)).status_code == 404
+    # The ticket has left the agent's work: they opened it, so they may still read it
+    # (as on its page), but no longer change it, and their list no longer holds it.
+    api = api_as(agent)
+    assert api.get(ticket_url(ticket)).status_code == 200
+    assert api.patch(ticket_url(ticket), {"urgency": 1}, format="json").status_code == 404
+    assert not api.get("/api/v1/tickets/").json()["results"]
 
 
 def test_requester_cannot_edit_their_ticket(api_as, requester, l1_team):

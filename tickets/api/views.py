@@ -94,7 +94,10 @@ class TicketViewSet(
     )
 
     def get_queryset(self):
-        queryset = self.with_related(selectors.ticket_list(user=self.request.user))
+        # Reading one ticket reaches those an agent takes part in (opened, followed,
+        # escalated); lists and changes stay with the tickets they work on.
+        reach = selectors.ticket_readable if self.action == "retrieve" else selectors.ticket_list
+        queryset = self.with_related(reach(user=self.request.user))
         if self.action == "list":
             queryset = queryset.only(*self.listed_fields)
         return queryset
