@@ -50,11 +50,20 @@ class CommunicationPlan(models.Model):
         }
 
     def clean(self) -> None:
+        errors = {}
         unknown = sorted(set(self.audiences or []) - set(Audience.values))
         if not isinstance(self.audiences, list) or unknown:
-            raise ValidationError(
-                {"audiences": _("Unknown audiences: %(a)s.") % {"a": ", ".join(map(str, unknown))}}
-            )
+            errors["audiences"] = _("Unknown audiences: %(a)s.") % {
+                "a": ", ".join(map(str, unknown))
+            }
+        every, ahead = self.cadence_minutes, self.remind_before_minutes
+        if every is not None and ahead is not None and ahead >= every:
+            # a reminder before the last update was even due: sent at once, every time
+            errors["remind_before_minutes"] = _(
+                "Less than the time between updates (%(n)s minutes), please."
+            ) % {"n": every}
+        if errors:
+            raise ValidationError(errors)
 
 
 class UpdateCadence(models.Model):

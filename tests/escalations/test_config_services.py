@@ -174,6 +174,14 @@ def test_a_second_active_policy_for_the_same_tickets_is_refused(db):
     policies.sla_policy_save(data={**POLICY, "name": "Off", "priority": "P1", "is_active": False})
 
 
+def test_a_first_response_due_after_the_resolution_is_refused(db):
+    inverted = {**POLICY, "first_response_minutes": 600, "resolution_minutes": 60}
+    errors = field_errors(lambda: policies.sla_policy_save(data=inverted))
+    assert "no later than the resolution (60 minutes)" in str(errors["first_response_minutes"])
+    same = policies.sla_policy_save(data={**inverted, "first_response_minutes": 60})
+    assert same.first_response_minutes == same.resolution_minutes == 60
+
+
 def test_removing_a_level_a_request_awaits_is_refused_and_changes_nothing(network_path, policy):
     agent1 = user("agent1")
     ticket = create_ticket(agent1, impact=3, urgency=3)
@@ -385,5 +393,8 @@ def test_criterion_saved_in_admin_goes_through_the_rules(admin_client_):
     refused = admin_client_.post(url, data)
     assert refused.status_code == 200
     assert "Give at least one condition" in refused.content.decode()
+    commas = admin_client_.post(url, {**data, "keywords": " , ,, "})
+    assert commas.status_code == 200
+    assert "Name at least one word or phrase between the commas." in commas.content.decode()
     assert admin_client_.post(url, {**data, "keywords": "outage"}).status_code == 302
     assert PriorityCriterion.objects.get().keywords == "outage"

@@ -359,3 +359,17 @@ def test_the_sweep_skips_a_ticket_being_changed_and_tells_later(agent, plans, cl
     thread.join(10)
     assert errors == []
     assert cadences_sweep(now=now) == 1
+
+
+def test_a_plan_reminding_before_the_last_update_was_due_is_refused(db):
+    from django.core.exceptions import ValidationError
+
+    plan = CommunicationPlan(
+        priority="P4", audiences=["requester"], cadence_minutes=30, remind_before_minutes=90
+    )
+    with pytest.raises(ValidationError) as refused:
+        communication_plan_save(plan=plan)
+    assert refused.value.message_dict == {
+        "remind_before_minutes": ["Less than the time between updates (30 minutes), please."]
+    }
+    assert not CommunicationPlan.objects.exists()

@@ -390,7 +390,9 @@ def test_the_expert_of_the_escalation_team_sends_too(api_as, outage, network_pat
     escalation = Escalation.objects.get(ticket=outage)
     expert = user("expert")
     network_path.teams["L3"].members.add(expert)  # an agent outside the ticket's team
-    assert api_as(expert).get(f"/api/v1/tickets/{outage.pk}/").status_code == 404
+    # named on the escalation team: reads the ticket (not in their list), and sends
+    assert api_as(expert).get(f"/api/v1/tickets/{outage.pk}/").status_code == 200
+    assert not api_as(expert).get("/api/v1/tickets/").json()["results"]
     response = api_as(expert).post(
         f"/api/v1/tickets/{outage.pk}/status-updates/",
         {"body": "x", "audiences": ["requester"], "escalation": escalation.pk},
@@ -414,14 +416,15 @@ def test_a_closed_managed_escalation_no_longer_reaches_the_ticket(api_as, outage
 
 def test_a_rejected_request_does_not_reach_a_ticket_that_moved_away(api_as, network_path):
     """The agent who asked for an escalation that was rejected, of a ticket since
-    handed to another team, may no longer see the ticket: nor send updates on it."""
+    handed to another team, still reads the ticket (as on its page: they asked to
+    escalate it) but may not send updates on it."""
     agent1 = user("agent1")
     ticket = create_ticket(agent1, impact=3, urgency=3, title="Printer jam")
     request = escalate.escalation_request(ticket=ticket, actor=agent1, to_tier="L2", **HANDOFF)
     escalate.escalation_reject(escalation=request, actor=user("manager"), reason="Not yet")
     Ticket.objects.filter(pk=ticket.pk).update(team=network_path.teams["L3"], assignee=None)
     api = api_as(agent1)
-    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 404
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
     url = f"/api/v1/tickets/{ticket.pk}/status-updates/"
     assert api.get(url, {"escalation": request.pk}).status_code == 404
     payload = {"body": "x", "audiences": ["requester"], "escalation": request.pk}

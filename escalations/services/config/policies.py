@@ -28,7 +28,12 @@ POLICY_FIELDS = (
 
 def sla_policy_check(*, policy: SlaPolicy) -> None:
     """One active policy per priority, category and organization tier: two
-    would make "the most specific policy" ambiguous. ValidationError otherwise."""
+    would make "the most specific policy" ambiguous; and a first response due no
+    later than the resolution. ValidationError otherwise."""
+    first, resolution = policy.first_response_minutes, policy.resolution_minutes
+    if first is not None and resolution is not None and first > resolution:
+        said = _("A first response is due no later than the resolution (%(n)s minutes).")
+        raise ValidationError({"first_response_minutes": said % {"n": resolution}})
     if not policy.is_active:
         return
     clash = (

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from escalations.models import PriorityCriterion, PriorityMatrixRow
+from escalations.rules import split_keywords
 from escalations.services.config import fields_apply
 
 CRITERION_FIELDS = (
@@ -36,8 +37,14 @@ def priority_criterion_check(*, criterion: PriorityCriterion) -> None:
     keywords): one without would raise the priority of every ticket.
     ValidationError otherwise."""
     c = criterion
+    words = split_keywords(c.keywords)
+    if c.keywords.strip() and not words:
+        # commas and spaces alone: a condition in name only, matching every ticket
+        raise ValidationError(
+            {"keywords": _("Name at least one word or phrase between the commas.")}
+        )
     flags = (c.if_security, c.if_safety, c.if_legal, c.if_major_outage)
-    if not (c.organization_tier or c.category_id or any(flags) or c.keywords.strip()):
+    if not (c.organization_tier or c.category_id or any(flags) or words):
         message = _("Give at least one condition: tier, category, a flag or keywords.")
         raise ValidationError({NON_FIELD_ERRORS: message})
 
