@@ -24,6 +24,8 @@ from tickets.selectors_narrowed import ticket_count_narrowed, ticket_rows_narrow
 
 QUEUE_PAGE_SIZE = 25
 OPEN_STATUSES = [Status.NEW, Status.OPEN, Status.PENDING]
+# A requester's list also holds what waits on them: resolved, to confirm or reopen.
+REQUESTER_STATUSES = [*OPEN_STATUSES, Status.RESOLVED]
 REFRESH_SECONDS = 30
 # A refused bulk change: its ticks and choices, kept in the session for the queue.
 BULK_RETRY = "queue_bulk_retry"
@@ -55,8 +57,9 @@ def queue_context(request: HttpRequest) -> dict:
     agent = selectors.user_is_agent(request.user)
     params = request.GET.copy()
     # Open work by default; a search looks through every status.
+    default_statuses = OPEN_STATUSES if agent else REQUESTER_STATUSES
     if "status" not in params and not params.get("q"):
-        params.setlist("status", OPEN_STATUSES)
+        params.setlist("status", default_statuses)
     tickets = selectors.ticket_list(user=request.user).order_by("priority", "created_at", "id")
     scope = params.get("scope", "")
     if agent and scope == "mine":
@@ -67,7 +70,7 @@ def queue_context(request: HttpRequest) -> dict:
         for name in filterset.errors:
             params.pop(name, None)
         if "status" not in params and not params.get("q"):
-            params.setlist("status", OPEN_STATUSES)
+            params.setlist("status", default_statuses)
         filterset = TicketFilter(params, queryset=tickets, request=request)
     listed = filterset.qs
     extensions = hooks.page_extensions()

@@ -6,7 +6,7 @@ from escalations.models import SlaClock
 from notifications.models import Delivery
 from tests.factories import UserFactory, create_ticket
 from tickets import services
-from tickets.models import User
+from tickets.models import Status, User
 
 
 def user(name):
@@ -40,6 +40,23 @@ def test_the_queue_offers_requesters_no_priority_nor_sla_filter(client, customer
     body = client.get("/").content.decode()
     assert 'id="priority"' in body
     assert 'id="sla_status"' in body
+
+
+def test_a_requesters_list_holds_the_resolved_tickets_that_wait_on_them(client, customer_ticket):
+    customer, ticket = customer_ticket
+    agent1 = user("agent1")
+    services.comment_add(ticket=ticket, actor=agent1, body="Looking.")
+    services.ticket_transition(ticket=ticket, actor=agent1, status=Status.RESOLVED)
+    closed = create_ticket(agent1, requester_email="customer@acme.example", title="Old one")
+    services.ticket_transition(ticket=closed, actor=agent1, status=Status.RESOLVED)
+    services.ticket_transition(ticket=closed, actor=agent1, status=Status.CLOSED)
+
+    client.force_login(customer)
+    body = client.get("/").content.decode()
+    assert ticket.reference in body  # resolved: to confirm or reopen
+    assert closed.reference not in body
+    client.force_login(agent1)
+    assert ticket.reference not in client.get("/").content.decode()  # the desk's open work
 
 
 def test_notifications_to_requesters_carry_no_routing(network_path, policy):
