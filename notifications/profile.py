@@ -36,10 +36,32 @@ class ProfileForm(forms.Form):
             ("", _("The browser's language")),
             *((code, name) for code, name in settings.LANGUAGES),
         ]
-        zones = sorted(zoneinfo.available_timezones())
-        self.fields["time_zone"].choices = [(zone, zone) for zone in zones]
+        self.fields["time_zone"].choices = zone_choices(self.initial.get("time_zone"))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+REGIONS = (
+    *("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic"),
+    *("Australia", "Europe", "Indian", "Pacific"),
+)
+
+
+def zone_choices(current: str | None = None) -> list:
+    """The time zones people live in, by region ("Europe" > "Warsaw"), and UTC;
+    not the database's aliases ("Zulu", "W-SU", "localtime"). A zone already chosen
+    outside them (through the API, say) is kept on offer."""
+    regions: dict[str, list] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        region, _slash, place = zone.partition("/")
+        if region in REGIONS and place:
+            regions.setdefault(region, []).append(
+                (zone, place.replace("_", " ").replace("/", " / "))
+            )
+    choices: list = [("UTC", "UTC")]
+    if current and current != "UTC" and all(current not in dict(z) for z in regions.values()):
+        choices.append((current, current))
+    return [*choices, *regions.items()]
 
 
 def _render(request: HttpRequest, profile_form=None, preferences_form=None, status=200, key=""):
@@ -65,7 +87,7 @@ SHOWN_ONCE = "profile:new-token"
 def profile_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render(request, key=request.session.pop(SHOWN_ONCE, ""))
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, initial={"time_zone": request.user.time_zone})
     if form.is_valid():
         try:
             services.profile_update(user=request.user, **form.cleaned_data)

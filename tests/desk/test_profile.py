@@ -22,6 +22,22 @@ def test_bad_profile_input_is_a_400_with_messages(client, requester):
     assert set(response.context["profile_form"].errors) == {"language", "time_zone"}
 
 
+def test_the_time_zones_offered_are_places_by_region_not_aliases(client, requester):
+    client.force_login(requester)
+    body = client.get("/profile/").content.decode()
+    assert '<optgroup label="Europe">' in body
+    assert '<option value="Europe/Warsaw">Warsaw</option>' in body
+    assert '"America/Argentina/Buenos_Aires">Argentina / Buenos Aires</option>' in body
+    for alias in ("Zulu", "W-SU", "localtime", "UCT", "Universal"):
+        assert f'value="{alias}"' not in body
+    # a zone chosen through the API outside the list stays on offer, and saves again
+    requester.time_zone = "Etc/GMT+5"
+    requester.save()
+    assert 'value="Etc/GMT+5" selected' in client.get("/profile/").content.decode()
+    again = client.post("/profile/", {"language": "", "time_zone": "Etc/GMT+5"})
+    assert again.status_code == 302
+
+
 def test_the_profile_page_creates_and_revokes_the_api_token(client, agent):
     client.force_login(agent)
     response = client.post("/profile/token/")
