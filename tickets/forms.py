@@ -3,9 +3,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tickets import selectors, services
 from tickets.models import Category, Organization, Status, Team, Ticket, User
@@ -24,11 +27,28 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+def _attachment_types() -> list[str]:
+    return sorted({extension.lower() for extension in settings.ATTACHMENT_TYPES})
+
+
+def _attachment_limits() -> str:
+    count, size = settings.ATTACHMENT_MAX_COUNT, settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    return ngettext(
+        "Up to %(n)d file of at most %(mb)d MB: %(types)s.",
+        "Up to %(n)d files of at most %(mb)d MB each: %(types)s.",
+        count,
+    ) % {"n": count, "mb": size or 1, "types": ", ".join(_attachment_types())}
+
+
 class MultipleFileField(forms.FileField):
-    """Several files in one field; the checks of what is accepted are the service's."""
+    """Several files in one field; the checks of what is accepted are the service's.
+    The field says the limits before anything is sent, and the browser's picker
+    offers the accepted types (read from the settings when shown)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        accept = lazy(lambda: ",".join(f".{ext}" for ext in _attachment_types()), str)()
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        kwargs.setdefault("help_text", lazy(_attachment_limits, str)())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -189,3 +189,12 @@ def test_a_long_file_name_is_shortened_keeping_its_extension(client, agent, tick
     assert len(path.name.encode()) <= 255
     download = client.get(f"/attachments/{attachment.pk}/")
     assert b"".join(download.streaming_content) == PNG
+
+
+def test_the_file_fields_say_the_limits_before_anything_is_sent(client, agent, settings):
+    settings.ATTACHMENT_MAX_COUNT, settings.ATTACHMENT_MAX_BYTES = 3, 2 * 1024 * 1024
+    settings.ATTACHMENT_TYPES = ["pdf", "png"]
+    client.force_login(agent)
+    body = client.get("/tickets/new/").content.decode()
+    assert "Up to 3 files of at most 2 MB each: pdf, png." in body
+    assert 'accept=".pdf,.png"' in body
