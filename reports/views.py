@@ -112,7 +112,7 @@ def report_export(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if f is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     report = build(f)
-    return csv_response(report) if fmt == "csv" else xlsx_response(report)
+    return csv_response(report, f) if fmt == "csv" else xlsx_response(report, f)
 
 
 @login_required

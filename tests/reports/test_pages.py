@@ -86,7 +86,11 @@ def test_a_manager_reports_only_on_his_teams(dataset, client):
     page = client.get("/reports/volume/", {**PARAMS, "team": teams["L3"].pk})
     assert page.status_code == 400  # not one of his teams
     csv_rows = list(
-        csv.reader(io.StringIO(client.get("/reports/volume/export.csv", PARAMS).content.decode()))
+        csv.reader(
+            io.StringIO(
+                client.get("/reports/volume/export.csv", PARAMS).content.decode("utf-8-sig")
+            )
+        )
     )
     # t1, t3 (Service Desk) only: e1 and the rejected request, in the weeks of
     # 2 and 9 March; the other weeks March touches are listed empty.
@@ -99,8 +103,14 @@ def test_csv_and_xlsx_match_the_page(manager, client):
     rows = page.context["report"].rows
     text = client.get("/reports/time_at_level/export.csv", PARAMS)
     assert text["Content-Type"].startswith("text/csv")
-    parsed = list(csv.reader(io.StringIO(text.content.decode())))
+    # the period in the name; a byte-order mark for spreadsheets; units in the headings
+    assert text["Content-Disposition"] == (
+        'attachment; filename="escalade-time_at_level-2026-03-01-2026-03-31.csv"'
+    )
+    assert text.content.startswith("\ufeff".encode())
+    parsed = list(csv.reader(io.StringIO(text.content.decode("utf-8-sig"))))
     assert parsed[0][:3] == ["Period", "Level", "Stints ended"]
+    assert parsed[0][6] == "Business time, median (seconds)"
     assert [(r[1], int(r[2]), int(r[6])) for r in parsed[1:]] == [
         (r["level"], r["stints"], r["business_median"]) for r in rows
     ]
@@ -239,5 +249,7 @@ def test_the_page_table_leaves_out_empty_periods_the_chart_and_csv_keep(dataset,
     assert table.count('data-label="Period"') == 3  # weeks of 2, 9 and 16 March
     assert "3 periods without any are left out of this table" in table
     assert len(page.context["report"].rows) == 6  # drawn, and downloaded
-    csv_rows = client.get("/reports/volume/export.csv", PARAMS).content.decode().splitlines()
+    csv_rows = (
+        client.get("/reports/volume/export.csv", PARAMS).content.decode("utf-8-sig").splitlines()
+    )
     assert len(csv_rows) == 1 + 6
