@@ -31,10 +31,10 @@ def _minutes() -> int:
 def lockout_message() -> str:
     minutes = _minutes()
     return ngettext(
-        "Too many failed sign-in attempts. Try again in %(minutes)d minute, or ask an "
-        "administrator to unlock the account.",
-        "Too many failed sign-in attempts. Try again in %(minutes)d minutes, or ask an "
-        "administrator to unlock the account.",
+        "Too many failed sign-in attempts for this account or from this network "
+        "address. Try again in %(minutes)d minute, or ask an administrator to unlock it.",
+        "Too many failed sign-in attempts for this account or from this network "
+        "address. Try again in %(minutes)d minutes, or ask an administrator to unlock it.",
         minutes,
     ) % {"minutes": minutes}
 
