@@ -31,7 +31,8 @@ def test_login_page_locks_the_account_after_five_failures(client, alice):
     )
     assert response.status_code == 429
     assert response["Retry-After"] == "900"
-    assert "Too many failed sign-in attempts. Try again in 15 minutes" in response.content.decode()
+    said = "Too many failed sign-in attempts for this account or from this network address."
+    assert f"{said} Try again in 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
