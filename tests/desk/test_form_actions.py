@@ -82,5 +82,7 @@ def test_typing_the_logout_address_asks_first(client, agent):
     assert page.status_code == 200
     assert b'id="logout-confirm"' in page.content
     assert client.get("/").status_code == 200  # still signed in
-    assert client.post("/accounts/logout/")["Location"] == reverse("login")
+    signed_out = client.post("/accounts/logout/", follow=True)
+    assert signed_out.redirect_chain == [(reverse("login"), 302)]
+    assert "You are signed out." in signed_out.content.decode()
     assert client.get("/accounts/logout/")["Location"] == reverse("login")
