@@ -79,9 +79,14 @@ class StrictFieldsMixin:
             writable = {name for name, field in self.fields.items() if not field.read_only}
             unknown = sorted(set(data) - writable)
             if unknown:
-                raise exceptions.ValidationError(
-                    {name: [_("Unknown field: it cannot be set here.")] for name in unknown}
-                )
+                said = {name: [_("Unknown field: it cannot be set here.")] for name in unknown}
+                # and what is wrong with the known fields, in the same answer
+                try:
+                    super().to_internal_value(data)
+                except exceptions.ValidationError as error:
+                    if isinstance(error.detail, dict):
+                        said = {**error.detail, **said}
+                raise exceptions.ValidationError(said)
         return super().to_internal_value(data)
 
 

@@ -486,3 +486,12 @@ def test_token_request_with_a_list_body_is_400(api, agent):
 def test_malformed_token_header_is_401(api, ticket):
     for header in ("Token", "Token a b", "Token \x00"):
         assert api.get(TICKETS_URL, HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_an_unknown_field_does_not_hide_what_is_wrong_with_the_others(agent_api):
+    response = agent_api.post(
+        TICKETS_URL, valid_ticket(colour="red", title="", impact=9), format="json"
+    )
+
+    body = assert_field_errors(response, "colour", "title", "impact")
+    assert "Unknown field" in body["colour"][0]
