@@ -46,13 +46,15 @@ def cadence_on_status_changed(*, ticket: Ticket, actor: User | None, old: str, n
 
 
 def on_ticket_created(*, ticket: Ticket, actor: User | None) -> None:
-    """The team the ticket landed on and the requester; the assignee too when it
-    was assigned from the start."""
+    """The team the ticket landed on and the requester (a requester who filed it
+    themself too: the receipt with the reference to quote); the assignee too when
+    it was assigned from the start."""
     event_emit(
         kind=EventKind.TICKET_CREATED,
         ticket=ticket,
         actor=actor,
         recipients=[*to.team_members(ticket.team), *to.requester(ticket)],
+        tell_actor=actor is not None and ticket.requester_id == actor.pk,
     )
     if ticket.assignee_id:  # assigned from the start: told like any later assignment
         event_emit(

@@ -50,12 +50,14 @@ def event_emit(
     actor: User | None = None,
     recipients: Iterable[Recipient] = (),
     extra: dict[str, Any] | None = None,
+    tell_actor: bool = False,
 ) -> uuid.UUID:
     """Tell ``recipients`` about the event on the channels each chose, and every
     webhook endpoint that subscribes to it (held for one switched off); returns
     the event's id.
 
-    Nobody is told of their own action (the actor is left out) and inactive
+    Nobody is told of their own action (the actor is left out, unless
+    ``tell_actor``: a receipt, as for a requester's own new ticket) and inactive
     users are never told; a person in the list twice is told once. The inbox
     message is rendered now, in the recipient's language; e-mails are rendered
     when sent. A bare address (no account) gets e-mail only. The events in
@@ -63,7 +65,7 @@ def event_emit(
     its rows held until it is switched on."""
     event_id = uuid.uuid4()
     now = timezone.now()
-    people = _distinct(recipients, actor)
+    people = _distinct(recipients, None if tell_actor else actor)
     # A batch job (the sweep) reads endpoints, choices and templates once per batch.
     # Every subscribed endpoint gets a row, switched on or off (held while off).
     endpoints = batch.memo("webhook-endpoints", _endpoints)

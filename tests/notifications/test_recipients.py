@@ -282,3 +282,17 @@ def test_inactive_users_are_not_told(network_path, policy):
         ticket=ticket, actor=agent1, to_tier="L2", reason="Need L2", **HANDOFF
     )
     assert "agent2" not in recipients("escalation.escalated")
+
+
+def test_a_requester_filing_a_ticket_gets_a_receipt(network_path, policy):
+    customer = UserFactory(username="customer", email="customer@acme.example")
+    ticket = create_ticket(customer)
+    receipt = Notification.objects.get(kind="ticket.created", recipient=customer)
+    assert ticket.reference in receipt.subject
+    assert Delivery.objects.filter(kind="ticket.created", user=customer, channel="email").exists()
+    # the desk hears of it as before; an agent filing for a caller gets no receipt
+    assert recipients("ticket.created") >= {"agent1", "customer"}
+    agent1 = user("agent1")
+    for_caller = create_ticket(agent1, requester_email="caller@acme.example")
+    told = Notification.objects.filter(kind="ticket.created", ticket=for_caller)
+    assert not told.filter(recipient=agent1).exists()
