@@ -85,4 +85,16 @@ def test_typing_the_logout_address_asks_first(client, agent):
     signed_out = client.post("/accounts/logout/", follow=True)
     assert signed_out.redirect_chain == [(reverse("login"), 302)]
     assert "You are signed out." in signed_out.content.decode()
+
+
+def test_signing_out_keeps_the_persons_language_on_the_sign_in_page(client, agent):
+    agent.language = "pl"
+    agent.save(update_fields=["language"])
+    client.force_login(agent)
+
+    page = client.post("/accounts/logout/", follow=True)
+
+    assert page.redirect_chain == [(reverse("login"), 302)]
+    assert '<html lang="pl">' in page.content.decode()
+    assert "Wylogowano." in page.content.decode()
     assert client.get("/accounts/logout/")["Location"] == reverse("login")
