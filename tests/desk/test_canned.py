@@ -47,3 +47,16 @@ def test_requesters_get_no_canned_replies_and_cannot_set_status(client, agent, l
     client.post(f"/tickets/{ticket.pk}/comment/", {"body": "hi", "set_status": "closed"})
     ticket.refresh_from_db()
     assert ticket.status != Status.CLOSED
+
+
+def test_a_misspelt_placeholder_is_refused_in_admin(admin_client):
+    url = "/admin/tickets/cannedreply/add/"
+    data = {"title": "Hello", "body": "Hello {requester} about {reference} {", "is_active": "on"}
+
+    refused = admin_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Unknown placeholders: {requester}." in refused.content.decode()
+    assert not CannedReply.objects.exists()
+    fixed = {**data, "body": "Hello {requester_name} about {reference} {"}  # a lone brace is text
+    assert admin_client.post(url, fixed).status_code == 302

@@ -1,10 +1,18 @@
 """Canned replies (macros): texts agents insert in the reply box."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models.choices import Status
 from tickets.models.people import Team
+
+# What ``canned_reply_text`` fills in; anything else in braces would reach the
+# requester as typed.
+PLACEHOLDERS = ("{requester_name}", "{reference}", "{title}", "{agent_name}")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}")
 
 
 class CannedReply(models.Model):
@@ -39,3 +47,13 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        unknown = sorted(set(_PLACEHOLDER.findall(self.body or "")) - set(PLACEHOLDERS))
+        if unknown:
+            raise ValidationError(
+                {
+                    "body": _("Unknown placeholders: %(names)s. The text can use %(known)s.")
+                    % {"names": ", ".join(unknown), "known": ", ".join(PLACEHOLDERS)}
+                }
+            )
