@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from config.html import html_format
+from tickets import selectors
 from tickets.hooks import PageExtension
 from tickets.models import Ticket
 from tickets.templatetags.moments import Moments
@@ -102,8 +103,7 @@ def queue_rows(
         )
     pick = _("Pick %(ref)s")
     here = request.get_full_path()
-    me = request.user.pk
-    teams = set(user_team_ids)
+    teams = frozenset(user_team_ids)
     moments = Moments()
     cells = [_cells(extension, tickets, request) for extension in extensions]
     rows = []
@@ -112,7 +112,7 @@ def queue_rows(
         organization = ticket.organization
         team = ticket.team.name if ticket.team is not None else ""
         take = ""
-        if ticket.assignee_id != me and ticket.team_id in teams and ticket.is_open:
+        if selectors.user_may_take(user=request.user, ticket=ticket, team_ids=teams):
             take = html_format(
                 _TAKE,
                 action=reverse("tickets:take", args=[ticket.pk]),

@@ -157,11 +157,7 @@ def ticket_read(*, user: User, pk: int | str) -> Ticket:
         if not user_is_agent(user):
             raise
     try:
-        ticket = (
-            Ticket.objects.filter(ticket_involvement_filter(user))
-            .select_related("organization", "category", "team", "assignee")
-            .get(pk=pk)
-        )
+        ticket = _tickets(ticket_involvement_filter(user)).get(pk=pk)
     except (Ticket.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(_("No such ticket.")) from exc
     ticket._works_on = False
@@ -176,6 +172,13 @@ def user_works_on(*, user: User, ticket: Ticket) -> bool:
         known = ticket_list(user=user).filter(pk=ticket.pk).exists()
         ticket._works_on = known
     return known
+
+
+def user_may_take(*, user: User, ticket: Ticket, team_ids: frozenset[int]) -> bool:
+    """Whether "Take it" is offered: an open ticket of one of the agent's teams
+    (``team_ids``, ``user_team_ids``), someone else's or nobody's. The queue and
+    the ticket page ask the same; ``ticket_take`` decides."""
+    return ticket.is_open and ticket.assignee_id != user.pk and ticket.team_id in team_ids
 
 
 def user_follows(*, user: User, ticket: Ticket) -> bool:

@@ -75,12 +75,11 @@ def render_detail(request: HttpRequest, ticket: Ticket, **forms) -> HttpResponse
         "is_agent": agent,
         "works_on": works_on,
         "following": agent and selectors.user_follows(user=user, ticket=ticket),
-        # "Take it" as in the queue: someone else's or nobody's open ticket of one's team
         "can_take": works_on
         and agent
-        and ticket.is_open
-        and ticket.assignee_id != user.pk
-        and ticket.team_id in selectors.user_team_ids(user),
+        and selectors.user_may_take(
+            user=user, ticket=ticket, team_ids=selectors.user_team_ids(user)
+        ),
         "timeline": timeline,
         "comment_form": comment_form,
         "canned_replies": canned,
