@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from config.accounts import SignOutView
+from config.accounts import (
+    PasswordChange,
+    ResetConfirmView,
+    ResetRequestView,
+    SignInView,
+    SignOutView,
+)
 
 
 class FaviconView(RedirectView):
@@ -28,8 +34,22 @@ urlpatterns = [
     path("", include("escalations.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("accounts/password/reset/", ResetRequestView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/password/change/", PasswordChange.as_view(), name="password_change"),
+    # The admin's sign-in page offers the same link when this name exists.
+    path("admin/password_reset/", ResetRequestView.as_view(), name="admin_password_reset"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

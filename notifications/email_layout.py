@@ -29,15 +29,24 @@ def text_as_html(text: str) -> SafeString:
     return linebreaks(mark_safe(styled))  # noqa: S308 - escaped above, links added by urlize
 
 
-def email_html(*, subject: str, body_html: str, link: str = "", site: str = "") -> str:
-    """``body_html`` in the frame: the subject as title, the body, the button."""
+def email_html(
+    *,
+    subject: str,
+    body_html: str,
+    link: str = "",
+    site: str = "",
+    button_label: str = "",
+    footer: str = "",
+) -> str:
+    """``body_html`` in the frame: the subject as title, the body, the button
+    (to ``link``, "Open in Escalade" unless ``button_label`` says otherwise)."""
     button = ""
     if link:
         button = format_html(
             '<p style="margin:20px 0 0 0"><a href="{}" style="{}">{}</a></p>',
             link,
             _BUTTON,
-            _("Open in Escalade"),
+            button_label or _("Open in Escalade"),
         )
     return format_html(
         "<!doctype html><html><head>"
@@ -60,6 +69,7 @@ def email_html(*, subject: str, body_html: str, link: str = "", site: str = "") 
         content=mark_safe(body_html),  # noqa: S308 - rendered by the autoescaping engine
         button=button,
         foot=_FOOT,
-        footer=_("Sent by Escalade %(site)s. Change what you receive in your profile.")
+        footer=footer
+        or _("Sent by Escalade %(site)s. Change what you receive in your profile.")
         % {"site": site},
     )
