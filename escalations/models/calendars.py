@@ -41,7 +41,10 @@ class Weekday(models.IntegerChoices):
 
 class WorkingInterval(models.Model):
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="intervals"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="intervals",
+        verbose_name=_("calendar"),
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
     start = models.TimeField(_("start"))
@@ -61,7 +64,10 @@ class WorkingInterval(models.Model):
 
 class Holiday(models.Model):
     calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
+        BusinessCalendar,
+        on_delete=models.CASCADE,
+        related_name="holidays",
+        verbose_name=_("calendar"),
     )
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=120, blank=True)
@@ -82,8 +88,12 @@ class Holiday(models.Model):
 class TeamCalendar(models.Model):
     """The business hours a team works; SLA policies without a calendar use it."""
 
-    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="calendar_link")
-    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.PROTECT)
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, related_name="calendar_link", verbose_name=_("team")
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.PROTECT, verbose_name=_("calendar")
+    )
 
     class Meta:
         verbose_name = _("team calendar")

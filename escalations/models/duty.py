@@ -50,7 +50,9 @@ class Shift(models.Model):
     """A weekly working shift, local time; an end at or before the start runs
     past midnight."""
 
-    schedule = models.ForeignKey(TeamSchedule, on_delete=models.CASCADE, related_name="shifts")
+    schedule = models.ForeignKey(
+        TeamSchedule, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("schedule")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"), help_text=_("At or before the start: ends the next day."))
@@ -68,7 +70,9 @@ class Rotation(models.Model):
     """An on-call layer: members take turns of ``shift_hours``, handing off at
     ``handoff_time`` (local) from ``starts_on``; a higher layer is on top."""
 
-    schedule = models.ForeignKey(TeamSchedule, on_delete=models.CASCADE, related_name="rotations")
+    schedule = models.ForeignKey(
+        TeamSchedule, on_delete=models.CASCADE, related_name="rotations", verbose_name=_("schedule")
+    )
     name = models.CharField(_("name"), max_length=120)
     layer = models.PositiveSmallIntegerField(
         _("layer"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
@@ -94,7 +98,9 @@ class Rotation(models.Model):
 
 
 class RotationMember(models.Model):
-    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="members")
+    rotation = models.ForeignKey(
+        Rotation, on_delete=models.CASCADE, related_name="members", verbose_name=_("rotation")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
     )
@@ -112,7 +118,9 @@ class RotationMember(models.Model):
 class RotationWindow(models.Model):
     """A weekly window the rotation covers (none: around the clock)."""
 
-    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="windows")
+    rotation = models.ForeignKey(
+        Rotation, on_delete=models.CASCADE, related_name="windows", verbose_name=_("rotation")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"), help_text=_("At or before the start: ends the next day."))
@@ -135,7 +143,9 @@ class DutyOverride(models.Model):
         TEAM_ON = "on", _("Team on duty")
         TEAM_OFF = "off", _("Team off duty")
 
-    schedule = models.ForeignKey(TeamSchedule, on_delete=models.CASCADE, related_name="overrides")
+    schedule = models.ForeignKey(
+        TeamSchedule, on_delete=models.CASCADE, related_name="overrides", verbose_name=_("schedule")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind, default=Kind.PERSON)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -46,17 +46,29 @@ class Escalation(models.Model):
         CLOSED = "closed", pgettext_lazy("escalation status", "Closed")
         REJECTED = "rejected", _("Rejected")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("ticket")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger)
     status = models.CharField(_("status"), max_length=16, choices=Status)
     from_tier = models.CharField(_("from level"), max_length=8, choices=Tier)
     to_tier = models.CharField(_("to level"), max_length=8, choices=Tier)
     to_level = models.ForeignKey(
-        EscalationLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        EscalationLevel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to level"),
     )
     to_team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to team"),
     )
     # A person's reason, or the English text of the system's (``reason_key``): an
     # automatic escalation says why as a note of ``tickets.note_texts``, shown in
@@ -87,6 +99,7 @@ class Escalation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("requested by"),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +107,7 @@ class Escalation(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
@@ -121,7 +135,9 @@ class Escalation(models.Model):
     customer_agreed = models.BooleanField(_("customer agreed to close"), default=False)
     # What made it happen, once: a clock cycle for time triggers, a criterion for
     # severity, empty for manual ones (those are serialized by the ticket lock).
-    trigger_key = models.CharField(max_length=64, blank=True, editable=False)
+    trigger_key = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("trigger key")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -169,7 +185,9 @@ class EscalationTeamMember(models.Model):
         CUSTOMER_CONTACT = "customer_contact", _("Customer contact")
         PROVIDER_CONTACT = "provider_contact", _("Provider contact")
 
-    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="members")
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, related_name="members", verbose_name=_("escalation")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,6 +195,7 @@ class EscalationTeamMember(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     contact = models.CharField(_("e-mail or phone"), max_length=200, blank=True)
@@ -221,7 +240,10 @@ class EscalationTeamMember(models.Model):
 
 class ActionItem(models.Model):
     escalation = models.ForeignKey(
-        Escalation, on_delete=models.CASCADE, related_name="action_items"
+        Escalation,
+        on_delete=models.CASCADE,
+        related_name="action_items",
+        verbose_name=_("escalation"),
     )
     description = models.CharField(_("action"), max_length=500)
     owner = models.ForeignKey(
@@ -274,7 +296,9 @@ class EscalationReview(models.Model):
         SECURITY = "security", _("Security")
         OTHER = "other", _("Other")
 
-    escalation = models.OneToOneField(Escalation, on_delete=models.CASCADE, related_name="review")
+    escalation = models.OneToOneField(
+        Escalation, on_delete=models.CASCADE, related_name="review", verbose_name=_("escalation")
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -283,6 +307,7 @@ class EscalationReview(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("submitted by"),
     )
     root_cause = review_text(_("root cause"))
     root_cause_category = models.CharField(

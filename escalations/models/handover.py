@@ -73,6 +73,7 @@ class TeamAssignment(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("last assignee"),
     )
 
     class Meta:
@@ -117,10 +118,16 @@ class HandoverNote(models.Model):
     """What an agent adds for the team taking over (what was done, what is next);
     used by the ticket's next hand-over, then cleared."""
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="handover_note")
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, related_name="handover_note", verbose_name=_("ticket")
+    )
     text = models.TextField(_("hand-over note"))
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -137,10 +144,16 @@ class Handover(models.Model):
     ``number`` counts the ticket's hand-overs; unique with the ticket, so a
     hand-over is recorded once whatever the number of sweepers."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="handovers")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("ticket")
+    )
     number = models.PositiveIntegerField(_("number"))
     level = models.ForeignKey(
-        EscalationLevel, on_delete=models.SET_NULL, null=True, related_name="+"
+        EscalationLevel,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("level"),
     )
     from_team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("from team")
@@ -149,7 +162,11 @@ class Handover(models.Model):
         Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("to team")
     )
     from_assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("from assignee"),
     )
     # The English text of the draft (``draft_key`` / ``draft_params``: a note of
     # ``tickets.note_texts``, shown in the reader's language); older rows: the text.

@@ -38,7 +38,9 @@ class EscalationPath(models.Model):
 
 
 class EscalationLevel(models.Model):
-    path = models.ForeignKey(EscalationPath, on_delete=models.CASCADE, related_name="levels")
+    path = models.ForeignKey(
+        EscalationPath, on_delete=models.CASCADE, related_name="levels", verbose_name=_("path")
+    )
     position = models.PositiveSmallIntegerField(_("position"), validators=[MinValueValidator(1)])
     tier = models.CharField(_("tier"), max_length=8, choices=Tier)
     teams = models.ManyToManyField(Team, related_name="escalation_levels", verbose_name=_("teams"))
@@ -55,6 +57,7 @@ class EscalationLevel(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty: the level's first team's calendar (24x7 if it has none)."),
+        verbose_name=_("calendar"),
     )
     notify_manager = models.BooleanField(_("notify the team manager"), default=False)
     approval_required = models.BooleanField(
@@ -83,9 +86,15 @@ class EscalationLevel(models.Model):
 class TicketRoute(models.Model):
     """Where a ticket stands on its path: which path, which level, since when."""
 
-    ticket = models.OneToOneField("tickets.Ticket", on_delete=models.CASCADE, related_name="route")
-    path = models.ForeignKey(EscalationPath, on_delete=models.PROTECT, related_name="+")
-    level = models.ForeignKey(EscalationLevel, on_delete=models.PROTECT, related_name="+")
+    ticket = models.OneToOneField(
+        "tickets.Ticket", on_delete=models.CASCADE, related_name="route", verbose_name=_("ticket")
+    )
+    path = models.ForeignKey(
+        EscalationPath, on_delete=models.PROTECT, related_name="+", verbose_name=_("path")
+    )
+    level = models.ForeignKey(
+        EscalationLevel, on_delete=models.PROTECT, related_name="+", verbose_name=_("level")
+    )
     entered_at = models.DateTimeField(_("at this level since"))
 
     class Meta:

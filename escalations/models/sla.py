@@ -109,17 +109,24 @@ class SlaClock(LoadedRows, models.Model):
 
     # No index of its own: sla_clock_per_metric (ticket, metric) serves it.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+        db_index=False,
+        verbose_name=_("ticket"),
     )
     metric = models.CharField(_("metric"), max_length=16, choices=Metric)
     state = models.CharField(_("state"), max_length=16, choices=ClockState, default=State.RUNNING)
-    policy = models.ForeignKey(SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True)
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("policy")
+    )
     calendar = models.ForeignKey(
         BusinessCalendar,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         help_text=_("Empty: 24x7."),
+        verbose_name=_("calendar"),
     )
     target = models.DurationField(_("target (business time)"))
     warning_percent = models.PositiveSmallIntegerField(
@@ -213,7 +220,11 @@ class SlaClockAlert(models.Model):
 
     # No index of its own: sla_alert_once_per_cycle (clock, cycle, kind) serves it.
     clock = models.ForeignKey(
-        SlaClock, on_delete=models.CASCADE, related_name="alerts", db_index=False
+        SlaClock,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_index=False,
+        verbose_name=_("clock"),
     )
     cycle = models.PositiveIntegerField(_("cycle"))
     kind = models.CharField(_("kind"), max_length=8, choices=Kind)

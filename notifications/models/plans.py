@@ -90,8 +90,12 @@ class UpdateCadence(models.Model):
     next_action_at = models.DateTimeField(_("next action at"), null=True, blank=True)
     missed = models.PositiveIntegerField(_("missed updates"), default=0)
     # The plan's timing this cadence was aimed with: an edit of the plan re-aims it.
-    aimed_cadence_minutes = models.PositiveIntegerField(default=0, editable=False)
-    aimed_remind_minutes = models.PositiveIntegerField(default=0, editable=False)
+    aimed_cadence_minutes = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("aimed cadence minutes")
+    )
+    aimed_remind_minutes = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("aimed remind minutes")
+    )
 
     class Meta:
         verbose_name = _("update cadence")

@@ -26,11 +26,20 @@ class LevelStint(models.Model):
 
     # No index of its own: stint_ticket_time (ticket, entered_at) serves it.
     ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="level_stints", db_index=False
+        Ticket,
+        on_delete=models.CASCADE,
+        related_name="level_stints",
+        db_index=False,
+        verbose_name=_("ticket"),
     )
     level = models.CharField(_("level"), max_length=8, choices=Tier)
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
     )
     entered_at = models.DateTimeField(_("entered"))
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
@@ -42,24 +51,39 @@ class LevelStint(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The calendar the business time was counted on; empty: 24x7."),
+        verbose_name=_("calendar"),
     )
     # The ticket's creation, copied (it never changes): the funnel's period
     # without a join with the tickets.
-    ticket_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ticket_created_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("ticket created at")
+    )
     wall_seconds = models.BigIntegerField(_("wall time (s)"), null=True, blank=True)
     business_seconds = models.BigIntegerField(_("business time (s)"), null=True, blank=True)
     # Waiting on the customer: since when (while pending), and how much so far.
-    paused_since = models.DateTimeField(null=True, blank=True, editable=False)
-    paused_wall_seconds = models.BigIntegerField(default=0, editable=False)
-    paused_business_seconds = models.BigIntegerField(default=0, editable=False)
+    paused_since = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("paused since")
+    )
+    paused_wall_seconds = models.BigIntegerField(
+        default=0, editable=False, verbose_name=_("paused wall seconds")
+    )
+    paused_business_seconds = models.BigIntegerField(
+        default=0, editable=False, verbose_name=_("paused business seconds")
+    )
     # Which of the ticket's stints this is, for the funnel's distinct tickets
     # (counted from these flags without a sort by ticket): its first stint, its
     # first at this level, its first sent back down. A new stint starts as the
     # first of its ticket and level; the refresh of the ticket's stint facts
     # (``reports.services.stint_facts.firsts_refresh``) sets them right.
-    first_of_ticket = models.BooleanField(default=True, editable=False)
-    first_at_level = models.BooleanField(default=True, editable=False)
-    first_bounce = models.BooleanField(default=False, editable=False)
+    first_of_ticket = models.BooleanField(
+        default=True, editable=False, verbose_name=_("first of ticket")
+    )
+    first_at_level = models.BooleanField(
+        default=True, editable=False, verbose_name=_("first at level")
+    )
+    first_bounce = models.BooleanField(
+        default=False, editable=False, verbose_name=_("first bounce")
+    )
 
     class Meta:
         ordering = ["ticket", "entered_at", "id"]

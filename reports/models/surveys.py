@@ -19,11 +19,18 @@ class SurveyResponse(models.Model):
     survey of the ticket stop working. The agent, team and level are those of
     the ticket when the requester rated it."""
 
-    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="survey")
-    escalation = models.ForeignKey(
-        Escalation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, related_name="survey", verbose_name=_("ticket")
     )
-    nonce = models.CharField(max_length=32, editable=False)
+    escalation = models.ForeignKey(
+        Escalation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("escalation"),
+    )
+    nonce = models.CharField(max_length=32, editable=False, verbose_name=_("nonce"))
     sent_at = models.DateTimeField(_("sent at"))
     expires_at = models.DateTimeField(_("expires at"))
     rating = models.PositiveSmallIntegerField(
@@ -36,10 +43,20 @@ class SurveyResponse(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
     )
     level = models.CharField(_("level"), max_length=8, choices=Tier, blank=True)
 
@@ -63,7 +80,12 @@ class SurveyOptOut(models.Model):
     """No surveys for an organization's tickets, or for a requester's e-mail."""
 
     organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organization"),
     )
     email = models.EmailField(_("requester e-mail"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -89,7 +111,9 @@ class DigestLog(models.Model):
     """One weekly digest sent to one manager: the uniqueness makes it once a week
     whatever the number of beat runs or workers."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     week = models.DateField(_("week starting"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 

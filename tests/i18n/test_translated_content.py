@@ -144,3 +144,22 @@ def test_translated_names_cost_no_queries(client, agent):
         counts[language] = len(queries)
         assert ("Sieć" in body) is (language == "pl")
     assert counts["pl"] == counts["en"]
+
+
+def test_every_field_an_admin_sees_has_a_translatable_label():
+    """Admin forms, lists and filters label fields with ``verbose_name``: a label
+    left to Django (the field's name) stays English in every language."""
+    from django.contrib import admin
+    from django.utils.functional import Promise
+
+    untranslated = [
+        f"{model._meta.label}.{field.name}"
+        for model in admin.site._registry
+        if model._meta.app_label in {"tickets", "escalations", "notifications", "reports"}
+        for field in model._meta.get_fields()
+        if field.concrete
+        and not field.auto_created
+        and field.name not in {"id", "search_vector"}
+        and not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []

@@ -28,7 +28,7 @@ class SavedView(models.Model):
     )
     name = models.CharField(_("name"), max_length=80)
     query = models.CharField(_("filters"), max_length=1000, blank=True)
-    key = models.CharField(max_length=32, blank=True, editable=False)
+    key = models.CharField(max_length=32, blank=True, editable=False, verbose_name=_("key"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
