@@ -4,8 +4,10 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import ISO_8601, exceptions, pagination, permissions, serializers
 from rest_framework.fields import SkipField, empty
 from rest_framework.settings import api_settings
@@ -68,7 +70,19 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, DjangoPermissionDenied) and exc.args:
         exc = exceptions.PermissionDenied(detail=str(exc.args[0]))
+    elif isinstance(exc, Http404):
+        # Django's text ("No Ticket matches the given query.") is English only
+        # and names the model; the client is told the same, in its language.
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address no view answers: JSON, as every API answer, under ``/api/``;
+    the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 class StrictFieldsMixin:

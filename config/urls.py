@@ -25,6 +25,8 @@ class FaviconView(RedirectView):
         return static("favicon.ico")
 
 
+handler404 = "config.api.not_found"
+
 # Admin pages say whose they are (Django's defaults name Django).
 admin.site.site_header = _("Escalade administration")
 admin.site.site_title = _("Escalade")
