@@ -173,6 +173,6 @@ def example_values(kind: str = "") -> dict[str, Any]:
         ticket=ticket,
         escalation=escalation,
         actor=None,
-        extra={"metric": "resolution", "note": "Example", "due_at": now},
+        extra={"metric": "resolution", "note": "Example", "due_at": now, "step": "approved"},
     )
     return revive({**values, "recipient": "Rita Requester"})

@@ -22,7 +22,7 @@ from django.template import (
     defaultfilters,
     defaulttags,
 )
-from django.template.base import Lexer, TokenType
+from django.template.base import Lexer, TokenType, Variable, VariableNode
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -110,13 +110,55 @@ def validate_template(source: str, *, kind: str = "") -> None:
     except TemplateSyntaxError as error:
         raise ValidationError(_("Template error: %(error)s") % {"error": error}) from error
     _refuse_half_tags(source)
+    values = example_values(kind)
+    _refuse_unknown_values(template, localized(values))
     try:
-        template.render(Context(example_values(kind), autoescape=False))
+        template.render(Context(values, autoescape=False))
     except Exception as error:
         raise ValidationError(
             _("Template error when rendered: %(error)s")
             % {"error": f"{type(error).__name__}: {error}"}
         ) from error
+
+
+# The values of these are the two records, whose keys are fixed; ``extra`` and the
+# dicts inside a record (``reason_params``, ``handoff_notes``) vary by event.
+_RECORDS = ("ticket", "escalation")
+
+
+def _refuse_unknown_values(template, values: dict) -> None:
+    """The engine prints nothing for ``{{ ticket.titel }}``: a misspelt value would
+    leave a gap in every message. Refused by name, with the names there are."""
+    nodes = template.nodelist
+    local = {"forloop"}
+    for node in nodes.get_nodes_by_type(defaulttags.ForNode):
+        local.update(node.loopvars)
+    for node in nodes.get_nodes_by_type(defaulttags.WithNode):
+        local.update(node.extra_context)
+    expressions = [node.filter_expression for node in nodes.get_nodes_by_type(VariableNode)]
+    expressions += [node.sequence for node in nodes.get_nodes_by_type(defaulttags.ForNode)]
+    for expression in expressions:
+        variable = expression.var
+        if not isinstance(variable, Variable) or variable.lookups is None:
+            continue  # a literal
+        head, *rest = variable.lookups
+        if head in local:
+            continue
+        if head not in values:
+            known = sorted(values)
+        elif head in _RECORDS and rest and isinstance(values[head], dict):
+            if rest[0] in values[head]:
+                continue
+            known = [f"{head}.{key}" for key in values[head]]
+        else:
+            continue
+        raise ValidationError(
+            _(
+                "Unknown value “{{ %(name)s }}”: messages would show nothing there. "
+                "There are: %(known)s."
+            )
+            % {"name": variable.var, "known": ", ".join(known)}
+        )
 
 
 HALF_TAGS = ("{{", "}}", "{%", "%}")

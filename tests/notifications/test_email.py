@@ -226,3 +226,41 @@ def test_a_date_ending_in_an_abbreviation_gets_no_second_full_stop():
     )
     assert "10 a.m." in message.text
     assert ".." not in message.text
+
+
+@pytest.mark.parametrize(
+    ("source", "named"),
+    [
+        ("Hello {{ recipeint }}", "recipeint"),
+        ("About {{ ticket.titel|upper }}", "ticket.titel"),
+        ("{% if for_agent %}{{ escalation.sumary }}{% endif %}", "escalation.sumary"),
+        ("{% for item in ticket.items %}{{ item }}{% endfor %}", "ticket.items"),
+    ],
+)
+def test_a_misspelt_value_is_refused_by_name(source, named):
+    with pytest.raises(ValidationError, match=re.escape(f"“{{{{ {named} }}}}”")) as refused:
+        validate_template(source, kind="ticket.created")
+    assert ("ticket.title" in str(refused.value)) == named.startswith("ticket.")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ recipient }} {{ ticket.title }} {{ escalation.summary }} {{ site }} {{ actor }}",
+        "{{ extra.anything }} {{ escalation.handoff_notes.customer_impact }}",
+        "{% for key, value in escalation.handoff_notes.items %}{{ key }}: {{ value }}{% endfor %}",
+        "{% with who=ticket.requester %}{{ who }}{% endwith %} {{ 'text' }} {{ 3 }}",
+    ],
+)
+def test_every_value_there_is_and_local_names_pass(source):
+    validate_template(source, kind="ticket.created")
+
+
+def test_the_default_templates_use_known_values_only():
+    from notifications.defaults import TEMPLATES
+
+    assert len(TEMPLATES) > 10
+    for kind, texts in TEMPLATES.items():
+        for text in texts:
+            validate_template(str(text), kind=kind)
+    validate_template("{{ ticket.status_code }} {{ ticket.level_label }}", kind="ticket.created")
