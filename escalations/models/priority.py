@@ -1,5 +1,6 @@
 """Priority handling: the impact x urgency matrix, definitions and criteria."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,29 @@ class PriorityMatrixRow(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_impact_display())
+
+    def clean(self) -> None:
+        """Across the row, a less urgent column never has a higher priority (P1 is
+        the highest): otherwise lowering a ticket's urgency would raise it."""
+        errors = {}
+        above = None  # the nearest more urgent column with a priority
+        for urgency in range(1, 5):
+            name = f"urgency_{urgency}"
+            value = getattr(self, name)
+            if not value:
+                continue
+            if above is not None and value < getattr(self, above):
+                errors[name] = _(
+                    "Cannot be higher than %(priority)s, the priority of the more urgent "
+                    "column “%(column)s”."
+                ) % {
+                    "priority": getattr(self, above),
+                    "column": self._meta.get_field(above).verbose_name,
+                }
+            else:
+                above = name
+        if errors:
+            raise ValidationError(errors)
 
     def for_urgency(self, urgency: int) -> str:
         return getattr(self, f"urgency_{urgency}")

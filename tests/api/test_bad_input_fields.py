@@ -165,7 +165,12 @@ BASELINES = [
         "admin",
         "post",
         "/api/v1/message-templates/",
-        {"kind": "ticket.assigned", "language": "pl", "subject": "{{ x }}", "body_text": "y"},
+        {
+            "kind": "ticket.assigned",
+            "language": "pl",
+            "subject": "{{ ticket.title }}",
+            "body_text": "y",
+        },
     ),
     ("admin", "post", "/api/v1/webhooks/", {"name": "x", "url": "https://hooks.example.com/"}),
     ("admin", "post", "/api/v1/organizations/", {"name": "Initech", "tier": "vip"}),

@@ -50,10 +50,16 @@ def test_matrix_is_edited_as_a_grid(admin_client_):
         data[f"form-{i}-id"] = row.pk
         for u in range(1, 5):
             data[f"form-{i}-urgency_{u}"] = row.for_urgency(u)
-    data["form-3-urgency_4"] = "P3"
+    data["form-3-urgency_3"] = data["form-3-urgency_4"] = "P3"
     response = admin_client_.post(reverse("admin:escalations_prioritymatrixrow_changelist"), data)
     assert response.status_code == 302
     assert PriorityMatrixRow.objects.get(impact=4).urgency_4 == "P3"
+    # lowering the urgency never raises the priority: refused on the grid, by cell
+    data["form-0-urgency_4"] = "P1"
+    refused = admin_client_.post(reverse("admin:escalations_prioritymatrixrow_changelist"), data)
+    assert refused.status_code == 200
+    assert "Cannot be higher than P2" in refused.content.decode()
+    assert PriorityMatrixRow.objects.get(impact=1).urgency_4 == "P3"
 
 
 def calendar_form(**intervals):

@@ -39,9 +39,17 @@ def test_matrix_is_a_grid_admins_edit(admin_api):
     rows = admin_api.get("/api/v1/priority-matrix/").json()
     assert [r["impact"] for r in rows] == [1, 2, 3, 4]
     assert rows[0]["urgency_1"] == "P1"
-    response = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P3"}, format="json")
+    response = admin_api.patch(
+        "/api/v1/priority-matrix/4/", {"urgency_3": "P3", "urgency_4": "P3"}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["urgency_4"] == "P3"
+    # a less urgent column with a higher priority than a more urgent one
+    inverted = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_2": "P4"}, format="json")
+    assert inverted.status_code == 400
+    assert inverted.json()["urgency_3"] == [
+        "Cannot be higher than P4, the priority of the more urgent column “urgency 2 (high)”."
+    ]
     bad = admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P9"}, format="json")
     assert bad.status_code == 400
     assert "urgency_4" in bad.json()
@@ -49,7 +57,10 @@ def test_matrix_is_a_grid_admins_edit(admin_api):
 
 
 def test_matrix_edit_changes_new_tickets_priority(admin_api, agent):
-    admin_api.patch("/api/v1/priority-matrix/4/", {"urgency_4": "P2"}, format="json")
+    everywhere = {f"urgency_{u}": "P2" for u in range(1, 5)}
+    assert (
+        admin_api.patch("/api/v1/priority-matrix/4/", everywhere, format="json").status_code == 200
+    )
     ticket = services.ticket_create(
         actor=agent,
         title="t",
