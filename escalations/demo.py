@@ -4,6 +4,7 @@ import random
 from datetime import date, time, timedelta
 
 from django.db import transaction
+from django.db.models import F
 
 from escalations import clocks
 from escalations.models import (
@@ -15,12 +16,23 @@ from escalations.models import (
     SlaClock,
     SlaPolicy,
     TeamCalendar,
+    TicketRoute,
     WorkingInterval,
 )
 from escalations.services.escalate import escalation_request
 from escalations.services.sla.governing import calendar_spec
 from escalations.services.sla.urgency import clock_save
-from tickets.models import Category, Organization, Team, Ticket, Tier, User
+from tickets.models import (
+    Attachment,
+    Category,
+    Comment,
+    Organization,
+    Team,
+    Ticket,
+    TicketEvent,
+    Tier,
+    User,
+)
 
 # priority: (first response, next update, resolution) in business minutes
 POLICIES = {
@@ -118,13 +130,17 @@ def age_some_clocks(*, seed: int = 7) -> int:
 
     Each clock's running stretch starts earlier and its warning and due times are
     laid out again on its calendar (so the business time left agrees with the due
-    time), and the ticket's queue sort key follows, as the SLA services keep them."""
+    time), and the ticket's queue sort key follows, as the SLA services keep them.
+    The ticket was opened as much earlier, with what its timeline holds (tickets
+    already escalated are left as they are: their escalations happened now)."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     ticket_ids = sorted(
         set(
             SlaClock.objects.filter(
                 state="running", warned_at__isnull=True, breached_at__isnull=True
-            ).values_list("ticket_id", flat=True)
+            )
+            .exclude(ticket__escalations__isnull=False)
+            .values_list("ticket_id", flat=True)
         )
     )
     aged = 0
@@ -137,6 +153,11 @@ def age_some_clocks(*, seed: int = 7) -> int:
             clocks.schedule(clock, calendar_spec(clock.calendar))
             clock_save(clock)
             aged += 1
+        earlier = F("created_at") - delta
+        Ticket.objects.filter(pk=ticket_id).update(created_at=earlier)
+        for model in (Comment, TicketEvent, Attachment):
+            model.objects.filter(ticket_id=ticket_id).update(created_at=earlier)
+        TicketRoute.objects.filter(ticket_id=ticket_id).update(entered_at=F("entered_at") - delta)
     return aged
 
 

@@ -41,6 +41,13 @@ def test_seed_demo_builds_the_demo_world_once(db, settings):
     for ticket in Ticket.objects.filter(sla_clocks__state="running").distinct():
         counting = ticket.sla_clocks.filter(state__in=COUNTING)
         assert ticket.sla_due_at == min(c.due_at for c in counting), ticket
+    # An aged ticket was opened as long ago as its clocks started, its timeline too.
+    for ticket in Ticket.objects.filter(sla_clocks__isnull=False).distinct():
+        started = min(c.started_at for c in ticket.sla_clocks.all())
+        assert abs(started - ticket.created_at) < timedelta(minutes=1), ticket
+        first = ticket.events.order_by("created_at").first()
+        assert first is None or first.created_at >= ticket.created_at - timedelta(seconds=1)
+    assert Ticket.objects.filter(created_at__lt=now - timedelta(minutes=30)).exists()
     # Some clocks were aged, so the first sweep has warnings and breaches to record.
     swept = sla_sweep()
     assert swept.warnings + swept.breaches > 0
