@@ -8,7 +8,7 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.views import (
     LoginView,
     LogoutView,
@@ -80,6 +80,10 @@ class ResetRequestForm(PasswordResetForm):
     """Sends the link in the person's language; one e-mail per account every
     few minutes, whatever is typed how often (the page answers the same)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("E-mail address")
+
     def send_mail(
         self,
         subject_template_name,
@@ -99,6 +103,8 @@ class ResetRequestForm(PasswordResetForm):
             **context,
             "reset_url": settings.SITE_URL.rstrip("/") + path,
             "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            "in_days": settings.PASSWORD_RESET_TIMEOUT % 86400 == 0,
         }
         with translation.override(user.language or translation.get_language()):
             subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
@@ -124,12 +130,29 @@ class ResetRequestView(RefusedIs400, PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
 
 
+class RulesUnderTheNewPassword:
+    """The password rules' messages ("too short", "too common") go under the
+    password they are about, not under its confirmation (Django's place)."""
+
+    def validate_password_for_user(self, user, *args, **kwargs):
+        super().validate_password_for_user(user, "new_password1")
+
+
+class NewPasswordForm(RulesUnderTheNewPassword, SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(RulesUnderTheNewPassword, PasswordChangeForm):
+    pass
+
+
 class ResetConfirmView(RefusedIs400, PasswordResetConfirmView):
     """The new password, then the sign-in page saying it is set. Whoever opened
     the link reads the account's mail: the account's failed sign-ins are
     forgotten (those of the network address stay)."""
 
     success_url = reverse_lazy("login")
+    form_class = NewPasswordForm
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -142,6 +165,7 @@ class PasswordChange(RefusedIs400, PasswordChangeView):
     """Changing one's password from the profile page, back there when done."""
 
     success_url = reverse_lazy("notifications:profile")
+    form_class = ChangePasswordForm
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -73,7 +73,8 @@ def test_the_link_sets_a_new_password_once_and_lifts_the_accounts_lockout(client
     set_url = form_page.redirect_chain[-1][0]
     weak = client.post(set_url, {"new_password1": "12345678", "new_password2": "12345678"})
     assert weak.status_code == 400
-    assert weak.context["form"].errors["new_password2"]
+    assert weak.context["form"].errors["new_password1"]  # under the password typed
+    assert "new_password2" not in weak.context["form"].errors
     done = client.post(
         set_url,
         {"new_password1": "a-new-Secret-77", "new_password2": "a-new-Secret-77"},

@@ -18,7 +18,7 @@ def test_a_forgotten_password_is_replaced_on_a_phone(new_page, requester):
     page.set_viewport_size(PHONE)
     page.goto("/accounts/login/")
     page.locator("#forgot-password").click()
-    page.get_by_label("Email").fill("customer@acme.example")
+    page.get_by_label("E-mail address").fill("customer@acme.example")
     page.get_by_role("button", name="Send me the link").click()
     expect(page.locator("#reset-sent")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
