@@ -21,7 +21,6 @@ from escalations.models.escalation import (
     HANDOFF_FIELDS,
     ActionItem,
     Escalation,
-    EscalationReview,
     EscalationTeamMember,
 )
 from escalations.models.handover import (
@@ -33,6 +32,7 @@ from escalations.models.handover import (
 )
 from escalations.models.paths import EscalationLevel, EscalationPath, TicketRoute
 from escalations.models.priority import PriorityCriterion, PriorityDefinition, PriorityMatrixRow
+from escalations.models.review import EscalationReview
 from escalations.models.sla import SlaClock, SlaClockAlert, SlaPolicy
 
 __all__ = [
