@@ -28,6 +28,7 @@ from tickets import selectors
 from tickets.hooks import PageExtension
 from tickets.models import Ticket
 from tickets.templatetags.moments import Moments
+from tickets.templatetags.ticket_display import REQUESTER_STATUS
 
 _DASH = "—"
 
@@ -142,7 +143,10 @@ def queue_rows(
 
 
 def _requester_row(ticket: Ticket, moments: Moments) -> SafeString:
-    return html_format(_REQUESTER_ROW, **_shown(ticket, moments), created_label=_("Created"))
+    shown = _shown(ticket, moments)
+    if ticket.status in REQUESTER_STATUS:
+        shown["status_label"] = REQUESTER_STATUS[ticket.status]
+    return html_format(_REQUESTER_ROW, **shown, created_label=_("Created"))
 
 
 def _shown(ticket: Ticket, moments: Moments) -> dict:

@@ -15,6 +15,19 @@ TRAIL_FIELDS = {
 }
 
 
+# What a requester reads for a status whose agents' name speaks of them in the
+# third person ("Pending (waiting on customer)").
+REQUESTER_STATUS = {"pending": gettext_lazy("Waiting for your reply")}
+
+
+@register.filter
+def status_for(ticket: Ticket, is_agent: bool) -> str:
+    """The ticket's status as its reader reads it."""
+    if not is_agent and ticket.status in REQUESTER_STATUS:
+        return str(REQUESTER_STATUS[ticket.status])
+    return ticket.get_status_display()
+
+
 @register.filter
 def title_field(name: str) -> str:
     """``urgency`` -> ``Urgency``, in the reader's language: a ticket field by its
