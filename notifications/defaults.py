@@ -210,10 +210,13 @@ TEMPLATES = {
         _("[{{ ticket.reference }}] Resolved: {{ ticket.title }}"),
         _(
             "Your ticket {{ ticket.reference }} ({{ ticket.title }}) has been resolved.\n\n"
+            "{% if extra.note %}{{ actor|default:'Escalade' }} wrote:\n"
+            "{{ extra.note }}\n\n{% endif %}"
             "{% if extra.survey %}How satisfied are you with how it was handled? "
             "One click answers (no sign-in needed):\n"
             "{% for link in extra.survey %}{{ link.rating }}/5: {{ link.url }}\n{% endfor %}"
-            "\nThe links work until {{ extra.expires_at|date:'DATETIME_FORMAT' }}.\n\n{% endif %}"
+            "\nThe links work until {{ extra.expires_at|date:'DATETIME_FORMAT' }} "
+            "({{ extra.expires_at|date:'T' }}).\n\n{% endif %}"
             "{{ ticket.url }}"
         ),
     ),

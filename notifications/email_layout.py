@@ -4,7 +4,7 @@ escalation the message is about. The plain-text part is sent alongside."""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html, linebreaks, urlize
+from django.utils.html import escape, format_html, format_html_join, linebreaks, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,12 @@ _BUTTON = (
     "text-decoration:none;border-radius:4px;font-weight:600"
 )
 _FOOT = "color:#6b7280;font-size:12px;padding:12px 24px"
+_RATING = (
+    "display:inline-block;min-width:36px;padding:8px 0;margin:0 6px 6px 0;text-align:center;"
+    "border:1px solid #0d6efd;color:#0d6efd;text-decoration:none;border-radius:4px;"
+    "font-weight:600"
+)
+_SMALL = "color:#6b7280;font-size:13px;margin:0"
 
 
 def text_as_html(text: str) -> SafeString:
@@ -27,6 +33,27 @@ def text_as_html(text: str) -> SafeString:
     linked = urlize(escape(text), nofollow=True, autoescape=False)
     styled = linked.replace("<a ", '<a style="color:#0d6efd;word-break:break-all" ')
     return linebreaks(mark_safe(styled))  # noqa: S308 - escaped above, links added by urlize
+
+
+def rating_buttons(links: list[dict], until: str) -> SafeString:
+    """A survey's one-click ratings as a row of buttons, 1 to 5, and until when
+    they work (``until``: already in the reader's zone and language)."""
+    buttons = format_html_join(
+        "",
+        '<a href="{}" style="{}" title="{}/5">{}</a>',
+        ((link["url"], _RATING, link["rating"], link["rating"]) for link in links),
+    )
+    return format_html(
+        '<p style="margin:16px 0 8px 0">{}</p><p style="margin:0 0 8px 0">{}</p>'
+        '<p style="{}">{}</p>',
+        _(
+            "How satisfied are you with how it was handled? 1 is poor, 5 excellent; "
+            "one click answers (no sign-in needed)."
+        ),
+        buttons,
+        _SMALL,
+        _("The links work until %(when)s.") % {"when": until},
+    )
 
 
 def email_html(

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications import defaults
-from notifications.email_layout import email_html, text_as_html
+from notifications.email_layout import email_html, rating_buttons, text_as_html
 from notifications.localize import localized
 
 logger = logging.getLogger(__name__)
@@ -162,6 +162,7 @@ def _refuse_unknown_values(template, values: dict) -> None:
 
 
 HALF_TAGS = ("{{", "}}", "{%", "%}")
+_UNTIL = "{{ extra.expires_at|date:'DATETIME_FORMAT' }} ({{ extra.expires_at|date:'T' }})"
 
 
 def _refuse_half_tags(source: str) -> None:
@@ -259,8 +260,15 @@ def _render(
     text = compile_template(text_src).render(ctx).strip()
     if not html:
         return Message(subject=subject, text=text, html="")
+    extra = context.get("extra") if isinstance(context.get("extra"), dict) else {}
     if html_src:
         body = compile_template(html_src).render(Context(context, autoescape=True))
+    elif extra.get("survey"):
+        # The survey's five long addresses as a row of buttons, not as text.
+        without = Context({**context, "extra": {**extra, "survey": []}}, autoescape=False)
+        body = text_as_html(compile_template(text_src).render(without).strip()) + rating_buttons(
+            extra["survey"], compile_template(_UNTIL).render(ctx)
+        )
     else:
         body = text_as_html(text)
     link = (context.get("escalation") or {}).get("url") or (context.get("ticket") or {}).get("url")

@@ -9,21 +9,26 @@ from django.utils import timezone
 from reports.models import SurveyResponse
 from reports.services.surveys import survey_token
 from tickets.hooks import PageExtension
-from tickets.models import Ticket
+from tickets.models import Status, Ticket
 from tickets.selectors import user_is_agent
 
 
 def survey_context(request: HttpRequest, ticket: Ticket) -> dict:
-    """Rating links for the requester while the ticket's survey is open (agents:
-    nothing, and no query)."""
-    if user_is_agent(request.user):
+    """For the requester of a resolved or closed ticket: rating links while its
+    survey is open, the rating they gave once it is answered (agents: nothing,
+    and no query). A reopened ticket asks nothing: the resolution did not hold."""
+    if user_is_agent(request.user) or ticket.status not in (Status.RESOLVED, Status.CLOSED):
         return {}
-    survey = SurveyResponse.objects.filter(
-        ticket=ticket, closed_at__isnull=True, expires_at__gt=timezone.now()
-    ).first()
+    survey = SurveyResponse.objects.filter(ticket=ticket).first()
     if survey is None:
         return {}
-    links = [(r, reverse("reports:survey", args=[survey_token(survey, r)])) for r in range(1, 6)]
+    links = []
+    if survey.closed_at is None and survey.expires_at > timezone.now():
+        links = [
+            (r, reverse("reports:survey", args=[survey_token(survey, r)])) for r in range(1, 6)
+        ]
+    if not links and survey.rating is None:
+        return {}
     return {"survey": survey, "survey_links": links}
 
 

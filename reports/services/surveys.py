@@ -30,7 +30,7 @@ from notifications.models import EventKind
 from notifications.recipients import requester
 from notifications.services.dispatch import event_emit
 from reports.models import SurveyOptOut, SurveyResponse
-from tickets.models import Status, Ticket, User
+from tickets.models import Status, Ticket, TicketEvent, User
 
 SALT = "reports.survey"
 
@@ -66,10 +66,16 @@ def survey_links(survey: SurveyResponse) -> list[dict]:
 
 @transaction.atomic
 def survey_send(
-    *, ticket: Ticket, actor: User | None = None, escalation: Escalation | None = None, now=None
+    *,
+    ticket: Ticket,
+    actor: User | None = None,
+    escalation: Escalation | None = None,
+    note: str = "",
+    now=None,
 ) -> SurveyResponse | None:
-    """Send the survey of ``ticket`` to its requester, unless they or their
-    organization opted out, or it was answered already. None when not sent."""
+    """Send the survey of ``ticket`` to its requester, with the resolution's public
+    ``note``, unless they or their organization opted out, or it was answered
+    already. None when not sent."""
     now = now or timezone.now()
     if opted_out(ticket):
         return None
@@ -92,7 +98,7 @@ def survey_send(
         escalation=escalation,
         actor=actor,
         recipients=requester(ticket),
-        extra={"survey": survey_links(survey), "expires_at": survey.expires_at},
+        extra={"survey": survey_links(survey), "expires_at": survey.expires_at, "note": note},
     )
     return survey
 
@@ -169,8 +175,32 @@ def reviews_fill(*, ticket: Ticket, rating: int | None) -> None:
 
 
 def on_ticket_status_changed(*, ticket: Ticket, actor: User | None, old: str, new: str) -> None:
-    if new == Status.RESOLVED:
-        survey_send(ticket=ticket, actor=actor)
+    """The requester hears of every resolution, with what the agent wrote for them;
+    the survey's links come with it while it is unanswered and wanted."""
+    if new != Status.RESOLVED:
+        return
+    note = resolution_note(ticket)
+    if survey_send(ticket=ticket, actor=actor, note=note) is None:
+        event_emit(
+            kind=EventKind.TICKET_RESOLVED,
+            ticket=ticket,
+            actor=actor,
+            recipients=requester(ticket),
+            extra={"note": note},
+        )
+
+
+def resolution_note(ticket: Ticket) -> str:
+    """The public note given with the ticket's latest resolution ("" if none)."""
+    return (
+        TicketEvent.objects.filter(
+            ticket=ticket, kind=TicketEvent.Kind.STATUS, new_value=Status.RESOLVED, note_public=True
+        )
+        .order_by("-pk")
+        .values_list("note", flat=True)
+        .first()
+        or ""
+    )
 
 
 def on_escalation_step(*, escalation: Escalation, actor: User | None, step: str, what: str) -> None:

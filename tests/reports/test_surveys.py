@@ -1,14 +1,16 @@
 """The satisfaction survey: sent on resolution, one click to rate without
 signing in, refused cleanly when forged, expired, used or for another ticket."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 from django.utils import timezone
 
 from escalations.models import Escalation, EscalationReview
 from notifications.models import Delivery, Notification
+from notifications.services import outbox
 from reports.models import SurveyOptOut, SurveyResponse
 from reports.services.surveys import SALT, survey_links, survey_token
 from tests.factories import create_ticket
@@ -165,6 +167,26 @@ def test_the_requester_rates_from_the_ticket_page_the_inbox_leads_to(resolved, c
     assert 'id="ticket-survey"' not in client.get(resolved.get_absolute_url()).content.decode()
 
 
+def test_the_ticket_page_asks_only_while_the_resolution_holds_and_then_says_what_was_given(
+    resolved, client, requester
+):
+    client.force_login(requester)
+    survey = SurveyResponse.objects.get(ticket=resolved)
+    services.ticket_transition(ticket=resolved, actor=requester, status="open")  # "No, reopen it"
+    assert 'id="ticket-survey"' not in client.get(resolved.get_absolute_url()).content.decode()
+    agent1 = User.objects.get(username="agent1")
+    services.ticket_transition(ticket=resolved, actor=agent1, status="resolved")
+    survey.refresh_from_db()
+    client.get(link(survey, 4))
+    page = client.get(resolved.get_absolute_url()).content.decode()
+    assert "You rated the handling 4 out of 5. Thank you. Choose another number" in page
+    client.post(link(survey, 4), {"comment": "Quick."})
+    services.ticket_transition(ticket=resolved, actor=requester, status="closed")
+    page = client.get(resolved.get_absolute_url())
+    assert page.context["survey_links"] == []  # answered: nothing more to click
+    assert "You rated the handling 4 out of 5. Thank you.</p>" in page.content.decode()
+
+
 def test_a_signed_in_requester_is_led_back_to_the_ticket(resolved, client, requester):
     """Rated and commented from the ticket page: the survey page leads back to it."""
     survey = SurveyResponse.objects.get(ticket=resolved)
@@ -181,3 +203,55 @@ def test_the_way_back_is_only_for_who_may_read_the_ticket(resolved, client):
     assert 'id="survey-back"' not in client.get(url).content.decode()  # signed out
     client.force_login(User.objects.create_user("stranger", password="pw"))
     assert 'id="survey-back"' not in client.get(link(survey, 5)).content.decode()
+
+
+def resolved_mail(requester):
+    for pk in Delivery.objects.filter(
+        channel="email", kind="ticket.resolved", user=requester, status="pending"
+    ).values_list("pk", flat=True):
+        outbox.delivery_send(delivery_id=pk)
+    (message,) = [
+        m for m in mail.outbox if m.extra_headers["X-Escalade-Event"] == "ticket.resolved"
+    ]
+    return message
+
+
+def test_the_resolution_mail_carries_the_agents_public_note_and_rating_buttons(
+    network_path, policy, requester
+):
+    requester.time_zone = "Europe/Warsaw"
+    requester.save(update_fields=["time_zone"])
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(requester)
+    services.ticket_transition(
+        ticket=ticket,
+        actor=agent1,
+        status="resolved",
+        note="Your mailbox quota is raised to 50 GB.",
+        note_public=True,
+    )
+    message = resolved_mail(requester)
+    assert "wrote:\nYour mailbox quota is raised to 50 GB." in message.body
+    assert re.search(r"The links work until .+ \(CES?T\)\.", message.body)
+    html = message.alternatives[0][0]
+    assert "Your mailbox quota is raised to 50 GB." in html
+    buttons = re.findall(r'<a href="([^"]+/survey/[^"]+)"[^>]*>(\d)</a>', html)
+    assert [rating for _url, rating in buttons] == ["1", "2", "3", "4", "5"]
+    assert html.count("/survey/") == 5  # buttons only, no addresses written out
+    assert re.search(r"The links work until .+ \(CES?T\)\.", html)
+
+
+def test_the_requester_hears_of_the_resolution_without_a_survey_and_not_of_internal_notes(
+    network_path, policy, requester
+):
+    SurveyOptOut.objects.create(email=requester.email)
+    agent1 = User.objects.get(username="agent1")
+    ticket = create_ticket(requester)
+    services.ticket_transition(
+        ticket=ticket, actor=agent1, status="resolved", note="Customer was rude.", note_public=False
+    )
+    message = resolved_mail(requester)
+    assert "has been resolved" in message.body
+    assert "/survey/" not in message.body
+    assert "rude" not in message.body + message.alternatives[0][0]
+    assert not SurveyResponse.objects.filter(ticket=ticket).exists()
